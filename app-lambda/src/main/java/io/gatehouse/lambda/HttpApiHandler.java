@@ -1,0 +1,42 @@
+package io.gatehouse.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.HandlerUtils;
+import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+
+/**
+ * The Lambda handler for API Gateway HTTP APIs (payload 2.0):
+ * {@code io.gatehouse.lambda.HttpApiHandler::handleRequest}.
+ *
+ * <p>It is micronaut-aws's {@link APIGatewayV2HTTPEventFunction} with its exchange replaced by
+ * {@link HttpApiExchangeHandler}, which reads what payload 2.0 carries and micronaut-aws ignores
+ * (the {@code cookies} array, {@code rawQueryString}, a named stage in {@code rawPath}) and answers
+ * with every {@code Set-Cookie} in {@code cookies}.
+ */
+public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
+
+    private final HttpApiExchangeHandler exchangeHandler;
+
+    /** Used by the Lambda runtime: starts the application context. */
+    public HttpApiHandler() {
+        super();
+        exchangeHandler = new HttpApiExchangeHandler(applicationContext);
+    }
+
+    /**
+     * @param context an application context built for Lambda
+     */
+    public HttpApiHandler(ApplicationContext context) {
+        super(context);
+        exchangeHandler = new HttpApiExchangeHandler(applicationContext);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent input, Context context) {
+        HandlerUtils.configureWithContext(this, context);
+        return exchangeHandler.exchange(input, new APIGatewayV2HTTPResponse()).getResponse().getNativeResponse();
+    }
+}

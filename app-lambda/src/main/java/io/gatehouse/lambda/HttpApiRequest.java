@@ -1,0 +1,83 @@
+package io.gatehouse.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.function.aws.proxy.ApiGatewayServletRequest;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.MutableHttpHeaders;
+import io.micronaut.http.MutableHttpParameters;
+import io.micronaut.http.uri.QueryStringDecoder;
+import io.micronaut.servlet.http.BodyBuilder;
+import io.micronaut.servlet.http.ServletHttpResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A payload 2.0 request read the way API Gateway means it: the path without a named stage, the
+ * query from {@code rawQueryString} (so {@code ?tags=a,b} stays one value and {@code ?a=1&a=2}
+ * two), and the {@code cookies} array as the {@code Cookie} header.
+ *
+ * @param <B> the body type
+ */
+final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiRequest.class);
+
+    private final HttpApiResponse<Object> response;
+    private final Map<String, List<String>> query;
+
+    HttpApiRequest(APIGatewayV2HTTPEvent event, HttpApiResponse<Object> response, ConversionService conversionService,
+                   BodyBuilder bodyBuilder, List<String> basePaths) {
+        super(conversionService, event, uri(event, basePaths),
+            parseMethod(() -> event.getRequestContext().getHttp().getMethod()), LOG, bodyBuilder);
+        this.response = response;
+        String raw = event.getRawQueryString();
+        this.query = raw == null || raw.isEmpty()
+            ? Collections.emptyMap()
+            : new QueryStringDecoder(raw, false).parameters();
+    }
+
+    private static URI uri(APIGatewayV2HTTPEvent event, List<String> basePaths) {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        String called = event.getRawPath() != null ? event.getRawPath() : context.getHttp().getPath();
+        String routeKey = event.getRouteKey();
+        String template = routeKey == null ? null : routeKey.substring(routeKey.indexOf(' ') + 1);
+        String path = ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, context.getStage(), basePaths);
+        String raw = event.getRawQueryString();
+        return URI.create(raw == null || raw.isEmpty() ? path : path + "?" + raw);
+    }
+
+    @Override
+    public byte[] getBodyBytes() throws EmptyBodyException {
+        return getBodyBytes(requestEvent::getBody, requestEvent::getIsBase64Encoded);
+    }
+
+    @Override
+    public MutableHttpHeaders getHeaders() {
+        List<String> cookies = requestEvent.getCookies();
+        if (cookies == null || cookies.isEmpty()) {
+            return getHeaders(requestEvent::getHeaders, Collections::emptyMap);
+        }
+        Map<String, String> headers = requestEvent.getHeaders() == null ? new HashMap<>() : new HashMap<>(requestEvent.getHeaders());
+        headers.keySet().removeIf(HttpHeaders.COOKIE::equalsIgnoreCase);
+        headers.put(HttpHeaders.COOKIE, String.join("; ", cookies));
+        return getHeaders(() -> headers, Collections::emptyMap);
+    }
+
+    @Override
+    public MutableHttpParameters getParameters() {
+        return getParameters(Collections::emptyMap, () -> query);
+    }
+
+    @Override
+    public ServletHttpResponse<APIGatewayV2HTTPResponse, ?> getResponse() {
+        return response;
+    }
+}

@@ -1,0 +1,64 @@
+package io.gatehouse.api;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.micronaut.core.io.ResourceResolver;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.json.JsonMapper;
+import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * {@code GET /v1/openapi.json} (and the legacy {@code /openapi.json}): the OpenAPI 3 document that
+ * micronaut-openapi generated at compile time, converted once from YAML to JSON.
+ */
+@Controller
+@Tag(name = "documentation")
+final class OpenApiController {
+
+    private final ResourceResolver resources;
+    private final JsonMapper jsonMapper;
+    private volatile byte[] document;
+
+    OpenApiController(ResourceResolver resources, JsonMapper jsonMapper) {
+        this.resources = resources;
+        this.jsonMapper = jsonMapper;
+    }
+
+    @Get(value = "/v1/openapi.json", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "OpenAPI document", description = "The OpenAPI 3 description of this API, as JSON.")
+    byte[] openApi() {
+        byte[] current = document;
+        if (current == null) {
+            current = load();
+            document = current;
+        }
+        return current;
+    }
+
+    @Hidden
+    @Get(value = "/openapi.json", produces = MediaType.APPLICATION_JSON)
+    byte[] legacyOpenApi() {
+        return openApi();
+    }
+
+    private byte[] load() {
+        try (InputStream in = resources.getResourceAsStream("classpath:" + GatewayApi.DOCUMENT)
+            .orElseThrow(() -> new GatewayException(ErrorCode.INTERNAL_ERROR, "The OpenAPI document is missing from this build."))) {
+            Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            return jsonMapper.writeValueAsBytes(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

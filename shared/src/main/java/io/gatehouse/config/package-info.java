@@ -1,0 +1,4 @@
+/**
+ * Gateway-wide configuration under {@code gateway.*}.
+ */
+package io.gatehouse.config;

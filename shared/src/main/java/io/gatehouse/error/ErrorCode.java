@@ -1,0 +1,80 @@
+package io.gatehouse.error;
+
+import io.micronaut.http.HttpStatus;
+
+/**
+ * The machine-readable error codes of the envelope, each with the HTTP status it is sent with.
+ */
+public enum ErrorCode {
+    /** The request is malformed in a way no more specific code describes. */
+    BAD_REQUEST(HttpStatus.BAD_REQUEST, "bad_request"),
+    /** The request body is not valid JSON, or does not fit the expected shape. */
+    INVALID_JSON(HttpStatus.BAD_REQUEST, "invalid_json"),
+    /** A parameter, header or body field failed validation. */
+    VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "validation_failed"),
+    /** No or invalid credentials. */
+    UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
+    /** Valid credentials that may not do this. */
+    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden"),
+    /** No route or resource at this path. */
+    NOT_FOUND(HttpStatus.NOT_FOUND, "not_found"),
+    /** The path exists, the method does not. */
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
+    /** None of the accepted media types can be produced. */
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not_acceptable"),
+    /** The resource changed under the request. */
+    CONFLICT(HttpStatus.CONFLICT, "conflict"),
+    /** The body is larger than the gateway accepts. */
+    PAYLOAD_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large"),
+    /** The body's media type is not accepted here. */
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+    /** The caller exceeded a rate limit or quota. */
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited"),
+    /** The gateway failed in a way it did not expect. */
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error"),
+    /** This runtime does not serve the feature. */
+    NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, "not_implemented"),
+    /** The upstream could not be reached or answered nonsense. */
+    BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "bad_gateway"),
+    /** No healthy upstream, an open circuit, or the gateway itself is not ready. */
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable"),
+    /** The upstream did not answer in time. */
+    GATEWAY_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "gateway_timeout");
+
+    private final HttpStatus status;
+    private final String code;
+
+    ErrorCode(HttpStatus status, String code) {
+        this.status = status;
+        this.code = code;
+    }
+
+    /**
+     * @return the HTTP status this code is sent with
+     */
+    public HttpStatus status() {
+        return status;
+    }
+
+    /**
+     * @return the code as it appears in the envelope
+     */
+    public String code() {
+        return code;
+    }
+
+    /**
+     * The general code for a status, used when the framework reports an error by status alone.
+     *
+     * @param status an HTTP status code
+     * @return the code as it appears in the envelope, {@code http_<status>} for unusual ones
+     */
+    public static String codeFor(int status) {
+        for (ErrorCode value : values()) {
+            if (value.status.getCode() == status) {
+                return value.code;
+            }
+        }
+        return "http_" + status;
+    }
+}

@@ -1,0 +1,57 @@
+package io.gatehouse.error;
+
+import io.gatehouse.observability.RequestIds;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * Builds envelope responses. Filters that answer without reaching a controller (authentication,
+ * limits, the proxy) use it so that their errors look exactly like the framework's.
+ */
+@Singleton
+public class ErrorResponses {
+
+    private final Clock clock;
+
+    /** Creates the builder with the system clock. */
+    public ErrorResponses() {
+        this(Clock.systemUTC());
+    }
+
+    ErrorResponses(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * @param request the request being answered
+     * @param code    the error code; its status is used
+     * @param message the message for the client
+     * @param details structured details
+     * @return a JSON response carrying the envelope
+     */
+    public MutableHttpResponse<ErrorEnvelope> response(HttpRequest<?> request, ErrorCode code, String message, Map<String, Object> details) {
+        return HttpResponse.<ErrorEnvelope>status(code.status())
+            .contentType(MediaType.APPLICATION_JSON_TYPE)
+            .body(envelope(request, code.code(), message, details));
+    }
+
+    /**
+     * @param request the request being answered
+     * @param code    the envelope's code
+     * @param message the message for the client
+     * @param details structured details
+     * @return the envelope
+     */
+    public ErrorEnvelope envelope(HttpRequest<?> request, String code, String message, Map<String, Object> details) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return new ErrorEnvelope(new ErrorEnvelope.Body(code, message, details, RequestIds.of(request), now.toString()));
+    }
+}
