@@ -1,5 +1,6 @@
 package io.gatehouse.error;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 
@@ -23,6 +24,7 @@ public record ErrorEnvelope(Body error) {
      * @param timestamp when the error was produced, RFC 3339 in UTC
      */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Body(
         String code,
         String message,

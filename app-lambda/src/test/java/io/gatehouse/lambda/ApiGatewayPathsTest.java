@@ -1,0 +1,51 @@
+package io.gatehouse.lambda;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ApiGatewayPathsTest {
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+            Arguments.of("proxy resource wins over a base path in the called path",
+                "/{proxy+}", Map.of("proxy", "v1/health"), "/gw/v1/health", null, List.of(), "/v1/health"),
+            Arguments.of("nested proxy resource",
+                "/v1/{proxy+}", Map.of("proxy", "capsules/42"), "/gw/v1/capsules/42", null, List.of(), "/v1/capsules/42"),
+            Arguments.of("named parameters are re-encoded",
+                "/v1/capsules/{id}", Map.of("id", "a b/c"), "/v1/capsules/a b/c", null, List.of(), "/v1/capsules/a%20b%2Fc"),
+            Arguments.of("greedy parameters keep their slashes",
+                "/{proxy+}", Map.of("proxy", "files/a b/c"), "/files/a b/c", null, List.of(), "/files/a%20b/c"),
+            Arguments.of("missing path parameter falls back to the called path",
+                "/{proxy+}", Map.of(), "/v1/health", null, List.of(), "/v1/health"),
+            Arguments.of("$default route drops a named stage",
+                "$default", null, "/prod/v1/health", "prod", List.of(), "/v1/health"),
+            Arguments.of("the stage alone is the root",
+                "$default", null, "/prod", "prod", List.of(), "/"),
+            Arguments.of("$default stage has no prefix",
+                "$default", null, "/prod/v1/health", "$default", List.of(), "/prod/v1/health"),
+            Arguments.of("a segment that only starts like the stage is kept",
+                "$default", null, "/production/x", "prod", List.of(), "/production/x"),
+            Arguments.of("configured base path is dropped",
+                null, null, "/gw/v1/health", null, List.of("/gw"), "/v1/health"),
+            Arguments.of("configured base path with trailing slash",
+                null, null, "/gw/v1/health", null, List.of("/gw/"), "/v1/health"),
+            Arguments.of("base path must match a whole segment",
+                null, null, "/gwx/v1/health", null, List.of("/gw"), "/gwx/v1/health"),
+            Arguments.of("no path at all",
+                null, null, "", null, List.of(), "/"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void apiRelative_thenPathInsideTheApi(String description, String template, Map<String, String> parameters,
+                                          String called, String stage, List<String> basePaths, String expected) {
+        assertEquals(expected, ApiGatewayPaths.apiRelative(template, parameters, called, stage, basePaths));
+    }
+}

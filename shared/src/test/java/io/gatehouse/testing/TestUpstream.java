@@ -1,0 +1,95 @@
+package io.gatehouse.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on loopback standing in for an upstream service. By default every path
+ * answers 200 {@code upstream ok}; tests add handlers for the paths they need.
+ */
+public final class TestUpstream implements AutoCloseable {
+
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    private TestUpstream(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @return a started upstream on an ephemeral loopback port
+     */
+    public static TestUpstream start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            TestUpstream upstream = new TestUpstream(server);
+            server.createContext("/", exchange -> upstream.respond(exchange, 200, "upstream ok"));
+            server.start();
+            return upstream;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param path    the path prefix
+     * @param handler what answers under it
+     * @return this upstream
+     */
+    public TestUpstream handle(String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            requests.incrementAndGet();
+            handler.handle(exchange);
+        });
+        return this;
+    }
+
+    /**
+     * @return the base URL, such as {@code http://127.0.0.1:41234}
+     */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * @return how many requests the custom handlers received
+     */
+    public int requests() {
+        return requests.get();
+    }
+
+    /**
+     * @return a loopback port on which nothing listens (bound, then released)
+     */
+    public static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void respond(HttpExchange exchange, int status, String body) throws IOException {
+        requests.incrementAndGet();
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
