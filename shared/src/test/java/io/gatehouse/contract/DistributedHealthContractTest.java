@@ -1,0 +1,44 @@
+package io.gatehouse.contract;
+
+import io.gatehouse.testing.TestServices;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Health when the gateway runs distributed over the real PostgreSQL, Redis and Kafka of the test
+ * run: each is a check, each ok.
+ */
+public abstract class DistributedHealthContractTest extends ContractTestBase {
+
+    @Override
+    protected Map<String, Object> properties() {
+        Map<String, Object> properties = super.properties();
+        properties.put("datasources.default.url", TestServices.postgresUrl());
+        properties.put("datasources.default.username", "postgres");
+        properties.put("datasources.default.password", "");
+        properties.put("redis.uri", TestServices.redisUri());
+        properties.put("kafka.bootstrap.servers", TestServices.kafkaBootstrap());
+        return properties;
+    }
+
+    @Test
+    void realDependencies_thenEachCheckedAndOk() {
+        ContractResponse response = send(ContractRequest.get("/v1/health"));
+        assertEquals(200, response.status(), response.text());
+        JsonNode body = response.json();
+        assertEquals("ok", body.get("status").getStringValue(), response.text());
+        assertEquals("distributed", body.get("mode").getStringValue());
+        JsonNode checks = body.get("checks");
+        assertEquals("PostgreSQL", checks.get("database").get("details").get("product").getStringValue());
+        assertFalse(checks.get("database").get("details").get("embedded").getBooleanValue());
+        for (String name : new String[] {"database", "redis", "kafka"}) {
+            assertEquals("ok", checks.get(name).get("status").getStringValue(), name + ": " + response.text());
+        }
+        assertEquals(1, checks.get("kafka").get("details").get("brokers").getIntValue());
+    }
+}
