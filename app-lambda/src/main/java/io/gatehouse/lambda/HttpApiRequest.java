@@ -49,7 +49,11 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
         String called = event.getRawPath() != null ? event.getRawPath() : context.getHttp().getPath();
         String routeKey = event.getRouteKey();
         String template = routeKey == null ? null : routeKey.substring(routeKey.indexOf(' ') + 1);
-        String path = ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, context.getStage(), basePaths);
+        // Only the execute-api endpoint puts a named stage in rawPath; a custom domain's API mapping
+        // replaces both the stage and the mapping key, which rawPath then carries neither of.
+        String domain = context.getDomainName();
+        String stage = domain == null || domain.contains(".execute-api.") ? context.getStage() : null;
+        String path = ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, stage, basePaths);
         String raw = event.getRawQueryString();
         return URI.create(raw == null || raw.isEmpty() ? path : path + "?" + raw);
     }

@@ -50,10 +50,15 @@ final class ApiGatewayEvents {
     /**
      * How an HTTP API reaches the function.
      *
-     * @param stage    the stage name; {@code $default} has no path prefix
-     * @param routeKey the route, {@code $default} or such as {@code ANY /{proxy+}}
+     * @param stage      the stage name; {@code $default} has no path prefix
+     * @param routeKey   the route, {@code $default} or such as {@code ANY /{proxy+}}
+     * @param domainName the host called; only the execute-api endpoint keeps a named stage in rawPath
      */
-    record HttpApiShape(String stage, String routeKey) {
+    record HttpApiShape(String stage, String routeKey, String domainName) {
+        HttpApiShape(String stage, String routeKey) {
+            this(stage, routeKey, API_ID + ".execute-api.eu-west-1.amazonaws.com");
+        }
+
         static HttpApiShape namedStage() {
             return new HttpApiShape("prod", "$default");
         }
@@ -117,7 +122,8 @@ final class ApiGatewayEvents {
 
     static APIGatewayV2HTTPEvent httpApi(ContractRequest request, HttpApiShape shape) {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
-        String stagePrefix = "$default".equals(shape.stage()) ? "" : "/" + shape.stage();
+        boolean executeApi = shape.domainName().contains(".execute-api.");
+        String stagePrefix = "$default".equals(shape.stage()) || !executeApi ? "" : "/" + shape.stage();
         String rawPath = stagePrefix + request.path();
         event.setVersion("2.0");
         event.setRouteKey(shape.routeKey());
@@ -128,7 +134,7 @@ final class ApiGatewayEvents {
         }
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b));
-        headers.put("host", API_ID + ".execute-api.eu-west-1.amazonaws.com");
+        headers.put("host", shape.domainName());
         headers.put("x-forwarded-for", "203.0.113.7");
         headers.put("x-forwarded-proto", "https");
         event.setHeaders(headers);
@@ -154,8 +160,8 @@ final class ApiGatewayEvents {
         APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
         context.setAccountId(ACCOUNT);
         context.setApiId(API_ID);
-        context.setDomainName(API_ID + ".execute-api.eu-west-1.amazonaws.com");
-        context.setDomainPrefix(API_ID);
+        context.setDomainName(shape.domainName());
+        context.setDomainPrefix(shape.domainName().split("\\.")[0]);
         context.setRequestId(UUID.randomUUID().toString());
         context.setRouteKey(shape.routeKey());
         context.setStage(shape.stage());

@@ -44,6 +44,8 @@ class LambdaEventShapesTest {
                 LambdaRuntimes.httpApi(new ApiGatewayEvents.HttpApiShape("prod", "$default"))),
             Arguments.of("HTTP API, stage prod, ANY /{proxy+}",
                 LambdaRuntimes.httpApi(new ApiGatewayEvents.HttpApiShape("prod", "ANY /{proxy+}"))),
+            Arguments.of("HTTP API, custom domain mapped to a stage named like the path's first segment",
+                LambdaRuntimes.httpApi(new ApiGatewayEvents.HttpApiShape("contract", "$default", "api.example.com"))),
             Arguments.of("HTTP API, stage prod, ANY /contract/{proxy+}",
                 LambdaRuntimes.httpApi(new ApiGatewayEvents.HttpApiShape("prod", "ANY /contract/{proxy+}"))));
     }

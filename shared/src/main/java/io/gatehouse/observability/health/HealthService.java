@@ -26,14 +26,24 @@ import java.util.concurrent.TimeoutException;
 public final class HealthService {
 
     private final List<DependencyCheck> checks;
+    private final List<DependencyChecks> dynamicChecks;
     private final Duration timeout;
     private final RuntimeMode runtimeMode;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    HealthService(List<DependencyCheck> checks, HealthConfiguration configuration, RuntimeMode runtimeMode) {
-        this.checks = checks.stream().sorted(Comparator.comparing(DependencyCheck::name)).toList();
+    HealthService(List<DependencyCheck> checks, List<DependencyChecks> dynamicChecks, HealthConfiguration configuration,
+                  RuntimeMode runtimeMode) {
+        this.checks = List.copyOf(checks);
+        this.dynamicChecks = List.copyOf(dynamicChecks);
         this.timeout = configuration.getTimeout();
         this.runtimeMode = runtimeMode;
+    }
+
+    /** A check's result and how long it took, measured where it ran. */
+    private record Timed(CheckResult result, long latencyMillis) {
+    }
+
+    private record Running(DependencyCheck check, long startNanos, Future<Timed> future) {
     }
 
     /**
@@ -42,42 +52,45 @@ public final class HealthService {
      * @return the report
      */
     public HealthReport report() {
-        record Running(DependencyCheck check, long startNanos, Future<CheckResult> future) {
-        }
-        List<Running> running = new ArrayList<>(checks.size());
-        for (DependencyCheck check : checks) {
+        List<DependencyCheck> all = new ArrayList<>(checks);
+        dynamicChecks.forEach(source -> all.addAll(source.checks()));
+        all.sort(Comparator.comparing(DependencyCheck::name));
+        List<Running> running = new ArrayList<>(all.size());
+        for (DependencyCheck check : all) {
             long start = System.nanoTime();
-            running.add(new Running(check, start, executor.submit(() -> check.check(timeout))));
+            running.add(new Running(check, start, executor.submit(() -> {
+                CheckResult result = check.check(timeout);
+                return new Timed(result == null ? CheckResult.down("check returned nothing", Map.of()) : result,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            })));
         }
         Map<String, CheckResult> results = new LinkedHashMap<>();
         HealthStatus overall = HealthStatus.OK;
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Running r : running) {
-            CheckResult result = await(r.future(), deadline);
-            long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos());
-            result = result.measured(latencyMillis, r.check().critical());
+            Timed timed = await(r, deadline);
+            CheckResult result = timed.result().measured(timed.latencyMillis(), r.check().critical());
             results.put(r.check().name(), result);
             overall = worse(overall, contribution(result));
         }
         return new HealthReport(overall, runtimeMode.name(), results);
     }
 
-    private CheckResult await(Future<CheckResult> future, long deadlineNanos) {
+    private Timed await(Running running, long deadlineNanos) {
+        CheckResult failure;
         try {
-            long left = Math.max(0, deadlineNanos - System.nanoTime());
-            CheckResult result = future.get(left, TimeUnit.NANOSECONDS);
-            return result == null ? CheckResult.down("check returned nothing", Map.of()) : result;
+            return running.future().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
-            return CheckResult.down("timed out after " + timeout.toMillis() + " ms", Map.of());
+            running.future().cancel(true);
+            failure = CheckResult.down("timed out after " + timeout.toMillis() + " ms", Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CheckResult.down("interrupted", Map.of());
+            failure = CheckResult.down("interrupted", Map.of());
         } catch (Exception e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return CheckResult.down(message, Map.of());
+            failure = CheckResult.down(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), Map.of());
         }
+        return new Timed(failure, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running.startNanos()));
     }
 
     private static HealthStatus contribution(CheckResult result) {

@@ -1,7 +1,9 @@
 package io.gatehouse.observability.health;
 
-import io.gatehouse.upstream.UpstreamConfiguration;
-import io.micronaut.context.annotation.EachBean;
+import io.gatehouse.definition.GatewayState;
+import io.gatehouse.upstream.TargetState;
+import io.gatehouse.upstream.Upstream;
+import jakarta.inject.Singleton;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,26 +16,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One configured upstream: a {@code GET} of its health path on every target. Any answer below 500
- * counts as reachable. Upstreams are not critical: one that is down degrades the gateway.
+ * One check per upstream in force: a {@code GET} of its health-check path on every target. Any
+ * answer below 500 counts as reachable. Upstreams are not critical: one that is down degrades the
+ * gateway.
  */
-@EachBean(UpstreamConfiguration.class)
+@Singleton
+final class UpstreamChecks implements DependencyChecks {
+
+    private final GatewayState state;
+    private final HttpClient client = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(2))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+
+    UpstreamChecks(GatewayState state) {
+        this.state = state;
+    }
+
+    @Override
+    public List<DependencyCheck> checks() {
+        return state.current().upstreams().values().stream()
+            .map(u -> (DependencyCheck) new UpstreamCheck(u, client))
+            .toList();
+    }
+}
+
+/**
+ * The check of one upstream.
+ */
 final class UpstreamCheck implements DependencyCheck {
 
-    private final UpstreamConfiguration upstream;
+    private final Upstream upstream;
     private final HttpClient client;
 
-    UpstreamCheck(UpstreamConfiguration upstream) {
+    UpstreamCheck(Upstream upstream, HttpClient client) {
         this.upstream = upstream;
-        this.client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+        this.client = client;
     }
 
     @Override
     public String name() {
-        return "upstream:" + upstream.getName();
+        return "upstream:" + upstream.name();
     }
 
     @Override
@@ -45,8 +68,9 @@ final class UpstreamCheck implements DependencyCheck {
     public CheckResult check(Duration timeout) throws Exception {
         Map<String, Object> targets = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        for (String target : upstream.getTargets()) {
-            URI uri = URI.create(stripTrailingSlash(target) + upstream.getHealthPath());
+        for (TargetState state : upstream.targets()) {
+            String target = state.url().toString();
+            URI uri = URI.create(stripTrailingSlash(target) + upstream.definition().healthCheck().path());
             try {
                 HttpResponse<Void> response = client.send(
                     HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),

@@ -1,0 +1,36 @@
+package io.gatehouse.route;
+
+import java.util.List;
+
+/**
+ * What route matching needs to know of a request, independent of the runtime that received it.
+ */
+public interface RequestView {
+
+    /**
+     * @return the method, upper case
+     */
+    String method();
+
+    /**
+     * @return the path, starting with {@code /}, not decoded
+     */
+    String path();
+
+    /**
+     * @return the host the client addressed, without port, lower case; empty when unknown
+     */
+    String host();
+
+    /**
+     * @param name a header name, any case
+     * @return the first value, or {@code null}
+     */
+    String header(String name);
+
+    /**
+     * @param name a query parameter name
+     * @return its values, empty when absent
+     */
+    List<String> query(String name);
+}
