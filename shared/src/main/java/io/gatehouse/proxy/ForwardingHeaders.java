@@ -1,0 +1,159 @@
+package io.gatehouse.proxy;
+
+import io.gatehouse.upstream.TargetState;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The header rules of a forwarding proxy, for any header API.
+ *
+ * <ul>
+ *   <li>Hop-by-hop headers ({@code Connection}, {@code Keep-Alive}, {@code Proxy-Authenticate},
+ *       {@code Proxy-Authorization}, {@code Proxy-Connection}, {@code TE}, {@code Trailer},
+ *       {@code Transfer-Encoding}, {@code Upgrade}) and every header the {@code Connection} header
+ *       names are removed in both directions (RFC 9110 §7.6.1); a WebSocket upgrade re-adds its own.</li>
+ *   <li>{@code X-Forwarded-For} gets the client address appended; {@code X-Forwarded-Proto},
+ *       {@code -Host} and {@code -Prefix} describe the client's request (kept from the caller only
+ *       when forwarded headers are trusted); {@code Forwarded} gets an element appended.</li>
+ *   <li>{@code Host} is the target's authority by default, the client's with {@code host-header: preserve},
+ *       or a literal.</li>
+ * </ul>
+ */
+public final class ForwardingHeaders {
+
+    /** Headers that only concern one connection. */
+    public static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+        "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    /** {@code X-Forwarded-For}. */
+    public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    /** {@code X-Forwarded-Proto}. */
+    public static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+    /** {@code X-Forwarded-Host}. */
+    public static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+    /** {@code X-Forwarded-Prefix}. */
+    public static final String X_FORWARDED_PREFIX = "X-Forwarded-Prefix";
+    /** {@code Forwarded}. */
+    public static final String FORWARDED = "Forwarded";
+    /** W3C trace context. */
+    public static final String TRACEPARENT = "traceparent";
+
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+
+    private ForwardingHeaders() {
+    }
+
+    /**
+     * @param connectionValues the values of the {@code Connection} header
+     * @return the lower-case header names it lists (besides {@code close}, {@code keep-alive}, {@code upgrade})
+     */
+    public static Set<String> connectionTokens(List<String> connectionValues) {
+        Set<String> tokens = new HashSet<>();
+        for (String value : connectionValues) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    tokens.add(t);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * @param name             a header name, any case
+     * @param connectionTokens the names listed in {@code Connection}
+     * @return whether the header must not be forwarded
+     */
+    public static boolean isHopByHop(String name, Set<String> connectionTokens) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return HOP_BY_HOP.contains(lower) || connectionTokens.contains(lower);
+    }
+
+    /**
+     * @param existing the incoming {@code X-Forwarded-For}, or {@code null}
+     * @param clientIp the address of the client connected to the gateway
+     * @return the value to send
+     */
+    public static String appendForwardedFor(String existing, String clientIp) {
+        return existing == null || existing.isBlank() ? clientIp : existing + ", " + clientIp;
+    }
+
+    /**
+     * One RFC 7239 element describing this hop.
+     *
+     * @param clientIp the client address
+     * @param proto    {@code http} or {@code https}
+     * @param host     the Host the client addressed, or {@code null}
+     * @return such as {@code for=192.0.2.60;proto=https;host=api.example.com}
+     */
+    public static String forwardedElement(String clientIp, String proto, String host) {
+        StringBuilder out = new StringBuilder("for=");
+        if (clientIp.contains(":")) {
+            out.append("\"[").append(clientIp).append("]\"");
+        } else {
+            out.append(clientIp);
+        }
+        out.append(";proto=").append(proto);
+        if (host != null && !host.isEmpty()) {
+            out.append(";host=").append(quoteIfNeeded(host));
+        }
+        return out.toString();
+    }
+
+    /**
+     * @param existing the incoming {@code Forwarded}, or {@code null}
+     * @param element  this hop's element
+     * @return the value to send
+     */
+    public static String appendForwarded(String existing, String element) {
+        return existing == null || existing.isBlank() ? element : existing + ", " + element;
+    }
+
+    /**
+     * @param policy     the route's {@code host-header}: {@code preserve}, {@code upstream} or a literal
+     * @param clientHost the Host the client sent, or {@code null}
+     * @param target     the chosen target
+     * @return the Host header for the upstream
+     */
+    public static String upstreamHost(String policy, String clientHost, TargetState target) {
+        if ("preserve".equalsIgnoreCase(policy) && clientHost != null && !clientHost.isEmpty()) {
+            return clientHost;
+        }
+        if (policy == null || "upstream".equalsIgnoreCase(policy) || "preserve".equalsIgnoreCase(policy)) {
+            return target.authority();
+        }
+        return policy;
+    }
+
+    /**
+     * @param method an HTTP method
+     * @return whether a request with it may be sent again (RFC 9110 §9.2.2)
+     */
+    public static boolean isIdempotent(String method) {
+        return IDEMPOTENT.contains(method);
+    }
+
+    /**
+     * @param target the chosen target
+     * @param path   the rewritten path, starting with {@code /}
+     * @param query  the raw query, or {@code null}
+     * @return the request target to send: the target's base path, the path and the query
+     */
+    public static String upstreamUri(TargetState target, String path, String query) {
+        String full = target.basePath().isEmpty() ? path : target.basePath() + path;
+        return query == null || query.isEmpty() ? full : full + "?" + query;
+    }
+
+    private static String quoteIfNeeded(String value) {
+        for (char c : value.toCharArray()) {
+            if (!(Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return "\"" + value.replace("\"", "\\\"") + "\"";
+            }
+        }
+        return value;
+    }
+}
