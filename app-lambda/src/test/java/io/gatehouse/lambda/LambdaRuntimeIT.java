@@ -1,0 +1,310 @@
+package io.gatehouse.lambda;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The packaged Lambda jar, run the way AWS Lambda runs it: AWS's runtime interface client in a JVM
+ * of its own initialises {@link RestApiHandler} (payload 1.0) or {@link HttpApiHandler} (payload 2.0)
+ * and fetches API Gateway events from the Lambda Runtime API, here served on loopback by
+ * {@link LambdaRuntimeApiServer}. The assertions are on the JSON the runtime posts back, so the
+ * runtime's own (de)serialisation of the events, class loading from the shaded jar and the eager
+ * start-up of every singleton are all part of what is proven.
+ *
+ * <p>This is the one {@code *IT} test: it needs {@code target/gatehouse-lambda.jar}, which only
+ * {@code package} builds, so maven-failsafe runs it after {@code package} ({@code ./mvnw verify}).
+ * The events are in {@code src/test/resources/events/}, shaped as API Gateway sends them. The echo
+ * fixtures of the contract suite are not in the shaded jar, so only the gateway's own endpoints
+ * are called.
+ */
+class LambdaRuntimeIT {
+
+    /** A cold start above this is a regression worth seeing; the test does not time anything else. */
+    static final Duration COLD_START_BUDGET = Duration.ofSeconds(20);
+    private static final Duration INIT_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
+    private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final JsonMapper JSON = JsonMapper.createDefault();
+
+    /** REST API, payload 1.0: the response carries {@code multiValueHeaders}. */
+    @Nested
+    class RestApiPayload1 extends RunningFunction {
+
+        RestApiPayload1() {
+            super("io.gatehouse.lambda.RestApiHandler::handleRequest", "rest-api");
+        }
+
+        @Test
+        void restApiColdStart_thenNoInitErrorAndWithinBudget() {
+            assertInitialisedWithinBudget();
+        }
+
+        @Test
+        void restApiHealthBehindCustomDomainBasePath_thenOkWithMultiValueHeaders() {
+            JsonNode response = invoke("events/rest-api-health.json");
+            assertEquals(200, response.get("statusCode").getIntValue(), text(response));
+            JsonNode headers = response.get("multiValueHeaders");
+            assertTrue(headers != null && headers.isObject(), "payload 1.0 answers with multiValueHeaders: " + text(response));
+            assertEquals(List.of("v1"), strings(header(headers, "X-API-Version")));
+            List<String> requestId = strings(header(headers, "X-Request-ID"));
+            assertEquals(1, requestId.size(), requestId.toString());
+            assertTrue(requestId.getFirst().matches(UUID_PATTERN), requestId.toString());
+            assertEquals("ok", body(response).get("status").getStringValue());
+        }
+
+        @Test
+        void restApiUnknownRoute_then404EnvelopeWithTheCallersRequestId() {
+            JsonNode response = invoke("events/rest-api-unknown-route.json");
+            JsonNode error = assertEnvelope(response, 404, "not_found");
+            assertEquals("rest-404", error.get("request_id").getStringValue());
+            assertEquals("/no/such/route", error.get("details").get("path").getStringValue(), "the /gw base path is dropped");
+            assertEquals(List.of("rest-404"), strings(header(response.get("multiValueHeaders"), "X-Request-ID")));
+        }
+
+        @Test
+        void restApiPostToGetOnlyRoute_then405Envelope() {
+            JsonNode response = invoke("events/rest-api-wrong-method.json");
+            assertEnvelope(response, 405, "method_not_allowed");
+            assertEquals(List.of("v1"), strings(header(response.get("multiValueHeaders"), "X-API-Version")));
+        }
+    }
+
+    /** HTTP API, payload 2.0: the response carries {@code headers} as single strings, never {@code multiValueHeaders}. */
+    @Nested
+    class HttpApiPayload2 extends RunningFunction {
+
+        HttpApiPayload2() {
+            super("io.gatehouse.lambda.HttpApiHandler::handleRequest", "http-api");
+        }
+
+        @Test
+        void httpApiColdStart_thenNoInitErrorAndWithinBudget() {
+            assertInitialisedWithinBudget();
+        }
+
+        @Test
+        void httpApiHealthOnNamedStage_thenOkWithSingleValueHeaders() {
+            JsonNode response = invoke("events/http-api-health.json");
+            assertEquals(200, response.get("statusCode").getIntValue(), text(response));
+            assertSingleValueHeaders(response);
+            assertEquals("v1", header(response.get("headers"), "X-API-Version").getStringValue());
+            assertTrue(header(response.get("headers"), "X-Request-ID").getStringValue().matches(UUID_PATTERN), text(response));
+            assertEquals("ok", body(response).get("status").getStringValue());
+        }
+
+        @Test
+        void httpApiUnknownRoute_then404EnvelopeWithTheCallersRequestId() {
+            JsonNode response = invoke("events/http-api-unknown-route.json");
+            JsonNode error = assertEnvelope(response, 404, "not_found");
+            assertSingleValueHeaders(response);
+            assertEquals("http-404", error.get("request_id").getStringValue());
+            assertEquals("/no/such/route", error.get("details").get("path").getStringValue(), "the prod stage is dropped");
+            assertEquals("http-404", header(response.get("headers"), "X-Request-ID").getStringValue());
+        }
+
+        @Test
+        void httpApiBinaryPostToGetOnlyRoute_then405Envelope() {
+            JsonNode response = invoke("events/http-api-wrong-method.json");
+            assertEnvelope(response, 405, "method_not_allowed");
+            assertSingleValueHeaders(response);
+        }
+
+        private static void assertSingleValueHeaders(JsonNode response) {
+            JsonNode headers = response.get("headers");
+            assertTrue(headers != null && headers.isObject(), "payload 2.0 answers with headers: " + text(response));
+            for (Map.Entry<String, JsonNode> header : headers.entries()) {
+                assertTrue(header.getValue().isString(), header.getKey() + " is a single string: " + text(response));
+            }
+            JsonNode multi = response.get("multiValueHeaders");
+            assertTrue(multi == null || multi.isNull(), "payload 2.0 has no multiValueHeaders: " + text(response));
+        }
+    }
+
+    /**
+     * One function, initialised once for its tests: a runtime API server, the runtime in its own
+     * JVM, and the cold start it took.
+     */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class RunningFunction {
+
+        private final String handler;
+        private final String name;
+        private LambdaRuntimeApiServer runtimeApi;
+        private LambdaFunctionProcess function;
+        private Duration coldStart;
+
+        /** Prints the runtime's output when a test fails. */
+        @RegisterExtension
+        final TestWatcher printRuntimeLog = new TestWatcher() {
+            @Override
+            public void testFailed(ExtensionContext context, Throwable cause) {
+                if (function != null) {
+                    System.out.println(function.logTail());
+                }
+            }
+        };
+
+        RunningFunction(String handler, String name) {
+            this.handler = handler;
+            this.name = name;
+        }
+
+        @BeforeAll
+        void startFunction() throws Exception {
+            Path jar = functionJar();
+            runtimeApi = new LambdaRuntimeApiServer();
+            try {
+                Path workDir = Files.createDirectories(jar.getParent().resolve("lambda-runtime-it").resolve(name));
+                function = LambdaFunctionProcess.start(jar, handler, runtimeApi, workDir);
+                coldStart = function.awaitInitialised(runtimeApi, INIT_TIMEOUT);
+                System.out.printf("%s: cold start (process start to first /next poll) %d ms%n", handler, coldStart.toMillis());
+            } catch (Throwable t) {
+                stopFunction();
+                throw t;
+            }
+        }
+
+        @AfterAll
+        void stopFunction() throws InterruptedException {
+            try {
+                if (function != null) {
+                    function.close();
+                }
+            } finally {
+                runtimeApi.close();
+            }
+        }
+
+        /**
+         * No init error was posted and the cold start stayed within {@link #COLD_START_BUDGET}. Each
+         * nested class calls it from a test of its own name: failsafe's console summary merges
+         * same-named methods of different nested classes.
+         */
+        void assertInitialisedWithinBudget() {
+            assertEquals(List.of(), runtimeApi.initErrors());
+            assertTrue(coldStart.compareTo(COLD_START_BUDGET) < 0,
+                "cold start " + coldStart.toMillis() + " ms exceeds " + COLD_START_BUDGET.toMillis() + " ms");
+        }
+
+        /**
+         * Invokes the function with an event file and returns what the runtime posted to {@code /response}.
+         */
+        JsonNode invoke(String eventResource) {
+            long start = System.nanoTime();
+            LambdaRuntimeApiServer.Result result;
+            try {
+                result = runtimeApi.invoke(resource(eventResource)).get(INVOCATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("no response to " + eventResource + " within " + INVOCATION_TIMEOUT + "\n" + function.logTail(), e);
+            } catch (ExecutionException e) {
+                throw new AssertionError(eventResource + ": " + e.getCause().getMessage() + "\n" + function.logTail(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            System.out.printf("%s: %s answered in %d ms: %s%n", handler, eventResource,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), result.body());
+            if (result.error()) {
+                fail("the runtime posted an invocation error (" + result.errorType() + ") for " + eventResource + ": " + result.body());
+            }
+            return parse(result.body());
+        }
+
+        private static Path functionJar() {
+            return Path.of(System.getProperty("gatehouse.lambda.jar", "target/gatehouse-lambda.jar")).toAbsolutePath();
+        }
+    }
+
+    static JsonNode assertEnvelope(JsonNode response, int status, String code) {
+        assertEquals(status, response.get("statusCode").getIntValue(), text(response));
+        JsonNode error = body(response).get("error");
+        assertNotNull(error, "an error envelope: " + text(response));
+        assertEquals(code, error.get("code").getStringValue());
+        assertFalse(error.get("message").getStringValue().isBlank());
+        return error;
+    }
+
+    /** The response body as a client of API Gateway reads it, parsed as JSON. */
+    static JsonNode body(JsonNode response) {
+        JsonNode body = response.get("body");
+        assertNotNull(body, "a body: " + text(response));
+        JsonNode base64 = response.get("isBase64Encoded");
+        byte[] bytes = base64 != null && base64.isBoolean() && base64.getBooleanValue()
+            ? Base64.getDecoder().decode(body.getStringValue())
+            : body.getStringValue().getBytes(StandardCharsets.UTF_8);
+        return parse(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    /** API Gateway reads response header names case-insensitively. */
+    static JsonNode header(JsonNode headers, String name) {
+        assertNotNull(headers, "headers");
+        for (Map.Entry<String, JsonNode> header : headers.entries()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        throw new AssertionError("no " + name + " header in " + text(headers));
+    }
+
+    static List<String> strings(JsonNode array) {
+        assertTrue(array.isArray(), "an array: " + text(array));
+        List<String> values = new ArrayList<>();
+        array.values().forEach(v -> values.add(v.getStringValue()));
+        return values;
+    }
+
+    static String text(JsonNode json) {
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readValue(json, Argument.of(JsonNode.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + json, e);
+        }
+    }
+
+    static String resource(String name) {
+        try (InputStream in = LambdaRuntimeIT.class.getClassLoader().getResourceAsStream(name)) {
+            assertNotNull(in, name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
