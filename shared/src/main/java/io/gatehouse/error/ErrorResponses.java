@@ -5,7 +5,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -20,14 +25,41 @@ import java.util.Map;
 public class ErrorResponses {
 
     private final Clock clock;
+    private final JsonMapper jsonMapper;
 
-    /** Creates the builder with the system clock. */
-    public ErrorResponses() {
-        this(Clock.systemUTC());
+    /**
+     * Creates the builder with the system clock.
+     *
+     * @param jsonMapper writes envelopes for engines that answer below Micronaut's HTTP layer
+     */
+    @Inject
+    public ErrorResponses(JsonMapper jsonMapper) {
+        this(Clock.systemUTC(), jsonMapper);
     }
 
-    ErrorResponses(Clock clock) {
+    ErrorResponses(Clock clock, JsonMapper jsonMapper) {
         this.clock = clock;
+        this.jsonMapper = jsonMapper;
+    }
+
+    /**
+     * The envelope as JSON bytes, for engines that write responses themselves (the container's
+     * proxy answers below Micronaut's HTTP layer).
+     *
+     * @param requestId the request's id
+     * @param code      the error code
+     * @param message   the message for the client
+     * @param details   structured details
+     * @return the UTF-8 JSON body
+     */
+    public byte[] json(String requestId, ErrorCode code, String message, Map<String, Object> details) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ErrorEnvelope envelope = new ErrorEnvelope(new ErrorEnvelope.Body(code.code(), message, details, requestId, now.toString()));
+        try {
+            return jsonMapper.writeValueAsBytes(envelope);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
