@@ -9,6 +9,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.json.JsonMapper;
 import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -37,6 +40,8 @@ final class OpenApiController {
 
     @Get(value = "/v1/openapi.json", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "OpenAPI document", description = "The OpenAPI 3 description of this API, as JSON.")
+    @ApiResponse(responseCode = "200", description = "the document",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
     byte[] openApi() {
         byte[] current = document;
         if (current == null) {

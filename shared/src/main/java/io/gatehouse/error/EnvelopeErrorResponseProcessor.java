@@ -15,6 +15,7 @@ import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import io.micronaut.json.JsonSyntaxException;
 import jakarta.inject.Singleton;
+import jakarta.validation.ConstraintViolationException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,13 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
             code = ErrorCode.INVALID_JSON.code();
             message = "The request body is not valid JSON for this endpoint.";
             details.put("reason", reason(cause));
+        } else if (cause instanceof ConstraintViolationException violations) {
+            code = ErrorCode.VALIDATION_FAILED.code();
+            message = "The request is not valid.";
+            details.put("violations", violations.getConstraintViolations().stream()
+                .map(v -> Map.of("field", String.valueOf(v.getPropertyPath()), "message", v.getMessage()))
+                .sorted(java.util.Comparator.comparing(m -> m.get("field")))
+                .toList());
         } else if (cause instanceof ConversionErrorException conversion) {
             code = ErrorCode.VALIDATION_FAILED.code();
             message = "Argument '" + conversion.getArgument().getName() + "' could not be read from the request.";

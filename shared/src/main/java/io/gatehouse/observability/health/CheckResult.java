@@ -3,6 +3,7 @@ package io.gatehouse.observability.health;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.Map;
 
@@ -21,8 +22,8 @@ public record CheckResult(
     HealthStatus status,
     @JsonProperty("latency_ms") long latencyMs,
     boolean critical,
-    String error,
-    Map<String, Object> details) {
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "why the check failed; absent when it passed") String error,
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Map<String, Object> details) {
 
     /**
      * A passing result; the service fills in latency and criticality.

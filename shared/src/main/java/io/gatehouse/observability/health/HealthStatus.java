@@ -2,11 +2,13 @@ package io.gatehouse.observability.health;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The status of one check or of the whole gateway, worst last.
  */
 @Serdeable
+@Schema(type = "string", allowableValues = {"ok", "degraded", "down"})
 public enum HealthStatus {
     /** Working. */
     OK,

@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One check per upstream in force: a {@code GET} of its health-check path on every target. Any
@@ -66,23 +70,29 @@ final class UpstreamCheck implements DependencyCheck {
 
     @Override
     public CheckResult check(Duration timeout) throws Exception {
+        // Probe every target at once, so several slow targets still fit in one timeout.
+        Map<String, CompletableFuture<HttpResponse<Void>>> probes = new LinkedHashMap<>();
+        for (TargetState state : upstream.targets()) {
+            URI uri = URI.create(stripTrailingSlash(state.url().toString()) + upstream.definition().healthCheck().path());
+            probes.put(state.url().toString(), client.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.discarding()));
+        }
         Map<String, Object> targets = new LinkedHashMap<>();
         List<String> failures = new ArrayList<>();
-        for (TargetState state : upstream.targets()) {
-            String target = state.url().toString();
-            URI uri = URI.create(stripTrailingSlash(target) + upstream.definition().healthCheck().path());
+        for (Map.Entry<String, CompletableFuture<HttpResponse<Void>>> probe : probes.entrySet()) {
+            String target = probe.getKey();
             try {
-                HttpResponse<Void> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-                boolean up = response.statusCode() < 500;
-                targets.put(target, up ? "ok" : "down (" + response.statusCode() + ")");
+                int status = probe.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
+                boolean up = status < 500;
+                targets.put(target, up ? "ok" : "down (" + status + ")");
                 if (!up) {
-                    failures.add(target + " answered " + response.statusCode());
+                    failures.add(target + " answered " + status);
                 }
-            } catch (java.io.IOException e) {
+            } catch (ExecutionException | TimeoutException e) {
+                probe.getValue().cancel(true);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
                 targets.put(target, "down");
-                failures.add(target + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failures.add(target + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
             }
         }
         Map<String, Object> details = Map.of("targets", targets);
