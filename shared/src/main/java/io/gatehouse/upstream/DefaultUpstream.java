@@ -1,22 +1,44 @@
 package io.gatehouse.upstream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An upstream's live state.
+ * An upstream's live state: its targets, its {@link LoadBalancingPolicy}, its
+ * {@link UpstreamCircuitBreaker}, and the passive outlier detection fed by every
+ * {@link Selection}'s outcome.
+ *
+ * <p>A call goes: the available targets (healthy and not ejected) are the candidates, less the
+ * target a retry excludes when another remains; none left → {@code no_healthy_target}; then the
+ * breaker's permission, refused → {@code circuit_open}; then the policy picks. The outcome counts
+ * towards the target's consecutive failures (ejecting it at {@code outlier-detection.consecutive-failures})
+ * and the breaker's window.
  */
 final class DefaultUpstream implements Upstream {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultUpstream.class);
+
+    /** The Retry-After used when nothing better is known (a target marked unhealthy by hand). */
+    private static final Duration FALLBACK_RETRY_AFTER = Duration.ofSeconds(5);
+
     private final UpstreamDefinition definition;
     private final List<TargetState> targets;
-    private final AtomicInteger next = new AtomicInteger();
+    private final LoadBalancingPolicy policy;
+    private final UpstreamCircuitBreaker breaker;
 
-    DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets) {
+    DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets, UpstreamCircuitBreaker breaker) {
         this.definition = definition;
         this.targets = List.copyOf(targets);
+        this.policy = LoadBalancingPolicy.of(definition, this.targets);
+        this.breaker = breaker;
+    }
+
+    DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets) {
+        this(definition, targets, UpstreamCircuitBreaker.of(definition.name(), definition.circuitBreaker()));
     }
 
     @Override
@@ -34,38 +56,93 @@ final class DefaultUpstream implements Upstream {
         return targets;
     }
 
+    UpstreamCircuitBreaker breaker() {
+        return breaker;
+    }
+
     @Override
     public Selection select(String hashKey, TargetState exclude) {
         long now = System.nanoTime();
-        List<TargetState> available = new ArrayList<>(targets.size());
-        for (TargetState t : targets) {
-            if (t.available(now) && t != exclude) {
-                available.add(t);
+        int n = targets.size();
+        boolean[] eligible = new boolean[n];
+        int count = 0;
+        int excluded = -1;
+        for (int i = 0; i < n; i++) {
+            TargetState t = targets.get(i);
+            if (t.available(now)) {
+                eligible[i] = true;
+                count++;
+                if (t == exclude) {
+                    excluded = i;
+                }
             }
         }
-        if (available.isEmpty() && exclude != null && exclude.available(now)) {
-            available.add(exclude);
-        }
-        if (available.isEmpty()) {
+        if (count == 0) {
             throw new UpstreamUnavailableException(name(), "no_healthy_target",
-                "No healthy target of upstream '" + name() + "' is available.", Duration.ofSeconds(5));
+                "No healthy target of upstream '" + name() + "' is available.", untilFirstReturns(now));
         }
-        TargetState chosen = available.get(Math.floorMod(next.getAndIncrement(), available.size()));
+        if (excluded >= 0 && count > 1) {
+            eligible[excluded] = false;
+        }
+        if (!breaker.tryAcquire()) {
+            throw new UpstreamUnavailableException(name(), "circuit_open",
+                "The circuit breaker of upstream '" + name() + "' is open.", breaker.retryAfter());
+        }
+        TargetState chosen = targets.get(policy.choose(targets, eligible, hashKey));
         chosen.outstandingCounter().incrementAndGet();
-        return new TrackedSelection(chosen);
+        return new TrackedSelection(chosen, now);
     }
 
     @Override
     public String circuitState() {
-        return "disabled";
+        return breaker.state();
     }
 
-    private static final class TrackedSelection implements Selection {
-        private final TargetState target;
-        private boolean done;
+    /** The soonest a target may come back: the end of an ejection, or enough health probes. */
+    private Duration untilFirstReturns(long now) {
+        long best = Long.MAX_VALUE;
+        UpstreamDefinition.HealthCheck hc = definition.healthCheck();
+        for (TargetState t : targets) {
+            long wait;
+            if (!t.healthy()) {
+                wait = hc.enabled() ? hc.interval().multipliedBy(hc.healthyThreshold()).toNanos() : FALLBACK_RETRY_AFTER.toNanos();
+                wait = Math.max(wait, t.ejectedUntilNanos() - now);
+            } else {
+                wait = t.ejectedUntilNanos() - now;
+            }
+            best = Math.min(best, wait);
+        }
+        return best == Long.MAX_VALUE || best <= 0 ? FALLBACK_RETRY_AFTER : Duration.ofNanos(best);
+    }
 
-        TrackedSelection(TargetState target) {
+    private void recordSuccess(TargetState target, long durationNanos) {
+        target.consecutiveFailures().set(0);
+        breaker.onSuccess(durationNanos);
+    }
+
+    private void recordFailure(TargetState target, long durationNanos) {
+        breaker.onFailure(durationNanos);
+        UpstreamDefinition.OutlierDetection od = definition.outlierDetection();
+        if (od.consecutiveFailures() <= 0) {
+            return;
+        }
+        int failures = target.consecutiveFailures().incrementAndGet();
+        if (failures >= od.consecutiveFailures() && target.consecutiveFailures().compareAndSet(failures, 0)) {
+            target.ejectUntil(System.nanoTime() + od.ejectionTime().toNanos());
+            LOG.warn("Target {} of upstream '{}' ejected for {} after {} consecutive failures", target, name(),
+                od.ejectionTime(), failures);
+        }
+    }
+
+    /** One call's bookkeeping: exactly one outcome counts, later ones are ignored. */
+    private final class TrackedSelection implements Selection {
+        private final TargetState target;
+        private final long startNanos;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        TrackedSelection(TargetState target, long startNanos) {
             this.target = target;
+            this.startNanos = startNanos;
         }
 
         @Override
@@ -75,24 +152,41 @@ final class DefaultUpstream implements Upstream {
 
         @Override
         public void completed(int status) {
-            finish();
+            if (finish()) {
+                long duration = System.nanoTime() - startNanos;
+                if (status >= 500) {
+                    recordFailure(target, duration);
+                } else {
+                    recordSuccess(target, duration);
+                }
+            }
         }
 
         @Override
         public void failed(FailureKind kind) {
-            finish();
+            if (finish()) {
+                recordFailure(target, System.nanoTime() - startNanos);
+            }
         }
 
         @Override
         public void released() {
-            finish();
+            if (finish()) {
+                breaker.release();
+            }
         }
 
-        private synchronized void finish() {
-            if (!done) {
-                done = true;
+        private boolean finish() {
+            if (done.compareAndSet(false, true)) {
                 target.outstandingCounter().decrementAndGet();
+                return true;
             }
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            return "Selection[" + target + "]";
         }
     }
 }

@@ -17,8 +17,11 @@ public final class TargetState {
     private final int weight;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicInteger probeSuccesses = new AtomicInteger();
+    private final AtomicInteger probeFailures = new AtomicInteger();
     private volatile boolean healthy = true;
-    private volatile long ejectedUntilNanos;
+    // Not 0: System.nanoTime() may be negative, and "now - ejectedUntil >= 0" must hold from the start.
+    private volatile long ejectedUntilNanos = System.nanoTime();
 
     TargetState(UpstreamDefinition.Target target) {
         this.url = target.url();
@@ -125,6 +128,25 @@ public final class TargetState {
 
     void ejectUntil(long nanos) {
         this.ejectedUntilNanos = nanos;
+    }
+
+    long ejectedUntilNanos() {
+        return ejectedUntilNanos;
+    }
+
+    /**
+     * @return the result of active health checking, {@code true} until checks say otherwise
+     */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    AtomicInteger probeSuccesses() {
+        return probeSuccesses;
+    }
+
+    AtomicInteger probeFailures() {
+        return probeFailures;
     }
 
     @Override

@@ -143,8 +143,8 @@ public record UpstreamDefinition(
         return new HealthCheck(
             node.get("enabled").bool(true),
             normalisePath(path),
-            node.get("interval").duration(d.interval()),
-            node.get("timeout").duration(d.timeout()),
+            positive(node.get("interval"), d.interval()),
+            positive(node.get("timeout"), d.timeout()),
             node.get("healthy-threshold").integer(d.healthyThreshold(), 1, 100),
             node.get("unhealthy-threshold").integer(d.unhealthyThreshold(), 1, 100));
     }
@@ -165,8 +165,17 @@ public record UpstreamDefinition(
             node.get("failure-rate-threshold").integer(d.failureRateThreshold(), 1, 100),
             node.get("minimum-calls").integer(d.minimumCalls(), 1, 100_000),
             node.get("sliding-window").integer(d.slidingWindow(), 1, 100_000),
-            node.get("wait-in-open").duration(d.waitInOpen()),
+            positive(node.get("wait-in-open"), d.waitInOpen()),
             node.get("permitted-in-half-open").integer(d.permittedInHalfOpen(), 1, 1000));
+    }
+
+    private static Duration positive(ConfigNode node, Duration fallback) {
+        Duration value = node.duration(fallback);
+        if (value.isZero() || value.isNegative()) {
+            node.problem("must be a positive duration such as 500ms or 5s");
+            return fallback;
+        }
+        return value;
     }
 
     private static String normalisePath(String path) {

@@ -7,10 +7,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Builds the live upstreams for a set of definitions, carrying over the state of every target that
- * stays (same upstream, same URL) so a reload does not forget health or in-flight counts.
+ * Builds the live upstreams for a set of definitions, carrying over what a reload should not forget:
+ * <ul>
+ *   <li>an upstream whose definition is unchanged is kept whole (balancing state and breaker included);</li>
+ *   <li>otherwise every target that stays (same upstream, same URL, same weight) keeps its state:
+ *       in-flight count, active health, ejection;</li>
+ *   <li>and the circuit breaker is kept when its settings are unchanged.</li>
+ * </ul>
  */
 @Singleton
 public class UpstreamRegistry {
@@ -19,21 +25,31 @@ public class UpstreamRegistry {
 
     /**
      * @param definitions the upstream definitions now in force
-     * @return the live upstreams by name
+     * @return the live upstreams by name, in the order of the definitions
      */
     public synchronized Map<String, Upstream> reconcile(Map<String, UpstreamDefinition> definitions) {
         Map<String, TargetState> previous = new HashMap<>();
         current.values().forEach(u -> u.targets().forEach(t -> previous.put(u.name() + " " + t.url(), t)));
         Map<String, Upstream> next = new LinkedHashMap<>();
         definitions.forEach((name, definition) -> {
+            Upstream before = current.get(name);
+            if (before != null && before.definition().equals(definition)) {
+                next.put(name, before);
+                return;
+            }
             List<TargetState> targets = new ArrayList<>();
             for (UpstreamDefinition.Target target : definition.targets()) {
                 TargetState kept = previous.get(name + " " + target.url());
                 targets.add(kept != null && kept.weight() == target.weight() ? kept : new TargetState(target));
             }
-            next.put(name, new DefaultUpstream(definition, targets));
+            UpstreamCircuitBreaker breaker = before instanceof DefaultUpstream d
+                && d.breaker() != UpstreamCircuitBreaker.DISABLED
+                && Objects.equals(d.breaker().settings(), definition.circuitBreaker())
+                ? d.breaker()
+                : UpstreamCircuitBreaker.of(name, definition.circuitBreaker());
+            next.put(name, new DefaultUpstream(definition, targets, breaker));
         });
-        current = Map.copyOf(next);
+        current = java.util.Collections.unmodifiableMap(next);
         return current;
     }
 }

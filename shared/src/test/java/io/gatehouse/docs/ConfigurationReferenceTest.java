@@ -75,7 +75,7 @@ class ConfigurationReferenceTest {
         assertTrue(names.containsAll(Set.of(
             "io.gatehouse.config.GatewayConfiguration",
             "io.gatehouse.observability.health.HealthConfiguration",
-            "io.gatehouse.upstream.UpstreamConfiguration")), names.toString());
+            "io.gatehouse.upstream.HealthChecksConfiguration")), names.toString());
         assertTrue(defaults().findAny().isPresent(), "no DEFAULT_* constant found");
     }
 

@@ -1,0 +1,75 @@
+package io.gatehouse.upstream;
+
+import io.gatehouse.definition.GatewayState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.annotation.Internal;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Micrometer gauges per target, following reloads:
+ * {@value #OUTSTANDING} (requests in flight) and {@value #HEALTHY} (1 while the target may receive
+ * traffic: healthy by its checks and not ejected; 0 otherwise), tagged {@code upstream} and
+ * {@code target} (the URL). Gauges of targets that leave are removed.
+ */
+@Context
+@Internal
+@Requires(beans = MeterRegistry.class)
+final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swapped> {
+
+    /** Gauge of requests in flight to a target. */
+    static final String OUTSTANDING = "gatehouse.upstream.target.outstanding";
+
+    /** Gauge: 1 while a target is available, 0 while unhealthy or ejected. */
+    static final String HEALTHY = "gatehouse.upstream.target.healthy";
+
+    private final MeterRegistry registry;
+    /** Each registered gauge and the target state it reads. */
+    private final Map<Meter.Id, TargetState> registered = new HashMap<>();
+
+    UpstreamMetrics(MeterRegistry registry, GatewayState state) {
+        this.registry = registry;
+        register(state.current().upstreams());
+    }
+
+    @Override
+    public void onApplicationEvent(GatewayState.Swapped event) {
+        register(event.snapshot().upstreams());
+    }
+
+    private synchronized void register(Map<String, Upstream> upstreams) {
+        Map<Meter.Id, TargetState> wanted = new HashMap<>();
+        for (Upstream upstream : upstreams.values()) {
+            for (TargetState target : upstream.targets()) {
+                String[] tags = {"upstream", upstream.name(), "target", target.url().toString()};
+                wanted.put(new Meter.Id(OUTSTANDING, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
+                wanted.put(new Meter.Id(HEALTHY, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
+            }
+        }
+        registered.entrySet().removeIf(e -> {
+            if (wanted.get(e.getKey()) != e.getValue()) {
+                registry.remove(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        wanted.forEach((id, target) -> {
+            if (registered.containsKey(id)) {
+                return;
+            }
+            Gauge.Builder<TargetState> builder = id.getName().equals(OUTSTANDING)
+                ? Gauge.builder(OUTSTANDING, target, TargetState::outstanding).description("Requests in flight to an upstream target")
+                : Gauge.builder(HEALTHY, target, t -> t.available(System.nanoTime()) ? 1 : 0)
+                    .description("1 while an upstream target is healthy and not ejected, else 0");
+            builder.tags(id.getTags()).strongReference(true).register(registry);
+            registered.put(id, target);
+        });
+    }
+}
