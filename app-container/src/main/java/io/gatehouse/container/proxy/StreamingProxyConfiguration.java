@@ -20,15 +20,15 @@ public class StreamingProxyConfiguration {
     /** Idle keep-alive connections kept per target and event loop. */
     public static final int DEFAULT_POOL_MAX_IDLE_PER_TARGET = 256;
 
-    /** How long an idle pooled connection may be reused. */
-    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an idle pooled connection may be reused, in seconds. */
+    public static final long DEFAULT_POOL_IDLE_TIMEOUT_SECONDS = 30;
 
     /** The largest request body kept in memory so that an idempotent request can be retried. */
     public static final int DEFAULT_RETRY_BODY_LIMIT = 64 * 1024;
 
     private boolean enabled = DEFAULT_ENABLED;
     private int poolMaxIdlePerTarget = DEFAULT_POOL_MAX_IDLE_PER_TARGET;
-    private Duration poolIdleTimeout = DEFAULT_POOL_IDLE_TIMEOUT;
+    private Duration poolIdleTimeout = Duration.ofSeconds(DEFAULT_POOL_IDLE_TIMEOUT_SECONDS);
     private int retryBodyLimit = DEFAULT_RETRY_BODY_LIMIT;
 
     /**
@@ -66,8 +66,8 @@ public class StreamingProxyConfiguration {
 
     /**
      * How long a pooled connection may sit idle and still be reused; older ones are closed
-     * (keep it below the upstreams' own keep-alive timeout). Default 30 s
-     * ({@code DEFAULT_POOL_IDLE_TIMEOUT}).
+     * (keep it below the upstreams' own keep-alive timeout). Default
+     * {@value #DEFAULT_POOL_IDLE_TIMEOUT_SECONDS} seconds.
      *
      * @return the timeout
      */
@@ -79,7 +79,7 @@ public class StreamingProxyConfiguration {
      * @param poolIdleTimeout the timeout
      */
     public void setPoolIdleTimeout(Duration poolIdleTimeout) {
-        this.poolIdleTimeout = poolIdleTimeout == null ? DEFAULT_POOL_IDLE_TIMEOUT : poolIdleTimeout;
+        this.poolIdleTimeout = poolIdleTimeout == null ? Duration.ofSeconds(DEFAULT_POOL_IDLE_TIMEOUT_SECONDS) : poolIdleTimeout;
     }
 
     /**
