@@ -90,6 +90,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private final boolean headRequest;
     private final boolean http10;
     private final boolean webSocket;
+    private final boolean bodyExpected;
     private final long responseTimeoutNanos;
     private final long idleTimeoutNanos;
     private HttpRequest outgoing;
@@ -146,6 +147,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         this.responseTimeoutNanos = route.timeouts().response().toNanos();
         this.idleTimeoutNanos = route.timeouts().idle().toNanos();
         this.bodyRetainable = idempotent;
+        this.bodyExpected = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
     }
 
     private static String hashKey(Upstream upstream, HttpHeaders headers) {
@@ -317,7 +319,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      * @return whether the client must not be read from now (the body has nowhere to go yet)
      */
     boolean holdsRequestBody() {
-        return !requestComplete && state != State.DONE
+        return bodyExpected && !requestComplete && state != State.DONE
             && (state == State.CONNECTING || connection != null && !connection.channel().isWritable());
     }
 
@@ -628,7 +630,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
         extraHeaders.forEach(headers::set);
         stamp(headers);
-        boolean close = !clientKeepAlive || !requestComplete;
+        // A body still on its way would be read as the next request: close instead.
+        boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
