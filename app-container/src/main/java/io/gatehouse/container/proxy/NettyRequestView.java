@@ -1,0 +1,107 @@
+package io.gatehouse.container.proxy;
+
+import io.gatehouse.route.RequestView;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A {@link RequestView} over Netty's request head, read before any header is rewritten. The path
+ * is split from the query once; the host and the query parameters are computed only when a route
+ * asks for them.
+ */
+final class NettyRequestView implements RequestView {
+
+    private final HttpRequest request;
+    private final String path;
+    private final String rawQuery;
+    private String host;
+    private Map<String, List<String>> parameters;
+
+    NettyRequestView(HttpRequest request) {
+        this.request = request;
+        String uri = request.uri();
+        int start = 0;
+        // An absolute-form target (proxy style, RFC 9112 §3.2.2): keep only its path and query.
+        if (!uri.isEmpty() && uri.charAt(0) != '/') {
+            int scheme = uri.indexOf("://");
+            if (scheme > 0) {
+                int slash = uri.indexOf('/', scheme + 3);
+                int question = uri.indexOf('?', scheme + 3);
+                start = slash >= 0 && (question < 0 || slash < question) ? slash : -1;
+                if (start < 0) {
+                    uri = "/" + (question >= 0 ? uri.substring(question) : "");
+                    start = 0;
+                }
+            }
+        }
+        int question = uri.indexOf('?', start);
+        int hash = uri.indexOf('#', start);
+        int end = question >= 0 ? question : hash >= 0 ? hash : uri.length();
+        String p = uri.substring(start, end);
+        this.path = p.isEmpty() ? "/" : p;
+        this.rawQuery = question >= 0 ? uri.substring(question + 1, hash > question ? hash : uri.length()) : null;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    /**
+     * @return the raw query after {@code ?}, or {@code null}
+     */
+    String rawQuery() {
+        return rawQuery;
+    }
+
+    @Override
+    public String host() {
+        if (host == null) {
+            host = hostWithoutPort(request.headers().get(HttpHeaderNames.HOST));
+        }
+        return host;
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public List<String> query(String name) {
+        if (rawQuery == null) {
+            return List.of();
+        }
+        if (parameters == null) {
+            parameters = new QueryStringDecoder(rawQuery, false).parameters();
+        }
+        return parameters.getOrDefault(name, List.of());
+    }
+
+    static String hostWithoutPort(String value) {
+        if (value == null || value.isEmpty()) {
+            return "";
+        }
+        String h = value.trim();
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            h = close > 0 ? h.substring(0, close + 1) : h;
+        } else {
+            int colon = h.indexOf(':');
+            if (colon >= 0) {
+                h = h.substring(0, colon);
+            }
+        }
+        return h.toLowerCase(Locale.ROOT);
+    }
+}

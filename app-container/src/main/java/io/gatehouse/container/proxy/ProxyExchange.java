@@ -1,0 +1,745 @@
+package io.gatehouse.container.proxy;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.observability.RequestIds;
+import io.gatehouse.proxy.ForwardingHeaders;
+import io.gatehouse.route.RouteDefinition;
+import io.gatehouse.route.RouteMatch;
+import io.gatehouse.upstream.FailureKind;
+import io.gatehouse.upstream.Selection;
+import io.gatehouse.upstream.TargetState;
+import io.gatehouse.upstream.Upstream;
+import io.gatehouse.upstream.UpstreamUnavailableException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One proxied HTTP request: chooses a target, streams the request to it over a pooled connection
+ * and the response back, chunk by chunk, and reports the outcome to the {@link Selection} exactly
+ * once. Everything runs on the client connection's event loop.
+ *
+ * <p>Timeouts: the route's {@code response} timeout runs from the moment the request head is sent
+ * and restarts whenever a request body chunk is written, until the response head arrives; then the
+ * {@code idle} timeout runs between reads of the response body. Retries happen only for idempotent
+ * methods, only before any byte of the response reached the client, only while the request body
+ * received so far fits the retry buffer, after a connect failure or a status in
+ * {@code retries.on-statuses}, with exponential backoff, on another target when there is one.
+ */
+final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.Owner {
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached(RequestIds.HEADER);
+    static final AsciiString X_API_VERSION = AsciiString.cached("X-API-Version");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached(ForwardingHeaders.X_FORWARDED_FOR);
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached(ForwardingHeaders.X_FORWARDED_PROTO);
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached(ForwardingHeaders.X_FORWARDED_HOST);
+    private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached(ForwardingHeaders.X_FORWARDED_PREFIX);
+    private static final AsciiString FORWARDED = AsciiString.cached(ForwardingHeaders.FORWARDED);
+    private static final AsciiString WEBSOCKET = AsciiString.cached("websocket");
+
+    /** The message of a 502 after a connect failure. */
+    static final String CONNECT_FAILED = "The upstream could not be reached.";
+    /** The message of a 502 when the upstream closed without answering. */
+    static final String UPSTREAM_CLOSED = "The upstream closed the connection without a complete response.";
+    /** The message of a 504. */
+    static final String TIMED_OUT = "The upstream did not answer in time.";
+
+    private enum State { CONNECTING, WAITING, STREAMING, DONE }
+
+    private final ProxyConnectionHandler handler;
+    private final ChannelHandlerContext ctx;
+    private final StreamingProxy proxy;
+    private final HttpRequest request;
+    private final NettyRequestView view;
+    private final RouteDefinition route;
+    private final String upstreamPath;
+    private final Upstream upstream;
+    private final String requestId;
+    private final String clientHost;
+    private final String hashKey;
+    private final boolean idempotent;
+    private final boolean clientKeepAlive;
+    private final boolean headRequest;
+    private final boolean http10;
+    private final boolean webSocket;
+    private final boolean bodyExpected;
+    private final long responseTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private HttpRequest outgoing;
+
+    private State state = State.CONNECTING;
+    private Selection selection;
+    private boolean outcomeReported = true;
+    private TargetState lastTarget;
+    private int retriesUsed;
+    private boolean staleRetried;
+    private UpstreamConnection connection;
+    private boolean connectionReused;
+
+    /** Request body received: kept whole while a retry is possible, otherwise only what is not written yet. */
+    private final ArrayList<ByteBuf> body = new ArrayList<>(0);
+    private long bodyBytes;
+    private boolean bodyRetainable;
+    private int written;
+    private boolean requestComplete;
+    private boolean requestSent;
+    private boolean upstreamFlushPending;
+
+    private int status;
+    private boolean upstreamKeepAlive;
+    private boolean skippingInterim;
+    private boolean closeClientAfter;
+    private boolean clientFlushPending;
+
+    private ScheduledFuture<?> timer;
+    private long lastActivity;
+    private long timeoutNanos;
+
+    ProxyExchange(ProxyConnectionHandler handler, HttpRequest request, NettyRequestView view, RouteMatch match,
+                  Upstream upstream) {
+        this.handler = handler;
+        this.ctx = handler.context();
+        this.proxy = handler.proxy();
+        this.request = request;
+        this.view = view;
+        this.route = match.route().definition();
+        this.upstreamPath = match.upstreamPath(view.path());
+        this.upstream = upstream;
+        HttpHeaders headers = request.headers();
+        String incomingId = headers.get(X_REQUEST_ID);
+        this.requestId = incomingId == null ? StreamingProxy.newRequestId() : RequestIds.resolve(incomingId);
+        this.clientHost = headers.get(HttpHeaderNames.HOST);
+        this.idempotent = ForwardingHeaders.isIdempotent(request.method().name());
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.webSocket = route.websocket() && headers.containsValue(HttpHeaderNames.UPGRADE, WEBSOCKET, true)
+            && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        this.hashKey = hashKey(upstream, headers);
+        this.responseTimeoutNanos = route.timeouts().response().toNanos();
+        this.idleTimeoutNanos = route.timeouts().idle().toNanos();
+        this.bodyRetainable = idempotent;
+        this.bodyExpected = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+    }
+
+    private static String hashKey(Upstream upstream, HttpHeaders headers) {
+        String hashOn = upstream == null ? null : upstream.definition().hashOn();
+        if (hashOn != null && hashOn.regionMatches(true, 0, "header:", 0, 7)) {
+            return headers.get(hashOn.substring(7));
+        }
+        // claim:<name> needs the authenticated principal, which this engine does not see yet.
+        return null;
+    }
+
+    // ------------------------------------------------------------------ start
+
+    void start() {
+        boolean chunked = HttpUtil.isTransferEncodingChunked(request);
+        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
+        HttpHeaders headers = request.headers();
+        HeaderRules.stripHopByHop(headers);
+        headers.remove(HttpHeaderNames.EXPECT);
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        String proto = handler.secure() ? "https" : "http";
+        String clientIp = handler.clientIp();
+        headers.set(X_FORWARDED_FOR, ForwardingHeaders.appendForwardedFor(headers.get(X_FORWARDED_FOR), clientIp));
+        boolean trust = proxy.trustForwardedHeaders();
+        setForwarded(headers, X_FORWARDED_PROTO, proto, trust);
+        setForwarded(headers, X_FORWARDED_HOST, clientHost, trust);
+        setForwarded(headers, X_FORWARDED_PREFIX, forwardedPrefix(view.path(), upstreamPath), trust);
+        headers.set(FORWARDED, ForwardingHeaders.appendForwarded(headers.get(FORWARDED),
+            ForwardingHeaders.forwardedElement(clientIp, proto, clientHost)));
+        headers.set(X_REQUEST_ID, requestId);
+        if (webSocket) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            // Compression extensions would hide the frame sizes the limits apply to.
+            headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+        }
+        outgoing = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(), headers);
+        if (upstream == null) {
+            fail(ErrorCode.BAD_GATEWAY, "The route's upstream '" + route.upstream() + "' is not configured.",
+                Map.of("route", route.id()), Map.of());
+            return;
+        }
+        if (expectContinue) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(request.protocolVersion(), HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+        }
+        attempt();
+    }
+
+    private static void setForwarded(HttpHeaders headers, AsciiString name, String value, boolean trust) {
+        if (trust && headers.contains(name)) {
+            return;
+        }
+        if (value == null || value.isEmpty()) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
+    }
+
+    /**
+     * @param requestPath  the client's path
+     * @param upstreamPath the path sent upstream
+     * @return the prefix the gateway removed, when the upstream path is what remains of the
+     *         client's path after it; otherwise {@code null}
+     */
+    static String forwardedPrefix(String requestPath, String upstreamPath) {
+        if (requestPath.equals(upstreamPath)) {
+            return null;
+        }
+        if (upstreamPath.equals("/")) {
+            String trimmed = requestPath.endsWith("/") ? requestPath.substring(0, requestPath.length() - 1) : requestPath;
+            return trimmed.isEmpty() ? null : trimmed;
+        }
+        if (requestPath.endsWith(upstreamPath)) {
+            String prefix = requestPath.substring(0, requestPath.length() - upstreamPath.length());
+            return prefix.isEmpty() || prefix.endsWith("/") ? null : prefix;
+        }
+        return null;
+    }
+
+    private void attempt() {
+        if (state == State.DONE) {
+            return;
+        }
+        try {
+            selection = upstream.select(hashKey, lastTarget);
+        } catch (UpstreamUnavailableException e) {
+            fail(e);
+            return;
+        }
+        outcomeReported = false;
+        TargetState target = selection.target();
+        lastTarget = target;
+        outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
+        outgoing.setUri(ForwardingHeaders.upstreamUri(target, upstreamPath, view.rawQuery()));
+        state = State.CONNECTING;
+        proxy.pool(ctx.channel()).acquire(target, route.timeouts().connect(), this);
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    @Override
+    public void connected(UpstreamConnection c, boolean reused) {
+        if (state != State.CONNECTING) {
+            c.pool().release(c, true);
+            return;
+        }
+        connection = c;
+        connectionReused = reused;
+        c.owner(this);
+        state = State.WAITING;
+        written = 0;
+        requestSent = false;
+        c.channel().write(outgoing, c.channel().voidPromise());
+        arm(responseTimeoutNanos);
+        writeBody();
+        handler.resumeReading();
+    }
+
+    @Override
+    public void connectFailed(Throwable cause) {
+        if (state != State.CONNECTING) {
+            return;
+        }
+        boolean timeout = cause instanceof ConnectTimeoutException;
+        reportFailed(timeout ? FailureKind.TIMEOUT : FailureKind.CONNECT);
+        if (canRetry()) {
+            retryLater();
+        } else if (timeout) {
+            fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("connect"), Map.of());
+        } else {
+            fail(ErrorCode.BAD_GATEWAY, CONNECT_FAILED, details(null), Map.of());
+        }
+    }
+
+    private Map<String, Object> details(String timeout) {
+        return timeout == null
+            ? Map.of("route", route.id(), "upstream", route.upstream())
+            : Map.of("route", route.id(), "upstream", route.upstream(), "timeout", timeout);
+    }
+
+    private boolean canRetry() {
+        return idempotent && bodyRetainable && retriesUsed < route.retries().attempts()
+            && (state == State.CONNECTING || state == State.WAITING);
+    }
+
+    private void retryLater() {
+        RouteDefinition.Retries retries = route.retries();
+        long backoff = retries.backoff().toNanos();
+        long max = retries.maxBackoff().toNanos();
+        long delay = retriesUsed >= 30 ? max : Math.min(max, backoff << retriesUsed);
+        retriesUsed++;
+        state = State.CONNECTING;
+        connection = null;
+        cancelTimer();
+        if (delay <= 0) {
+            attempt();
+        } else {
+            ctx.executor().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------ request body
+
+    /**
+     * @return whether the client must not be read from now (the body has nowhere to go yet)
+     */
+    boolean holdsRequestBody() {
+        return bodyExpected && !requestComplete && state != State.DONE
+            && (state == State.CONNECTING || connection != null && !connection.channel().isWritable());
+    }
+
+    void requestContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (state == State.DONE) {
+            content.release();
+            return;
+        }
+        ByteBuf data = content.content();
+        if (data.isReadable()) {
+            body.add(data);
+            if (bodyRetainable) {
+                bodyBytes += data.readableBytes();
+                if (bodyBytes > proxy.configuration().getRetryBodyLimit()) {
+                    dropRetainedBody();
+                }
+            }
+        } else {
+            content.release();
+        }
+        if (last) {
+            requestComplete = true;
+        }
+        if (state == State.WAITING || state == State.STREAMING) {
+            writeBody();
+        }
+    }
+
+    private void dropRetainedBody() {
+        bodyRetainable = false;
+        for (int i = 0; i < written; i++) {
+            body.get(i).release();
+        }
+        body.subList(0, written).clear();
+        written = 0;
+    }
+
+    private void writeBody() {
+        UpstreamConnection c = connection;
+        if (c == null) {
+            return;
+        }
+        Channel ch = c.channel();
+        int size = body.size();
+        if (written < size) {
+            for (int i = written; i < size; i++) {
+                ByteBuf chunk = body.get(i);
+                ch.write(new DefaultHttpContent(bodyRetainable ? chunk.retainedDuplicate() : chunk), ch.voidPromise());
+            }
+            if (bodyRetainable) {
+                written = size;
+            } else {
+                body.clear();
+                written = 0;
+            }
+            lastActivity = System.nanoTime();
+        }
+        if (requestComplete && !requestSent) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+            requestSent = true;
+            lastActivity = System.nanoTime();
+        }
+        if (handler.inReadBurst()) {
+            upstreamFlushPending = true;
+        } else {
+            ch.flush();
+        }
+    }
+
+    void clientReadComplete() {
+        if (upstreamFlushPending) {
+            upstreamFlushPending = false;
+            if (connection != null) {
+                connection.channel().flush();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ response
+
+    @Override
+    public void upstreamRead(UpstreamConnection c, Object message) {
+        if (c != connection || state == State.DONE) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            responseHead(response);
+            if (message instanceof HttpContent content) {
+                responseContent(content);
+            }
+        } else if (message instanceof HttpContent content) {
+            responseContent(content);
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void responseHead(HttpResponse response) {
+        if (state != State.WAITING) {
+            return;
+        }
+        int code = response.status().code();
+        if (code < 200 && code != 101) {
+            // Interim responses (100, 103) are not relayed; the gateway answered Expect itself.
+            skippingInterim = true;
+            return;
+        }
+        if (code == 101) {
+            if (webSocket) {
+                upgrade(response);
+            } else {
+                reportFailed(FailureKind.RESET);
+                fail(ErrorCode.BAD_GATEWAY, "The upstream switched protocols unasked.", details(null), Map.of());
+            }
+            return;
+        }
+        if (route.retries().onStatuses().contains(code) && canRetry()) {
+            reportCompleted(code);
+            connection.discard();
+            retryLater();
+            return;
+        }
+        status = code;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        HttpHeaders headers = response.headers();
+        HeaderRules.stripHopByHop(headers);
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        if (!bodyless && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (http10) {
+                closeClientAfter = true;
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        }
+        if (!clientKeepAlive) {
+            closeClientAfter = true;
+        }
+        if (closeClientAfter) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        stamp(headers);
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        state = State.STREAMING;
+        if (idleTimeoutNanos < timeoutNanos) {
+            cancelTimer();
+            arm(idleTimeoutNanos);
+        } else {
+            timeoutNanos = idleTimeoutNanos;
+            lastActivity = System.nanoTime();
+        }
+        ctx.write(response, ctx.voidPromise());
+        clientFlushPending = true;
+    }
+
+    private void responseContent(HttpContent content) {
+        if (skippingInterim) {
+            content.release();
+            if (content instanceof LastHttpContent) {
+                skippingInterim = false;
+            }
+            return;
+        }
+        if (state != State.STREAMING) {
+            content.release();
+            return;
+        }
+        lastActivity = System.nanoTime();
+        if (content instanceof LastHttpContent last) {
+            // Trailers are not relayed (the buffered engine cannot relay them either).
+            LastHttpContent end = last.trailingHeaders().isEmpty() ? last : new DefaultLastHttpContent(last.content());
+            complete(end);
+            return;
+        }
+        ctx.write(content, ctx.voidPromise());
+        clientFlushPending = true;
+        if (!ctx.channel().isWritable()) {
+            connection.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void complete(LastHttpContent end) {
+        state = State.DONE;
+        cancelTimer();
+        reportCompleted(status);
+        UpstreamConnection c = connection;
+        connection = null;
+        if (!c.channel().config().isAutoRead()) {
+            c.channel().config().setAutoRead(true);
+        }
+        c.pool().release(c, upstreamKeepAlive && requestSent);
+        releaseBody();
+        clientFlushPending = false;
+        if (closeClientAfter) {
+            ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(end, ctx.voidPromise());
+        }
+        handler.exchangeDone(this, closeClientAfter);
+    }
+
+    @Override
+    public void upstreamReadComplete(UpstreamConnection c) {
+        if (clientFlushPending && c == connection) {
+            clientFlushPending = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void upstreamWritabilityChanged(UpstreamConnection c) {
+        if (c == connection && c.channel().isWritable()) {
+            handler.resumeReading();
+        }
+    }
+
+    void clientWritabilityChanged() {
+        if (connection != null && ctx.channel().isWritable() && !connection.channel().config().isAutoRead()) {
+            connection.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void upstreamClosed(UpstreamConnection c, Throwable cause) {
+        if (c != connection || state == State.DONE) {
+            c.discard();
+            return;
+        }
+        connection = null;
+        c.discard();
+        if (state == State.WAITING) {
+            cancelTimer();
+            if (connectionReused && !staleRetried && !skippingInterim && idempotent && bodyRetainable) {
+                // A pooled connection the target closed as the request went out: not the target's fault.
+                staleRetried = true;
+                reportReleased();
+                lastTarget = null;
+                state = State.CONNECTING;
+                attempt();
+                return;
+            }
+            reportFailed(FailureKind.RESET);
+            fail(ErrorCode.BAD_GATEWAY, UPSTREAM_CLOSED, details(null), Map.of());
+        } else if (state == State.STREAMING) {
+            reportFailed(FailureKind.RESET);
+            abortClient();
+        }
+    }
+
+    // ------------------------------------------------------------------ WebSocket
+
+    private void upgrade(HttpResponse response) {
+        state = State.DONE;
+        cancelTimer();
+        reportCompleted(101);
+        UpstreamConnection c = connection;
+        connection = null;
+        releaseBody();
+        HttpHeaders headers = response.headers();
+        HeaderRules.stripHopByHop(headers);
+        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        stamp(headers);
+        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, headers,
+            io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket());
+        c.owner(relay);
+        ctx.writeAndFlush(switching, ctx.voidPromise());
+        relay.install();
+        handler.upgraded(this, relay);
+    }
+
+    // ------------------------------------------------------------------ endings
+
+    private void stamp(HttpHeaders headers) {
+        headers.set(X_REQUEST_ID, requestId);
+        headers.set(X_API_VERSION, proxy.apiVersion());
+    }
+
+    private void fail(GatewayException e) {
+        fail(e.errorCode(), e.getMessage(), e.details(), e.headers());
+    }
+
+    private void fail(ErrorCode code, String message, Map<String, Object> details, Map<String, String> extraHeaders) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.STREAMING) {
+            abortClient();
+            return;
+        }
+        state = State.DONE;
+        cancelTimer();
+        if (connection != null) {
+            connection.discard();
+            connection = null;
+        }
+        releaseBody();
+        byte[] json = proxy.errors().json(requestId, code, message, details);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(code.status().getCode()), Unpooled.wrappedBuffer(json));
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+        extraHeaders.forEach(headers::set);
+        stamp(headers);
+        // A body still on its way would be read as the next request: close instead.
+        boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        if (close) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (http10) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+        handler.exchangeDone(this, close);
+    }
+
+    /** The response is broken after its head went out: the client can only learn it from a close. */
+    private void abortClient() {
+        state = State.DONE;
+        cancelTimer();
+        if (connection != null) {
+            connection.discard();
+            connection = null;
+        }
+        releaseBody();
+        ctx.flush();
+        ctx.close();
+    }
+
+    /** The client went away. */
+    void clientClosed() {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        cancelTimer();
+        reportReleased();
+        if (connection != null) {
+            connection.discard();
+            connection = null;
+        }
+        releaseBody();
+    }
+
+    private void releaseBody() {
+        for (ByteBuf chunk : body) {
+            chunk.release();
+        }
+        body.clear();
+        written = 0;
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    private void arm(long nanos) {
+        timeoutNanos = nanos;
+        lastActivity = System.nanoTime();
+        if (timer == null) {
+            timer = ctx.executor().schedule(this::timerFired, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (state != State.WAITING && state != State.STREAMING) {
+            return;
+        }
+        long idleFor = System.nanoTime() - lastActivity;
+        if (idleFor < timeoutNanos) {
+            timer = ctx.executor().schedule(this::timerFired, timeoutNanos - idleFor, TimeUnit.NANOSECONDS);
+            return;
+        }
+        reportFailed(FailureKind.TIMEOUT);
+        if (state == State.WAITING) {
+            fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("response"), Map.of());
+        } else {
+            abortClient();
+        }
+    }
+
+    // ------------------------------------------------------------------ outcome, exactly once
+
+    private void reportCompleted(int code) {
+        if (!outcomeReported) {
+            outcomeReported = true;
+            selection.completed(code);
+        }
+    }
+
+    private void reportFailed(FailureKind kind) {
+        if (!outcomeReported) {
+            outcomeReported = true;
+            selection.failed(kind);
+        }
+    }
+
+    private void reportReleased() {
+        if (!outcomeReported) {
+            outcomeReported = true;
+            selection.released();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return request.method() + " " + view.path() + " -> " + route.id() + " (" + state.name().toLowerCase(Locale.ROOT) + ")";
+    }
+}

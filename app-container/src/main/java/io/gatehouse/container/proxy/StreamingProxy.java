@@ -1,0 +1,152 @@
+package io.gatehouse.container.proxy;
+
+import io.gatehouse.config.GatewayConfiguration;
+import io.gatehouse.definition.GatewayState;
+import io.gatehouse.error.ErrorResponses;
+import io.gatehouse.proxy.ProxyConfiguration;
+import io.micronaut.core.annotation.Internal;
+import io.micronaut.http.netty.channel.EventLoopGroupFactory;
+import io.micronaut.http.netty.channel.NettyChannelType;
+import io.micronaut.web.router.Router;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.FastThreadLocal;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
+
+/**
+ * What every proxied connection shares: the gateway state, the paths Micronaut owns, the error
+ * envelope writer, the settings, and one {@link UpstreamPool} per event loop.
+ */
+@Singleton
+@Internal
+final class StreamingProxy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingProxy.class);
+
+    private final GatewayState state;
+    private final Router router;
+    private final ErrorResponses errors;
+    private final ProxyConfiguration proxyConfiguration;
+    private final StreamingProxyConfiguration configuration;
+    private final EventLoopGroupFactory eventLoopGroupFactory;
+    private final String apiVersion;
+    private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
+    private volatile MicronautRoutes micronautRoutes;
+    private volatile SslContext clientSsl;
+
+    StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
+                   StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
+                   EventLoopGroupFactory eventLoopGroupFactory) {
+        this.state = state;
+        this.router = router;
+        this.errors = errors;
+        this.proxyConfiguration = proxyConfiguration;
+        this.configuration = configuration;
+        this.eventLoopGroupFactory = eventLoopGroupFactory;
+        this.apiVersion = gatewayConfiguration.getApiVersion();
+    }
+
+    GatewayState state() {
+        return state;
+    }
+
+    ErrorResponses errors() {
+        return errors;
+    }
+
+    String apiVersion() {
+        return apiVersion;
+    }
+
+    boolean trustForwardedHeaders() {
+        return proxyConfiguration.isTrustForwardedHeaders();
+    }
+
+    StreamingProxyConfiguration configuration() {
+        return configuration;
+    }
+
+    /**
+     * @return the paths Micronaut serves, computed on first use (the router is complete by then)
+     */
+    MicronautRoutes micronautRoutes() {
+        MicronautRoutes routes = micronautRoutes;
+        if (routes == null) {
+            synchronized (this) {
+                routes = micronautRoutes;
+                if (routes == null) {
+                    routes = new MicronautRoutes(router);
+                    micronautRoutes = routes;
+                    LOG.debug("Paths served by Micronaut, never proxied: {}", routes.describe());
+                }
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * @param server a client connection of the server, on its event loop
+     * @return the pool of that event loop
+     */
+    UpstreamPool pool(Channel server) {
+        UpstreamPool pool = pools.get();
+        if (pool == null || pool.loop() != server.eventLoop()) {
+            EventLoop loop = server.eventLoop();
+            pool = new UpstreamPool(loop, clientChannelClass(server), this::clientSsl,
+                configuration.getPoolMaxIdlePerTarget(), configuration.getPoolIdleTimeout());
+            pools.set(pool);
+        }
+        return pool;
+    }
+
+    private Class<? extends Channel> clientChannelClass(Channel server) {
+        if (server instanceof NioSocketChannel) {
+            return NioSocketChannel.class;
+        }
+        return eventLoopGroupFactory.channelClass(NettyChannelType.CLIENT_SOCKET);
+    }
+
+    private SslContext clientSsl() {
+        SslContext context = clientSsl;
+        if (context == null) {
+            synchronized (this) {
+                context = clientSsl;
+                if (context == null) {
+                    try {
+                        // The JDK's default trust store; HTTP/1.1 only (no ALPN).
+                        context = SslContextBuilder.forClient().build();
+                    } catch (SSLException e) {
+                        throw new UncheckedIOException(new IOException("Cannot create the TLS client context", e));
+                    }
+                    clientSsl = context;
+                }
+            }
+        }
+        return context;
+    }
+
+    /**
+     * A random (version 4) UUID for a request without a usable id. {@link UUID#randomUUID()} draws
+     * from the shared {@code SecureRandom}, a lock contended by every event loop; request ids need
+     * uniqueness, not secrecy.
+     *
+     * @return a new id
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+}
