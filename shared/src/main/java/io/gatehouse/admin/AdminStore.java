@@ -5,6 +5,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,20 +145,29 @@ final class AdminStore {
 
     /**
      * Applies the migrations once; later calls return at once.
+     *
+     * @throws SQLException when the database cannot be reached or a migration fails
      */
-    void migrate() {
+    void migrate() throws SQLException {
         if (migrated) {
             return;
         }
         synchronized (this) {
             if (!migrated) {
-                var result = Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-                LOG.info("Database schema at version {} ({} migration(s) applied)", result.targetSchemaVersion,
-                    result.migrationsExecuted);
+                try {
+                    var result = Flyway.configure()
+                        .dataSource(dataSource)
+                        .locations("classpath:db/migration")
+                        .load()
+                        .migrate();
+                    LOG.info("Database schema at version {} ({} migration(s) applied)", result.targetSchemaVersion,
+                        result.migrationsExecuted);
+                } catch (FlywayException e) {
+                    // Flyway's message repeats the driver's in a framed block; the first line says it all.
+                    String message = AdminDefinitions.describe(e);
+                    int newline = message.indexOf('\n');
+                    throw new SQLException("migrations failed: " + (newline > 0 ? message.substring(0, newline) : message), e);
+                }
                 migrated = true;
             }
         }
