@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reloads the route table when the declarative file ({@link DefinitionLoader#file()}) changes.
@@ -58,6 +59,7 @@ final class DefinitionFileWatcher {
     private final DefinitionWatchConfiguration configuration;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
         Thread.ofVirtual().name("gatehouse-definition-watch").factory());
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile Seen seen;
 
     DefinitionFileWatcher(DefinitionLoader loader, GatewayState state, DefinitionWatchConfiguration configuration) {
@@ -86,10 +88,17 @@ final class DefinitionFileWatcher {
             state.reload();
         } catch (DefinitionException e) {
             // GatewayState logged every problem; the table in force stays until the next edit.
-            LOG.debug("Reload refused", e);
+            refused.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.error("Reloading after a change of the declarative file failed; the table in force stays", e);
         }
+    }
+
+    /**
+     * @return how many changes of the file were refused as invalid
+     */
+    int refused() {
+        return refused.get();
     }
 
     private Seen look() {
