@@ -50,7 +50,8 @@ final class AdminDefinitions implements DefinitionContributor {
         try {
             accept(first.get(configuration.getStartupTimeout().toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {
-            first.cancel(true);
+            // Not cancelled: interrupting a migration half-way breaks its connection. It finishes in
+            // the background, its result unused; AdminSync loads the store and reloads the table.
             failed("the database did not answer within " + configuration.getStartupTimeout().toMillis() + " ms");
         } catch (ExecutionException e) {
             failed(describe(e.getCause()));

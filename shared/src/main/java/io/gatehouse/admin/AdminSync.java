@@ -3,6 +3,8 @@ package io.gatehouse.admin;
 import io.gatehouse.config.DefinitionException;
 import io.gatehouse.definition.GatewayState;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -33,6 +35,9 @@ public final class AdminSync {
     /** The longest a request waits for a revision check. */
     public static final long CHECK_WAIT_MILLIS = 500;
 
+    static final long CATCH_UP_INITIAL_MILLIS = 250;
+    static final long CATCH_UP_MAX_MILLIS = 10_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(AdminSync.class);
 
     private final AdminDefinitions definitions;
@@ -40,12 +45,42 @@ public final class AdminSync {
     private final long checkIntervalNanos;
     private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
     private final AtomicReference<Future<?>> running = new AtomicReference<>();
+    private final boolean checkOnRequest;
     private volatile boolean closed;
+    private volatile Thread catchUp;
 
     AdminSync(AdminDefinitions definitions, GatewayState state, AdminConfiguration configuration) {
         this.definitions = definitions;
         this.state = state;
         this.checkIntervalNanos = configuration.getCheckInterval().toNanos();
+        this.checkOnRequest = configuration.isCheckOnRequest();
+    }
+
+    /**
+     * When the store could not be read at start-up, keeps trying in a virtual thread, with backoff
+     * from {@value #CATCH_UP_INITIAL_MILLIS} ms to {@value #CATCH_UP_MAX_MILLIS} ms, until it is
+     * loaded and the table reloaded. Not where requests check the revision themselves (Lambda):
+     * there the next request does it.
+     *
+     * @param event the start-up
+     */
+    @EventListener
+    void onStartup(StartupEvent event) {
+        if (definitions.loaded() || checkOnRequest) {
+            return;
+        }
+        catchUp = Thread.ofVirtual().name("gatehouse-admin-catch-up").start(() -> {
+            long backoff = CATCH_UP_INITIAL_MILLIS;
+            while (!closed && !definitions.loaded()) {
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronize();
+                backoff = Math.min(backoff * 2, CATCH_UP_MAX_MILLIS);
+            }
+        });
     }
 
     /**
@@ -114,5 +149,9 @@ public final class AdminSync {
     @PreDestroy
     void close() {
         closed = true;
+        Thread thread = catchUp;
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }
