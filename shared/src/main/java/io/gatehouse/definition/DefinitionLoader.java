@@ -76,6 +76,17 @@ public class DefinitionLoader {
      * @throws DefinitionException naming every problem
      */
     public GatewayDefinition load() {
+        return GatewayDefinition.of(sources());
+    }
+
+    /**
+     * Reads every source without validating them together, so a caller (the admin API) can put a
+     * candidate change beside them and validate the whole with {@link GatewayDefinition#of(List)}.
+     *
+     * @return the sources in order: file, application configuration, contributors
+     * @throws DefinitionException when the file cannot be read or parsed
+     */
+    public List<GatewayDefinition.Source> sources() {
         List<GatewayDefinition.Source> sources = new ArrayList<>();
         Optional<Path> file = file();
         if (file.isPresent()) {
@@ -96,7 +107,7 @@ public class DefinitionLoader {
         for (DefinitionContributor contributor : contributors) {
             sources.addAll(contributor.sources());
         }
-        return GatewayDefinition.of(sources);
+        return sources;
     }
 
     private GatewayDefinition.Source readFile(Path path) {

@@ -1,0 +1,104 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.admin.AdminStore.Kind;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /admin/routes} and {@code /admin/upstreams}: list, read, create or replace, delete;
+ * {@code POST /admin/reload}. The body of a {@code PUT} is one route or one upstream exactly as in
+ * the declarative file, as JSON. Guarded by {@link AdminAuthenticationFilter}; see
+ * {@code docs/admin-api.md}.
+ */
+@Controller(value = "/admin", produces = MediaType.APPLICATION_JSON)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Requires(beans = AdminService.class)
+@Tag(name = "admin")
+@SecurityRequirement(name = "adminToken")
+final class AdminController {
+
+    private final AdminService service;
+
+    AdminController(AdminService service) {
+        this.service = service;
+    }
+
+    @Get("/routes")
+    @Operation(summary = "Routes in force", description = "Every route, with its source; admin routes carry their definition.")
+    List<AdminObject> routes() {
+        return service.list(Kind.ROUTE);
+    }
+
+    @Get("/routes/{id}")
+    @Operation(summary = "One route in force")
+    AdminObject route(String id) {
+        return service.get(Kind.ROUTE, id);
+    }
+
+    @Put(value = "/routes/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create or replace a route", description = "201 when created, 200 when replaced; 400 with "
+        + "details.problems when invalid, 409 when the id is defined in the file or application configuration.")
+    HttpResponse<AdminObject> putRoute(String id, @Body Map<String, Object> body) {
+        return put(Kind.ROUTE, id, body);
+    }
+
+    @Delete("/routes/{id}")
+    @Operation(summary = "Delete a route")
+    HttpResponse<Void> deleteRoute(String id) {
+        service.delete(Kind.ROUTE, id);
+        return HttpResponse.noContent();
+    }
+
+    @Get("/upstreams")
+    @Operation(summary = "Upstreams in force", description = "Every upstream, by name, with its source.")
+    List<AdminObject> upstreams() {
+        return service.list(Kind.UPSTREAM);
+    }
+
+    @Get("/upstreams/{id}")
+    @Operation(summary = "One upstream in force")
+    AdminObject upstream(String id) {
+        return service.get(Kind.UPSTREAM, id);
+    }
+
+    @Put(value = "/upstreams/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create or replace an upstream")
+    HttpResponse<AdminObject> putUpstream(String id, @Body Map<String, Object> body) {
+        return put(Kind.UPSTREAM, id, body);
+    }
+
+    @Delete("/upstreams/{id}")
+    @Operation(summary = "Delete an upstream", description = "409 with the route ids while routes use it.")
+    HttpResponse<Void> deleteUpstream(String id) {
+        service.delete(Kind.UPSTREAM, id);
+        return HttpResponse.noContent();
+    }
+
+    @Post("/reload")
+    @Operation(summary = "Reload every source", description = "Reads the file, the configuration and the store again "
+        + "and swaps the table; 400 with details.problems when invalid, and the table in force stays.")
+    ReloadResult reload() {
+        return service.reload();
+    }
+
+    private HttpResponse<AdminObject> put(Kind kind, String id, Map<String, Object> body) {
+        AdminService.Put result = service.put(kind, id, body);
+        return HttpResponse.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(result.object());
+    }
+}

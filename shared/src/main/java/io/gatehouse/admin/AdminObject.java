@@ -1,0 +1,24 @@
+package io.gatehouse.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * One route or upstream as the admin API shows it.
+ *
+ * @param id         the route id or upstream name
+ * @param source     where it is defined: the file's path, the application configuration, or {@code admin API}
+ * @param readOnly   whether it is defined outside the admin API, so the API cannot change it
+ * @param definition the object as stored (the JSON accepted by {@code PUT}); only for admin objects
+ * @param revision   the store revision in force; only for admin objects
+ */
+@Serdeable
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AdminObject(
+    String id,
+    String source,
+    @JsonProperty("read_only") boolean readOnly,
+    Object definition,
+    Long revision) {
+}
