@@ -49,8 +49,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class LambdaRuntimeIT {
 
-    /** A cold start above this is a regression worth seeing; the test does not time anything else. */
-    static final Duration COLD_START_BUDGET = Duration.ofSeconds(20);
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -65,8 +63,8 @@ class LambdaRuntimeIT {
         }
 
         @Test
-        void restApiColdStart_thenNoInitErrorAndWithinBudget() {
-            assertInitialisedWithinBudget();
+        void restApiColdStart_thenNoInitError() {
+            assertInitialisedWithoutError();
         }
 
         @Test
@@ -108,8 +106,8 @@ class LambdaRuntimeIT {
         }
 
         @Test
-        void httpApiColdStart_thenNoInitErrorAndWithinBudget() {
-            assertInitialisedWithinBudget();
+        void httpApiColdStart_thenNoInitError() {
+            assertInitialisedWithoutError();
         }
 
         @Test
@@ -206,14 +204,12 @@ class LambdaRuntimeIT {
         }
 
         /**
-         * No init error was posted and the cold start stayed within {@link #COLD_START_BUDGET}. Each
-         * nested class calls it from a test of its own name: failsafe's console summary merges
-         * same-named methods of different nested classes.
+         * No init error was posted. The cold start is printed, not asserted: speed is measured by
+         * benchmarks, not by tests. Each nested class calls it from a test of its own name:
+         * failsafe's console summary merges same-named methods of different nested classes.
          */
-        void assertInitialisedWithinBudget() {
+        void assertInitialisedWithoutError() {
             assertEquals(List.of(), runtimeApi.initErrors());
-            assertTrue(coldStart.compareTo(COLD_START_BUDGET) < 0,
-                "cold start " + coldStart.toMillis() + " ms exceeds " + COLD_START_BUDGET.toMillis() + " ms");
         }
 
         /**
