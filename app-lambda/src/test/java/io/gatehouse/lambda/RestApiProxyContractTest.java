@@ -1,0 +1,24 @@
+package io.gatehouse.lambda;
+
+import io.gatehouse.contract.GatewayRuntime;
+import io.gatehouse.contract.ProxyContractTest;
+
+import java.util.Optional;
+
+/**
+ * {@link ProxyContractTest} on the REST API payload 1.0 behind the custom domain api.example.com
+ * with base path mapping \/gw; the client is API Gateway's {@code sourceIp} 203.0.113.7.
+ * Exclusions: none.
+ */
+class RestApiProxyContractTest extends ProxyContractTest {
+
+    @Override
+    protected GatewayRuntime runtime() {
+        return LambdaRuntimes.restApi(ApiGatewayEvents.RestApiShape.customDomain());
+    }
+
+    @Override
+    protected Optional<String> expectedClientAddress() {
+        return Optional.of("203.0.113.7");
+    }
+}
