@@ -1,5 +1,6 @@
 package io.gatehouse.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -45,6 +46,7 @@ public record ServicesReport(long version, List<Route> routes, List<Upstream> up
      * @param query   query matchers by name, in the same notation
      */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Match(String path, List<String> hosts, List<String> methods, Map<String, String> headers,
                         Map<String, String> query) {
     }
