@@ -62,9 +62,11 @@ import java.util.function.Supplier;
  *       {@code backoff × 2ⁿ} (at most {@code max-backoff}), on another target when there is one.</li>
  *   <li>Every call reports exactly one outcome to its {@link Selection}: the status, the failure,
  *       or the release when the client goes away.</li>
- *   <li>Failures answer with the envelope: connect failure 502 {@code bad_gateway}, connect or
- *       response timeout 504 {@code gateway_timeout}, no available target or an open circuit 503
- *       {@code service_unavailable} with {@code Retry-After}.</li>
+ *   <li>Failures answer with the envelope, with the details the streaming engine gives too
+ *       ({@code route}, {@code upstream}, and {@code timeout: connect|response}): connect failure
+ *       502 {@code bad_gateway}, connect or response timeout 504 {@code gateway_timeout}, no
+ *       available target or an open circuit 503 {@code service_unavailable} with
+ *       {@code Retry-After}.</li>
  * </ul>
  */
 @Singleton
@@ -163,7 +165,7 @@ final class BufferedProxy {
                 outcome.failed(kind);
                 LOG.warn("Route {}: {} {} failed on {}: {}", route.id(), exchange.request().getMethodName(),
                     exchange.forwarded().path(), target, describe(failure));
-                if (kind == FailureKind.CONNECT && exchange.retryable(retry)) {
+                if (connectPhase(failure) && exchange.retryable(retry)) {
                     return retry(exchange, retry, target, () -> failure(exchange, kind, failure));
                 }
                 return Mono.just(failure(exchange, kind, failure));
@@ -238,7 +240,14 @@ final class BufferedProxy {
         return out;
     }
 
+    /**
+     * @param failure what went wrong
+     * @return how the target failed: a connect timeout counts as a timeout, as in the streaming engine
+     */
     static FailureKind classify(Throwable failure) {
+        if (connectTimedOut(failure)) {
+            return FailureKind.TIMEOUT;
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof ReadTimeoutException) {
                 return FailureKind.TIMEOUT;
@@ -248,6 +257,20 @@ final class BufferedProxy {
             }
         }
         return FailureKind.RESET;
+    }
+
+    /**
+     * @param failure what went wrong
+     * @return whether the request never reached the target (refused, unreachable, or the connect
+     *     timed out), so that even a retry cannot repeat it
+     */
+    static boolean connectPhase(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Netty reports a connect timeout as a {@link ConnectException} subclass named so. */
@@ -272,29 +295,20 @@ final class BufferedProxy {
             return errors.response(request, ErrorCode.BAD_GATEWAY, "The response of upstream '" + route.upstream()
                 + "' is larger than the gateway buffers.", details);
         }
+        // The same details as the container's streaming engine: route, upstream, and for timeouts which one.
         return switch (kind) {
-            case CONNECT -> {
-                if (connectTimedOut(failure)) {
-                    details.put("reason", "connect_timeout");
-                    details.put("timeout_ms", route.timeouts().connect().toMillis());
-                    yield errors.response(request, ErrorCode.GATEWAY_TIMEOUT, "Upstream '" + route.upstream()
-                        + "' did not accept a connection within " + route.timeouts().connect().toMillis() + " ms.", details);
-                }
-                details.put("reason", "connect_failed");
-                yield errors.response(request, ErrorCode.BAD_GATEWAY, "Upstream '" + route.upstream()
-                    + "' could not be reached.", details);
-            }
+            case CONNECT -> errors.response(request, ErrorCode.BAD_GATEWAY, "Upstream '" + route.upstream()
+                + "' could not be reached.", details);
             case TIMEOUT -> {
-                details.put("reason", "response_timeout");
-                details.put("timeout_ms", route.timeouts().response().toMillis());
-                yield errors.response(request, ErrorCode.GATEWAY_TIMEOUT, "Upstream '" + route.upstream()
-                    + "' did not answer within " + route.timeouts().response().toMillis() + " ms.", details);
+                boolean connect = connectTimedOut(failure);
+                details.put("timeout", connect ? "connect" : "response");
+                long millis = (connect ? route.timeouts().connect() : route.timeouts().response()).toMillis();
+                yield errors.response(request, ErrorCode.GATEWAY_TIMEOUT, connect
+                    ? "Upstream '" + route.upstream() + "' did not accept a connection within " + millis + " ms."
+                    : "Upstream '" + route.upstream() + "' did not answer within " + millis + " ms.", details);
             }
-            case RESET, SERVER_ERROR -> {
-                details.put("reason", "connection_broken");
-                yield errors.response(request, ErrorCode.BAD_GATEWAY, "The connection to upstream '" + route.upstream()
-                    + "' broke before a complete response.", details);
-            }
+            case RESET, SERVER_ERROR -> errors.response(request, ErrorCode.BAD_GATEWAY, "The connection to upstream '"
+                + route.upstream() + "' broke before a complete response.", details);
         };
     }
 

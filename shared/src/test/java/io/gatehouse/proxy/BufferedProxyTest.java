@@ -47,5 +47,6 @@ class BufferedProxyTest {
     @MethodSource("failures")
     void failure_thenClassified(String name, Throwable failure, FailureKind expected) {
         assertEquals(expected, BufferedProxy.classify(failure));
+        assertEquals(expected == FailureKind.CONNECT, BufferedProxy.connectPhase(failure), "retried as never sent");
     }
 }
