@@ -135,7 +135,8 @@ final class ApiGatewayEvents {
         Map<String, String> headers = new LinkedHashMap<>();
         request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT), h.getValue(), (a, b) -> a + "," + b));
         headers.put("host", shape.domainName());
-        headers.put("x-forwarded-for", "203.0.113.7");
+        // API Gateway appends the client it saw to any X-Forwarded-For the client sent.
+        headers.merge("x-forwarded-for", "203.0.113.7", (sent, sourceIp) -> sent + ", " + sourceIp);
         headers.put("x-forwarded-proto", "https");
         event.setHeaders(headers);
         Map<String, List<String>> query = decodeQuery(request.rawQuery());

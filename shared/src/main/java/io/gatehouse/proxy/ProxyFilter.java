@@ -1,0 +1,60 @@
+package io.gatehouse.proxy;
+
+import io.gatehouse.definition.GatewayState;
+import io.gatehouse.route.RouteMatch;
+import io.micronaut.core.annotation.Internal;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.RouteAttributes;
+import org.reactivestreams.Publisher;
+
+/**
+ * Proxies every request that no gateway endpoint handles and a route of the table in force
+ * matches, through the {@link BufferedProxy}. Gateway-owned endpoints always win: a request that
+ * Micronaut routed to a controller ({@link RouteAttributes#getRouteMatch}) goes on unchanged, and
+ * so does one no route matches (it ends in the usual 404 envelope).
+ *
+ * <p>Ordered {@link ServerFilterPhase#LAST}{@code .after()}: the innermost filter, where a controller
+ * would be. Everything that wraps a controller call, whatever its phase (metrics, tracing, sessions,
+ * security, limits, response rendering and transforms), wraps a proxied call the same way and sees
+ * the upstream's response; a filter that answers itself (authentication, a cache hit) keeps the
+ * request from reaching the upstream.
+ *
+ * <p>It is always active. The container's streaming engine takes proxied requests before Micronaut
+ * sees them, so in the container only requests that engine leaves alone would reach this filter.
+ */
+@Internal
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class ProxyFilter implements Ordered {
+
+    private final GatewayState state;
+    private final BufferedProxy proxy;
+
+    ProxyFilter(GatewayState state, BufferedProxy proxy) {
+        this.state = state;
+        this.proxy = proxy;
+    }
+
+    @RequestFilter
+    Publisher<MutableHttpResponse<?>> proxy(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> next) {
+        if (RouteAttributes.getRouteMatch(request).isPresent()) {
+            return next.proceed();
+        }
+        GatewayState.Snapshot snapshot = state.current();
+        RouteMatch match = snapshot.table().match(new HttpRequestView(request));
+        if (match == null) {
+            return next.proceed();
+        }
+        return proxy.forward(request, match, snapshot.upstreams().get(match.route().definition().upstream()));
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.LAST.after();
+    }
+}

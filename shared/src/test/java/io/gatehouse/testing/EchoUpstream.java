@@ -1,0 +1,164 @@
+package io.gatehouse.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.micronaut.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on loopback that shows a proxy test what arrived: every path answers 200 with
+ * a JSON description of the request (its name, method, raw URI, path, raw query, every header by
+ * lower-case name with all values, and the body), except these:
+ * <ul>
+ *   <li>{@code /status/<code>} answers that status with a small JSON body and {@code X-Upstream};</li>
+ *   <li>{@code /hop} answers with hop-by-hop headers ({@code Keep-Alive}, {@code Proxy-Authenticate},
+ *       {@code Connection: X-Upstream-Secret} and that header) beside an ordinary {@code X-Kept};</li>
+ *   <li>{@code /stall} answers only when the upstream is closed (or after a minute).</li>
+ * </ul>
+ */
+public final class EchoUpstream implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.createDefault();
+
+    private final String name;
+    private final HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final CountDownLatch closing = new CountDownLatch(1);
+
+    private EchoUpstream(String name, HttpServer server) {
+        this.name = name;
+        this.server = server;
+    }
+
+    /**
+     * @param name what the upstream calls itself in every answer
+     * @return a started upstream on an ephemeral loopback port
+     */
+    public static EchoUpstream start(String name) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            EchoUpstream upstream = new EchoUpstream(name, server);
+            server.createContext("/", upstream::handle);
+            server.start();
+            return upstream;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the base URL, such as {@code http://127.0.0.1:41234}
+     */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * @return the {@code host:port} the upstream listens on
+     */
+    public String authority() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * @return how many requests arrived
+     */
+    public int requests() {
+        return requests.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.startsWith("/status/")) {
+                int status = Integer.parseInt(path.substring("/status/".length()));
+                exchange.getResponseHeaders().set("X-Upstream", name);
+                send(exchange, status, "application/json", "{\"status\":" + status + ",\"from\":\"" + name + "\"}");
+                return;
+            }
+            if (path.equals("/hop")) {
+                exchange.getResponseHeaders().set("Keep-Alive", "timeout=5, max=100");
+                exchange.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"upstream\"");
+                exchange.getResponseHeaders().set("Connection", "X-Upstream-Secret");
+                exchange.getResponseHeaders().set("X-Upstream-Secret", "hidden");
+                exchange.getResponseHeaders().set("X-Kept", "yes");
+                send(exchange, 200, "text/plain", "hop");
+                return;
+            }
+            if (path.equals("/stall")) {
+                try {
+                    closing.await(1, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                send(exchange, 200, "text/plain", "too late");
+                return;
+            }
+            send(exchange, 200, "application/json", describe(exchange, body));
+        }
+    }
+
+    private String describe(HttpExchange exchange, byte[] body) throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("upstream", name);
+        out.put("method", exchange.getRequestMethod());
+        out.put("uri", exchange.getRequestURI().toString());
+        out.put("path", exchange.getRequestURI().getRawPath());
+        out.put("query", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+        Map<String, List<String>> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((header, values) -> headers.put(header.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        out.put("headers", headers);
+        out.put("body", new String(body, StandardCharsets.UTF_8));
+        out.put("body_base64", Base64.getEncoder().encodeToString(body));
+        return new String(JSON.writeValueAsBytes(out), StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    /**
+     * Releases stalled requests and stops the server.
+     */
+    @Override
+    public void close() {
+        closing.countDown();
+        server.stop(0);
+    }
+
+    /**
+     * @param path    a path prefix
+     * @param handler what answers under it instead of the echo
+     * @return this upstream
+     */
+    public EchoUpstream handle(String path, HttpHandler handler) {
+        server.createContext(path, exchange -> {
+            requests.incrementAndGet();
+            handler.handle(exchange);
+        });
+        return this;
+    }
+}
