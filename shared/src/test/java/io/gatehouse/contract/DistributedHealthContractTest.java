@@ -1,6 +1,8 @@
 package io.gatehouse.contract;
 
+import io.gatehouse.testing.TestSchema;
 import io.gatehouse.testing.TestServices;
+import org.junit.jupiter.api.AfterAll;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -15,15 +17,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 public abstract class DistributedHealthContractTest extends ContractTestBase {
 
+    /** A schema of its own, so what other suites left in the shared database cannot fail this one. */
+    private final TestSchema schema = TestSchema.create("health");
+
     @Override
     protected Map<String, Object> properties() {
         Map<String, Object> properties = super.properties();
-        properties.put("datasources.default.url", TestServices.postgresUrl());
-        properties.put("datasources.default.username", "postgres");
-        properties.put("datasources.default.password", "");
+        properties.putAll(schema.properties());
         properties.put("redis.uri", TestServices.redisUri());
         properties.put("kafka.bootstrap.servers", TestServices.kafkaBootstrap());
         return properties;
+    }
+
+    @AfterAll
+    void dropSchema() {
+        schema.close();
     }
 
     @Test
