@@ -147,6 +147,7 @@ public record RouteDefinition(
             }
         }
         boolean websocket = node.get("websocket").bool(false);
+        PolicyValidator.validateAll(node, match);
         if (id == null || match == null) {
             return null;
         }

@@ -1,0 +1,51 @@
+package io.gatehouse.security;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who made a request, as established by an {@link Authenticator}.
+ *
+ * @param subject the subject ({@code sub} of a JWT, a consumer name, a user id); {@code null} when anonymous
+ * @param method  how it was established: {@code jwt}, {@code api-key}, {@code session}, or {@code none}
+ * @param claims  the credential's claims as JSON values (numbers for times), empty when it has none
+ * @param roles   the roles it holds
+ * @param scopes  the scopes it was granted
+ * @param tenant  the tenant it belongs to, or {@code null} (tenancy is not enforced yet)
+ */
+public record GatewayPrincipal(String subject, String method, Map<String, Object> claims, Set<String> roles,
+                               Set<String> scopes, String tenant) {
+
+    /** The request attribute under which filters keep the principal of an admitted request. */
+    public static final String ATTRIBUTE = "gatehouse.principal";
+
+    /** The method of a request admitted by a route with {@code auth: none}. */
+    public static final String NONE = "none";
+
+    /** The principal of a request to a route that needs no authentication. */
+    public static final GatewayPrincipal ANONYMOUS = new GatewayPrincipal(null, NONE, Map.of(), Set.of(), Set.of(), null);
+
+    /**
+     * Copies the collections, so a principal is immutable.
+     */
+    public GatewayPrincipal {
+        claims = claims == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
+        roles = roles == null ? Set.of() : Set.copyOf(roles);
+        scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+    }
+
+    /**
+     * @return whether no credential was checked
+     */
+    public boolean anonymous() {
+        return NONE.equals(method);
+    }
+
+    /**
+     * @param name a claim name
+     * @return the claim's value, or {@code null}
+     */
+    public Object claim(String name) {
+        return claims.get(name);
+    }
+}

@@ -1,0 +1,256 @@
+package io.gatehouse.security;
+
+import io.gatehouse.definition.GatewayState;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.route.CompiledRoute;
+import io.gatehouse.route.RequestView;
+import io.gatehouse.route.RouteMatch;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides whether a request matched to a gateway route may proceed, the same for every engine
+ * (the container's Netty engine, the buffered engine on Lambda, the gateway's own filter). It
+ * never blocks: {@link #check} answers from memory; {@link #checkAsync} may wait, without holding
+ * a thread, for a key refresh a token with an unknown {@code kid} started.
+ *
+ * <p>Order of checks: the route's {@code auth} mode picks the authenticators; the first one that
+ * finds its credential decides (a credential that is present but invalid is refused at once, 401);
+ * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then
+ * {@code claims.required}, {@code claims.match}, {@code authorization.roles} and
+ * {@code authorization.scopes} (each 403 with the envelope naming what is missing).
+ */
+@Singleton
+public class RouteAccess {
+
+    /** The request attribute under which filters keep the {@link RouteMatch} of a request. */
+    public static final String ROUTE_MATCH_ATTRIBUTE = "gatehouse.route-match";
+
+    private final List<Authenticator> authenticators;
+    private final AccessConfiguration configuration;
+    private final Map<CompiledRoute, RoutePolicy> policies = new ConcurrentHashMap<>();
+
+    /**
+     * @param authenticators every authenticator the gateway offers, in order
+     * @param configuration  the access settings
+     */
+    public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration) {
+        this.authenticators = List.copyOf(authenticators);
+        this.configuration = configuration;
+    }
+
+    /**
+     * @param route a route
+     * @return its access policy (read once per route table)
+     */
+    public RoutePolicy policy(CompiledRoute route) {
+        return policies.computeIfAbsent(route, r -> RoutePolicy.of(r.definition()));
+    }
+
+    /**
+     * @param route a route
+     * @return the {@code auth} mode in force for it
+     */
+    public AuthMode mode(CompiledRoute route) {
+        return policy(route).effectiveAuth(configuration.isRequireAuth());
+    }
+
+    /**
+     * Checks a request without waiting for anything.
+     *
+     * @param match   the route the request matched
+     * @param request the request's method, path and headers
+     * @return the principal; {@link GatewayPrincipal#ANONYMOUS} for an open route
+     * @throws GatewayException 401 or 403 with the envelope's details and {@code WWW-Authenticate}
+     */
+    public GatewayPrincipal check(RouteMatch match, RequestView request) {
+        RoutePolicy policy = policy(match.route());
+        AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
+        if (mode == AuthMode.NONE) {
+            return GatewayPrincipal.ANONYMOUS;
+        }
+        List<Authenticator> candidates = candidates(mode);
+        AuthenticationResult result = AuthenticationResult.ABSENT;
+        for (Authenticator authenticator : candidates) {
+            result = authenticator.authenticate(request);
+            if (!(result instanceof AuthenticationResult.Absent)) {
+                break;
+            }
+        }
+        return decide(match, policy, mode, candidates, result);
+    }
+
+    /**
+     * Checks a request, waiting without blocking where an authenticator must (a key being fetched).
+     *
+     * @param match   the route the request matched
+     * @param request the request's method, path and headers
+     * @return the principal, or a stage failed with a 401/403 {@link GatewayException}
+     */
+    public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request) {
+        RoutePolicy policy = policy(match.route());
+        AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
+        if (mode == AuthMode.NONE) {
+            return CompletableFuture.completedFuture(GatewayPrincipal.ANONYMOUS);
+        }
+        List<Authenticator> candidates = candidates(mode);
+        return attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result));
+    }
+
+    /**
+     * The header changes a proxy engine makes for an admitted request on this route.
+     *
+     * @param match     the route the request matched
+     * @param principal the principal {@link #check} returned
+     * @return the headers to remove and to set
+     */
+    public UpstreamIdentity upstreamIdentity(RouteMatch match, GatewayPrincipal principal) {
+        RoutePolicy policy = policy(match.route());
+        if (policy.forward().isEmpty() && !policy.stripAuthorization()) {
+            return UpstreamIdentity.NONE;
+        }
+        Set<String> remove = new LinkedHashSet<>();
+        Map<String, String> set = new LinkedHashMap<>();
+        policy.forward().forEach((claim, header) -> {
+            remove.add(header.toLowerCase(Locale.ROOT));
+            String value = headerValue(principal.claim(claim));
+            if (value != null) {
+                set.put(header, value);
+            }
+        });
+        if (policy.stripAuthorization()) {
+            remove.add("authorization");
+        }
+        return new UpstreamIdentity(Set.copyOf(remove), Map.copyOf(set));
+    }
+
+    @EventListener
+    void onSwap(GatewayState.Swapped swapped) {
+        // Routes of the old table are no longer looked up, except by requests in flight, which re-read them.
+        policies.clear();
+    }
+
+    private CompletionStage<AuthenticationResult> attempt(List<Authenticator> candidates, int index, RequestView request) {
+        if (index == candidates.size()) {
+            return CompletableFuture.completedFuture(AuthenticationResult.ABSENT);
+        }
+        return candidates.get(index).authenticateAsync(request).thenCompose(result -> result instanceof AuthenticationResult.Absent
+            ? attempt(candidates, index + 1, request)
+            : CompletableFuture.completedFuture(result));
+    }
+
+    private List<Authenticator> candidates(AuthMode mode) {
+        if (mode == AuthMode.ANY) {
+            return authenticators;
+        }
+        List<Authenticator> out = new ArrayList<>(1);
+        for (Authenticator authenticator : authenticators) {
+            if (authenticator.method().equals(mode.configName())) {
+                out.add(authenticator);
+            }
+        }
+        return out;
+    }
+
+    private GatewayPrincipal decide(RouteMatch match, RoutePolicy policy, AuthMode mode, List<Authenticator> candidates,
+                                    AuthenticationResult result) {
+        return switch (result) {
+            case AuthenticationResult.Rejected rejected -> throw rejected.error();
+            case AuthenticationResult.Absent absent -> throw missing(mode, candidates);
+            case AuthenticationResult.Authenticated authenticated -> authorize(match, policy, authenticated.principal());
+        };
+    }
+
+    private static GatewayException missing(AuthMode mode, List<Authenticator> candidates) {
+        if (candidates.isEmpty()) {
+            return new GatewayException(ErrorCode.UNAUTHORIZED, "This route requires " + mode.configName()
+                + " authentication, which this gateway does not offer yet.",
+                Map.of("auth", mode.configName(), "reason", "method_unavailable"),
+                Map.of(BearerChallenge.HEADER, BearerChallenge.missing()));
+        }
+        List<String> methods = candidates.stream().map(Authenticator::method).toList();
+        List<String> challenges = candidates.stream().map(Authenticator::challenge).distinct().toList();
+        return new GatewayException(ErrorCode.UNAUTHORIZED, "This route requires authentication (" + String.join(" or ", methods)
+            + "); the request carries no credential.",
+            Map.of("auth", mode.configName(), "accepted", methods, "reason", "missing_credentials"),
+            Map.of(BearerChallenge.HEADER, String.join(", ", challenges)));
+    }
+
+    private static GatewayPrincipal authorize(RouteMatch match, RoutePolicy policy, GatewayPrincipal principal) {
+        for (String claim : policy.requiredClaims()) {
+            if (principal.claim(claim) == null) {
+                throw forbidden("The credential lacks the claim '" + claim + "' this route requires.",
+                    Map.of("reason", "missing_claim", "claim", claim), Map.of());
+            }
+        }
+        for (Map.Entry<String, String> rule : policy.claimMatch().entrySet()) {
+            String expected = RoutePolicy.expand(rule.getValue(), match.variables());
+            if (!claimEquals(principal.claim(rule.getKey()), expected)) {
+                throw forbidden("The credential's '" + rule.getKey() + "' claim does not match this path.",
+                    Map.of("reason", "claim_mismatch", "claim", rule.getKey(), "expected", expected), Map.of());
+            }
+        }
+        if (!policy.roles().isEmpty() && java.util.Collections.disjoint(policy.roles(), principal.roles())) {
+            List<String> roles = sorted(policy.roles());
+            throw forbidden("This route requires one of the roles " + String.join(", ", roles) + ".",
+                Map.of("reason", "missing_role", "required_roles", roles), Map.of());
+        }
+        if (!policy.scopes().isEmpty() && java.util.Collections.disjoint(policy.scopes(), principal.scopes())) {
+            List<String> scopes = sorted(policy.scopes());
+            throw forbidden("This route requires one of the scopes " + String.join(", ", scopes) + ".",
+                Map.of("reason", "insufficient_scope", "required_scopes", scopes),
+                "jwt".equals(principal.method()) ? Map.of(BearerChallenge.HEADER, BearerChallenge.insufficientScope(scopes)) : Map.of());
+        }
+        return principal;
+    }
+
+    private static boolean claimEquals(Object claim, String expected) {
+        if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                if (value != null && String.valueOf(value).equals(expected)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return claim != null && !(claim instanceof Map<?, ?>) && String.valueOf(claim).equals(expected);
+    }
+
+    private static GatewayException forbidden(String message, Map<String, Object> details, Map<String, String> headers) {
+        return new GatewayException(ErrorCode.FORBIDDEN, message, details, headers);
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+
+    private static String headerValue(Object claim) {
+        if (claim == null || claim instanceof Map<?, ?>) {
+            return null;
+        }
+        String text = claim instanceof Collection<?> values
+            ? String.join(",", values.stream().map(String::valueOf).toList())
+            : String.valueOf(claim);
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            // Header values must not carry control characters (a claim must not split a header).
+            if (c >= 0x20 && c != 0x7f || c == '\t') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,185 @@
+package io.gatehouse.security;
+
+import io.gatehouse.config.ConfigNode;
+import io.gatehouse.config.DefinitionProblem;
+import io.gatehouse.route.RouteDefinition;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A route's access policy, read from its {@code auth}, {@code claims} and {@code authorization} keys:
+ * <pre>
+ * auth: jwt                      # none | jwt | api-key | session | any
+ * claims:
+ *   required: [sub, project]     # 403 when missing
+ *   match: { project: "{project}", service: "{service}" }   # claim must equal the path variable
+ *   forward: { sub: X-User-Id }  # claim sent to the upstream as a header
+ *   strip-authorization: true    # the upstream does not see the token
+ * authorization:
+ *   roles: [admin, ops]          # any of
+ *   scopes: [orders:read]        # any of
+ * </pre>
+ *
+ * @param auth               the {@code auth} policy, or {@code null} when the route does not say
+ * @param requiredClaims     claims the credential must carry
+ * @param claimMatch         claim name to the value it must equal, a template over the path variables such as {@code {project}}
+ * @param forward            claim name to the request header the upstream receives it in
+ * @param stripAuthorization whether the {@code Authorization} header is removed before forwarding
+ * @param roles              roles of which the principal needs one; empty for no rule
+ * @param scopes             scopes of which the principal needs one; empty for no rule
+ */
+public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
+                          boolean stripAuthorization, Set<String> roles, Set<String> scopes) {
+
+    /** The policy of a route that says nothing about access. */
+    public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of());
+
+    private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length", "transfer-encoding",
+        "connection", "upgrade", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-connection", "cookie");
+
+    /**
+     * The {@code auth} mode in force for this route.
+     *
+     * @param requireAuth {@code gateway.require-auth}
+     * @return the route's own {@code auth}; otherwise {@code jwt} when authentication is required by
+     * default or the route has claim or authorization rules; otherwise {@code none}
+     */
+    public AuthMode effectiveAuth(boolean requireAuth) {
+        if (auth != null) {
+            return auth;
+        }
+        return requireAuth || hasRules() ? AuthMode.JWT : AuthMode.NONE;
+    }
+
+    /**
+     * @return whether the route has claim, forwarding or authorization rules
+     */
+    public boolean hasRules() {
+        return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty();
+    }
+
+    /**
+     * The value a claim must equal for this request.
+     *
+     * @param template  a {@link #claimMatch()} value
+     * @param variables the request's path variables
+     * @return the template with every {@code {name}} replaced
+     */
+    static String expand(String template, Map<String, String> variables) {
+        Matcher m = VARIABLE.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(variables.getOrDefault(m.group(1), "")));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Reads the policy of a route that has already been validated.
+     *
+     * @param route the route
+     * @return its policy
+     */
+    public static RoutePolicy of(RouteDefinition route) {
+        if (route.policies().isEmpty()) {
+            return UNSET;
+        }
+        List<DefinitionProblem> ignored = new ArrayList<>();
+        return parse(ConfigNode.root("route " + route.id(), route.policies(), ignored), route.match());
+    }
+
+    /**
+     * Reads and validates the access keys of a route, recording every problem with its field path.
+     *
+     * @param route the route's node (or a map holding its policy keys)
+     * @param match the route's matchers, to check path variables; {@code null} skips that check
+     * @return the policy read, with unusable parts left out
+     */
+    static RoutePolicy parse(ConfigNode route, RouteDefinition.Match match) {
+        ConfigNode authNode = route.get("auth");
+        AuthMode auth = authNode.choice(null, AuthMode.class);
+        ConfigNode claims = route.get("claims");
+        List<String> required = new ArrayList<>();
+        Map<String, String> claimMatch = new LinkedHashMap<>();
+        Map<String, String> forward = new LinkedHashMap<>();
+        boolean strip = false;
+        if (!claims.isMissing()) {
+            if (!(claims.raw() instanceof Map<?, ?>)) {
+                claims.problem("must be a map with required, match, forward and strip-authorization");
+            } else {
+                claims.allowOnly("required", "match", "forward", "strip-authorization");
+                required.addAll(names(claims.get("required"), "a claim name"));
+                claims.get("match").entries().forEach((claim, value) -> {
+                    String template = value.requiredString();
+                    if (template == null) {
+                        return;
+                    }
+                    Matcher m = VARIABLE.matcher(template);
+                    while (m.find()) {
+                        if (match != null && !match.path().variableNames().contains(m.group(1))) {
+                            value.problem("uses {" + m.group(1) + "} but match.path has no such variable (it has: "
+                                + (match.path().variableNames().isEmpty() ? "none" : String.join(", ", match.path().variableNames())) + ")");
+                        }
+                    }
+                    claimMatch.put(claim, template);
+                });
+                claims.get("forward").entries().forEach((claim, value) -> {
+                    String header = value.requiredString();
+                    if (header == null) {
+                        return;
+                    }
+                    if (!HEADER_NAME.matcher(header).matches()) {
+                        value.problem("'" + header + "' is not a valid header name");
+                    } else if (RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+                        value.problem("'" + header + "' cannot carry a claim: the gateway or HTTP itself owns that header");
+                    } else {
+                        forward.put(claim, header);
+                    }
+                });
+                strip = claims.get("strip-authorization").bool(false);
+            }
+        }
+        ConfigNode authorization = route.get("authorization");
+        Set<String> roles = new LinkedHashSet<>();
+        Set<String> scopes = new LinkedHashSet<>();
+        if (!authorization.isMissing()) {
+            if (!(authorization.raw() instanceof Map<?, ?>)) {
+                authorization.problem("must be a map with roles and scopes");
+            } else {
+                authorization.allowOnly("roles", "scopes");
+                roles.addAll(names(authorization.get("roles"), "a role"));
+                scopes.addAll(names(authorization.get("scopes"), "a scope"));
+            }
+        }
+        RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
+            Set.copyOf(roles), Set.copyOf(scopes));
+        if (auth == AuthMode.NONE && (policy.hasRules())) {
+            authNode.problem("is none, but the route's claims or authorization rules need an authenticated caller");
+        }
+        return policy;
+    }
+
+    private static List<String> names(ConfigNode node, String what) {
+        List<String> out = new ArrayList<>();
+        for (ConfigNode element : node.elements()) {
+            String name = element.string(null);
+            if (name == null || name.isEmpty()) {
+                element.problem("must be " + what + ", not empty");
+            } else {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,26 @@
+package io.gatehouse.security;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a proxy engine changes in the request it forwards for an admitted caller: headers it
+ * removes first (every {@code claims.forward} header, so a client cannot forge one, and
+ * {@code Authorization} when the route strips it), then headers it sets (the forwarded claims the
+ * principal has).
+ *
+ * @param remove lower-case names of headers to remove from the client's request
+ * @param set    headers to set, by name as configured
+ */
+public record UpstreamIdentity(Set<String> remove, Map<String, String> set) {
+
+    /** Nothing to change. */
+    public static final UpstreamIdentity NONE = new UpstreamIdentity(Set.of(), Map.of());
+
+    /**
+     * @return whether the engine must remove {@code Authorization}
+     */
+    public boolean stripAuthorization() {
+        return remove.contains("authorization");
+    }
+}

@@ -1,0 +1,145 @@
+package io.gatehouse.security.jwt;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.route.RequestView;
+import io.gatehouse.security.AuthenticationResult;
+import io.gatehouse.security.Authenticator;
+import io.gatehouse.security.BearerChallenge;
+import io.gatehouse.security.GatewayPrincipal;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.core.util.StringUtils;
+import jakarta.inject.Singleton;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@code jwt} method: a bearer token in {@code Authorization: Bearer <token>}, checked by
+ * {@link JwtVerifier}. The principal's subject is {@code sub}; roles come from
+ * {@code gateway.jwt.roles-claim}; scopes from {@code scope} (space-separated) and {@code scp};
+ * the tenant from the first present of {@code gateway.jwt.tenant-claims}.
+ */
+@Singleton
+@Requires(property = JwtConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
+public class JwtAuthenticator implements Authenticator, Ordered {
+
+    /** The method name routes use: {@code auth: jwt}. */
+    public static final String METHOD = "jwt";
+
+    private static final String BEARER = "bearer ";
+
+    private final JwtVerifier verifier;
+    private final JwtConfiguration configuration;
+
+    JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration) {
+        this.verifier = verifier;
+        this.configuration = configuration;
+    }
+
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    @Override
+    public String challenge() {
+        return BearerChallenge.missing();
+    }
+
+    @Override
+    public AuthenticationResult authenticate(RequestView request) {
+        String authorization = request.header("Authorization");
+        if (authorization == null || authorization.length() < BEARER.length()
+            || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return AuthenticationResult.ABSENT;
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        if (!verifier.hasKeys()) {
+            return rejected(new InvalidTokenException(InvalidTokenException.Reason.NO_KEYS, "This gateway has no JWT keys configured "
+                + "(gateway.jwt.secret, gateway.jwt.secret-file or gateway.jwt.jwks-urls)."));
+        }
+        if (token.isEmpty()) {
+            return rejected(new InvalidTokenException(InvalidTokenException.Reason.MALFORMED, "The bearer token is empty."));
+        }
+        try {
+            return new AuthenticationResult.Authenticated(principal(verifier.verify(token)));
+        } catch (InvalidTokenException e) {
+            return rejected(e);
+        }
+    }
+
+    /**
+     * Like {@link #authenticate(RequestView)}, but a token whose {@code kid} is unknown waits for
+     * the key refresh it started (bounded by {@code gateway.jwt.jwks-timeout}) and is checked once more.
+     */
+    @Override
+    public CompletionStage<AuthenticationResult> authenticateAsync(RequestView request) {
+        AuthenticationResult first = authenticate(request);
+        if (first instanceof AuthenticationResult.Rejected rejected && waitsForKeys(rejected)) {
+            CompletableFuture<?> pending = verifier.pendingKeyRefresh();
+            if (pending != null) {
+                return pending.handle((keys, error) -> authenticate(request));
+            }
+            return CompletableFuture.completedFuture(authenticate(request));
+        }
+        return CompletableFuture.completedFuture(first);
+    }
+
+    private static boolean waitsForKeys(AuthenticationResult.Rejected rejected) {
+        Object reason = rejected.error().details().get("reason");
+        return InvalidTokenException.Reason.UNKNOWN_KID.code().equals(reason) || InvalidTokenException.Reason.NO_KEYS.code().equals(reason);
+    }
+
+    private GatewayPrincipal principal(JWTClaimsSet claims) {
+        Map<String, Object> json = new LinkedHashMap<>(claims.toJSONObject());
+        Set<String> roles = values(json.get(configuration.getRolesClaim()));
+        Set<String> scopes = new LinkedHashSet<>(values(json.get("scope")));
+        scopes.addAll(values(json.get("scp")));
+        String tenant = null;
+        for (String name : configuration.getTenantClaims()) {
+            Object value = json.get(name);
+            if (value instanceof String text && !text.isBlank()) {
+                tenant = text;
+                break;
+            }
+        }
+        return new GatewayPrincipal(claims.getSubject(), METHOD, json, roles, scopes, tenant);
+    }
+
+    private static Set<String> values(Object claim) {
+        Set<String> out = new LinkedHashSet<>();
+        if (claim instanceof String text) {
+            for (String part : text.split("[\\s,]+")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+        } else if (claim instanceof Collection<?> list) {
+            for (Object item : list) {
+                if (item != null) {
+                    out.add(String.valueOf(item));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static AuthenticationResult rejected(InvalidTokenException e) {
+        return new AuthenticationResult.Rejected(new GatewayException(ErrorCode.UNAUTHORIZED, e.getMessage(),
+            Map.of("auth", METHOD, "reason", e.reason().code()),
+            Map.of(BearerChallenge.HEADER, BearerChallenge.invalidToken(e.getMessage()))));
+    }
+
+    @Override
+    public int getOrder() {
+        return 0;
+    }
+}

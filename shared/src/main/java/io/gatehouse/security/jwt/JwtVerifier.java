@@ -1,0 +1,267 @@
+package io.gatehouse.security.jwt;
+
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.Header;
+import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.security.jwt.InvalidTokenException.Reason;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.util.StringUtils;
+import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
+import io.micronaut.security.token.jwt.signature.secret.SecretSignature;
+import io.micronaut.security.token.jwt.signature.secret.SecretSignatureConfiguration;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Checks a compact JWS bearer token completely, in memory, and returns its claims or throws
+ * {@link InvalidTokenException} with the reason. The checks, in order: size; three base64url
+ * parts; a JSON header; not {@code alg: none}; no {@code crit} parameters; an algorithm the
+ * configured keys allow (HS* only with a secret, RS/PS/ES/EdDSA only with JWKS keys whose type
+ * and {@code alg} fit); a known {@code kid}; the signature (micronaut-security-jwt's
+ * {@link SignatureConfiguration}s over Nimbus JOSE); then {@code exp}, {@code nbf} with the clock
+ * skew, {@code iss}, {@code aud} and the required claims. Keys named in the token itself
+ * ({@code jku}, {@code jwk}, {@code x5u}) are never used.
+ *
+ * <p>Created at start-up so that a bad secret stops the gateway with a clear message.
+ */
+@Context
+@Requires(property = JwtConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
+public class JwtVerifier {
+
+    /** The most keys tried for one token without a {@code kid}. */
+    private static final int MAX_CANDIDATES = 8;
+
+    private final JwtConfiguration configuration;
+    private final JwksKeyStore keys;
+    private final SignatureConfiguration hmac;
+    private final Clock clock;
+
+    @Inject
+    JwtVerifier(JwtConfiguration configuration, JwksKeyStore keys) {
+        this(configuration, keys, Clock.systemUTC());
+    }
+
+    JwtVerifier(JwtConfiguration configuration, JwksKeyStore keys, Clock clock) {
+        this.configuration = configuration;
+        this.keys = keys;
+        this.clock = clock;
+        this.hmac = hmac(configuration);
+    }
+
+    /**
+     * @return whether any key (secret or JWKS) is configured
+     */
+    public boolean hasKeys() {
+        return hmac != null || keys.configured();
+    }
+
+    /**
+     * @param token the compact token, without {@code Bearer }
+     * @return its verified claims
+     * @throws InvalidTokenException when any check fails
+     */
+    public JWTClaimsSet verify(String token) {
+        if (token.length() > configuration.getMaxTokenSize()) {
+            throw new InvalidTokenException(Reason.TOKEN_TOO_LARGE, "The token is longer than the " + configuration.getMaxTokenSize()
+                + " characters this gateway accepts.");
+        }
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
+        if (dots == 4) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        if (dots != 2) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a JWT: it must be three base64url parts separated by dots.");
+        }
+        String encodedHeader = token.substring(0, token.indexOf('.'));
+        Header header;
+        try {
+            header = Header.parse(new Base64URL(encodedHeader));
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
+        }
+        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
+            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
+        }
+        if (!(header instanceof JWSHeader jws)) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        if (jws.getCriticalParams() != null && !jws.getCriticalParams().isEmpty()) {
+            throw new InvalidTokenException(Reason.UNKNOWN_CRITICAL_HEADER, "The token marks header parameters as critical that this gateway "
+                + "does not understand: " + String.join(", ", new java.util.TreeSet<>(jws.getCriticalParams())) + ".");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a well-formed signed JWT.");
+        }
+        JWSAlgorithm algorithm = jws.getAlgorithm();
+        boolean verified;
+        try {
+            verified = JWSAlgorithm.Family.HMAC_SHA.contains(algorithm) ? verifyHmac(jwt, algorithm) : verifyAsymmetric(jwt, jws, algorithm);
+        } catch (JOSEException e) {
+            verified = false;
+        }
+        if (!verified) {
+            throw new InvalidTokenException(Reason.BAD_SIGNATURE, "The token's signature does not verify.");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object with valid registered claims.");
+        }
+        checkClaims(claims);
+        return claims;
+    }
+
+    /**
+     * @return the key refresh running now, which a token with an unknown {@code kid} may wait for; or {@code null}
+     */
+    public CompletableFuture<?> pendingKeyRefresh() {
+        return keys.pending();
+    }
+
+    private boolean verifyHmac(SignedJWT jwt, JWSAlgorithm algorithm) throws JOSEException {
+        if (hmac == null) {
+            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, algorithm + " tokens are not accepted: no HMAC secret is "
+                + "configured, so this gateway accepts asymmetrically signed tokens only.");
+        }
+        return hmac.verify(jwt);
+    }
+
+    private boolean verifyAsymmetric(SignedJWT jwt, JWSHeader header, JWSAlgorithm algorithm) throws JOSEException {
+        if (!VerificationKey.ASYMMETRIC.contains(algorithm)) {
+            throw new InvalidTokenException(Reason.UNSUPPORTED_ALGORITHM, "Tokens signed with " + algorithm + " are not accepted.");
+        }
+        if (!keys.configured()) {
+            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, algorithm + " tokens are not accepted: no JWKS is configured, "
+                + "so this gateway accepts HMAC-signed tokens only.");
+        }
+        String kid = header.getKeyID();
+        List<VerificationKey> named = select(keys.keys(), kid);
+        if (named.isEmpty()) {
+            CompletableFuture<JwksKeyStore.KeySet> refresh = keys.refreshForUnknownKid();
+            if (refresh != null && refresh.isDone() && !refresh.isCompletedExceptionally()) {
+                named = select(refresh.join(), kid);
+            }
+            if (named.isEmpty()) {
+                throw kid == null
+                    ? new InvalidTokenException(Reason.NO_KEYS, "The gateway has no signing keys loaded from its JWKS yet.")
+                    : new InvalidTokenException(Reason.UNKNOWN_KID, "The token's key id (kid) is not among the gateway's signing keys.");
+            }
+        }
+        List<VerificationKey> usable = new ArrayList<>();
+        for (VerificationKey key : named) {
+            if (key.algorithms().contains(algorithm) && usable.size() < MAX_CANDIDATES) {
+                usable.add(key);
+            }
+        }
+        if (usable.isEmpty()) {
+            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, kid == null
+                ? "No signing key of this gateway verifies " + algorithm + " tokens."
+                : "The key named by the token's kid does not verify " + algorithm + " tokens.");
+        }
+        for (VerificationKey key : usable) {
+            if (key.signature().verify(jwt)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<VerificationKey> select(JwksKeyStore.KeySet set, String kid) {
+        if (kid == null) {
+            return set.keys();
+        }
+        List<VerificationKey> out = new ArrayList<>(1);
+        for (VerificationKey key : set.keys()) {
+            if (kid.equals(key.kid())) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
+    private void checkClaims(JWTClaimsSet claims) {
+        Instant now = clock.instant();
+        Duration skew = configuration.getClockSkew();
+        Date expiration = claims.getExpirationTime();
+        if (expiration == null && configuration.isRequireExpiration()) {
+            throw new InvalidTokenException(Reason.MISSING_CLAIM, "The token has no expiration time (exp).");
+        }
+        if (expiration != null && !now.isBefore(expiration.toInstant().plus(skew))) {
+            throw new InvalidTokenException(Reason.EXPIRED, "The token has expired.");
+        }
+        Date notBefore = claims.getNotBeforeTime();
+        if (notBefore != null && now.plus(skew).isBefore(notBefore.toInstant())) {
+            throw new InvalidTokenException(Reason.NOT_YET_VALID, "The token is not valid yet (nbf is in the future).");
+        }
+        List<String> issuers = configuration.getIssuers();
+        if (!issuers.isEmpty() && (claims.getIssuer() == null || !issuers.contains(claims.getIssuer()))) {
+            throw new InvalidTokenException(Reason.WRONG_ISSUER, "The token's issuer (iss) is not accepted by this gateway.");
+        }
+        List<String> audiences = configuration.getAudiences();
+        if (!audiences.isEmpty() && Collections.disjoint(audiences, claims.getAudience())) {
+            throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "The token is not meant for this gateway: its audience (aud) "
+                + "names none of the accepted audiences.");
+        }
+        for (String name : configuration.getRequiredClaims()) {
+            if (claims.getClaim(name) == null) {
+                throw new InvalidTokenException(Reason.MISSING_CLAIM, "The token lacks the required claim '" + name + "'.");
+            }
+        }
+    }
+
+    private static SignatureConfiguration hmac(JwtConfiguration configuration) {
+        byte[] secret = null;
+        String source = JwtConfiguration.PREFIX + ".secret";
+        if (configuration.getSecret() != null) {
+            secret = configuration.getSecret().getBytes(StandardCharsets.UTF_8);
+        } else if (configuration.getSecretFile() != null) {
+            source = JwtConfiguration.PREFIX + ".secret-file " + configuration.getSecretFile();
+            try {
+                secret = Files.readString(Path.of(configuration.getSecretFile()), StandardCharsets.UTF_8)
+                    .stripTrailing().getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigurationException(source + " cannot be read: " + e.getMessage());
+            }
+        }
+        if (secret == null) {
+            return null;
+        }
+        if (secret.length < JwtConfiguration.MIN_SECRET_BYTES) {
+            throw new ConfigurationException(source + " must be at least " + JwtConfiguration.MIN_SECRET_BYTES
+                + " bytes (256 bits) for HS256, not " + secret.length);
+        }
+        SecretSignatureConfiguration signature = new SecretSignatureConfiguration("gateway");
+        signature.setSecret(new String(secret, StandardCharsets.UTF_8));
+        return new SecretSignature(signature);
+    }
+}

@@ -1,0 +1,226 @@
+package io.gatehouse.contract;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.testing.JwksServer;
+import io.gatehouse.testing.TestTokens;
+import io.gatehouse.testing.TestUpstream;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * JWT routes over HTTP semantics, the same on Netty and both Lambda payloads: routes to a real
+ * loopback upstream with {@code auth}, {@code claims} and {@code authorization} policies, keys from
+ * {@code gateway.jwt.secret} and a real JWKS endpoint, and {@code gateway.require-auth=true}.
+ *
+ * <p>A refused request is answered with 401/403, the envelope and {@code WWW-Authenticate}. An
+ * admitted one is recognised by the {@code X-Test-Principal} header
+ * ({@code gateway.route-access.principal-header}) and by not being 401/403, whatever the proxy
+ * engine in place answers after security.
+ */
+public abstract class JwtContractTest extends ContractTestBase {
+
+    private static final String PRINCIPAL_HEADER = "X-Test-Principal";
+
+    private final TestTokens tokens = TestTokens.generate();
+    private final JwksServer jwks = JwksServer.start(tokens.rsa(), tokens.ec(), tokens.ed25519());
+    private final TestUpstream upstream = TestUpstream.start();
+
+    @Override
+    protected Map<String, Object> properties() {
+        Map<String, Object> properties = super.properties();
+        properties.put("gateway.config-file", routesFile().toString());
+        properties.put("gateway.require-auth", true);
+        properties.put("gateway.jwt.secret", TestTokens.SECRET);
+        properties.put("gateway.jwt.jwks-urls", List.of(jwks.url()));
+        properties.put("gateway.jwt.issuers", List.of(TestTokens.ISSUER));
+        properties.put("gateway.jwt.audiences", List.of(TestTokens.AUDIENCE));
+        properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
+        return properties;
+    }
+
+    @AfterAll
+    void stopServers() {
+        jwks.close();
+        upstream.close();
+    }
+
+    Stream<Arguments> maliciousTokens() {
+        return tokens.malicious().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("maliciousTokens")
+    void maliciousToken_then401EnvelopeWithInvalidTokenChallenge(String name, String token, String reason) {
+        ContractResponse response = send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token));
+        assertEquals(401, response.status(), response.text());
+        JsonNode error = envelope(response, "unauthorized");
+        assertEquals(reason, error.get("details").get("reason").getStringValue());
+        String challenge = response.header("WWW-Authenticate").orElseThrow();
+        assertTrue(challenge.startsWith("Bearer realm=\"gatehouse\", error=\"invalid_token\""), challenge);
+        assertTrue(response.header(PRINCIPAL_HEADER).isEmpty());
+    }
+
+    Stream<Arguments> validTokens() {
+        JWTClaimsSet claims = TestTokens.claims("alice").claim("project", "acme").claim("service", "orders").build();
+        return Stream.of(
+            Arguments.of("HS256", TestTokens.hmac(claims, JWSAlgorithm.HS256)),
+            Arguments.of("HS512", TestTokens.hmac(claims, JWSAlgorithm.HS512)),
+            Arguments.of("RS256", tokens.rs256(claims)),
+            Arguments.of("ES256", tokens.es256(claims)),
+            Arguments.of("EdDSA", tokens.eddsa(claims)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validTokens")
+    void validTokenWithMatchingClaims_thenPastSecurity(String name, String token) {
+        ContractResponse response = send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token));
+        assertAdmitted(response, "jwt alice");
+    }
+
+    @Test
+    void noToken_then401WithBearerChallenge() {
+        ContractResponse response = send(ContractRequest.get("/p/acme/orders/items"));
+        assertEquals(401, response.status(), response.text());
+        JsonNode error = envelope(response, "unauthorized");
+        assertEquals("missing_credentials", error.get("details").get("reason").getStringValue());
+        assertEquals("Bearer realm=\"gatehouse\"", response.header("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void projectClaimForAnotherProject_then403NamingTheClaim() {
+        String token = TestTokens.hmac(TestTokens.claims("alice").claim("project", "globex").claim("service", "orders").build(), JWSAlgorithm.HS256);
+        ContractResponse response = send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token));
+        assertEquals(403, response.status(), response.text());
+        JsonNode error = envelope(response, "forbidden");
+        assertEquals("project", error.get("details").get("claim").getStringValue());
+        assertTrue(error.get("message").getStringValue().contains("'project'"));
+    }
+
+    @Test
+    void roleMissing_then403AndRolePresent_thenPastSecurity() {
+        String viewer = TestTokens.hmac(TestTokens.claims("vic").claim("roles", List.of("viewer")).build(), JWSAlgorithm.HS256);
+        ContractResponse refused = send(ContractRequest.get("/ops/status").header("Authorization", "Bearer " + viewer));
+        assertEquals(403, refused.status(), refused.text());
+        assertEquals("missing_role", envelope(refused, "forbidden").get("details").get("reason").getStringValue());
+
+        String admin = TestTokens.hmac(TestTokens.claims("ada").claim("roles", List.of("admin")).claim("scope", "ops:read").build(),
+            JWSAlgorithm.HS256);
+        assertAdmitted(send(ContractRequest.get("/ops/status").header("Authorization", "Bearer " + admin)), "jwt ada");
+    }
+
+    @Test
+    void scopeMissing_then403WithInsufficientScopeChallenge() {
+        String token = TestTokens.hmac(TestTokens.claims("ada").claim("roles", List.of("admin")).claim("scope", "other").build(), JWSAlgorithm.HS256);
+        ContractResponse response = send(ContractRequest.get("/ops/status").header("Authorization", "Bearer " + token));
+        assertEquals(403, response.status(), response.text());
+        assertEquals("Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"ops:read\"",
+            response.header("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void requireAuthAndRouteWithoutAuth_then401UntilATokenIsSent() {
+        assertEquals(401, send(ContractRequest.get("/plain/x")).status());
+        String token = TestTokens.hmac(TestTokens.claims("bob").build(), JWSAlgorithm.HS256);
+        assertAdmitted(send(ContractRequest.get("/plain/x").header("Authorization", "Bearer " + token)), "jwt bob");
+    }
+
+    @Test
+    void authNoneRoute_thenOpenEvenWithRequireAuth() {
+        ContractResponse response = send(ContractRequest.get("/public/x"));
+        assertNotEquals(401, response.status(), response.text());
+        assertNotEquals(403, response.status(), response.text());
+        assertTrue(response.header(PRINCIPAL_HEADER).isEmpty());
+    }
+
+    @Test
+    void apiKeyRoute_then401UntilApiKeysExist() {
+        String token = TestTokens.hmac(TestTokens.claims("bob").build(), JWSAlgorithm.HS256);
+        ContractResponse response = send(ContractRequest.get("/keyed/x").header("Authorization", "Bearer " + token));
+        assertEquals(401, response.status(), response.text());
+        assertEquals("method_unavailable", envelope(response, "unauthorized").get("details").get("reason").getStringValue());
+    }
+
+    @Test
+    void gatewayEndpointsWithRequireAuth_thenUnchanged() {
+        assertEquals(200, send(ContractRequest.get("/ping")).status());
+        ContractResponse health = send(ContractRequest.get("/v1/health"));
+        assertEquals(200, health.status(), health.text());
+        assertEquals(200, send(ContractRequest.get("/v1/openapi.json")).status());
+        assertFalse(send(ContractRequest.get("/metrics")).text().isEmpty());
+    }
+
+    private static void assertAdmitted(ContractResponse response, String principal) {
+        assertNotEquals(401, response.status(), response.text());
+        assertNotEquals(403, response.status(), response.text());
+        assertEquals(principal, response.header(PRINCIPAL_HEADER).orElse(null), "admitted by RouteAccessFilter: " + response.text());
+    }
+
+    private static JsonNode envelope(ContractResponse response, String code) {
+        assertEquals("application/json", response.mediaType());
+        JsonNode error = response.json().get("error");
+        assertEquals(code, error.get("code").getStringValue());
+        assertFalse(error.get("message").getStringValue().isBlank());
+        assertEquals(response.header("X-Request-ID").orElseThrow(), error.get("request_id").getStringValue());
+        assertTrue(error.get("timestamp").getStringValue().endsWith("Z"));
+        return error;
+    }
+
+    private Path routesFile() {
+        String yaml = """
+            upstreams:
+              orders:
+                targets: ["%s"]
+            routes:
+              - id: projects
+                match: { path: "/p/{project}/{service}/**" }
+                upstream: orders
+                strip-prefix: true
+                auth: jwt
+                claims:
+                  match: { project: "{project}", service: "{service}" }
+                  forward: { sub: X-User-Id }
+                  strip-authorization: true
+              - id: ops
+                match: { path: "/ops/**" }
+                upstream: orders
+                authorization: { roles: [admin], scopes: ["ops:read"] }
+              - id: plain
+                match: { path: "/plain/**" }
+                upstream: orders
+              - id: public
+                match: { path: "/public/**" }
+                upstream: orders
+                auth: none
+              - id: keyed
+                match: { path: "/keyed/**" }
+                upstream: orders
+                auth: api-key
+            """.formatted(upstream.url());
+        try {
+            Path file = Files.createTempFile("gatehouse-jwt-contract", ".yml");
+            Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.gatehouse.security;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import io.gatehouse.config.DefinitionException;
+import io.gatehouse.definition.GatewayDefinition;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.route.RequestView;
+import io.gatehouse.route.RouteMatch;
+import io.gatehouse.route.RouteTable;
+import io.gatehouse.security.jwt.JwtAuthenticator;
+import io.gatehouse.testing.TestTokens;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.Yaml;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link RouteAccess} on routes read from YAML, with the real JWT authenticator: auth modes, the
+ * {@code GATEWAY_REQUIRE_AUTH} default, claim rules against path variables, required claims,
+ * roles and scopes, forwarded claim headers, and load-time validation of the policy keys.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RouteAccessTest {
+
+    private static final String ROUTES = """
+        upstreams:
+          svc: { targets: ["http://127.0.0.1:9"] }
+        routes:
+          - id: projects
+            match: { path: "/p/{project}/{service}/**" }
+            upstream: svc
+            auth: jwt
+            claims:
+              required: [sub]
+              match: { project: "{project}", service: "{service}" }
+              forward: { sub: X-User-Id, project: X-Project }
+              strip-authorization: true
+          - id: admin
+            match: { path: "/admin-area/**" }
+            upstream: svc
+            authorization: { roles: [admin, ops], scopes: ["admin:write"] }
+          - id: open
+            match: { path: "/open/**" }
+            upstream: svc
+            auth: none
+          - id: unsaid
+            match: { path: "/unsaid/**" }
+            upstream: svc
+          - id: keyed
+            match: { path: "/keyed/**" }
+            upstream: svc
+            auth: api-key
+          - id: anything
+            match: { path: "/any/**" }
+            upstream: svc
+            auth: any
+        """;
+
+    private final ApplicationContext context = ApplicationContext.run(Map.of(
+        "gateway.jwt.secret", TestTokens.SECRET,
+        "gateway.jwt.issuers", List.of(TestTokens.ISSUER)));
+    private final RouteTable table = new RouteTable(1, definition(ROUTES).routes(), definition(ROUTES).upstreams());
+    private final RouteAccess access = context.getBean(RouteAccess.class);
+    private final RouteAccess requiring = new RouteAccess(List.of(context.getBean(JwtAuthenticator.class)), requireAuth());
+
+    @AfterAll
+    void stop() {
+        context.close();
+    }
+
+    @Test
+    void matchingProjectAndServiceClaims_thenAdmittedWithForwardedHeaders() {
+        RouteMatch match = match("/p/acme/orders/items/1");
+        String token = token(Map.of("project", "acme", "service", "orders"));
+        GatewayPrincipal principal = access.check(match, request("/p/acme/orders/items/1", token));
+        assertEquals("alice", principal.subject());
+        UpstreamIdentity identity = access.upstreamIdentity(match, principal);
+        assertEquals(Map.of("X-User-Id", "alice", "X-Project", "acme"), identity.set());
+        assertEquals(Set.of("x-user-id", "x-project", "authorization"), identity.remove());
+        assertTrue(identity.stripAuthorization());
+    }
+
+    @ParameterizedTest(name = "{0}={1} on /p/acme/orders")
+    @CsvSource({"project,other", "service,billing"})
+    void claimNotMatchingThePathVariable_then403NamingTheClaim(String claim, String value) {
+        Map<String, Object> claims = new LinkedHashMap<>(Map.of("project", "acme", "service", "orders"));
+        claims.put(claim, value);
+        GatewayException e = refused(access, "/p/acme/orders/x", token(claims));
+        assertEquals(403, e.errorCode().status().getCode());
+        assertEquals("forbidden", e.errorCode().code());
+        assertEquals(claim, e.details().get("claim"));
+        assertEquals("claim_mismatch", e.details().get("reason"));
+        assertTrue(e.getMessage().contains("'" + claim + "'"), e.getMessage());
+    }
+
+    @Test
+    void listClaimContainingThePathVariable_thenAdmitted() {
+        String token = token(Map.of("project", List.of("other", "acme"), "service", "orders"));
+        assertEquals("alice", access.check(match("/p/acme/orders/x"), request("/p/acme/orders/x", token)).subject());
+    }
+
+    @Test
+    void missingClaimThatTheMatchNeeds_then403() {
+        GatewayException e = refused(access, "/p/acme/orders/x", token(Map.of("service", "orders")));
+        assertEquals(403, e.errorCode().status().getCode());
+        assertEquals("project", e.details().get("claim"));
+    }
+
+    @Test
+    void noToken_then401WithBearerChallenge() {
+        GatewayException e = refused(access, "/p/acme/orders/x", null);
+        assertEquals(401, e.errorCode().status().getCode());
+        assertEquals("missing_credentials", e.details().get("reason"));
+        assertEquals("Bearer realm=\"gatehouse\"", e.headers().get("WWW-Authenticate"));
+    }
+
+    @Test
+    void rolesAndScopes_thenAnyOfEachIsNeeded() {
+        assertEquals("alice", access.check(match("/admin-area/x"),
+            request("/admin-area/x", token(Map.of("roles", List.of("ops"), "scope", "read admin:write")))).subject());
+        GatewayException role = refused(access, "/admin-area/x", token(Map.of("roles", List.of("viewer"), "scope", "admin:write")));
+        assertEquals(403, role.errorCode().status().getCode());
+        assertEquals("missing_role", role.details().get("reason"));
+        assertEquals(List.of("admin", "ops"), role.details().get("required_roles"));
+        GatewayException scope = refused(access, "/admin-area/x", token(Map.of("roles", "admin", "scp", List.of("read"))));
+        assertEquals("insufficient_scope", scope.details().get("reason"));
+        assertEquals("Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"admin:write\"", scope.headers().get("WWW-Authenticate"));
+    }
+
+    @Test
+    void rulesWithoutAnAuthKey_thenJwtIsRequired() {
+        assertEquals(AuthMode.JWT, access.mode(match("/admin-area/x").route()));
+        assertEquals(401, refused(access, "/admin-area/x", null).errorCode().status().getCode());
+    }
+
+    @Test
+    void requireAuthOff_thenRouteWithoutAuthIsOpen() {
+        assertSame(GatewayPrincipal.ANONYMOUS, access.check(match("/unsaid/x"), request("/unsaid/x", null)));
+    }
+
+    @Test
+    void requireAuthOn_thenRouteWithoutAuthNeedsJwtAndAuthNoneStaysOpen() {
+        assertEquals(401, refused(requiring, "/unsaid/x", null).errorCode().status().getCode());
+        assertEquals("alice", requiring.check(match("/unsaid/x"), request("/unsaid/x", token(Map.of()))).subject());
+        assertSame(GatewayPrincipal.ANONYMOUS, requiring.check(match("/open/x"), request("/open/x", null)));
+    }
+
+    @Test
+    void apiKeyRouteWithoutAnApiKeyAuthenticator_then401MethodUnavailable() {
+        GatewayException e = refused(access, "/keyed/x", token(Map.of()));
+        assertEquals(401, e.errorCode().status().getCode());
+        assertEquals("method_unavailable", e.details().get("reason"));
+        assertEquals("api-key", e.details().get("auth"));
+    }
+
+    @Test
+    void anyRoute_thenEveryAuthenticatorIsTried() {
+        assertEquals("jwt", access.check(match("/any/x"), request("/any/x", token(Map.of()))).method());
+        GatewayException e = refused(access, "/any/x", null);
+        assertEquals(List.of("jwt"), e.details().get("accepted"));
+    }
+
+    @Test
+    void invalidTokenOnAnyRoute_then401InvalidToken() {
+        GatewayException e = refused(access, "/any/x", "not-a-token");
+        assertEquals(401, e.errorCode().status().getCode());
+        assertEquals("malformed", e.details().get("reason"));
+    }
+
+    @Test
+    void typosInPolicies_thenEveryProblemWithItsFieldPath() {
+        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
+            upstreams:
+              svc: { targets: ["http://127.0.0.1:9"] }
+            routes:
+              - id: r
+                match: { path: "/p/{project}/**" }
+                upstream: svc
+                auth: jwtt
+                claims:
+                  requried: [sub]
+                  match: { service: "{service}" }
+                  forward: { sub: "Bad Header", project: Authorization }
+                authorization: { role: [admin] }
+              - id: open
+                match: { path: "/o/**" }
+                upstream: svc
+                auth: none
+                claims: { required: [sub] }
+            """));
+        String message = e.getMessage();
+        for (String expected : List.of(
+            "routes[0].auth: must be one of none, jwt, api-key, session, any, not 'jwtt'",
+            "routes[0].claims.requried: unknown field",
+            "routes[0].claims.match.service: uses {service} but match.path has no such variable",
+            "routes[0].claims.forward.sub: 'Bad Header' is not a valid header name",
+            "routes[0].claims.forward.project: 'Authorization' cannot carry a claim",
+            "routes[0].authorization.role: unknown field",
+            "routes[1].auth: is none, but the route's claims or authorization rules need an authenticated caller")) {
+            assertTrue(message.contains(expected), "missing \"" + expected + "\" in:\n" + message);
+        }
+    }
+
+    private GatewayException refused(RouteAccess routeAccess, String path, String token) {
+        return assertThrows(GatewayException.class, () -> routeAccess.check(match(path), request(path, token)));
+    }
+
+    private RouteMatch match(String path) {
+        RouteMatch match = table.match(request(path, null));
+        assertTrue(match != null, "no route for " + path);
+        return match;
+    }
+
+    private static String token(Map<String, Object> claims) {
+        var builder = TestTokens.claims("alice");
+        claims.forEach(builder::claim);
+        return TestTokens.hmac(builder.build(), JWSAlgorithm.HS256);
+    }
+
+    private static AccessConfiguration requireAuth() {
+        AccessConfiguration configuration = new AccessConfiguration();
+        configuration.setRequireAuth(true);
+        return configuration;
+    }
+
+    private static GatewayDefinition definition(String yaml) {
+        return GatewayDefinition.of(List.of(new GatewayDefinition.Source("routes.yml", new Yaml().load(yaml))));
+    }
+
+    private static RequestView request(String path, String token) {
+        return new RequestView() {
+            @Override
+            public String method() {
+                return "GET";
+            }
+
+            @Override
+            public String path() {
+                return path;
+            }
+
+            @Override
+            public String host() {
+                return "gateway.test";
+            }
+
+            @Override
+            public String header(String name) {
+                return "authorization".equalsIgnoreCase(name) && token != null ? "Bearer " + token : null;
+            }
+
+            @Override
+            public List<String> query(String name) {
+                return List.of();
+            }
+        };
+    }
+}
