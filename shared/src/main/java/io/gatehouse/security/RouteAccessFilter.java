@@ -18,6 +18,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import io.micronaut.web.router.RouteAttributes;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,6 +55,10 @@ final class RouteAccessFilter implements Ordered {
 
     @RequestFilter
     Publisher<MutableHttpResponse<?>> checkAccess(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> continuation) {
+        if (RouteAttributes.getRouteMatch(request).isPresent()) {
+            // A gateway-owned endpoint (a controller) wins over any route, as in both proxy engines.
+            return continuation.proceed();
+        }
         HttpRequestView view = new HttpRequestView(request);
         RouteMatch match = state.current().table().match(view);
         if (match == null) {

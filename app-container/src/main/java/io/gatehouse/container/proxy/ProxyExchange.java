@@ -1,7 +1,14 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.security.GatewayPrincipal;
+import io.gatehouse.security.UpstreamIdentity;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.proxy.ForwardingHeaders;
 import io.gatehouse.route.RouteDefinition;
@@ -72,6 +79,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     /** The message of a 504. */
     static final String TIMED_OUT = "The upstream did not answer in time.";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+
     private enum State { CONNECTING, WAITING, STREAMING, DONE }
 
     private final ProxyConnectionHandler handler;
@@ -84,7 +93,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private final Upstream upstream;
     private final String requestId;
     private final String clientHost;
-    private final String hashKey;
+    private String hashKey;
+    private final RouteMatch match;
+    private GatewayPrincipal principal = GatewayPrincipal.ANONYMOUS;
     private final boolean idempotent;
     private final boolean clientKeepAlive;
     private final boolean headRequest;
@@ -130,6 +141,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         this.proxy = handler.proxy();
         this.request = request;
         this.view = view;
+        this.match = match;
         this.route = match.route().definition();
         this.upstreamPath = match.upstreamPath(view.path());
         this.upstream = upstream;
@@ -155,13 +167,64 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         if (hashOn != null && hashOn.regionMatches(true, 0, "header:", 0, 7)) {
             return headers.get(hashOn.substring(7));
         }
-        // claim:<name> needs the authenticated principal, which this engine does not see yet.
+        // claim:<name> is read once the principal is known (admitted()).
         return null;
     }
 
     // ------------------------------------------------------------------ start
 
+    /**
+     * Checks the route's access rules (authentication, claims, roles), then forwards. A decision
+     * that is not ready at once (a JWKS refresh for an unknown key) resumes on this event loop; the
+     * request body waits meanwhile as it does while connecting.
+     */
     void start() {
+        CompletableFuture<GatewayPrincipal> decision;
+        try {
+            decision = proxy.access().checkAsync(match, view).toCompletableFuture();
+        } catch (GatewayException e) {
+            fail(e);
+            return;
+        }
+        if (decision.isDone()) {
+            admitted(decision);
+        } else {
+            decision.whenComplete((p, e) -> ctx.executor().execute(() -> admitted(decision)));
+        }
+    }
+
+    private void admitted(CompletableFuture<GatewayPrincipal> decision) {
+        if (state == State.DONE) {
+            return;
+        }
+        try {
+            principal = decision.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof GatewayException refused) {
+                fail(refused);
+            } else {
+                LOG.error("Route access check failed for {}", this, cause);
+                fail(ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.", Map.of(), Map.of());
+            }
+            return;
+        }
+        UpstreamIdentity identity = proxy.access().upstreamIdentity(match, principal);
+        if (identity != UpstreamIdentity.NONE) {
+            identity.remove().forEach(request.headers()::remove);
+            identity.set().forEach(request.headers()::set);
+        }
+        if (hashKey == null && upstream != null) {
+            String hashOn = upstream.definition().hashOn();
+            if (hashOn != null && hashOn.startsWith("claim:")) {
+                Object claim = principal.claim(hashOn.substring(6));
+                hashKey = claim == null ? null : String.valueOf(claim);
+            }
+        }
+        forward();
+    }
+
+    private void forward() {
         boolean chunked = HttpUtil.isTransferEncodingChunked(request);
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         HttpHeaders headers = request.headers();
@@ -601,6 +664,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private void stamp(HttpHeaders headers) {
         headers.set(X_REQUEST_ID, requestId);
         headers.set(X_API_VERSION, proxy.apiVersion());
+        if (proxy.principalHeader() != null && !principal.anonymous()) {
+            headers.set(proxy.principalHeader(), principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
+        }
     }
 
     private void fail(GatewayException e) {

@@ -2,6 +2,9 @@ package io.gatehouse.container.proxy;
 
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
+import io.gatehouse.security.RouteAccess;
+import io.gatehouse.security.RouteAccessFilterConfiguration;
+import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.proxy.ProxyConfiguration;
 import io.micronaut.core.annotation.Internal;
@@ -41,13 +44,16 @@ final class StreamingProxy {
     private final StreamingProxyConfiguration configuration;
     private final EventLoopGroupFactory eventLoopGroupFactory;
     private final String apiVersion;
+    private final RouteAccess access;
+    private final AsciiString principalHeader;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private volatile MicronautRoutes micronautRoutes;
     private volatile SslContext clientSsl;
 
     StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
-                   EventLoopGroupFactory eventLoopGroupFactory) {
+                   EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
+                   RouteAccessFilterConfiguration accessConfiguration) {
         this.state = state;
         this.router = router;
         this.errors = errors;
@@ -55,6 +61,23 @@ final class StreamingProxy {
         this.configuration = configuration;
         this.eventLoopGroupFactory = eventLoopGroupFactory;
         this.apiVersion = gatewayConfiguration.getApiVersion();
+        this.access = access;
+        String header = accessConfiguration.getPrincipalHeader();
+        this.principalHeader = header == null || header.isBlank() ? null : AsciiString.cached(header);
+    }
+
+    /**
+     * @return the route access rules every proxied request passes before it is forwarded
+     */
+    RouteAccess access() {
+        return access;
+    }
+
+    /**
+     * @return the response header naming the principal ({@code gateway.route-access.principal-header}), or {@code null}
+     */
+    AsciiString principalHeader() {
+        return principalHeader;
     }
 
     GatewayState state() {
