@@ -1,14 +1,16 @@
 package io.gatehouse.identity;
 
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -22,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class IdentitySyncFilter implements Ordered {
 
-    private static final CompletableFuture<HttpResponse<?>> CONTINUE = CompletableFuture.completedFuture(null);
-
     private final IdentitySync sync;
     private final String apiKeyHeader;
 
@@ -33,12 +33,17 @@ final class IdentitySyncFilter implements Ordered {
     }
 
     @RequestFilter
-    CompletableFuture<@Nullable HttpResponse<?>> fresh(HttpRequest<?> request) {
+    Publisher<MutableHttpResponse<?>> fresh(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> chain) {
         HttpHeaders headers = request.getHeaders();
         if (!headers.contains(HttpHeaders.AUTHORIZATION) && !headers.contains(apiKeyHeader)) {
-            return CONTINUE;
+            return chain.proceed();
         }
-        return sync.ensureFresh().thenApply(ignored -> null);
+        CompletableFuture<Void> fresh = sync.ensureFresh();
+        if (fresh.isDone()) {
+            return chain.proceed();
+        }
+        // Continue the chain once the check is done, without holding a thread meanwhile.
+        return Mono.fromFuture(fresh).then(Mono.defer(() -> Mono.from(chain.proceed())));
     }
 
     @Override

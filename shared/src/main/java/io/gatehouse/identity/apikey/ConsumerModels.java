@@ -96,6 +96,7 @@ final class ConsumerModels {
      * @param consumers every consumer, declared ones included
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     record ConsumerList(List<ConsumerView> consumers) {
     }
 }

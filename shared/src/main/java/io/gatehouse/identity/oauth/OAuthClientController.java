@@ -43,6 +43,7 @@ final class OAuthClientController {
      * @param clients every client, without secrets
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     record ClientList(List<OAuthClients.Client> clients) {
     }
 

@@ -45,6 +45,7 @@ final class TokenController {
      * @param tokens their metadata, newest first
      */
     @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
     record TokenList(List<TokenMetadata> tokens) {
     }
 
