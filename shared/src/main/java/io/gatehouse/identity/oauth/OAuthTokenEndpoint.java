@@ -10,6 +10,7 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -19,6 +20,8 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -86,7 +89,10 @@ final class OAuthTokenEndpoint {
         if (!FORM.equalsIgnoreCase(contentType)) {
             throw OAuthException.invalidRequest("The request must be application/x-www-form-urlencoded.");
         }
-        Map<String, String> form = parseForm(body == null ? "" : new String(body, StandardCharsets.UTF_8));
+        byte[] raw = rawBody(request, body);
+        Map<String, String> form = raw.length > 0
+            ? parseForm(new String(raw, StandardCharsets.UTF_8))
+            : formFromParameters(request);
         OAuthClients.Client client = authenticate(request, form);
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isBlank()) {
@@ -204,6 +210,42 @@ final class OAuthTokenEndpoint {
         }
         return clients.authenticate(clientId, secret)
             .orElseThrow(() -> OAuthException.invalidClient("The client is unknown or its secret is wrong."));
+    }
+
+    /**
+     * The form as sent, when the runtime bound it to {@code byte[]} (Netty) or still has it as
+     * bytes; empty when it was already turned into parameters (see {@link #formFromParameters}).
+     */
+    private static byte[] rawBody(HttpRequest<?> request, byte[] bound) {
+        if (bound != null && bound.length > 0) {
+            return bound;
+        }
+        if (request instanceof ServerHttpRequest<?> server) {
+            try (InputStream in = server.byteBody().split().toInputStream()) {
+                return in.readAllBytes();
+            } catch (IOException | RuntimeException e) {
+                return new byte[0];
+            }
+        }
+        return new byte[0];
+    }
+
+    /**
+     * On Lambda, micronaut-aws reads a form body into the request parameters (merged with the
+     * query string) and binds nothing to {@code byte[]}: take the form from there.
+     */
+    private static Map<String, String> formFromParameters(HttpRequest<?> request) {
+        Map<String, String> form = new HashMap<>();
+        request.getParameters().asMap().forEach((name, values) -> {
+            List<String> present = values.stream().filter(v -> v != null && !v.isEmpty()).toList();
+            if (present.size() > 1) {
+                throw OAuthException.invalidRequest("Parameter '" + name + "' is repeated.");
+            }
+            if (present.size() == 1) {
+                form.put(name, present.getFirst());
+            }
+        });
+        return form;
     }
 
     private static Map<String, String> parseForm(String body) {
