@@ -9,6 +9,7 @@ import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.Validation;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.core.util.SupplierUtil;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The registered OAuth2 clients: secrets stored as PBKDF2 hashes (they may be chosen by humans).
@@ -39,12 +41,13 @@ final class OAuthClients {
     private final IdentityDatabase database;
     private final OAuthConfiguration configuration;
     private final Clock clock = Clock.systemUTC();
-    private final String dummyHash;
+    // Made on first need, not at construction: 600000 PBKDF2 iterations would slow a Lambda cold start.
+    private final Supplier<String> dummyHash;
 
     OAuthClients(IdentityDatabase database, OAuthConfiguration configuration) {
         this.database = database;
         this.configuration = configuration;
-        this.dummyHash = Secrets.pbkdf2(Secrets.randomToken(16), configuration.getSecretIterations());
+        this.dummyHash = SupplierUtil.memoized(() -> Secrets.pbkdf2(Secrets.randomToken(16), configuration.getSecretIterations()));
     }
 
     /**
@@ -183,7 +186,7 @@ final class OAuthClients {
             }
         });
         // Hash even for an unknown client, so that timing does not tell which ids exist.
-        boolean matches = Secrets.pbkdf2Matches(secret, stored.map(Stored::hash).orElse(dummyHash));
+        boolean matches = Secrets.pbkdf2Matches(secret, stored.map(Stored::hash).orElseGet(dummyHash));
         return matches && stored.isPresent() ? Optional.of(stored.get().client()) : Optional.empty();
     }
 

@@ -11,6 +11,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.core.util.SupplierUtil;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
@@ -30,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /oauth/token} (RFC 6749 §3.2): {@code client_credentials} and {@code refresh_token}
@@ -50,7 +52,8 @@ final class OAuthTokenEndpoint {
     private final TokenService tokens;
     private final OAuthConfiguration configuration;
     private final PasswordGrantConfiguration passwordGrant;
-    private final String dummyPasswordHash;
+    // Made on first need, not at construction: 600000 PBKDF2 iterations would slow a Lambda cold start.
+    private final Supplier<String> dummyPasswordHash;
 
     OAuthTokenEndpoint(OAuthClients clients, RefreshTokens refreshTokens, TokenService tokens,
                        OAuthConfiguration configuration, PasswordGrantConfiguration passwordGrant) {
@@ -59,7 +62,7 @@ final class OAuthTokenEndpoint {
         this.tokens = tokens;
         this.configuration = configuration;
         this.passwordGrant = passwordGrant;
-        this.dummyPasswordHash = Secrets.pbkdf2(Secrets.randomToken(16), configuration.getSecretIterations());
+        this.dummyPasswordHash = SupplierUtil.memoized(() -> Secrets.pbkdf2(Secrets.randomToken(16), configuration.getSecretIterations()));
     }
 
     /**
@@ -140,7 +143,7 @@ final class OAuthTokenEndpoint {
             throw OAuthException.invalidRequest("username and password are required.");
         }
         String stored = passwordGrant.getUsers().get(username);
-        boolean matches = Secrets.pbkdf2Matches(password, stored == null ? dummyPasswordHash : stored);
+        boolean matches = Secrets.pbkdf2Matches(password, stored == null ? dummyPasswordHash.get() : stored);
         if (stored == null || !matches) {
             throw OAuthException.invalidGrant("The user name or password is not valid.");
         }
