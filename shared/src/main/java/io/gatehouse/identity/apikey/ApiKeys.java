@@ -1,0 +1,142 @@
+package io.gatehouse.identity.apikey;
+
+import io.gatehouse.definition.GatewayState;
+import io.gatehouse.identity.IdentityDatabase;
+import io.gatehouse.identity.IdentitySync;
+import io.gatehouse.identity.Secrets;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every instance's in-memory map of API key hashes to consumers: {@link #lookup(String)} hashes
+ * the presented key (SHA-256) and finds it in O(1), without blocking, so it is safe on an event
+ * loop. The {@code api-key} auth mode of {@code io.gatehouse.security} calls it with the value of
+ * the {@link #header()} header.
+ *
+ * <p>Keys of consumers created through {@code /admin/consumers} come from the database and are
+ * reloaded when {@link IdentitySync} sees the {@code consumers} topic move; keys of consumers
+ * declared in the definition file are read from it at start-up and on every reload.
+ */
+@Context
+public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<GatewayState.Swapped> {
+
+    /** The change topic of consumers and keys. */
+    public static final String TOPIC = "consumers";
+
+    /** Longer header values are not keys of ours and are not hashed. */
+    private static final int MAX_KEY_LENGTH = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
+
+    /**
+     * A key as the request path sees it.
+     *
+     * @param principal who it belongs to
+     * @param expiresAt when it stops working (epoch seconds), or 0 for never
+     */
+    record Entry(ApiKeyPrincipal principal, long expiresAt) {
+    }
+
+    private final IdentityDatabase database;
+    private final ApiKeyConfiguration configuration;
+    private final Clock clock = Clock.systemUTC();
+    private volatile Map<String, Entry> stored = Map.of();
+    private volatile Map<String, Entry> declaredKeys = Map.of();
+    private volatile Map<String, DeclaredConsumers.Declared> declared = Map.of();
+
+    ApiKeys(IdentityDatabase database, ApiKeyConfiguration configuration, GatewayState state) {
+        this.database = database;
+        this.configuration = configuration;
+        applyDeclared(DeclaredConsumers.parse(state.current().definition().consumers()));
+    }
+
+    /**
+     * Non-blocking.
+     *
+     * @param presentedKey the header's value
+     * @return the consumer and groups of a known, unrevoked, unexpired key
+     */
+    public Optional<ApiKeyPrincipal> lookup(String presentedKey) {
+        if (presentedKey == null || presentedKey.isBlank() || presentedKey.length() > MAX_KEY_LENGTH) {
+            return Optional.empty();
+        }
+        String hash = Secrets.sha256(presentedKey.trim());
+        Entry entry = declaredKeys.get(hash);
+        if (entry == null) {
+            entry = stored.get(hash);
+        }
+        if (entry == null || entry.expiresAt() != 0 && entry.expiresAt() <= clock.instant().getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.principal());
+    }
+
+    /**
+     * @return the request header that carries API keys ({@code gateway.api-keys.header})
+     */
+    public String header() {
+        return configuration.getHeader();
+    }
+
+    /**
+     * @return the consumers declared in the definition file, by name
+     */
+    Map<String, DeclaredConsumers.Declared> declared() {
+        return declared;
+    }
+
+    @Override
+    public String topic() {
+        return TOPIC;
+    }
+
+    @Override
+    public void reload(boolean fromRedis) {
+        long now = clock.instant().getEpochSecond();
+        Map<String, Entry> fresh = database.transaction(connection -> {
+            Map<String, Entry> out = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT c.name, c.group_list, k.key_id, k.key_hash, k.expires_at FROM gh_api_keys k "
+                    + "JOIN gh_consumers c ON c.name = k.consumer "
+                    + "WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)")) {
+                statement.setLong(1, now);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        long expiresAt = rows.getLong(5);
+                        out.put(rows.getString(4), new Entry(new ApiKeyPrincipal(rows.getString(1), rows.getString(3),
+                            ConsumerService.groups(rows.getString(2)), "api"), rows.wasNull() ? 0 : expiresAt));
+                    }
+                }
+            }
+            return out;
+        });
+        stored = Map.copyOf(fresh);
+    }
+
+    @Override
+    public void onApplicationEvent(GatewayState.Swapped event) {
+        try {
+            applyDeclared(DeclaredConsumers.parse(event.snapshot().definition().consumers()));
+        } catch (RuntimeException e) {
+            LOG.error("Declared consumers not changed: {}", e.getMessage());
+        }
+    }
+
+    private void applyDeclared(Map<String, DeclaredConsumers.Declared> consumers) {
+        Map<String, Entry> keys = new HashMap<>();
+        consumers.values().forEach(c -> c.keys().forEach((hash, id) ->
+            keys.put(hash, new Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file"), 0))));
+        declared = Map.copyOf(consumers);
+        declaredKeys = Map.copyOf(keys);
+    }
+}

@@ -1,0 +1,100 @@
+package io.gatehouse.identity.apikey;
+
+import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.apikey.ConsumerModels.ConsumerList;
+import io.gatehouse.identity.apikey.ConsumerModels.ConsumerRequest;
+import io.gatehouse.identity.apikey.ConsumerModels.ConsumerView;
+import io.gatehouse.identity.apikey.ConsumerModels.CreatedKey;
+import io.gatehouse.identity.apikey.ConsumerModels.KeyRequest;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * {@code /admin/consumers}: consumers, their groups and their API keys, admin only. A key is
+ * shown once, in the response that creates it.
+ */
+@Controller("/admin/consumers")
+@Tag(name = "consumers")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class ConsumerController {
+
+    private final ConsumerService consumers;
+    private final AdminCredentials admin;
+
+    ConsumerController(ConsumerService consumers, AdminCredentials admin) {
+        this.consumers = consumers;
+        this.admin = admin;
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create a consumer")
+    HttpResponse<ConsumerView> create(HttpRequest<?> request, @Nullable @Body ConsumerRequest body) {
+        admin.require(request);
+        return HttpResponse.created(consumers.create(body));
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "List consumers", description = "Declared ones (source file, read-only) and those created here (source api).")
+    ConsumerList list(HttpRequest<?> request) {
+        admin.require(request);
+        return new ConsumerList(consumers.list());
+    }
+
+    @Get(value = "/{name}", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Show a consumer and its keys (never the keys' secrets)")
+    ConsumerView get(HttpRequest<?> request, @PathVariable String name) {
+        admin.require(request);
+        return consumers.get(name);
+    }
+
+    @Patch(value = "/{name}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace a consumer's groups")
+    ConsumerView update(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
+        admin.require(request);
+        return consumers.updateGroups(name, body);
+    }
+
+    @Put(value = "/{name}/groups", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace a consumer's groups")
+    ConsumerView putGroups(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
+        return update(request, name, body);
+    }
+
+    @Delete("/{name}")
+    @Operation(summary = "Delete a consumer and its keys")
+    HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String name) {
+        admin.require(request);
+        consumers.delete(name);
+        return HttpResponse.noContent();
+    }
+
+    @Post(value = "/{name}/keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, expires after it.")
+    HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name, @Nullable @Body KeyRequest body) {
+        admin.require(request);
+        return HttpResponse.created(consumers.createKey(name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+
+    @Delete("/{name}/keys/{id}")
+    @Operation(summary = "Revoke an API key")
+    HttpResponse<Void> revokeKey(HttpRequest<?> request, @PathVariable String name, @PathVariable String id) {
+        admin.require(request);
+        consumers.revokeKey(name, id);
+        return HttpResponse.noContent();
+    }
+}

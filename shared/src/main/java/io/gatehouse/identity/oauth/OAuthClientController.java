@@ -1,0 +1,78 @@
+package io.gatehouse.identity.oauth;
+
+import io.gatehouse.identity.AdminCredentials;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.util.List;
+
+/**
+ * {@code /admin/oauth-clients}: register (the secret is shown once), list, show and delete the
+ * clients of {@code POST /oauth/token}. Admin only.
+ */
+@Controller("/admin/oauth-clients")
+@Tag(name = "oauth")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class OAuthClientController {
+
+    private final OAuthClients clients;
+    private final AdminCredentials admin;
+
+    OAuthClientController(OAuthClients clients, AdminCredentials admin) {
+        this.clients = clients;
+        this.admin = admin;
+    }
+
+    /**
+     * The registered clients.
+     *
+     * @param clients every client, without secrets
+     */
+    @Serdeable
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    record ClientList(List<OAuthClients.Client> clients) {
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an OAuth2 client", description = "The secret, generated unless given, is shown only in this response.")
+    HttpResponse<OAuthClients.Client> register(HttpRequest<?> request, @Nullable @Body OAuthClients.ClientRequest body) {
+        admin.require(request);
+        return HttpResponse.created(clients.register(body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "List OAuth2 clients")
+    ClientList list(HttpRequest<?> request) {
+        admin.require(request);
+        return new ClientList(clients.list());
+    }
+
+    @Get(value = "/{clientId}", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Show an OAuth2 client")
+    OAuthClients.Client get(HttpRequest<?> request, @PathVariable String clientId) {
+        admin.require(request);
+        return clients.get(clientId);
+    }
+
+    @Delete("/{clientId}")
+    @Operation(summary = "Delete an OAuth2 client and its refresh tokens")
+    HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String clientId) {
+        admin.require(request);
+        clients.delete(clientId);
+        return HttpResponse.noContent();
+    }
+}

@@ -1,0 +1,23 @@
+package io.gatehouse.identity.token;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+/**
+ * The body of {@code POST /v1/tokens}.
+ *
+ * @param project   the {@code project} claim, required
+ * @param service   the {@code service} claim, required
+ * @param subject   the {@code sub} claim; {@code <project>/<service>} when absent
+ * @param ttl       the lifetime as {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s} or ISO-8601 ({@code P30D})
+ * @param expiresIn the lifetime in seconds (instead of {@code ttl})
+ */
+@Serdeable
+public record TokenRequest(
+    @Nullable String project,
+    @Nullable String service,
+    @Nullable String subject,
+    @Nullable String ttl,
+    @Nullable @JsonProperty("expires_in") Long expiresIn) {
+}

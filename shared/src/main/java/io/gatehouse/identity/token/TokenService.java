@@ -1,0 +1,268 @@
+package io.gatehouse.identity.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.IdentityDatabase;
+import io.gatehouse.identity.IdentityRedis;
+import io.gatehouse.identity.IdentitySync;
+import io.gatehouse.identity.Secrets;
+import io.gatehouse.identity.Validation;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issues, lists, revokes and cleans up the gateway's own tokens. Blocking (JDBC): call it off the
+ * event loop.
+ */
+@Singleton
+public class TokenService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+
+    private static final String COLUMNS = "jti, kind, project, service, subject, client_id, scope, issued_at, expires_at, revoked_at";
+
+    private final IdentityDatabase database;
+    private final IdentityRedis redis;
+    private final IdentitySync sync;
+    private final Revocations revocations;
+    private final TokenSigner signer;
+    private final TokenConfiguration configuration;
+    private final Clock clock = Clock.systemUTC();
+
+    TokenService(IdentityDatabase database, IdentityRedis redis, IdentitySync sync, Revocations revocations,
+                 TokenSigner signer, TokenConfiguration configuration) {
+        this.database = database;
+        this.redis = redis;
+        this.sync = sync;
+        this.revocations = revocations;
+        this.signer = signer;
+        this.configuration = configuration;
+    }
+
+    /**
+     * What to put in a token.
+     *
+     * @param kind     {@code service} or {@code oauth}
+     * @param project  the {@code project} claim, or {@code null}
+     * @param service  the {@code service} claim, or {@code null}
+     * @param subject  the {@code sub} claim
+     * @param clientId the {@code client_id} claim, or {@code null}
+     * @param scope    the {@code scope} claim (space-separated), or {@code null}
+     * @param lifetime how long it is valid
+     */
+    public record Grant(String kind, @Nullable String project, @Nullable String service, String subject,
+                        @Nullable String clientId, @Nullable String scope, Duration lifetime) {
+    }
+
+    /**
+     * Validates a {@code POST /v1/tokens} body and issues the token.
+     *
+     * @param request the body
+     * @return the token, shown once, and its metadata
+     * @throws GatewayException 400 when the body is not valid
+     */
+    public IssuedToken issue(TokenRequest request) {
+        Validation validation = new Validation();
+        String project = validation.name("project", request == null ? null : request.project(), true);
+        String service = validation.name("service", request == null ? null : request.service(), true);
+        String subject = request == null || request.subject() == null || request.subject().isBlank() ? null : request.subject().trim();
+        if (subject != null && subject.length() > 256) {
+            validation.problem("subject", "must be at most 256 characters");
+        }
+        Duration lifetime = configuration.getDefaultLifetime();
+        if (request != null && request.ttl() != null && request.expiresIn() != null) {
+            validation.problem("ttl", "give either ttl or expires_in, not both");
+        } else if (request != null && request.ttl() != null) {
+            Duration asked = validation.duration("ttl", request.ttl());
+            lifetime = asked == null ? lifetime : asked;
+        } else if (request != null && request.expiresIn() != null) {
+            if (request.expiresIn() <= 0) {
+                validation.problem("expires_in", "must be positive");
+            } else {
+                lifetime = Duration.ofSeconds(request.expiresIn());
+            }
+        }
+        if (lifetime.compareTo(configuration.getMaxLifetime()) > 0) {
+            validation.problem(request != null && request.expiresIn() != null ? "expires_in" : "ttl",
+                "must not exceed the maximum lifetime of " + configuration.getMaxLifetime().toDays() + " days ("
+                    + configuration.getMaxLifetime().toSeconds() + " s)");
+        }
+        validation.check();
+        return issue(new Grant("service", project, service, subject == null ? project + "/" + service : subject, null, null, lifetime));
+    }
+
+    /**
+     * Signs and records a token.
+     *
+     * @param grant what to put in it
+     * @return the token, shown once, and its metadata
+     */
+    public IssuedToken issue(Grant grant) {
+        Instant issuedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expiresAt = issuedAt.plus(grant.lifetime());
+        String jti = Secrets.randomHex(16);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+            .jwtID(jti)
+            .issuer(configuration.getIssuer())
+            .subject(grant.subject())
+            .issueTime(Date.from(issuedAt))
+            .expirationTime(Date.from(expiresAt));
+        if (grant.project() != null) {
+            claims.claim("project", grant.project());
+        }
+        if (grant.service() != null) {
+            claims.claim("service", grant.service());
+        }
+        if (grant.clientId() != null) {
+            claims.claim("client_id", grant.clientId());
+        }
+        if (grant.scope() != null) {
+            claims.claim("scope", grant.scope());
+        }
+        String token = signer.sign(claims.build());
+        TokenMetadata metadata = new TokenMetadata(jti, grant.kind(), grant.project(), grant.service(), grant.subject(),
+            grant.clientId(), grant.scope(), issuedAt, expiresAt, null);
+        database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                statement.setString(1, jti);
+                statement.setString(2, grant.kind());
+                statement.setString(3, grant.project());
+                statement.setString(4, grant.service());
+                statement.setString(5, grant.subject());
+                statement.setString(6, grant.clientId());
+                statement.setString(7, grant.scope());
+                statement.setLong(8, issuedAt.getEpochSecond());
+                statement.setLong(9, expiresAt.getEpochSecond());
+                statement.setNull(10, Types.BIGINT);
+                statement.executeUpdate();
+            }
+            return null;
+        });
+        return new IssuedToken(token, "Bearer", grant.lifetime().toSeconds(), metadata);
+    }
+
+    /**
+     * @param project only this project's tokens, or {@code null} for all
+     * @return the tokens neither expired nor revoked, newest first
+     */
+    public List<TokenMetadata> active(@Nullable String project) {
+        long now = clock.instant().getEpochSecond();
+        return database.transaction(connection -> {
+            String sql = "SELECT " + COLUMNS + " FROM gh_tokens WHERE revoked_at IS NULL AND expires_at > ?"
+                + (project == null ? "" : " AND project = ?") + " ORDER BY issued_at DESC, jti";
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, now);
+                if (project != null) {
+                    statement.setString(2, project);
+                }
+                List<TokenMetadata> out = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        out.add(read(rows));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Revokes a token everywhere: stored in the database, added to this instance's set, added to
+     * Redis and announced (see {@link IdentitySync}). Revoking again announces again.
+     *
+     * @param jti the token's {@code jti}
+     * @return the token's metadata, revoked
+     * @throws GatewayException 404 when the gateway never issued it or it was cleaned up
+     */
+    public TokenMetadata revoke(String jti) {
+        long now = clock.instant().getEpochSecond();
+        TokenMetadata token = database.transaction(connection -> {
+            TokenMetadata found = find(connection, jti);
+            if (found == null) {
+                return null;
+            }
+            if (found.revokedAt() == null) {
+                try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_tokens SET revoked_at = ? WHERE jti = ?")) {
+                    statement.setLong(1, now);
+                    statement.setString(2, jti);
+                    statement.executeUpdate();
+                }
+                IdentitySync.bump(connection, Revocations.TOPIC);
+                found = find(connection, jti);
+            }
+            return found;
+        });
+        if (token == null) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "No token with jti '" + jti + "'.", Map.of("jti", jti), Map.of());
+        }
+        long expiresAt = token.expiresAt().getEpochSecond();
+        revocations.add(jti, expiresAt);
+        if (redis.configured()) {
+            try {
+                redis.await(redis.async().zadd(redis.key("revoked"), expiresAt, jti));
+            } catch (Exception e) {
+                LOG.warn("Revocation of {} is stored but not cached in Redis: {}", jti, e.getMessage());
+                throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+                    "The revocation is stored but could not be announced to other instances; repeat the request.",
+                    Map.of("store", "redis"), Map.of("Retry-After", "1"));
+            }
+        }
+        sync.announce(Revocations.TOPIC, jti + " " + expiresAt);
+        return token;
+    }
+
+    /**
+     * Deletes every expired token, revoked or not (an expired token is refused anyway).
+     *
+     * @return how many were deleted
+     */
+    public int cleanup() {
+        long now = clock.instant().getEpochSecond();
+        int deleted = database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM gh_tokens WHERE expires_at <= ?")) {
+                statement.setLong(1, now);
+                return statement.executeUpdate();
+            }
+        });
+        if (redis.configured()) {
+            try {
+                redis.await(redis.async().zremrangebyscore(redis.key("revoked"),
+                    io.lettuce.core.Range.from(io.lettuce.core.Range.Boundary.unbounded(), io.lettuce.core.Range.Boundary.including(now))));
+            } catch (Exception e) {
+                LOG.debug("Expired revocations stay in Redis until the next cleanup: {}", e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    private static TokenMetadata find(java.sql.Connection connection, String jti) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM gh_tokens WHERE jti = ?")) {
+            statement.setString(1, jti);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? read(rows) : null;
+            }
+        }
+    }
+
+    private static TokenMetadata read(ResultSet rows) throws SQLException {
+        long revoked = rows.getLong(10);
+        Instant revokedAt = rows.wasNull() ? null : Instant.ofEpochSecond(revoked);
+        return new TokenMetadata(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+            rows.getString(6), rows.getString(7), Instant.ofEpochSecond(rows.getLong(8)), Instant.ofEpochSecond(rows.getLong(9)), revokedAt);
+    }
+}

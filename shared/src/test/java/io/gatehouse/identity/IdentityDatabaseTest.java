@@ -1,0 +1,61 @@
+package io.gatehouse.identity;
+
+import io.gatehouse.identity.token.IssuedToken;
+import io.gatehouse.identity.token.Revocations;
+import io.gatehouse.identity.token.TokenRequest;
+import io.gatehouse.identity.token.TokenService;
+import io.gatehouse.testing.TestSchema;
+import io.micronaut.context.ApplicationContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The identity migrations run on both databases the gateway supports, H2 in memory (the embedded
+ * default) and PostgreSQL, and the token service works on each.
+ */
+class IdentityDatabaseTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void firstUse_thenMigratedAndUsable(String database) throws Exception {
+        TestSchema schema = database.equals("postgresql") ? TestSchema.create("migrate") : null;
+        Map<String, Object> properties = new HashMap<>();
+        if (schema != null) {
+            properties.putAll(schema.properties());
+            properties.remove("redis.uri");
+        } else {
+            properties.put("datasources.default.url", "jdbc:h2:mem:identity" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        }
+        properties.put("gateway.jwt.secret", IdentityInstances.SECRET);
+        try (ApplicationContext context = ApplicationContext.run(properties)) {
+            TokenService tokens = context.getBean(TokenService.class);
+            IssuedToken token = tokens.issue(new TokenRequest("alpha", "orders", "robot", null, 60L));
+            tokens.revoke(token.metadata().jti());
+            assertTrue(context.getBean(Revocations.class).isRevoked(token.metadata().jti()));
+
+            try (Connection connection = context.getBean(DataSource.class).getConnection();
+                 ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
+                List<String> versions = new java.util.ArrayList<>();
+                while (rows.next()) {
+                    versions.add(rows.getString(1));
+                }
+                assertEquals(List.of("10", "11", "12"), versions);
+            }
+        } finally {
+            if (schema != null) {
+                schema.close();
+            }
+        }
+    }
+}
