@@ -48,7 +48,8 @@ public class RouteAccess {
      * @param configuration  the access settings
      */
     public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration) {
-        this.authenticators = List.copyOf(authenticators);
+        // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
+        this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
         this.configuration = configuration;
     }
 

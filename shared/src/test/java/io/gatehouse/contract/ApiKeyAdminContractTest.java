@@ -32,6 +32,15 @@ public abstract class ApiKeyAdminContractTest extends IdentityContractSupport {
         Map<String, Object> properties = super.properties();
         properties.put("gateway.consumers.partner.groups", List.of("partners", "read-only"));
         properties.put("gateway.consumers.partner.keys", List.of(Map.of("id", "partner-2026", "sha256", Secrets.sha256(DECLARED_KEY))));
+        // An api-key route open to the "partners" group, to a port where nothing listens:
+        // admitted requests get 502, refused ones 401 or 403.
+        properties.put("gateway.upstreams.nowhere.targets", List.of("http://127.0.0.1:" + io.gatehouse.testing.TestUpstream.closedPort()));
+        properties.put("gateway.routes[0].id", "partners-only");
+        properties.put("gateway.routes[0].match.path", "/partner-api/**");
+        properties.put("gateway.routes[0].upstream", "nowhere");
+        properties.put("gateway.routes[0].auth", "api-key");
+        properties.put("gateway.routes[0].authorization.roles", List.of("partners"));
+        properties.put("gateway.routes[0].retries", 0);
         return properties;
     }
 
@@ -57,6 +66,22 @@ public abstract class ApiKeyAdminContractTest extends IdentityContractSupport {
         List<String> out = new ArrayList<>();
         array.values().forEach(v -> out.add(v.getStringValue()));
         return out;
+    }
+
+    @Test
+    void apiKeyRoute_thenAdmitsTheGroupAndRefusesOthers() {
+        ContractRequest call = ContractRequest.get("/partner-api/orders");
+        assertEquals(502, send(call.header("X-API-Key", DECLARED_KEY)).status(), "a partners key is admitted");
+        createConsumer("outsider", "[\"public\"]");
+        String outsider = createKey("outsider", "{}").get("key").getStringValue();
+        long millis = millisUntil(() -> send(call.header("X-API-Key", outsider)).status() != 401, 5000);
+        assertTrue(millis >= 0, "the new key was never recognised");
+        JsonNode denied = assertEnvelope(send(call.header("X-API-Key", outsider)), 403, "forbidden");
+        assertEquals("missing_role", denied.get("details").get("reason").getStringValue());
+        assertEquals("invalid_api_key", assertEnvelope(send(call.header("X-API-Key", "gh_nope_nope")), 401, "unauthorized")
+            .get("details").get("reason").getStringValue());
+        assertEquals("missing_credentials", assertEnvelope(send(call), 401, "unauthorized")
+            .get("details").get("reason").getStringValue());
     }
 
     @Test

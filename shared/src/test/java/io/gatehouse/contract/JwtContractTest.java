@@ -151,11 +151,19 @@ public abstract class JwtContractTest extends ContractTestBase {
     }
 
     @Test
-    void apiKeyRoute_then401UntilApiKeysExist() {
+    void apiKeyRouteWithBearerTokenOnly_then401AskingForAnApiKey() {
         String token = TestTokens.hmac(TestTokens.claims("bob").build(), JWSAlgorithm.HS256);
         ContractResponse response = send(ContractRequest.get("/keyed/x").header("Authorization", "Bearer " + token));
         assertEquals(401, response.status(), response.text());
-        assertEquals("method_unavailable", envelope(response, "unauthorized").get("details").get("reason").getStringValue());
+        assertEquals("missing_credentials", envelope(response, "unauthorized").get("details").get("reason").getStringValue());
+        assertTrue(response.header("WWW-Authenticate").orElse("").startsWith("ApiKey"), response.headers().toString());
+    }
+
+    @Test
+    void apiKeyRouteWithUnknownKey_then401InvalidApiKey() {
+        ContractResponse response = send(ContractRequest.get("/keyed/x").header("X-API-Key", "gh_000000000000_notakey"));
+        assertEquals(401, response.status(), response.text());
+        assertEquals("invalid_api_key", envelope(response, "unauthorized").get("details").get("reason").getStringValue());
     }
 
     @Test

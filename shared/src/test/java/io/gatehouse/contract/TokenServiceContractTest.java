@@ -25,6 +25,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class TokenServiceContractTest extends IdentityContractSupport {
 
+    /** A JWT route to a port where nothing listens: admitted requests get 502, refused ones 401. */
+    @Override
+    protected Map<String, Object> properties() {
+        Map<String, Object> properties = super.properties();
+        properties.put("gateway.upstreams.nowhere.targets", java.util.List.of("http://127.0.0.1:" + io.gatehouse.testing.TestUpstream.closedPort()));
+        properties.put("gateway.routes[0].id", "secured");
+        properties.put("gateway.routes[0].match.path", "/secured/**");
+        properties.put("gateway.routes[0].upstream", "nowhere");
+        properties.put("gateway.routes[0].auth", "jwt");
+        properties.put("gateway.routes[0].retries", 0);
+        return properties;
+    }
+
     private JsonNode issue(String json) {
         ContractResponse response = send(adminJson("POST", "/v1/tokens", json));
         assertEquals(201, response.status(), response.text());
@@ -148,6 +161,25 @@ public abstract class TokenServiceContractTest extends IdentityContractSupport {
             assertEquals(200, send(admin(ContractRequest.of("DELETE", "/v1/tokens/" + jti))).status());
             long millis = millisUntil(() -> revokedOn(b, jti), 5000);
             assertTrue(millis >= 0 && millis <= 1000, "B refused after " + millis + " ms (-1: never)");
+        } finally {
+            b.close();
+        }
+    }
+
+    @Test
+    void revokedToken_thenRefusedOnJwtRoutesOfEveryInstanceWithinOneSecond() {
+        GatewayTransport b = runtime().start(properties());
+        try {
+            JsonNode issued = issue("{\"project\":\"alpha\",\"service\":\"orders\"}");
+            ContractRequest call = ContractRequest.get("/secured/orders").header("Authorization", "Bearer " + issued.get("token").getStringValue());
+            assertEquals(502, send(call).status(), "admitted: the route's upstream is down");
+            assertEquals(502, b.send(call).status(), "admitted by B too");
+            assertEquals(200, send(admin(ContractRequest.of("DELETE", "/v1/tokens/" + issued.get("jti").getStringValue()))).status());
+            long millis = millisUntil(() -> b.send(call).status() == 401, 5000);
+            assertTrue(millis >= 0 && millis <= 1000, "B refused the revoked token after " + millis + " ms (-1: never)");
+            ContractResponse refused = send(call);
+            JsonNode error = assertEnvelope(refused, 401, "unauthorized");
+            assertEquals("revoked", error.get("details").get("reason").getStringValue());
         } finally {
             b.close();
         }

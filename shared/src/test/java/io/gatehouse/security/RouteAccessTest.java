@@ -160,7 +160,7 @@ class RouteAccessTest {
 
     @Test
     void apiKeyRouteWithoutAnApiKeyAuthenticator_then401MethodUnavailable() {
-        GatewayException e = refused(access, "/keyed/x", token(Map.of()));
+        GatewayException e = refused(requiring, "/keyed/x", token(Map.of()));
         assertEquals(401, e.errorCode().status().getCode());
         assertEquals("method_unavailable", e.details().get("reason"));
         assertEquals("api-key", e.details().get("auth"));
@@ -170,7 +170,7 @@ class RouteAccessTest {
     void anyRoute_thenEveryAuthenticatorIsTried() {
         assertEquals("jwt", access.check(match("/any/x"), request("/any/x", token(Map.of()))).method());
         GatewayException e = refused(access, "/any/x", null);
-        assertEquals(List.of("jwt"), e.details().get("accepted"));
+        assertEquals(List.of("jwt", "api-key"), e.details().get("accepted"));
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class InvalidTokenException extends RuntimeException {
         UNKNOWN_CRITICAL_HEADER("unknown_critical_header"),
         /** The signature does not verify. */
         BAD_SIGNATURE("bad_signature"),
+        /** The token's {@code jti} was revoked through the token service. */
+        REVOKED("revoked"),
         /** {@code exp} has passed (beyond the clock skew). */
         EXPIRED("expired"),
         /** {@code nbf} is in the future (beyond the clock skew). */

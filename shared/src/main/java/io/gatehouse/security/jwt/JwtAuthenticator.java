@@ -11,7 +11,11 @@ import io.gatehouse.security.GatewayPrincipal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.util.StringUtils;
+import io.gatehouse.identity.token.Revocations;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.util.function.Predicate;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,10 +42,22 @@ public class JwtAuthenticator implements Authenticator, Ordered {
 
     private final JwtVerifier verifier;
     private final JwtConfiguration configuration;
+    private final Predicate<String> revoked;
 
+    @Inject
+    JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Revocations revocations) {
+        this(verifier, configuration, revocations::isRevoked);
+    }
+
+    /** Without the token service's revocations (unit tests of verification alone). */
     JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration) {
+        this(verifier, configuration, jti -> false);
+    }
+
+    private JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Predicate<String> revoked) {
         this.verifier = verifier;
         this.configuration = configuration;
+        this.revoked = revoked;
     }
 
     @Override
@@ -70,7 +86,12 @@ public class JwtAuthenticator implements Authenticator, Ordered {
             return rejected(new InvalidTokenException(InvalidTokenException.Reason.MALFORMED, "The bearer token is empty."));
         }
         try {
-            return new AuthenticationResult.Authenticated(principal(verifier.verify(token)));
+            JWTClaimsSet claims = verifier.verify(token);
+            // After the signature: an unverified jti must not be able to probe the revocation list.
+            if (claims.getJWTID() != null && revoked.test(claims.getJWTID())) {
+                throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED, "The token has been revoked.");
+            }
+            return new AuthenticationResult.Authenticated(principal(claims));
         } catch (InvalidTokenException e) {
             return rejected(e);
         }

@@ -1,0 +1,71 @@
+package io.gatehouse.security;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.apikey.ApiKeyPrincipal;
+import io.gatehouse.identity.apikey.ApiKeys;
+import io.gatehouse.route.RequestView;
+import io.micronaut.core.order.Ordered;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code api-key} method: a consumer's key in the API key header ({@code X-API-Key} unless
+ * {@code gateway.api-keys.header} names another), looked up in memory by its hash. The consumer
+ * becomes the principal's subject and its groups its roles, so {@code authorization.roles} allows
+ * or denies consumer groups per route.
+ */
+@Singleton
+final class ApiKeyAuthenticator implements Authenticator, Ordered {
+
+    /** The method name routes use: {@code auth: api-key}. */
+    static final String METHOD = "api-key";
+
+    private final ApiKeys apiKeys;
+
+    ApiKeyAuthenticator(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    /** After JWT: with {@code auth: any}, a bearer token is tried first. */
+    @Override
+    public int getOrder() {
+        return 10;
+    }
+
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    @Override
+    public String challenge() {
+        return "ApiKey realm=\"gatehouse\", header=\"" + apiKeys.header() + "\"";
+    }
+
+    @Override
+    public AuthenticationResult authenticate(RequestView request) {
+        String presented = request.header(apiKeys.header());
+        if (presented == null || presented.isBlank()) {
+            return AuthenticationResult.ABSENT;
+        }
+        Optional<ApiKeyPrincipal> consumer = apiKeys.lookup(presented.trim());
+        if (consumer.isEmpty()) {
+            return new AuthenticationResult.Rejected(new GatewayException(ErrorCode.UNAUTHORIZED,
+                "The API key is not valid.", Map.of("auth", METHOD, "reason", "invalid_api_key"),
+                Map.of("WWW-Authenticate", challenge())));
+        }
+        ApiKeyPrincipal found = consumer.get();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("consumer", found.consumer());
+        claims.put("key_id", found.keyId());
+        claims.put("groups", found.groups());
+        Set<String> groups = new LinkedHashSet<>(found.groups());
+        return new AuthenticationResult.Authenticated(new GatewayPrincipal(found.consumer(), METHOD, claims, groups, Set.of(), null));
+    }
+}
