@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The proxy benchmark: Gatehouse beside nginx, proxying the same local upstream.
 #
-#   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R] [--quick]
+#   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R] [--quick] [--latency-only]
 #
 # Layout on a 2-core machine: the proxy under test (nginx or Gatehouse, one at a time) is pinned to
 # CPU 1; wrk and the upstream (nginx returning a 98-byte body) share CPU 0. For each connection
@@ -31,6 +31,7 @@ while [[ $# -gt 0 ]]; do
     --conns) CONNS="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
     --quick) DURATION=5; ROUNDS=1; WARMUP=5; shift ;;
+    --latency-only) CONNS=""; shift ;;
     *) gh_die "unknown option '$1'" ;;
   esac
 done
@@ -203,10 +204,13 @@ NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I
 {
   printf '# Proxy benchmark, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s`  \n' "$DURATION" "$ROUNDS" "$CONNS" "$RATE"
+  printf 'Gatehouse JVM options: %s\n\n' "${GATEHOUSE_BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
   printf 'Machine: %s cores (%s); proxy under test on CPU 1, wrk and the upstream on CPU 0; 98-byte body, keep-alive.\n\n' \
     "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+  if [[ -n "$CONNS" ]]; then
   printf '| connections | nginx req/s | Gatehouse req/s | ratio | nginx p50 / p99 ms | Gatehouse p50 / p99 ms |\n'
   printf '|---|---|---|---|---|---|\n'
+  fi
   for c in $CONNS; do
     n_rps="$(awk -v c="$c" '$1 == "nginx" && $2 == c { print $4 }' "$RAW" | median)"
     g_rps="$(awk -v c="$c" '$1 == "gatehouse" && $2 == c { print $4 }' "$RAW" | median)"
