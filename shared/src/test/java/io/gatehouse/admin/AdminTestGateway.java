@@ -1,7 +1,7 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.testing.TestRequest;
 import io.gatehouse.definition.GatewayState;
-import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.testing.TestServices;
 import io.micronaut.context.ApplicationContext;
@@ -141,7 +141,7 @@ final class AdminTestGateway implements AutoCloseable {
      * @return the id of the route the table in force sends {@code GET path} to, or {@code null}
      */
     String routeFor(String path) {
-        RouteMatch match = state().current().table().match(new Get(path));
+        RouteMatch match = state().current().table().match(TestRequest.get(path));
         return match == null ? null : match.route().id();
     }
 
@@ -213,28 +213,5 @@ final class AdminTestGateway implements AutoCloseable {
     @Override
     public void close() {
         server.getApplicationContext().close();
-    }
-
-    /** A {@code GET} of a path, as route matching sees it. */
-    record Get(String path) implements RequestView {
-        @Override
-        public String method() {
-            return "GET";
-        }
-
-        @Override
-        public String host() {
-            return "";
-        }
-
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public List<String> query(String name) {
-            return List.of();
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.gatehouse.definition;
 
-import io.gatehouse.route.RequestView;
+import io.gatehouse.testing.TestRequest;
 import io.gatehouse.route.RouteMatch;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterEach;
@@ -122,32 +122,7 @@ class DefinitionFileWatcherTest {
     }
 
     private static String route(GatewayState.Snapshot snapshot, String path) {
-        RouteMatch match = snapshot.table().match(new RequestView() {
-            @Override
-            public String method() {
-                return "GET";
-            }
-
-            @Override
-            public String path() {
-                return path;
-            }
-
-            @Override
-            public String host() {
-                return "";
-            }
-
-            @Override
-            public String header(String name) {
-                return null;
-            }
-
-            @Override
-            public List<String> query(String name) {
-                return List.of();
-            }
-        });
+        RouteMatch match = snapshot.table().match(TestRequest.get(path));
         return match == null ? null : match.route().id();
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.definition;
 
+import io.gatehouse.testing.TestRequest;
 import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.route.RouteTable;
@@ -47,32 +48,7 @@ class ShippedDefinitionsTest {
     }
 
     private static RequestView request(String method, String path) {
-        return new RequestView() {
-            @Override
-            public String method() {
-                return method;
-            }
-
-            @Override
-            public String path() {
-                return path;
-            }
-
-            @Override
-            public String host() {
-                return "localhost";
-            }
-
-            @Override
-            public String header(String name) {
-                return null;
-            }
-
-            @Override
-            public List<String> query(String name) {
-                return List.of();
-            }
-        };
+        return TestRequest.of(method, path).withHost("localhost");
     }
 
     static Stream<Arguments> exampleFile() {
