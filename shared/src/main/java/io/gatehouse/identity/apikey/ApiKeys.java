@@ -100,8 +100,12 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
         return TOPIC;
     }
 
+    /**
+     * Reloads are serialised: the reload a change triggers after its commit must not be
+     * overwritten by a background reload that read the store before that commit.
+     */
     @Override
-    public void reload(boolean fromRedis) {
+    public synchronized void reload(boolean fromRedis) {
         long now = clock.instant().getEpochSecond();
         Map<String, Entry> fresh = database.transaction(connection -> {
             Map<String, Entry> out = new HashMap<>();

@@ -70,7 +70,7 @@ public class Revocations implements IdentitySync.Cache {
         String[] parts = payload.split(" ");
         if (parts.length == 2) {
             try {
-                revoked.put(parts[0], Long.parseLong(parts[1]));
+                add(parts[0], Long.parseLong(parts[1]));
             } catch (NumberFormatException ignored) {
                 // Not a revocation message of ours; the reload it causes still applies.
             }
@@ -105,6 +105,21 @@ public class Revocations implements IdentitySync.Cache {
                 }
             }
         }
+        swap(fresh, now);
+    }
+
+    /**
+     * Installs a reloaded view. A revocation is permanent until its token expires, so an unexpired
+     * entry this instance already knows is kept: a reload that read the store just before a local
+     * revocation committed must not drop it. Synchronised with {@link #add} so no addition falls
+     * between the merge and the swap.
+     */
+    private synchronized void swap(Map<String, Long> fresh, long now) {
+        revoked.forEach((jti, expiresAt) -> {
+            if (expiresAt > now) {
+                fresh.putIfAbsent(jti, expiresAt);
+            }
+        });
         revoked = fresh;
     }
 
@@ -115,7 +130,7 @@ public class Revocations implements IdentitySync.Cache {
      * @param jti       the token
      * @param expiresAt its expiry, epoch seconds
      */
-    void add(String jti, long expiresAt) {
+    synchronized void add(String jti, long expiresAt) {
         revoked.put(jti, expiresAt);
     }
 }
