@@ -1,21 +1,16 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
+import io.gatehouse.identity.AdminCredentials;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Map;
 
 /**
  * Guards {@code /admin/**} with the token of {@code gateway.admin.token}, sent as
@@ -27,54 +22,34 @@ import java.util.Map;
  *   <li>No or another scheme: 401 with {@code WWW-Authenticate: Bearer realm="gatehouse-admin"}.</li>
  *   <li>A wrong token: 401 with {@code error="invalid_token"} added (RFC 6750 §3).</li>
  * </ul>
- * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, which takes the same
- * time wherever they differ, and hashing first hides the configured token's length too.
+ * The check itself is {@link AdminCredentials}, shared with the identity endpoints: tokens are
+ * compared as SHA-256 digests in constant time, which also hides the configured token's length.
  */
 @ServerFilter({"/admin", "/admin/**"})
 @Requires(beans = AdminDefinitions.class)
 final class AdminAuthenticationFilter implements Ordered {
 
-    static final String REALM = "Bearer realm=\"gatehouse-admin\"";
-
     private final ErrorResponses errorResponses;
-    private final byte[] expected;
+    private final AdminCredentials credentials;
 
-    AdminAuthenticationFilter(ErrorResponses errorResponses, AdminConfiguration configuration) {
+    AdminAuthenticationFilter(ErrorResponses errorResponses, AdminCredentials credentials) {
         this.errorResponses = errorResponses;
-        this.expected = configuration.getToken().map(AdminAuthenticationFilter::digest).orElse(null);
+        this.credentials = credentials;
     }
 
     @RequestFilter
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {
-        if (expected == null) {
-            return errorResponses.response(request, ErrorCode.NOT_FOUND,
-                "No route matches " + request.getMethodName() + " " + request.getPath() + ".",
-                Map.of("method", request.getMethodName(), "path", request.getPath()));
-        }
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return errorResponses.response(request, ErrorCode.UNAUTHORIZED,
-                    "The admin API needs Authorization: Bearer <admin token>.", Map.of())
-                .header(HttpHeaders.WWW_AUTHENTICATE, REALM);
-        }
-        if (!MessageDigest.isEqual(expected, digest(authorization.substring(7).trim()))) {
-            return errorResponses.response(request, ErrorCode.UNAUTHORIZED, "The admin token is not valid.", Map.of())
-                .header(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"");
-        }
-        return null;
+        return credentials.refusal(request).map(refused -> {
+            MutableHttpResponse<?> response = errorResponses.response(request, refused.errorCode(), refused.getMessage(),
+                refused.details());
+            refused.headers().forEach(response.getHeaders()::add);
+            return (HttpResponse<?>) response;
+        }).orElse(null);
     }
 
     @Override
     public int getOrder() {
         return ServerFilterPhase.SECURITY.order();
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -9,20 +9,22 @@ import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The admin credential check of the identity endpoints ({@code /v1/tokens}, {@code /admin/consumers},
- * {@code /admin/oauth-clients}): {@code Authorization: Bearer <gateway.admin.token>}, compared in
- * constant time. Without a configured token the endpoints answer 404, as if they did not exist.
- *
- * <p>The admin API ({@code io.gatehouse.admin}) has a check of its own; the two are meant to be
- * one.
+ * The one admin credential check: {@code Authorization: Bearer <gateway.admin.token>}, compared in
+ * constant time. The admin API's filter ({@code /admin/**}) and the identity endpoints
+ * ({@code /v1/tokens}, {@code /admin/consumers}, {@code /admin/oauth-clients}) all use it. Without
+ * a configured token the endpoints answer 404, as if they did not exist.
  */
 @Singleton
 public class AdminCredentials {
 
     /** The property holding the admin token; {@code GATEWAY_ADMIN_TOKEN} sets it. */
     public static final String TOKEN_PROPERTY = "gateway.admin.token";
+
+    /** The challenge sent with a 401. */
+    public static final String REALM = "Bearer realm=\"gatehouse-admin\"";
 
     private static final String BEARER = "Bearer ";
 
@@ -34,21 +36,37 @@ public class AdminCredentials {
 
     /**
      * @param request the request to check
-     * @throws GatewayException 404 when no admin token is configured, 401 (with
-     *                          {@code WWW-Authenticate: Bearer}) when the credential is missing or wrong
+     * @return why the request is refused, or empty when it carries the admin token: 404 when no
+     *         token is configured, 401 (with {@code WWW-Authenticate}) when the credential is
+     *         missing, of another scheme or wrong
      */
-    public void require(HttpRequest<?> request) {
+    public Optional<GatewayException> refusal(HttpRequest<?> request) {
         if (token == null) {
-            throw new GatewayException(ErrorCode.NOT_FOUND, "No route matches " + request.getMethodName() + " " + request.getPath() + ".",
-                Map.of("method", request.getMethodName(), "path", request.getPath()), Map.of());
+            return Optional.of(new GatewayException(ErrorCode.NOT_FOUND,
+                "No route matches " + request.getMethodName() + " " + request.getPath() + ".",
+                Map.of("method", request.getMethodName(), "path", request.getPath()), Map.of()));
         }
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        String presented = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-            ? authorization.substring(BEARER.length()).trim() : null;
-        if (!Secrets.constantTimeEquals(presented, token)) {
-            throw new GatewayException(ErrorCode.UNAUTHORIZED,
-                presented == null ? "This endpoint needs the admin token as a Bearer credential." : "The admin token is not valid.",
-                Map.of(), Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gatehouse-admin\""));
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.of(new GatewayException(ErrorCode.UNAUTHORIZED,
+                "This endpoint needs Authorization: Bearer <admin token>.", Map.of(),
+                Map.of(HttpHeaders.WWW_AUTHENTICATE, REALM)));
+        }
+        if (!Secrets.constantTimeEquals(authorization.substring(BEARER.length()).trim(), token)) {
+            return Optional.of(new GatewayException(ErrorCode.UNAUTHORIZED, "The admin token is not valid.", Map.of(),
+                Map.of(HttpHeaders.WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\"")));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param request the request to check
+     * @throws GatewayException as {@link #refusal} describes
+     */
+    public void require(HttpRequest<?> request) {
+        Optional<GatewayException> refused = refusal(request);
+        if (refused.isPresent()) {
+            throw refused.get();
         }
     }
 }
