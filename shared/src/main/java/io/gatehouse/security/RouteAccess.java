@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Order of checks: the route's {@code auth} mode picks the authenticators; the first one that
  * finds its credential decides (a credential that is present but invalid is refused at once, 401);
  * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then
- * {@code claims.required}, {@code claims.match}, {@code authorization.roles} and
- * {@code authorization.scopes} (each 403 with the envelope naming what is missing).
+ * {@code claims.required}, {@code claims.match}, {@code authorization.roles},
+ * {@code authorization.scopes} and {@code authorization.groups} (each 403 with the envelope naming
+ * what is missing).
  */
 @Singleton
 public class RouteAccess {
@@ -215,7 +216,26 @@ public class RouteAccess {
                 Map.of("reason", "insufficient_scope", "required_scopes", scopes),
                 "jwt".equals(principal.method()) ? Map.of(BearerChallenge.HEADER, BearerChallenge.insufficientScope(scopes)) : Map.of());
         }
+        authorizeGroups(policy, principal);
         return principal;
+    }
+
+    /** The route's group allow or deny list, as Kong's acl plugin applies it to a consumer's groups. */
+    private static void authorizeGroups(RoutePolicy policy, GatewayPrincipal principal) {
+        if (policy.allowGroups().isEmpty() && policy.denyGroups().isEmpty()) {
+            return;
+        }
+        Set<String> groups = principal.groups();
+        if (!policy.allowGroups().isEmpty() && java.util.Collections.disjoint(policy.allowGroups(), groups)) {
+            List<String> allowed = sorted(policy.allowGroups());
+            throw forbidden("This route is open to the groups " + String.join(", ", allowed) + " only.",
+                Map.of("reason", "group_not_allowed", "allowed_groups", allowed), Map.of());
+        }
+        List<String> denied = groups.stream().filter(policy.denyGroups()::contains).sorted().toList();
+        if (!denied.isEmpty()) {
+            throw forbidden("This route is closed to the group " + String.join(", ", denied) + ".",
+                Map.of("reason", "group_denied", "denied_groups", denied), Map.of());
+        }
     }
 
     private static boolean claimEquals(Object claim, String expected) {

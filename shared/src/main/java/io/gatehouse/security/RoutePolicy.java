@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * authorization:
  *   roles: [admin, ops]          # any of
  *   scopes: [orders:read]        # any of
+ *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
  * </pre>
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
@@ -35,12 +36,16 @@ import java.util.regex.Pattern;
  * @param stripAuthorization whether the {@code Authorization} header is removed before forwarding
  * @param roles              roles of which the principal needs one; empty for no rule
  * @param scopes             scopes of which the principal needs one; empty for no rule
+ * @param allowGroups        groups of which the principal needs one ({@link GatewayPrincipal#groups()}); empty for no rule
+ * @param denyGroups         groups none of which the principal may hold; empty for no rule
  */
 public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
-                          boolean stripAuthorization, Set<String> roles, Set<String> scopes) {
+                          boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
+                          Set<String> denyGroups) {
 
     /** The policy of a route that says nothing about access. */
-    public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of());
+    public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of(), Set.of(),
+        Set.of());
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -65,7 +70,8 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
      * @return whether the route has claim, forwarding or authorization rules
      */
     public boolean hasRules() {
-        return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty();
+        return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty()
+            || !allowGroups.isEmpty() || !denyGroups.isEmpty();
     }
 
     /**
@@ -153,21 +159,49 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
         ConfigNode authorization = route.get("authorization");
         Set<String> roles = new LinkedHashSet<>();
         Set<String> scopes = new LinkedHashSet<>();
+        Set<String> allowGroups = new LinkedHashSet<>();
+        Set<String> denyGroups = new LinkedHashSet<>();
         if (!authorization.isMissing()) {
             if (!(authorization.raw() instanceof Map<?, ?>)) {
-                authorization.problem("must be a map with roles and scopes");
+                authorization.problem("must be a map with roles, scopes and groups");
             } else {
-                authorization.allowOnly("roles", "scopes");
+                authorization.allowOnly("roles", "scopes", "groups");
                 roles.addAll(names(authorization.get("roles"), "a role"));
                 scopes.addAll(names(authorization.get("scopes"), "a scope"));
+                groups(authorization.get("groups"), allowGroups, denyGroups);
             }
         }
         RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
-            Set.copyOf(roles), Set.copyOf(scopes));
+            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups));
         if (auth == AuthMode.NONE && (policy.hasRules())) {
             authNode.problem("is none, but the route's claims or authorization rules need an authenticated caller");
         }
         return policy;
+    }
+
+    /** Kong's acl plugin: exactly one of allow and deny, so that no order between them has to be learnt. */
+    private static void groups(ConfigNode groups, Set<String> allow, Set<String> deny) {
+        if (groups.isMissing()) {
+            return;
+        }
+        if (!(groups.raw() instanceof Map<?, ?>)) {
+            groups.problem("must be a map with allow or deny, a list of group names");
+            return;
+        }
+        groups.allowOnly("allow", "deny");
+        ConfigNode allowNode = groups.get("allow");
+        ConfigNode denyNode = groups.get("deny");
+        if (allowNode.isMissing() == denyNode.isMissing()) {
+            groups.problem(allowNode.isMissing() ? "needs allow or deny, a list of group names"
+                : "has both allow and deny; give one of them (an allow list already denies every other group)");
+            return;
+        }
+        ConfigNode list = allowNode.isMissing() ? denyNode : allowNode;
+        List<String> names = names(list, "a group name");
+        if (list.raw() instanceof List<?> empty && empty.isEmpty()) {
+            list.problem("must name at least one group");
+        }
+        (allowNode.isMissing() ? deny : allow).addAll(names);
     }
 
     private static List<String> names(ConfigNode node, String what) {
