@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  *   roles: [admin, ops]          # any of
  *   scopes: [orders:read]        # any of
  *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
+ *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
  * </pre>
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
@@ -38,14 +39,28 @@ import java.util.regex.Pattern;
  * @param scopes             scopes of which the principal needs one; empty for no rule
  * @param allowGroups        groups of which the principal needs one ({@link GatewayPrincipal#groups()}); empty for no rule
  * @param denyGroups         groups none of which the principal may hold; empty for no rule
+ * @param opa                the external policy decision the request needs, or {@code null}
  */
 public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
                           boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
-                          Set<String> denyGroups) {
+                          Set<String> denyGroups, Opa opa) {
 
     /** The policy of a route that says nothing about access. */
     public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of(), Set.of(),
-        Set.of());
+        Set.of(), null);
+
+    private static final Pattern OPA_PATH = Pattern.compile("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*");
+
+    /**
+     * A route's {@code authorization.opa}: the OPA data API document that decides.
+     *
+     * @param path             the document's path below {@code /v1/data/}, such as {@code gatehouse/routes/allow}
+     * @param failureModeAllow whether the request goes on when the decision service fails (Envoy's
+     *                         {@code failure_mode_allow}); {@code null} for the gateway's
+     *                         {@code gateway.opa.failure-mode-allow}
+     */
+    public record Opa(String path, Boolean failureModeAllow) {
+    }
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -71,7 +86,7 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
      */
     public boolean hasRules() {
         return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty()
-            || !allowGroups.isEmpty() || !denyGroups.isEmpty();
+            || !allowGroups.isEmpty() || !denyGroups.isEmpty() || opa != null;
     }
 
     /**
@@ -161,22 +176,52 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
         Set<String> scopes = new LinkedHashSet<>();
         Set<String> allowGroups = new LinkedHashSet<>();
         Set<String> denyGroups = new LinkedHashSet<>();
+        Opa opa = null;
         if (!authorization.isMissing()) {
             if (!(authorization.raw() instanceof Map<?, ?>)) {
-                authorization.problem("must be a map with roles, scopes and groups");
+                authorization.problem("must be a map with roles, scopes, groups and opa");
             } else {
-                authorization.allowOnly("roles", "scopes", "groups");
+                authorization.allowOnly("roles", "scopes", "groups", "opa");
                 roles.addAll(names(authorization.get("roles"), "a role"));
                 scopes.addAll(names(authorization.get("scopes"), "a scope"));
                 groups(authorization.get("groups"), allowGroups, denyGroups);
+                opa = opa(authorization.get("opa"));
             }
         }
         RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
-            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups));
-        if (auth == AuthMode.NONE && (policy.hasRules())) {
+            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups), opa);
+        // An external decision may well be taken for anonymous callers (by address, header, time): auth: none stays allowed.
+        if (auth == AuthMode.NONE && new RoutePolicy(auth, required, claimMatch, forward, strip, roles, scopes, allowGroups,
+            denyGroups, null).hasRules()) {
             authNode.problem("is none, but the route's claims or authorization rules need an authenticated caller");
         }
         return policy;
+    }
+
+    private static Opa opa(ConfigNode node) {
+        if (node.isMissing()) {
+            return null;
+        }
+        ConfigNode pathNode = node;
+        Boolean failureModeAllow = null;
+        if (node.raw() instanceof Map<?, ?>) {
+            node.allowOnly("path", "failure-mode-allow");
+            pathNode = node.get("path");
+            if (!node.get("failure-mode-allow").isMissing()) {
+                failureModeAllow = node.get("failure-mode-allow").bool(false);
+            }
+        }
+        String path = pathNode.requiredString();
+        if (path == null) {
+            return null;
+        }
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (!OPA_PATH.matcher(trimmed).matches()) {
+            pathNode.problem("'" + path + "' is not an OPA data path such as gatehouse/routes/allow "
+                + "(package and rule, separated by '/', of letters, digits and '_')");
+            return null;
+        }
+        return new Opa(trimmed, failureModeAllow);
     }
 
     /** Kong's acl plugin: exactly one of allow and deny, so that no order between them has to be learnt. */
