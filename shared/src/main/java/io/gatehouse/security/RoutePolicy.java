@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  *   scopes: [orders:read]        # any of
  *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
  *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
+ * tenant: "{project}"            # the principal's tenant must equal it (a literal, or a template over path variables)
  * </pre>
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
@@ -40,14 +41,15 @@ import java.util.regex.Pattern;
  * @param allowGroups        groups of which the principal needs one ({@link GatewayPrincipal#groups()}); empty for no rule
  * @param denyGroups         groups none of which the principal may hold; empty for no rule
  * @param opa                the external policy decision the request needs, or {@code null}
+ * @param tenant             the tenant the principal must belong to, a template over the path variables, or {@code null}
  */
 public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
                           boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
-                          Set<String> denyGroups, Opa opa) {
+                          Set<String> denyGroups, Opa opa, String tenant) {
 
     /** The policy of a route that says nothing about access. */
     public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of(), Set.of(),
-        Set.of(), null);
+        Set.of(), null, null);
 
     private static final Pattern OPA_PATH = Pattern.compile("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*");
 
@@ -86,7 +88,7 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
      */
     public boolean hasRules() {
         return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty()
-            || !allowGroups.isEmpty() || !denyGroups.isEmpty() || opa != null;
+            || !allowGroups.isEmpty() || !denyGroups.isEmpty() || opa != null || tenant != null;
     }
 
     /**
@@ -142,18 +144,10 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 claims.allowOnly("required", "match", "forward", "strip-authorization");
                 required.addAll(names(claims.get("required"), "a claim name"));
                 claims.get("match").entries().forEach((claim, value) -> {
-                    String template = value.requiredString();
-                    if (template == null) {
-                        return;
+                    String template = template(value, match);
+                    if (template != null) {
+                        claimMatch.put(claim, template);
                     }
-                    Matcher m = VARIABLE.matcher(template);
-                    while (m.find()) {
-                        if (match != null && !match.path().variableNames().contains(m.group(1))) {
-                            value.problem("uses {" + m.group(1) + "} but match.path has no such variable (it has: "
-                                + (match.path().variableNames().isEmpty() ? "none" : String.join(", ", match.path().variableNames())) + ")");
-                        }
-                    }
-                    claimMatch.put(claim, template);
                 });
                 claims.get("forward").entries().forEach((claim, value) -> {
                     String header = value.requiredString();
@@ -188,14 +182,45 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 opa = opa(authorization.get("opa"));
             }
         }
+        String tenant = template(route.get("tenant"), match);
         RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
-            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups), opa);
+            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups), opa, tenant);
         // An external decision may well be taken for anonymous callers (by address, header, time): auth: none stays allowed.
         if (auth == AuthMode.NONE && new RoutePolicy(auth, required, claimMatch, forward, strip, roles, scopes, allowGroups,
-            denyGroups, null).hasRules()) {
-            authNode.problem("is none, but the route's claims or authorization rules need an authenticated caller");
+            denyGroups, null, tenant).hasRules()) {
+            authNode.problem("is none, but the route's claims, authorization or tenant rules need an authenticated caller");
         }
         return policy;
+    }
+
+    /** A value that is a template over the route's path variables, such as {@code "{project}"} or {@code "tenant-{project}"}. */
+    private static String template(ConfigNode value, RouteDefinition.Match match) {
+        if (value.isMissing()) {
+            return null;
+        }
+        String template = value.requiredString();
+        if (template == null) {
+            return null;
+        }
+        if (template.isEmpty()) {
+            value.problem("must not be empty");
+            return null;
+        }
+        Matcher m = VARIABLE.matcher(template);
+        while (m.find()) {
+            if (match != null && !match.path().variableNames().contains(m.group(1))) {
+                value.problem("uses {" + m.group(1) + "} but match.path has no such variable (it has: "
+                    + (match.path().variableNames().isEmpty() ? "none" : String.join(", ", match.path().variableNames())) + ")");
+            }
+        }
+        return template;
+    }
+
+    /**
+     * @return the tenant when it is a literal (no path variable): the tenant that owns the route
+     */
+    public String literalTenant() {
+        return tenant == null || VARIABLE.matcher(tenant).find() ? null : tenant;
     }
 
     private static Opa opa(ConfigNode node) {

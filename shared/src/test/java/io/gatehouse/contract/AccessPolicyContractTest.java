@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Route decisions beyond authentication, the same on Netty and both Lambda payloads: group allow
  * and deny lists, external decisions by a real OPA-compatible server on loopback (allowed, denied
  * with the policy's reason, a timeout failing closed and open, the exact input document), and
- * route tenancy (a literal tenant and a template over a path variable).
+ * route tenancy (a literal tenant and a template over a path variable; the tenant read from the
+ * first present of {@code gateway.jwt.tenant-claims}).
  *
  * <p>An admitted request is recognised by the {@code X-Test-Principal} header and by the upstream's
  * 200.
@@ -137,6 +138,27 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         assertAdmitted(send(ContractRequest.get("/opa-open/x").header("Authorization", "Bearer " + token)), "jwt alice");
     }
 
+    @ParameterizedTest(name = "{0} by tenant {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "/acme-only/x   | acme   | 200",
+        "/acme-only/x   | globex | 403",
+        "/acme-only/x   |        | 403",
+        "/tenants/acme/x | acme   | 200",
+        "/tenants/acme/x | globex | 403"})
+    void routeTenant_thenCrossTenantCallsRefused(String path, String tenant, int status) {
+        JWTClaimsSet.Builder claims = TestTokens.claims("dave");
+        if (tenant != null) {
+            claims.claim("org", tenant);
+        }
+        ContractResponse response = send(ContractRequest.get(path).header("Authorization", "Bearer " + token(claims.build())));
+        if (status == 200) {
+            assertAdmitted(response, "jwt dave");
+        } else {
+            JsonNode refused = assertEnvelope(response, 403, "forbidden");
+            assertEquals("tenant_mismatch", refused.get("details").get("reason").getStringValue());
+        }
+    }
+
     private static void assertAdmitted(ContractResponse response, String principal) {
         assertEquals(200, response.status(), response.text());
         assertEquals("upstream ok", response.text());
@@ -178,6 +200,14 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
                 match: { path: "/opa-open/**" }
                 upstream: svc
                 authorization: { opa: { path: gatehouse/slow, failure-mode-allow: true } }
+              - id: acme-only
+                match: { path: "/acme-only/**" }
+                upstream: svc
+                tenant: acme
+              - id: tenants
+                match: { path: "/tenants/{tenant}/**" }
+                upstream: svc
+                tenant: "{tenant}"
             """.formatted(upstream.url());
         try {
             Path file = Files.createTempFile("gatehouse-access-policy-contract", ".yml");

@@ -78,6 +78,15 @@ class RouteAccessTest {
             match: { path: "/members/**" }
             upstream: svc
             authorization: { groups: { deny: [suspended] } }
+          - id: acme-only
+            match: { path: "/acme-only/**" }
+            upstream: svc
+            auth: any
+            tenant: acme
+          - id: per-project
+            match: { path: "/t/{project}/**" }
+            upstream: svc
+            tenant: "tenant-{project}"
         """;
 
     private final ApplicationContext context = ApplicationContext.run(Map.of(
@@ -182,6 +191,43 @@ class RouteAccessTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} with tenant {1}")
+    @CsvSource(nullValues = "none", value = {
+        "/acme-only/x, acme, ",
+        "/acme-only/x, globex, acme",
+        "/acme-only/x, none, acme",
+        "/t/acme/x, tenant-acme, ",
+        "/t/acme/x, tenant-globex, tenant-acme",
+        "/t/globex/x, tenant-acme, tenant-globex"})
+    void routeTenant_thenOnlyItsTenantsCallersAreAdmitted(String path, String tenant, String refusedFor) {
+        String token = token(tenant == null ? Map.of() : Map.of("tenant", tenant));
+        if (refusedFor == null) {
+            assertEquals(tenant, access.check(match(path), request(path, token)).tenant());
+            return;
+        }
+        GatewayException e = refused(access, path, token);
+        assertEquals(403, e.errorCode().status().getCode());
+        assertEquals("tenant_mismatch", e.details().get("reason"));
+        assertEquals(refusedFor, e.details().get("tenant"));
+    }
+
+    @Test
+    void routeTenantWithoutAuth_thenRefusedAtLoadAndUnknownVariableNamed() {
+        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
+            upstreams:
+              svc: { targets: ["http://127.0.0.1:9"] }
+            routes:
+              - id: r
+                match: { path: "/r/{project}/**" }
+                upstream: svc
+                auth: none
+                tenant: "{team}"
+            """));
+        assertTrue(e.getMessage().contains("routes[0].tenant: uses {team} but match.path has no such variable"), e.getMessage());
+        assertTrue(e.getMessage().contains("routes[0].auth: is none, but the route's claims, authorization or tenant rules"),
+            e.getMessage());
+    }
+
     @Test
     void apiKeyConsumerGroups_thenCheckedAsGroups() {
         GatewayPrincipal consumer = new GatewayPrincipal("billing", "api-key", Map.of("groups", List.of("partners")),
@@ -281,7 +327,7 @@ class RouteAccessTest {
             "routes[0].claims.forward.sub: 'Bad Header' is not a valid header name",
             "routes[0].claims.forward.project: 'Authorization' cannot carry a claim",
             "routes[0].authorization.role: unknown field",
-            "routes[1].auth: is none, but the route's claims or authorization rules need an authenticated caller")) {
+            "routes[1].auth: is none, but the route's claims, authorization or tenant rules need an authenticated caller")) {
             assertTrue(message.contains(expected), "missing \"" + expected + "\" in:\n" + message);
         }
     }
