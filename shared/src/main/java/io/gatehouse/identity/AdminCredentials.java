@@ -79,17 +79,21 @@ public class AdminCredentials {
                 Map.of("method", request.getMethodName(), "path", request.getPath()), Map.of()));
         }
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        if (bearer && token != null && Secrets.constantTimeEquals(authorization.substring(BEARER.length()).trim(), token)) {
+            return admitted(request, AdminPrincipal.GLOBAL);
+        }
+        if (!roles.isEmpty()) {
+            // Any credential an admin-capable authenticator finds: a JWT now, a session cookie once sessions exist.
+            Result tenantAdministrator = tenantAdministrator(request);
+            if (tenantAdministrator != null) {
+                return tenantAdministrator;
+            }
+        }
+        if (!bearer) {
             return refused(new GatewayException(ErrorCode.UNAUTHORIZED,
                 "This endpoint needs Authorization: Bearer <admin token>.", Map.of(),
                 Map.of(HttpHeaders.WWW_AUTHENTICATE, REALM)));
-        }
-        String presented = authorization.substring(BEARER.length()).trim();
-        if (token != null && Secrets.constantTimeEquals(presented, token)) {
-            return admitted(request, AdminPrincipal.GLOBAL);
-        }
-        if (!roles.isEmpty() && presented.chars().filter(c -> c == '.').count() == 2) {
-            return tenantAdministrator(request);
         }
         return refused(invalid());
     }
@@ -124,6 +128,7 @@ public class AdminCredentials {
     public record Result(@Nullable AdminPrincipal principal, @Nullable GatewayException refusal) {
     }
 
+    /** The tenant administrator's result, or {@code null} when no admin-capable authenticator found a credential. */
     private Result tenantAdministrator(HttpRequest<?> request) {
         HttpRequestView view = new HttpRequestView(request);
         for (Authenticator authenticator : authenticators) {
@@ -147,7 +152,7 @@ public class AdminCredentials {
                 return admitted(request, new AdminPrincipal(principal.subject(), principal.method(), principal.tenant()));
             }
         }
-        return refused(invalid());
+        return null;
     }
 
     private static Result admitted(HttpRequest<?> request, AdminPrincipal principal) {

@@ -8,8 +8,8 @@ import io.gatehouse.route.RouteMatch;
 import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.security.RoutePolicy;
 import io.micronaut.core.type.Argument;
-import io.micronaut.core.util.SupplierUtil;
 import io.micronaut.json.JsonMapper;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * Asks the decision service about one request: {@code POST <gateway.opa.url>/v1/data/<path>} with
@@ -80,17 +79,39 @@ public class OpaClient {
     private final JsonMapper jsonMapper;
     private final String apiKeyHeader;
     // Built on first need: a Lambda cold start of a gateway without OPA routes pays nothing.
-    private final Supplier<HttpClient> client;
+    private volatile HttpClient client;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     OpaClient(OpaConfiguration configuration, JsonMapper jsonMapper, ApiKeyConfiguration apiKeys) {
         this.configuration = configuration;
         this.jsonMapper = jsonMapper;
         this.apiKeyHeader = apiKeys.getHeader().toLowerCase(Locale.ROOT);
-        this.client = SupplierUtil.memoized(() -> HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(configuration.getTimeout())
-            .build());
+    }
+
+    private HttpClient client() {
+        HttpClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    current = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(configuration.getTimeout())
+                        .build();
+                    client = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (client != null) {
+            // Its selector and worker threads outlive the context otherwise.
+            client.shutdownNow();
+            client = null;
+        }
     }
 
     /**
@@ -126,7 +147,7 @@ public class OpaClient {
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-        CompletableFuture<HttpResponse<byte[]>> sent = client.get().sendAsync(post, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> sent = client().sendAsync(post, HttpResponse.BodyHandlers.ofByteArray());
         return sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .handle((response, error) -> {
                 if (error != null) {
