@@ -3,6 +3,7 @@ package io.gatehouse.contract;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.identity.Secrets;
 import io.gatehouse.testing.TestTokens;
 import io.gatehouse.testing.TestUpstream;
 import io.micronaut.json.tree.JsonNode;
@@ -35,6 +36,9 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
 
     private static final String PRINCIPAL_HEADER = "X-Test-Principal";
 
+    /** The key of a consumer declared in the configuration for the tenant acme; only its hash is configured. */
+    private static final String DECLARED_KEY = "gh_acmepartner_" + "declared-tenant-key-0123456789abcdef";
+
     private final TestUpstream upstream = TestUpstream.start();
 
     @Override
@@ -42,6 +46,8 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         Map<String, Object> properties = super.properties();
         properties.put("gateway.admin.roles", List.of("gatehouse-admin"));
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
+        properties.put("gateway.consumers.acme-partner.tenant", "acme");
+        properties.put("gateway.consumers.acme-partner.keys", List.of(Map.of("sha256", Secrets.sha256(DECLARED_KEY))));
         return properties;
     }
 
@@ -115,8 +121,9 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         List<String> acmeRoutes = ids(send(as(acme, "GET", "/admin/routes", null)).json(), "id");
         assertFalse(acmeRoutes.contains("globex-r"), acmeRoutes.toString());
         assertFalse(acmeRoutes.contains("global-r"), acmeRoutes.toString());
-        assertEquals(List.of("globex-r"), ids(send(as(globex, "GET", "/admin/routes", null)).json(), "id").stream()
-            .filter(id -> id.startsWith("glob")).toList());
+        JsonNode globexRoutes = send(as(globex, "GET", "/admin/routes", null)).json();
+        assertTrue(ids(globexRoutes, "id").contains("globex-r"));
+        assertEquals(List.of("globex"), ids(globexRoutes, "tenant").stream().distinct().toList(), "every listed route is globex's");
         List<String> all = ids(send(admin(ContractRequest.get("/admin/routes"))).json(), "id");
         assertTrue(all.containsAll(List.of("globex-r", "global-r")), all.toString());
         assertFalse(ids(send(as(acme, "GET", "/admin/upstreams", null)).json(), "id").contains("globex-svc"));
@@ -195,6 +202,27 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         assertEquals("cross_tenant", assertEnvelope(send(as(globex, "POST", "/admin/consumers", "{\"name\":\"x\",\"tenant\":\"acme\"}")),
             403, "forbidden").get("details").get("reason").getStringValue());
         assertEquals(200, send(admin(ContractRequest.get("/admin/consumers/acme-batch"))).status(), "the global administrator reaches it");
+    }
+
+    @Test
+    void declaredConsumerOfATenant_thenItsKeyReachesThatTenantsRoutesOnlyAndOnlyItsAdministratorSeesIt() {
+        String acme = tenantAdmin("acme");
+        upstreamOf(acme, "acme-partner-svc");
+        assertEquals(201, put(acme, "/admin/routes/acme-partner",
+            "{\"match\":{\"path\":\"/acme-partner/**\"},\"upstream\":\"acme-partner-svc\",\"auth\":\"api-key\"}").status());
+        upstreamOf(tenantAdmin("globex"), "globex-partner-svc");
+        assertEquals(201, put(tenantAdmin("globex"), "/admin/routes/globex-partner",
+            "{\"match\":{\"path\":\"/globex-partner/**\"},\"upstream\":\"globex-partner-svc\",\"auth\":\"api-key\"}").status());
+
+        assertEquals("api-key acme-partner", send(ContractRequest.get("/acme-partner/x").header("X-API-Key", DECLARED_KEY))
+            .header(PRINCIPAL_HEADER).orElse(null));
+        assertEquals("tenant_mismatch", assertEnvelope(send(ContractRequest.get("/globex-partner/x").header("X-API-Key", DECLARED_KEY)),
+            403, "forbidden").get("details").get("reason").getStringValue());
+        ContractResponse shown = send(as(acme, "GET", "/admin/consumers/acme-partner", null));
+        assertEquals(200, shown.status(), shown.text());
+        assertEquals("acme", shown.json().get("tenant").getStringValue());
+        assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/consumers/acme-partner", null)),
+            403, "forbidden").get("details").get("reason").getStringValue());
     }
 
     @Test
