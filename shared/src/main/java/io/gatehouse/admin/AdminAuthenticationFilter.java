@@ -13,11 +13,13 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 
 /**
- * Guards {@code /admin/**} with the token of {@code gateway.admin.token}, sent as
- * {@code Authorization: Bearer <token>}.
+ * Guards {@code /admin/**} with the admin credential: the token of {@code gateway.admin.token}
+ * (the global administrator) or a verified JWT of a tenant administrator, sent as
+ * {@code Authorization: Bearer <credential>}; the {@link io.gatehouse.identity.AdminPrincipal} it
+ * establishes is kept on the request for the endpoints.
  *
  * <ul>
- *   <li>No token configured: 404, exactly as for a path that does not exist. The admin API is
+ *   <li>No token and no admin roles configured: 404, exactly as for a path that does not exist. The admin API is
  *       never open by default, and a gateway that does not use it does not advertise it.</li>
  *   <li>No or another scheme: 401 with {@code WWW-Authenticate: Bearer realm="gatehouse-admin"}.</li>
  *   <li>A wrong token: 401 with {@code error="invalid_token"} added (RFC 6750 §3).</li>

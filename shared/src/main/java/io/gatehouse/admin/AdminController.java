@@ -1,7 +1,10 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.admin.AdminStore.Kind;
+import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.AdminPrincipal;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -34,71 +37,78 @@ import java.util.Map;
 final class AdminController {
 
     private final AdminService service;
+    private final AdminCredentials credentials;
 
-    AdminController(AdminService service) {
+    AdminController(AdminService service, AdminCredentials credentials) {
         this.service = service;
+        this.credentials = credentials;
     }
 
     @Get("/routes")
     @Operation(summary = "Routes in force", description = "Every route, with its source; admin routes carry their definition.")
-    List<AdminObject> routes() {
-        return service.list(Kind.ROUTE);
+    List<AdminObject> routes(HttpRequest<?> request) {
+        return service.list(admin(request), Kind.ROUTE);
     }
 
     @Get("/routes/{id}")
     @Operation(summary = "One route in force")
-    AdminObject route(String id) {
-        return service.get(Kind.ROUTE, id);
+    AdminObject route(HttpRequest<?> request, String id) {
+        return service.get(admin(request), Kind.ROUTE, id);
     }
 
     @Put(value = "/routes/{id}", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create or replace a route", description = "201 when created, 200 when replaced; 400 with "
         + "details.problems when invalid, 409 when the id is defined in the file or application configuration.")
-    HttpResponse<AdminObject> putRoute(String id, @Body Map<String, Object> body) {
-        return put(Kind.ROUTE, id, body);
+    HttpResponse<AdminObject> putRoute(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+        return put(admin(request), Kind.ROUTE, id, body);
     }
 
     @Delete("/routes/{id}")
     @Operation(summary = "Delete a route")
-    HttpResponse<Void> deleteRoute(String id) {
-        service.delete(Kind.ROUTE, id);
+    HttpResponse<Void> deleteRoute(HttpRequest<?> request, String id) {
+        service.delete(admin(request), Kind.ROUTE, id);
         return HttpResponse.noContent();
     }
 
     @Get("/upstreams")
     @Operation(summary = "Upstreams in force", description = "Every upstream, by name, with its source.")
-    List<AdminObject> upstreams() {
-        return service.list(Kind.UPSTREAM);
+    List<AdminObject> upstreams(HttpRequest<?> request) {
+        return service.list(admin(request), Kind.UPSTREAM);
     }
 
     @Get("/upstreams/{id}")
     @Operation(summary = "One upstream in force")
-    AdminObject upstream(String id) {
-        return service.get(Kind.UPSTREAM, id);
+    AdminObject upstream(HttpRequest<?> request, String id) {
+        return service.get(admin(request), Kind.UPSTREAM, id);
     }
 
     @Put(value = "/upstreams/{id}", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create or replace an upstream")
-    HttpResponse<AdminObject> putUpstream(String id, @Body Map<String, Object> body) {
-        return put(Kind.UPSTREAM, id, body);
+    HttpResponse<AdminObject> putUpstream(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+        return put(admin(request), Kind.UPSTREAM, id, body);
     }
 
     @Delete("/upstreams/{id}")
     @Operation(summary = "Delete an upstream", description = "409 with the route ids while routes use it.")
-    HttpResponse<Void> deleteUpstream(String id) {
-        service.delete(Kind.UPSTREAM, id);
+    HttpResponse<Void> deleteUpstream(HttpRequest<?> request, String id) {
+        service.delete(admin(request), Kind.UPSTREAM, id);
         return HttpResponse.noContent();
     }
 
     @Post("/reload")
     @Operation(summary = "Reload every source", description = "Reads the file, the configuration and the store again "
         + "and swaps the table; 400 with details.problems when invalid, and the table in force stays.")
-    ReloadResult reload() {
-        return service.reload();
+    ReloadResult reload(HttpRequest<?> request) {
+        return service.reload(admin(request));
     }
 
-    private HttpResponse<AdminObject> put(Kind kind, String id, Map<String, Object> body) {
-        AdminService.Put result = service.put(kind, id, body);
+    /** The administrator the filter admitted (and kept on the request). */
+    private AdminPrincipal admin(HttpRequest<?> request) {
+        return credentials.require(request);
+    }
+
+    private HttpResponse<AdminObject> put(AdminPrincipal admin, Kind kind, String id, Map<String, Object> body) {
+        AdminService.Put result = service.put(admin, kind, id, body);
         return HttpResponse.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(result.object());
     }
 }

@@ -12,6 +12,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param readOnly   whether it is defined outside the admin API, so the API cannot change it
  * @param definition the object as stored (the JSON accepted by {@code PUT}); only for admin objects
  * @param revision   the store revision in force; only for admin objects
+ * @param tenant     the tenant owning it; absent for a global object
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,5 +21,6 @@ public record AdminObject(
     String source,
     @JsonProperty("read_only") boolean readOnly,
     Object definition,
-    Long revision) {
+    Long revision,
+    String tenant) {
 }

@@ -9,7 +9,9 @@ import io.gatehouse.definition.GatewayDefinition;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.route.RouteDefinition;
+import io.gatehouse.security.RoutePolicy;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 
@@ -27,6 +29,13 @@ import java.util.regex.Pattern;
  * would see it (the file as it is on disk, the application configuration, the other admin
  * objects) with {@link GatewayDefinition#of(List)}, inside the store transaction that writes it;
  * then the table is swapped before the answer is sent.
+ *
+ * <p>Every operation is scoped by the {@link AdminPrincipal}. An object belongs to a tenant: an
+ * admin object to the one stored with it, a route of the file or configuration to its literal
+ * {@code tenant}, anything else to none (global). A tenant administrator lists its tenant's objects
+ * only, gets 403 {@code cross_tenant} for any other, and what it creates belongs to its tenant; a
+ * route it writes is bound to its tenant ({@code tenant: <its tenant>}) and may use its tenant's
+ * upstreams and global ones.
  */
 @Singleton
 @Requires(beans = AdminSync.class)
@@ -56,53 +65,73 @@ final class AdminService {
     }
 
     /**
-     * @param kind routes or upstreams
-     * @return every one in force, in declaration order (upstreams by name)
+     * @param admin who asks
+     * @param kind  routes or upstreams
+     * @return every one in force that the administrator reaches, in declaration order (upstreams by name)
      */
-    List<AdminObject> list(Kind kind) {
+    List<AdminObject> list(AdminPrincipal admin, Kind kind) {
+        return list(kind).stream().filter(o -> admin.reaches(o.tenant())).toList();
+    }
+
+    private List<AdminObject> list(Kind kind) {
         GatewayDefinition definition = state.current().definition();
         AdminStore.Contents contents = definitions.contents();
         List<AdminObject> out = new ArrayList<>();
         if (kind == Kind.ROUTE) {
             for (RouteDefinition route : definition.routes()) {
-                out.add(view(kind, route.id(), route.source(), contents));
+                out.add(view(kind, route.id(), route.source(), contents, RoutePolicy.of(route).literalTenant()));
             }
             return out;
         }
         Map<String, String> owners = null;
         for (String name : new TreeSet<>(definition.upstreams().keySet())) {
             if (contents.find(kind, name) != null) {
-                out.add(view(kind, name, AdminDefinitions.SOURCE, contents));
+                out.add(view(kind, name, AdminDefinitions.SOURCE, contents, null));
                 continue;
             }
             if (owners == null) {
                 owners = upstreamOwners();
             }
-            out.add(view(kind, name, owners.getOrDefault(name, "declarative file or application configuration"), contents));
+            out.add(view(kind, name, owners.getOrDefault(name, "declarative file or application configuration"), contents, null));
         }
         return out;
     }
 
     /**
-     * @param kind routes or upstreams
-     * @param id   the id
+     * @param admin who asks
+     * @param kind  routes or upstreams
+     * @param id    the id
      * @return the one in force
+     * @throws GatewayException 404 when there is none, 403 {@code cross_tenant} when it is out of the administrator's reach
      */
-    AdminObject get(Kind kind, String id) {
-        return list(kind).stream().filter(o -> o.id().equals(id)).findFirst()
-            .orElseThrow(() -> notFound(kind, id));
+    AdminObject get(AdminPrincipal admin, Kind kind, String id) {
+        AdminObject found = find(kind, id);
+        if (found == null) {
+            throw notFound(kind, id);
+        }
+        admin.check(found.tenant(), noun(kind), id);
+        return found;
+    }
+
+    private AdminObject find(Kind kind, String id) {
+        return list(kind).stream().filter(o -> o.id().equals(id)).findFirst().orElse(null);
     }
 
     /**
      * Creates or replaces an admin object.
      *
-     * @param kind routes or upstreams
-     * @param id   the id from the path
-     * @param body one route or one upstream, as in the declarative file
+     * @param admin who asks
+     * @param kind  routes or upstreams
+     * @param id    the id from the path
+     * @param body  one route or one upstream, as in the declarative file
      * @return the object in force and whether it was created
      */
-    Put put(Kind kind, String id, Map<String, Object> body) {
+    Put put(AdminPrincipal admin, Kind kind, String id, Map<String, Object> body) {
         checkName(kind, id);
+        AdminObject existing = find(kind, id);
+        if (existing != null) {
+            admin.check(existing.tenant(), noun(kind), id);
+        }
         Map<String, Object> tree = new LinkedHashMap<>();
         if (kind == Kind.ROUTE) {
             Object bodyId = body.get("id");
@@ -117,22 +146,52 @@ final class AdminService {
                 tree.put(key, value);
             }
         });
+        String tenant = owner(admin, kind, id, tree, existing);
         List<GatewayDefinition.Source> others = otherSources(kind, id);
         refuseReadOnly(others, kind, id);
-        AdminStore.Applied applied = write(new AdminStore.Put(kind, id, tree),
+        AdminStore.Applied applied = write(new AdminStore.Put(kind, id, tree, tenant),
             (before, after) -> validate(others, after, kind, id, true));
         reloadAfter(applied);
-        return new Put(new AdminObject(id, AdminDefinitions.SOURCE, false, tree, applied.contents().revision()),
+        return new Put(new AdminObject(id, AdminDefinitions.SOURCE, false, tree, applied.contents().revision(), tenant),
             !applied.existed());
+    }
+
+    /**
+     * The tenant a written object belongs to. A tenant administrator's route is bound to its tenant
+     * and may use only its tenant's upstreams and global ones; a global administrator's route
+     * belongs to its literal {@code tenant}, and its upstream keeps the tenant it had.
+     */
+    private String owner(AdminPrincipal admin, Kind kind, String id, Map<String, Object> tree, AdminObject existing) {
+        if (kind == Kind.UPSTREAM) {
+            return admin.global() ? (existing == null ? null : existing.tenant()) : admin.tenant();
+        }
+        Object requested = tree.get("tenant");
+        if (admin.global()) {
+            return requested instanceof String text && !text.contains("{") ? text : null;
+        }
+        String tenant = admin.stamp(requested == null ? null : String.valueOf(requested), noun(kind), id);
+        tree.put("tenant", tenant);
+        if (tree.get("upstream") instanceof String upstream) {
+            AdminObject used = find(Kind.UPSTREAM, upstream);
+            if (used != null && used.tenant() != null) {
+                admin.check(used.tenant(), noun(Kind.UPSTREAM), upstream);
+            }
+        }
+        return tenant;
     }
 
     /**
      * Deletes an admin object.
      *
-     * @param kind routes or upstreams
-     * @param id   the id
+     * @param admin who asks
+     * @param kind  routes or upstreams
+     * @param id    the id
      */
-    void delete(Kind kind, String id) {
+    void delete(AdminPrincipal admin, Kind kind, String id) {
+        AdminObject existing = find(kind, id);
+        if (existing != null) {
+            admin.check(existing.tenant(), noun(kind), id);
+        }
         List<GatewayDefinition.Source> others = otherSources(kind, id);
         refuseReadOnly(others, kind, id);
         AdminStore.Applied applied = write(new AdminStore.Delete(kind, id), (before, after) -> {
@@ -145,11 +204,13 @@ final class AdminService {
     }
 
     /**
-     * Reads every source again (file, configuration, store) and swaps the table.
+     * Reads every source again (file, configuration, store) and swaps the table; the global administrator only.
      *
+     * @param admin who asks
      * @return the table in force
      */
-    ReloadResult reload() {
+    ReloadResult reload(AdminPrincipal admin) {
+        admin.requireGlobal("reload every tenant's definitions");
         definitions.refresh();
         GatewayState.Snapshot snapshot;
         try {
@@ -263,12 +324,12 @@ final class AdminService {
         return users;
     }
 
-    private AdminObject view(Kind kind, String id, String source, AdminStore.Contents contents) {
+    private AdminObject view(Kind kind, String id, String source, AdminStore.Contents contents, String declaredTenant) {
         AdminStore.Entry entry = AdminDefinitions.SOURCE.equals(source) ? contents.find(kind, id) : null;
         if (entry == null) {
-            return new AdminObject(id, source, !AdminDefinitions.SOURCE.equals(source), null, null);
+            return new AdminObject(id, source, !AdminDefinitions.SOURCE.equals(source), null, null, declaredTenant);
         }
-        return new AdminObject(id, source, false, entry.tree(), contents.revision());
+        return new AdminObject(id, source, false, entry.tree(), contents.revision(), entry.tenant());
     }
 
     private static void checkName(Kind kind, String id) {

@@ -62,10 +62,11 @@ final class AdminStore {
      *
      * @param kind route or upstream
      * @param id   the route id or upstream name
-     * @param tree the object as parsed JSON (maps, lists, scalars)
-     * @param seq  creation order
+     * @param tree   the object as parsed JSON (maps, lists, scalars)
+     * @param seq    creation order
+     * @param tenant the tenant owning it, or {@code null} for a global object
      */
-    record Entry(Kind kind, String id, Object tree, long seq) {
+    record Entry(Kind kind, String id, Object tree, long seq, String tenant) {
     }
 
     /**
@@ -99,11 +100,12 @@ final class AdminStore {
     /**
      * Create or replace.
      *
-     * @param kind the kind
-     * @param id   the id
-     * @param tree the object
+     * @param kind   the kind
+     * @param id     the id
+     * @param tree   the object
+     * @param tenant the tenant owning it, or {@code null}
      */
-    record Put(Kind kind, String id, Object tree) implements Change {
+    record Put(Kind kind, String id, Object tree, String tenant) implements Change {
     }
 
     /**
@@ -240,7 +242,7 @@ final class AdminStore {
                     case Put put -> {
                         long seq = existing != null ? existing.seq()
                             : before.entries().stream().mapToLong(Entry::seq).max().orElse(0) + 1;
-                        Entry entry = new Entry(put.kind(), put.id(), put.tree(), seq);
+                        Entry entry = new Entry(put.kind(), put.id(), put.tree(), seq, put.tenant());
                         if (existing != null) {
                             after.set(after.indexOf(existing), entry);
                         } else {
@@ -281,15 +283,16 @@ final class AdminStore {
                 Entry entry = after.stream().filter(e -> e.kind() == put.kind() && e.id().equals(put.id())).findFirst()
                     .orElseThrow();
                 String sql = existing != null
-                    ? "UPDATE gatehouse_admin_object SET body = ?, seq = ?, revision = ?, updated_at = ? WHERE kind = ? AND id = ?"
-                    : "INSERT INTO gatehouse_admin_object (body, seq, revision, updated_at, kind, id) VALUES (?, ?, ?, ?, ?, ?)";
+                    ? "UPDATE gatehouse_admin_object SET body = ?, seq = ?, revision = ?, updated_at = ?, tenant = ? WHERE kind = ? AND id = ?"
+                    : "INSERT INTO gatehouse_admin_object (body, seq, revision, updated_at, tenant, kind, id) VALUES (?, ?, ?, ?, ?, ?, ?)";
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     statement.setString(1, json(put.tree()));
                     statement.setLong(2, entry.seq());
                     statement.setLong(3, revision);
                     statement.setTimestamp(4, Timestamp.from(Instant.now()));
-                    statement.setString(5, put.kind().column());
-                    statement.setString(6, put.id());
+                    statement.setString(5, put.tenant());
+                    statement.setString(6, put.kind().column());
+                    statement.setString(7, put.id());
                     statement.executeUpdate();
                 }
             }
@@ -313,10 +316,10 @@ final class AdminStore {
         }
         List<Entry> entries = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT kind, id, body, seq FROM gatehouse_admin_object ORDER BY seq, kind, id")) {
+             ResultSet rs = statement.executeQuery("SELECT kind, id, body, seq, tenant FROM gatehouse_admin_object ORDER BY seq, kind, id")) {
             while (rs.next()) {
                 Kind kind = Kind.valueOf(rs.getString(1).toUpperCase(Locale.ROOT));
-                entries.add(new Entry(kind, rs.getString(2), parse(rs.getString(3)), rs.getLong(4)));
+                entries.add(new Entry(kind, rs.getString(2), parse(rs.getString(3)), rs.getLong(4), rs.getString(5)));
             }
         }
         entries.sort(Comparator.comparingLong(Entry::seq));

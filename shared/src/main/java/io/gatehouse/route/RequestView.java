@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What route matching needs to know of a request, independent of the runtime that received it.
@@ -33,4 +34,25 @@ public interface RequestView {
      * @return its values, empty when absent
      */
     List<String> query(String name);
+
+    /**
+     * Every header, for a policy engine that is shown the whole request (OPA). Views of the
+     * engines that serve routes implement it; the default, for views that only match routes,
+     * has none.
+     *
+     * @return the values of each header by lower-case name, in the order received
+     */
+    default Map<String, List<String>> headerValues() {
+        return Map.of();
+    }
+
+    /**
+     * Every query parameter, for a policy engine that is shown the whole request (OPA). Views of
+     * the engines that serve routes implement it; the default has none.
+     *
+     * @return the decoded values of each parameter by name
+     */
+    default Map<String, List<String>> queryParameters() {
+        return Map.of();
+    }
 }

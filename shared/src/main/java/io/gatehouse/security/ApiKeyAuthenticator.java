@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * The {@code api-key} method: a consumer's key in the API key header ({@code X-API-Key} unless
  * {@code gateway.api-keys.header} names another), looked up in memory by its hash. The consumer
- * becomes the principal's subject and its groups its roles, so {@code authorization.roles} allows
- * or denies consumer groups per route.
+ * becomes the principal's subject, its groups its roles (so {@code authorization.groups} and
+ * {@code authorization.roles} allow or deny consumer groups per route) and its tenant the principal's.
  */
 @Singleton
 final class ApiKeyAuthenticator implements Authenticator, Ordered {
@@ -65,7 +65,11 @@ final class ApiKeyAuthenticator implements Authenticator, Ordered {
         claims.put("consumer", found.consumer());
         claims.put("key_id", found.keyId());
         claims.put("groups", found.groups());
+        if (found.tenant() != null) {
+            claims.put("tenant", found.tenant());
+        }
         Set<String> groups = new LinkedHashSet<>(found.groups());
-        return new AuthenticationResult.Authenticated(new GatewayPrincipal(found.consumer(), METHOD, claims, groups, Set.of(), null));
+        return new AuthenticationResult.Authenticated(new GatewayPrincipal(found.consumer(), METHOD, claims, groups, Set.of(),
+            found.tenant()));
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.security;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,13 +13,16 @@ import java.util.Set;
  * @param claims  the credential's claims as JSON values (numbers for times), empty when it has none
  * @param roles   the roles it holds
  * @param scopes  the scopes it was granted
- * @param tenant  the tenant it belongs to, or {@code null} (tenancy is not enforced yet)
+ * @param tenant  the tenant it belongs to, or {@code null} when it belongs to none
  */
 public record GatewayPrincipal(String subject, String method, Map<String, Object> claims, Set<String> roles,
                                Set<String> scopes, String tenant) {
 
     /** The request attribute under which filters keep the principal of an admitted request. */
     public static final String ATTRIBUTE = "gatehouse.principal";
+
+    /** The claim a JWT or session names its groups in (Keycloak, Okta and Entra ID all use {@code groups}). */
+    public static final String GROUPS_CLAIM = "groups";
 
     /** The method of a request admitted by a route with {@code auth: none}. */
     public static final String NONE = "none";
@@ -47,5 +52,30 @@ public record GatewayPrincipal(String subject, String method, Map<String, Object
      */
     public Object claim(String name) {
         return claims.get(name);
+    }
+
+    /**
+     * The groups a route's {@code authorization.groups} allow and deny lists are checked against:
+     * the principal's roles (an API-key consumer's groups; a JWT's {@code gateway.jwt.roles-claim})
+     * and the values of its {@code groups} claim (a JWT or a session from an identity provider).
+     *
+     * @return the groups, roles first
+     */
+    public Set<String> groups() {
+        Object claim = claims.get(GROUPS_CLAIM);
+        if (claim == null) {
+            return roles;
+        }
+        Set<String> out = new LinkedHashSet<>(roles);
+        if (claim instanceof Collection<?> values) {
+            values.stream().filter(java.util.Objects::nonNull).map(String::valueOf).forEach(out::add);
+        } else if (claim instanceof String text) {
+            for (String part : text.split("[\\s,]+")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -4,8 +4,11 @@ import io.gatehouse.route.RequestView;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A {@link RequestView} over Micronaut's {@link HttpRequest}, for engines and filters that run in
@@ -59,5 +62,20 @@ public final class HttpRequestView implements RequestView {
     @Override
     public List<String> query(String name) {
         return request.getParameters().getAll(name);
+    }
+
+    @Override
+    public Map<String, List<String>> headerValues() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        request.getHeaders().forEach((name, values) ->
+            out.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+        return out;
+    }
+
+    @Override
+    public Map<String, List<String>> queryParameters() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        request.getParameters().forEach((name, values) -> out.put(name, List.copyOf(values)));
+        return out;
     }
 }

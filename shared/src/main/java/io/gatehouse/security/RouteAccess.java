@@ -6,7 +6,10 @@ import io.gatehouse.error.GatewayException;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
+import io.gatehouse.security.opa.OpaClient;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -24,14 +27,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decides whether a request matched to a gateway route may proceed, the same for every engine
  * (the container's Netty engine, the buffered engine on Lambda, the gateway's own filter). It
- * never blocks: {@link #check} answers from memory; {@link #checkAsync} may wait, without holding
- * a thread, for a key refresh a token with an unknown {@code kid} started.
+ * never blocks: {@link #check} answers from memory; {@link #checkAsync}, which both engines call,
+ * may wait, without holding a thread, for a key refresh a token with an unknown {@code kid}
+ * started and for the decision service of a route with {@code authorization.opa}.
  *
  * <p>Order of checks: the route's {@code auth} mode picks the authenticators; the first one that
  * finds its credential decides (a credential that is present but invalid is refused at once, 401);
- * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then
- * {@code claims.required}, {@code claims.match}, {@code authorization.roles} and
- * {@code authorization.scopes} (each 403 with the envelope naming what is missing).
+ * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then the route's
+ * {@code tenant} (403 {@code tenant_mismatch} for a caller of another tenant or of none),
+ * {@code claims.required}, {@code claims.match}, {@code authorization.roles},
+ * {@code authorization.scopes} and {@code authorization.groups} (each 403 with the envelope naming
+ * what is missing); last, when the route has {@code authorization.opa}, the decision service (which
+ * also decides for {@code auth: none} routes, with the anonymous principal).
  */
 @Singleton
 public class RouteAccess {
@@ -41,16 +48,30 @@ public class RouteAccess {
 
     private final List<Authenticator> authenticators;
     private final AccessConfiguration configuration;
+    private final OpaClient opa;
     private final Map<CompiledRoute, RoutePolicy> policies = new ConcurrentHashMap<>();
 
     /**
      * @param authenticators every authenticator the gateway offers, in order
      * @param configuration  the access settings
+     * @param opa            the decision service client, or {@code null} when there is none
      */
-    public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration) {
+    @Inject
+    public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, @Nullable OpaClient opa) {
         // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
         this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
         this.configuration = configuration;
+        this.opa = opa;
+    }
+
+    /**
+     * Without a decision service: a route with {@code authorization.opa} is refused (503).
+     *
+     * @param authenticators every authenticator the gateway offers, in order
+     * @param configuration  the access settings
+     */
+    public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration) {
+        this(authenticators, configuration, null);
     }
 
     /**
@@ -70,15 +91,22 @@ public class RouteAccess {
     }
 
     /**
-     * Checks a request without waiting for anything.
+     * Checks a request without waiting for anything. The engines call {@link #checkAsync}; this is
+     * for callers that cannot wait, and it cannot decide a route with {@code authorization.opa}.
      *
      * @param match   the route the request matched
      * @param request the request's method, path and headers
      * @return the principal; {@link GatewayPrincipal#ANONYMOUS} for an open route
      * @throws GatewayException 401 or 403 with the envelope's details and {@code WWW-Authenticate}
+     * @throws IllegalStateException for a route whose decision is external ({@code authorization.opa}):
+     *         answering without it would admit what the policy may deny
      */
     public GatewayPrincipal check(RouteMatch match, RequestView request) {
         RoutePolicy policy = policy(match.route());
+        if (policy.opa() != null) {
+            throw new IllegalStateException("Route '" + match.route().id() + "' needs an external policy decision "
+                + "(authorization.opa); call checkAsync");
+        }
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
         if (mode == AuthMode.NONE) {
             return GatewayPrincipal.ANONYMOUS;
@@ -104,11 +132,29 @@ public class RouteAccess {
     public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request) {
         RoutePolicy policy = policy(match.route());
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
+        CompletionStage<GatewayPrincipal> admitted;
         if (mode == AuthMode.NONE) {
-            return CompletableFuture.completedFuture(GatewayPrincipal.ANONYMOUS);
+            admitted = CompletableFuture.completedFuture(GatewayPrincipal.ANONYMOUS);
+        } else {
+            List<Authenticator> candidates = candidates(mode);
+            admitted = attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result));
         }
-        List<Authenticator> candidates = candidates(mode);
-        return attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result));
+        if (policy.opa() == null) {
+            return admitted;
+        }
+        return admitted.thenCompose(principal -> decideExternally(policy, match, request, principal));
+    }
+
+    private CompletionStage<GatewayPrincipal> decideExternally(RoutePolicy policy, RouteMatch match, RequestView request,
+                                                               GatewayPrincipal principal) {
+        if (opa == null) {
+            return CompletableFuture.failedFuture(new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+                "The policy decision for this route could not be made: this gateway has no decision service.",
+                Map.of("reason", "policy_unavailable", "policy", policy.opa().path(), "cause", "not_configured"), Map.of()));
+        }
+        Set<String> claimHeaders = new LinkedHashSet<>();
+        policy.forward().values().forEach(header -> claimHeaders.add(header.toLowerCase(Locale.ROOT)));
+        return opa.decide(policy.opa(), match, request, principal, claimHeaders);
     }
 
     /**
@@ -191,6 +237,14 @@ public class RouteAccess {
     }
 
     private static GatewayPrincipal authorize(RouteMatch match, RoutePolicy policy, GatewayPrincipal principal) {
+        if (policy.tenant() != null) {
+            String tenant = RoutePolicy.expand(policy.tenant(), match.variables());
+            // A principal of no tenant belongs to none: it cannot reach a tenant's route either.
+            if (!tenant.equals(principal.tenant())) {
+                throw forbidden("This route belongs to the tenant '" + tenant + "'; the credential is of another tenant.",
+                    Map.of("reason", "tenant_mismatch", "tenant", tenant), Map.of());
+            }
+        }
         for (String claim : policy.requiredClaims()) {
             if (principal.claim(claim) == null) {
                 throw forbidden("The credential lacks the claim '" + claim + "' this route requires.",
@@ -215,7 +269,26 @@ public class RouteAccess {
                 Map.of("reason", "insufficient_scope", "required_scopes", scopes),
                 "jwt".equals(principal.method()) ? Map.of(BearerChallenge.HEADER, BearerChallenge.insufficientScope(scopes)) : Map.of());
         }
+        authorizeGroups(policy, principal);
         return principal;
+    }
+
+    /** The route's group allow or deny list, as Kong's acl plugin applies it to a consumer's groups. */
+    private static void authorizeGroups(RoutePolicy policy, GatewayPrincipal principal) {
+        if (policy.allowGroups().isEmpty() && policy.denyGroups().isEmpty()) {
+            return;
+        }
+        Set<String> groups = principal.groups();
+        if (!policy.allowGroups().isEmpty() && java.util.Collections.disjoint(policy.allowGroups(), groups)) {
+            List<String> allowed = sorted(policy.allowGroups());
+            throw forbidden("This route is open to the groups " + String.join(", ", allowed) + " only.",
+                Map.of("reason", "group_not_allowed", "allowed_groups", allowed), Map.of());
+        }
+        List<String> denied = groups.stream().filter(policy.denyGroups()::contains).sorted().toList();
+        if (!denied.isEmpty()) {
+            throw forbidden("This route is closed to the group " + String.join(", ", denied) + ".",
+                Map.of("reason", "group_denied", "denied_groups", denied), Map.of());
+        }
     }
 
     private static boolean claimEquals(Object claim, String expected) {

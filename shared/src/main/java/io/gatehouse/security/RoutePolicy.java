@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * authorization:
  *   roles: [admin, ops]          # any of
  *   scopes: [orders:read]        # any of
+ *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
+ *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
+ * tenant: "{project}"            # the principal's tenant must equal it (a literal, or a template over path variables)
  * </pre>
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
@@ -35,12 +38,31 @@ import java.util.regex.Pattern;
  * @param stripAuthorization whether the {@code Authorization} header is removed before forwarding
  * @param roles              roles of which the principal needs one; empty for no rule
  * @param scopes             scopes of which the principal needs one; empty for no rule
+ * @param allowGroups        groups of which the principal needs one ({@link GatewayPrincipal#groups()}); empty for no rule
+ * @param denyGroups         groups none of which the principal may hold; empty for no rule
+ * @param opa                the external policy decision the request needs, or {@code null}
+ * @param tenant             the tenant the principal must belong to, a template over the path variables, or {@code null}
  */
 public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
-                          boolean stripAuthorization, Set<String> roles, Set<String> scopes) {
+                          boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
+                          Set<String> denyGroups, Opa opa, String tenant) {
 
     /** The policy of a route that says nothing about access. */
-    public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of());
+    public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of(), Set.of(),
+        Set.of(), null, null);
+
+    private static final Pattern OPA_PATH = Pattern.compile("[A-Za-z0-9_]+(/[A-Za-z0-9_]+)*");
+
+    /**
+     * A route's {@code authorization.opa}: the OPA data API document that decides.
+     *
+     * @param path             the document's path below {@code /v1/data/}, such as {@code gatehouse/routes/allow}
+     * @param failureModeAllow whether the request goes on when the decision service fails (Envoy's
+     *                         {@code failure_mode_allow}); {@code null} for the gateway's
+     *                         {@code gateway.opa.failure-mode-allow}
+     */
+    public record Opa(String path, Boolean failureModeAllow) {
+    }
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -65,7 +87,8 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
      * @return whether the route has claim, forwarding or authorization rules
      */
     public boolean hasRules() {
-        return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty();
+        return !requiredClaims.isEmpty() || !claimMatch.isEmpty() || !forward.isEmpty() || !roles.isEmpty() || !scopes.isEmpty()
+            || !allowGroups.isEmpty() || !denyGroups.isEmpty() || opa != null || tenant != null;
     }
 
     /**
@@ -121,18 +144,10 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 claims.allowOnly("required", "match", "forward", "strip-authorization");
                 required.addAll(names(claims.get("required"), "a claim name"));
                 claims.get("match").entries().forEach((claim, value) -> {
-                    String template = value.requiredString();
-                    if (template == null) {
-                        return;
+                    String template = template(value, match);
+                    if (template != null) {
+                        claimMatch.put(claim, template);
                     }
-                    Matcher m = VARIABLE.matcher(template);
-                    while (m.find()) {
-                        if (match != null && !match.path().variableNames().contains(m.group(1))) {
-                            value.problem("uses {" + m.group(1) + "} but match.path has no such variable (it has: "
-                                + (match.path().variableNames().isEmpty() ? "none" : String.join(", ", match.path().variableNames())) + ")");
-                        }
-                    }
-                    claimMatch.put(claim, template);
                 });
                 claims.get("forward").entries().forEach((claim, value) -> {
                     String header = value.requiredString();
@@ -153,21 +168,110 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
         ConfigNode authorization = route.get("authorization");
         Set<String> roles = new LinkedHashSet<>();
         Set<String> scopes = new LinkedHashSet<>();
+        Set<String> allowGroups = new LinkedHashSet<>();
+        Set<String> denyGroups = new LinkedHashSet<>();
+        Opa opa = null;
         if (!authorization.isMissing()) {
             if (!(authorization.raw() instanceof Map<?, ?>)) {
-                authorization.problem("must be a map with roles and scopes");
+                authorization.problem("must be a map with roles, scopes, groups and opa");
             } else {
-                authorization.allowOnly("roles", "scopes");
+                authorization.allowOnly("roles", "scopes", "groups", "opa");
                 roles.addAll(names(authorization.get("roles"), "a role"));
                 scopes.addAll(names(authorization.get("scopes"), "a scope"));
+                groups(authorization.get("groups"), allowGroups, denyGroups);
+                opa = opa(authorization.get("opa"));
             }
         }
+        String tenant = template(route.get("tenant"), match);
         RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
-            Set.copyOf(roles), Set.copyOf(scopes));
-        if (auth == AuthMode.NONE && (policy.hasRules())) {
-            authNode.problem("is none, but the route's claims or authorization rules need an authenticated caller");
+            Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups), opa, tenant);
+        // An external decision may well be taken for anonymous callers (by address, header, time): auth: none stays allowed.
+        if (auth == AuthMode.NONE && new RoutePolicy(auth, required, claimMatch, forward, strip, roles, scopes, allowGroups,
+            denyGroups, null, tenant).hasRules()) {
+            authNode.problem("is none, but the route's claims, authorization or tenant rules need an authenticated caller");
         }
         return policy;
+    }
+
+    /** A value that is a template over the route's path variables, such as {@code "{project}"} or {@code "tenant-{project}"}. */
+    private static String template(ConfigNode value, RouteDefinition.Match match) {
+        if (value.isMissing()) {
+            return null;
+        }
+        String template = value.requiredString();
+        if (template == null) {
+            return null;
+        }
+        if (template.isEmpty()) {
+            value.problem("must not be empty");
+            return null;
+        }
+        Matcher m = VARIABLE.matcher(template);
+        while (m.find()) {
+            if (match != null && !match.path().variableNames().contains(m.group(1))) {
+                value.problem("uses {" + m.group(1) + "} but match.path has no such variable (it has: "
+                    + (match.path().variableNames().isEmpty() ? "none" : String.join(", ", match.path().variableNames())) + ")");
+            }
+        }
+        return template;
+    }
+
+    /**
+     * @return the tenant when it is a literal (no path variable): the tenant that owns the route
+     */
+    public String literalTenant() {
+        return tenant == null || VARIABLE.matcher(tenant).find() ? null : tenant;
+    }
+
+    private static Opa opa(ConfigNode node) {
+        if (node.isMissing()) {
+            return null;
+        }
+        ConfigNode pathNode = node;
+        Boolean failureModeAllow = null;
+        if (node.raw() instanceof Map<?, ?>) {
+            node.allowOnly("path", "failure-mode-allow");
+            pathNode = node.get("path");
+            if (!node.get("failure-mode-allow").isMissing()) {
+                failureModeAllow = node.get("failure-mode-allow").bool(false);
+            }
+        }
+        String path = pathNode.requiredString();
+        if (path == null) {
+            return null;
+        }
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (!OPA_PATH.matcher(trimmed).matches()) {
+            pathNode.problem("'" + path + "' is not an OPA data path such as gatehouse/routes/allow "
+                + "(package and rule, separated by '/', of letters, digits and '_')");
+            return null;
+        }
+        return new Opa(trimmed, failureModeAllow);
+    }
+
+    /** Kong's acl plugin: exactly one of allow and deny, so that no order between them has to be learnt. */
+    private static void groups(ConfigNode groups, Set<String> allow, Set<String> deny) {
+        if (groups.isMissing()) {
+            return;
+        }
+        if (!(groups.raw() instanceof Map<?, ?>)) {
+            groups.problem("must be a map with allow or deny, a list of group names");
+            return;
+        }
+        groups.allowOnly("allow", "deny");
+        ConfigNode allowNode = groups.get("allow");
+        ConfigNode denyNode = groups.get("deny");
+        if (allowNode.isMissing() == denyNode.isMissing()) {
+            groups.problem(allowNode.isMissing() ? "needs allow or deny, a list of group names"
+                : "has both allow and deny; give one of them (an allow list already denies every other group)");
+            return;
+        }
+        ConfigNode list = allowNode.isMissing() ? denyNode : allowNode;
+        List<String> names = names(list, "a group name");
+        if (list.raw() instanceof List<?> empty && empty.isEmpty()) {
+            list.problem("must name at least one group");
+        }
+        (allowNode.isMissing() ? deny : allow).addAll(names);
     }
 
     private static List<String> names(ConfigNode node, String what) {

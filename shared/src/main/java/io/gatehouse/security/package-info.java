@@ -4,8 +4,9 @@
  * <p>{@link io.gatehouse.security.RouteAccess} is the runtime-neutral entry point every engine
  * calls for a request matched to a gateway route: it reads the route's {@code auth},
  * {@code claims} and {@code authorization} policies ({@link io.gatehouse.security.RoutePolicy}),
- * asks the {@link io.gatehouse.security.Authenticator}s the route allows (JWT today, API keys and
- * sessions later), and applies the claim and role/scope rules, returning a
+ * asks the {@link io.gatehouse.security.Authenticator}s the route allows (JWT and API keys today,
+ * sessions later), and applies the tenant, claim, role/scope and group rules and, through
+ * {@code io.gatehouse.security.opa}, an external decision, returning a
  * {@link io.gatehouse.security.GatewayPrincipal} or throwing a 401/403
  * {@link io.gatehouse.error.GatewayException}. It never blocks: key material is held in memory
  * and refreshed in the background. {@link io.gatehouse.security.RouteAccessFilter} runs it for

@@ -39,8 +39,8 @@ class IdentityDatabaseTest {
         properties.put("gateway.jwt.secret", IdentityInstances.SECRET);
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             TokenService tokens = context.getBean(TokenService.class);
-            IssuedToken token = tokens.issue(new TokenRequest("alpha", "orders", "robot", null, 60L));
-            tokens.revoke(token.metadata().jti());
+            IssuedToken token = tokens.issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", "robot", null, 60L, "acme"));
+            assertEquals("acme", tokens.revoke(AdminPrincipal.GLOBAL, token.metadata().jti()).tenant(), "V15's tenant column");
             assertTrue(context.getBean(Revocations.class).isRevoked(token.metadata().jti()));
 
             try (Connection connection = context.getBean(DataSource.class).getConnection();
@@ -50,7 +50,7 @@ class IdentityDatabaseTest {
                 while (rows.next()) {
                     versions.add(rows.getString(1));
                 }
-                assertEquals(List.of("1", "10", "11", "12"), versions, "the admin store's V1 and the identity migrations share one history");
+                assertEquals(List.of("1", "10", "11", "12", "15"), versions, "the admin store's V1 and the identity migrations share one history");
             }
         } finally {
             if (schema != null) {

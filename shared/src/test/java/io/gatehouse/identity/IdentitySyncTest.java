@@ -56,13 +56,13 @@ class IdentitySyncTest {
         ApplicationContext b = IdentityInstances.start(schema, mode);
         toClose.add(b);
 
-        IssuedToken token = a.getBean(TokenService.class).issue(new TokenRequest("alpha", "orders", null, "1h", null));
+        IssuedToken token = a.getBean(TokenService.class).issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", null, "1h", null, null));
         Revocations onB = b.getBean(Revocations.class);
         // B has loaded its view once (as its first request or first tick would) and knows nothing revoked.
         b.getBean(IdentitySync.class).check().get();
         assertFalse(onB.isRevoked(token.metadata().jti()));
 
-        a.getBean(TokenService.class).revoke(token.metadata().jti());
+        a.getBean(TokenService.class).revoke(AdminPrincipal.GLOBAL, token.metadata().jti());
         assertTrue(a.getBean(Revocations.class).isRevoked(token.metadata().jti()), "the revoking instance refuses at once");
         long millis = IdentityInstances.millisUntil(b, mode, () -> onB.isRevoked(token.metadata().jti()), 5000);
 

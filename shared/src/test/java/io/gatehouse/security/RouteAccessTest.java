@@ -14,13 +14,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -67,6 +70,23 @@ class RouteAccessTest {
             match: { path: "/any/**" }
             upstream: svc
             auth: any
+          - id: partners
+            match: { path: "/partners/**" }
+            upstream: svc
+            authorization: { groups: { allow: [partners, staff] } }
+          - id: members
+            match: { path: "/members/**" }
+            upstream: svc
+            authorization: { groups: { deny: [suspended] } }
+          - id: acme-only
+            match: { path: "/acme-only/**" }
+            upstream: svc
+            auth: any
+            tenant: acme
+          - id: per-project
+            match: { path: "/t/{project}/**" }
+            upstream: svc
+            tenant: "tenant-{project}"
         """;
 
     private final ApplicationContext context = ApplicationContext.run(Map.of(
@@ -140,6 +160,104 @@ class RouteAccessTest {
         assertEquals("Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"admin:write\"", scope.headers().get("WWW-Authenticate"));
     }
 
+    static Stream<Arguments> groupCases() {
+        return Stream.of(
+            Arguments.of("allow list, groups claim holds one", "/partners/x", Map.of("groups", List.of("partners")), null),
+            Arguments.of("allow list, a role holds one", "/partners/x", Map.of("roles", "staff"), null),
+            Arguments.of("allow list, groups as a string", "/partners/x", Map.of("groups", "guests staff"), null),
+            Arguments.of("allow list, none held", "/partners/x", Map.of("groups", List.of("guests")), "group_not_allowed"),
+            Arguments.of("allow list, no groups at all", "/partners/x", Map.of(), "group_not_allowed"),
+            Arguments.of("deny list, no groups", "/members/x", Map.of(), null),
+            Arguments.of("deny list, other groups", "/members/x", Map.of("groups", List.of("gold")), null),
+            Arguments.of("deny list, groups claim holds it", "/members/x", Map.of("groups", List.of("gold", "suspended")), "group_denied"),
+            Arguments.of("deny list, a role holds it", "/members/x", Map.of("roles", List.of("suspended")), "group_denied"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("groupCases")
+    void groupAllowAndDenyLists_thenAdmittedOr403WithTheReason(String name, String path, Map<String, Object> claims, String reason) {
+        if (reason == null) {
+            assertEquals("alice", access.check(match(path), request(path, token(claims))).subject());
+            return;
+        }
+        GatewayException e = refused(access, path, token(claims));
+        assertEquals(403, e.errorCode().status().getCode());
+        assertEquals("forbidden", e.errorCode().code());
+        assertEquals(reason, e.details().get("reason"));
+        if (reason.equals("group_not_allowed")) {
+            assertEquals(List.of("partners", "staff"), e.details().get("allowed_groups"));
+        } else {
+            assertEquals(List.of("suspended"), e.details().get("denied_groups"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} with tenant {1}")
+    @CsvSource(nullValues = "none", value = {
+        "/acme-only/x, acme, ",
+        "/acme-only/x, globex, acme",
+        "/acme-only/x, none, acme",
+        "/t/acme/x, tenant-acme, ",
+        "/t/acme/x, tenant-globex, tenant-acme",
+        "/t/globex/x, tenant-acme, tenant-globex"})
+    void routeTenant_thenOnlyItsTenantsCallersAreAdmitted(String path, String tenant, String refusedFor) {
+        String token = token(tenant == null ? Map.of() : Map.of("tenant", tenant));
+        if (refusedFor == null) {
+            assertEquals(tenant, access.check(match(path), request(path, token)).tenant());
+            return;
+        }
+        GatewayException e = refused(access, path, token);
+        assertEquals(403, e.errorCode().status().getCode());
+        assertEquals("tenant_mismatch", e.details().get("reason"));
+        assertEquals(refusedFor, e.details().get("tenant"));
+    }
+
+    @Test
+    void routeTenantWithoutAuth_thenRefusedAtLoadAndUnknownVariableNamed() {
+        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
+            upstreams:
+              svc: { targets: ["http://127.0.0.1:9"] }
+            routes:
+              - id: r
+                match: { path: "/r/{project}/**" }
+                upstream: svc
+                auth: none
+                tenant: "{team}"
+            """));
+        assertTrue(e.getMessage().contains("routes[0].tenant: uses {team} but match.path has no such variable"), e.getMessage());
+        assertTrue(e.getMessage().contains("routes[0].auth: is none, but the route's claims, authorization or tenant rules"),
+            e.getMessage());
+    }
+
+    @Test
+    void apiKeyConsumerGroups_thenCheckedAsGroups() {
+        GatewayPrincipal consumer = new GatewayPrincipal("billing", "api-key", Map.of("groups", List.of("partners")),
+            Set.of("partners"), Set.of(), null);
+        assertEquals(Set.of("partners"), consumer.groups());
+        GatewayPrincipal jwt = new GatewayPrincipal("alice", "jwt", Map.of("groups", List.of("/staff", "gold")), Set.of("admin"),
+            Set.of(), null);
+        assertEquals(List.of("admin", "/staff", "gold"), List.copyOf(jwt.groups()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{ allow: [a], deny: [b] } | routes[0].authorization.groups: has both allow and deny",
+        "{} | routes[0].authorization.groups: needs allow or deny",
+        "{ allow: [] } | routes[0].authorization.groups.allow: must name at least one group",
+        "[a, b] | routes[0].authorization.groups: must be a map with allow or deny",
+        "{ allow: [a], only: [b] } | routes[0].authorization.groups.only: unknown field"})
+    void invalidGroupLists_thenRefusedWithTheFieldPath(String groups, String expected) {
+        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
+            upstreams:
+              svc: { targets: ["http://127.0.0.1:9"] }
+            routes:
+              - id: r
+                match: { path: "/r/**" }
+                upstream: svc
+                authorization: { groups: %s }
+            """.formatted(groups)));
+        assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
+    }
+
     @Test
     void rulesWithoutAnAuthKey_thenJwtIsRequired() {
         assertEquals(AuthMode.JWT, access.mode(match("/admin-area/x").route()));
@@ -209,7 +327,7 @@ class RouteAccessTest {
             "routes[0].claims.forward.sub: 'Bad Header' is not a valid header name",
             "routes[0].claims.forward.project: 'Authorization' cannot carry a claim",
             "routes[0].authorization.role: unknown field",
-            "routes[1].auth: is none, but the route's claims or authorization rules need an authenticated caller")) {
+            "routes[1].auth: is none, but the route's claims, authorization or tenant rules need an authenticated caller")) {
             assertTrue(message.contains(expected), "missing \"" + expected + "\" in:\n" + message);
         }
     }

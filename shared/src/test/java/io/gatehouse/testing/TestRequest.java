@@ -63,4 +63,16 @@ public record TestRequest(String method, String path, String host, Map<String, S
     public List<String> query(String name) {
         return query.getOrDefault(name, List.of());
     }
+
+    @Override
+    public Map<String, List<String>> headerValues() {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        headers.forEach((name, value) -> out.put(name, List.of(value)));
+        return out;
+    }
+
+    @Override
+    public Map<String, List<String>> queryParameters() {
+        return query;
+    }
 }

@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,13 +81,26 @@ final class NettyRequestView implements RequestView {
 
     @Override
     public List<String> query(String name) {
+        return queryParameters().getOrDefault(name, List.of());
+    }
+
+    @Override
+    public Map<String, List<String>> headerValues() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        request.headers().forEach(header ->
+            out.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(header.getValue()));
+        return out;
+    }
+
+    @Override
+    public Map<String, List<String>> queryParameters() {
         if (rawQuery == null) {
-            return List.of();
+            return Map.of();
         }
         if (parameters == null) {
             parameters = new QueryStringDecoder(rawQuery, false).parameters();
         }
-        return parameters.getOrDefault(name, List.of());
+        return parameters;
     }
 
     static String hostWithoutPort(String value) {

@@ -110,15 +110,16 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
         Map<String, Entry> fresh = database.transaction(connection -> {
             Map<String, Entry> out = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT c.name, c.group_list, k.key_id, k.key_hash, k.expires_at FROM gh_api_keys k "
+                "SELECT c.name, c.group_list, k.key_id, k.key_hash, k.expires_at, c.tenant FROM gh_api_keys k "
                     + "JOIN gh_consumers c ON c.name = k.consumer "
                     + "WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)")) {
                 statement.setLong(1, now);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         long expiresAt = rows.getLong(5);
+                        boolean never = rows.wasNull();
                         out.put(rows.getString(4), new Entry(new ApiKeyPrincipal(rows.getString(1), rows.getString(3),
-                            ConsumerService.groups(rows.getString(2)), "api"), rows.wasNull() ? 0 : expiresAt));
+                            ConsumerService.groups(rows.getString(2)), "api", rows.getString(6)), never ? 0 : expiresAt));
                     }
                 }
             }
@@ -139,7 +140,7 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
     private void applyDeclared(Map<String, DeclaredConsumers.Declared> consumers) {
         Map<String, Entry> keys = new HashMap<>();
         consumers.values().forEach(c -> c.keys().forEach((hash, id) ->
-            keys.put(hash, new Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file"), 0))));
+            keys.put(hash, new Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file", c.tenant()), 0))));
         declared = Map.copyOf(consumers);
         declaredKeys = Map.copyOf(keys);
     }

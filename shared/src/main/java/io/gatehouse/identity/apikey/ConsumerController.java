@@ -44,29 +44,25 @@ final class ConsumerController {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a consumer")
     HttpResponse<ConsumerView> create(HttpRequest<?> request, @Nullable @Body ConsumerRequest body) {
-        admin.require(request);
-        return HttpResponse.created(consumers.create(body));
+        return HttpResponse.created(consumers.create(admin.require(request), body));
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "List consumers", description = "Declared ones (source file, read-only) and those created here (source api).")
     ConsumerList list(HttpRequest<?> request) {
-        admin.require(request);
-        return new ConsumerList(consumers.list());
+        return new ConsumerList(consumers.list(admin.require(request)));
     }
 
     @Get(value = "/{name}", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Show a consumer and its keys (never the keys' secrets)")
     ConsumerView get(HttpRequest<?> request, @PathVariable String name) {
-        admin.require(request);
-        return consumers.get(name);
+        return consumers.get(admin.require(request), name);
     }
 
     @Patch(value = "/{name}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a consumer's groups")
     ConsumerView update(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
-        admin.require(request);
-        return consumers.updateGroups(name, body);
+        return consumers.updateGroups(admin.require(request), name, body);
     }
 
     @Put(value = "/{name}/groups", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -78,23 +74,20 @@ final class ConsumerController {
     @Delete("/{name}")
     @Operation(summary = "Delete a consumer and its keys")
     HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String name) {
-        admin.require(request);
-        consumers.delete(name);
+        consumers.delete(admin.require(request), name);
         return HttpResponse.noContent();
     }
 
     @Post(value = "/{name}/keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, expires after it.")
     HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name, @Nullable @Body KeyRequest body) {
-        admin.require(request);
-        return HttpResponse.created(consumers.createKey(name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+        return HttpResponse.created(consumers.createKey(admin.require(request), name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Delete("/{name}/keys/{id}")
     @Operation(summary = "Revoke an API key")
     HttpResponse<Void> revokeKey(HttpRequest<?> request, @PathVariable String name, @PathVariable String id) {
-        admin.require(request);
-        consumers.revokeKey(name, id);
+        consumers.revokeKey(admin.require(request), name, id);
         return HttpResponse.noContent();
     }
 }

@@ -21,9 +21,10 @@ final class ConsumerModels {
      *
      * @param name   its name (create only)
      * @param groups its groups
+     * @param tenant its tenant (create only; a tenant administrator's own when absent)
      */
     @Serdeable
-    record ConsumerRequest(@Nullable String name, @Nullable List<String> groups) {
+    record ConsumerRequest(@Nullable String name, @Nullable List<String> groups, @Nullable String tenant) {
     }
 
     /**
@@ -35,12 +36,14 @@ final class ConsumerModels {
      * @param keys      its keys, without secrets
      * @param createdAt when it was created ({@code api} only)
      * @param updatedAt when it last changed ({@code api} only)
+     * @param tenant    its tenant, or {@code null} (global)
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ConsumerView(String name, List<String> groups, String source, List<KeyView> keys,
                         @Nullable @JsonProperty("created_at") Instant createdAt,
-                        @Nullable @JsonProperty("updated_at") Instant updatedAt) {
+                        @Nullable @JsonProperty("updated_at") Instant updatedAt,
+                        @Nullable String tenant) {
     }
 
     /**

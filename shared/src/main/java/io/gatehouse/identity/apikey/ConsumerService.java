@@ -2,6 +2,7 @@ package io.gatehouse.identity.apikey;
 
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.identity.IdentityDatabase;
 import io.gatehouse.identity.IdentitySync;
 import io.gatehouse.identity.Secrets;
@@ -28,7 +29,9 @@ import java.util.Map;
 
 /**
  * Consumers, their groups and API keys in the database: what {@code /admin/consumers} does.
- * Declared consumers are listed but read-only (409). Every change is announced through
+ * Declared consumers are listed but read-only (409). Every operation is scoped by the
+ * {@link AdminPrincipal}: a tenant administrator sees and changes its tenant's consumers only
+ * (403 {@code cross_tenant} otherwise), and the consumers it creates belong to its tenant. Every change is announced through
  * {@link IdentitySync}, so every instance's {@link ApiKeys} sees it within a second. Blocking.
  */
 @Singleton
@@ -51,7 +54,11 @@ final class ConsumerService {
         return stored == null || stored.isEmpty() ? List.of() : List.of(stored.split(","));
     }
 
-    List<ConsumerView> list() {
+    List<ConsumerView> list(AdminPrincipal admin) {
+        return list().stream().filter(c -> admin.reaches(c.tenant())).toList();
+    }
+
+    private List<ConsumerView> list() {
         List<ConsumerView> out = new ArrayList<>();
         apiKeys.declared().values().forEach(d -> out.add(declaredView(d)));
         database.transaction(connection -> {
@@ -67,7 +74,13 @@ final class ConsumerService {
         return out;
     }
 
-    ConsumerView get(String name) {
+    ConsumerView get(AdminPrincipal admin, String name) {
+        ConsumerView found = get(name);
+        admin.check(found.tenant(), "consumer", name);
+        return found;
+    }
+
+    private ConsumerView get(String name) {
         DeclaredConsumers.Declared declared = apiKeys.declared().get(name);
         if (declared != null) {
             return declaredView(declared);
@@ -79,11 +92,13 @@ final class ConsumerService {
         return found;
     }
 
-    ConsumerView create(ConsumerRequest request) {
+    ConsumerView create(AdminPrincipal admin, ConsumerRequest request) {
         Validation validation = new Validation();
         String name = validation.name("name", request == null ? null : request.name(), true);
         List<String> groups = validation.names("groups", request == null ? null : request.groups());
+        String requested = validation.name("tenant", request == null ? null : request.tenant(), false);
         validation.check();
+        String tenant = admin.stamp(requested, "consumer", name);
         requireWritable(name);
         long now = clock.instant().getEpochSecond();
         ConsumerView created = database.transaction(connection -> {
@@ -91,11 +106,12 @@ final class ConsumerService {
                 return null;
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO gh_consumers (name, group_list, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO gh_consumers (name, group_list, created_at, updated_at, tenant) VALUES (?, ?, ?, ?, ?)")) {
                 statement.setString(1, name);
                 statement.setString(2, String.join(",", groups));
                 statement.setLong(3, now);
                 statement.setLong(4, now);
+                statement.setString(5, tenant);
                 statement.executeUpdate();
             }
             IdentitySync.bump(connection, ApiKeys.TOPIC);
@@ -108,7 +124,8 @@ final class ConsumerService {
         return created;
     }
 
-    ConsumerView updateGroups(String name, ConsumerRequest request) {
+    ConsumerView updateGroups(AdminPrincipal admin, String name, ConsumerRequest request) {
+        get(admin, name);
         Validation validation = new Validation();
         if (request == null || request.groups() == null) {
             validation.problem("groups", "is required");
@@ -136,7 +153,8 @@ final class ConsumerService {
         return updated;
     }
 
-    void delete(String name) {
+    void delete(AdminPrincipal admin, String name) {
+        get(admin, name);
         requireWritable(name);
         boolean deleted = database.transaction(connection -> {
             try (PreparedStatement keys = connection.prepareStatement("DELETE FROM gh_api_keys WHERE consumer = ?");
@@ -157,7 +175,8 @@ final class ConsumerService {
         sync.announce(ApiKeys.TOPIC, null);
     }
 
-    CreatedKey createKey(String name, KeyRequest request) {
+    CreatedKey createKey(AdminPrincipal admin, String name, KeyRequest request) {
+        get(admin, name);
         Validation validation = new Validation();
         Duration ttl = validation.duration("ttl", request == null ? null : request.ttl());
         String rotate = request == null || request.rotate() == null || request.rotate().isBlank() ? null : request.rotate().trim();
@@ -213,7 +232,8 @@ final class ConsumerService {
         return new CreatedKey(id, key, name, configuration.getHeader(), now, expiresAt, rotated);
     }
 
-    void revokeKey(String name, String keyId) {
+    void revokeKey(AdminPrincipal admin, String name, String keyId) {
+        get(admin, name);
         requireWritable(name);
         Instant now = clock.instant();
         boolean revoked = database.transaction(connection -> {
@@ -264,14 +284,14 @@ final class ConsumerService {
 
     private ConsumerView find(Connection connection, String name) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-            "SELECT name, group_list, created_at, updated_at FROM gh_consumers WHERE name = ?")) {
+            "SELECT name, group_list, created_at, updated_at, tenant FROM gh_consumers WHERE name = ?")) {
             statement.setString(1, name);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
                 return new ConsumerView(rows.getString(1), groups(rows.getString(2)), "api", keys(connection, name),
-                    Instant.ofEpochSecond(rows.getLong(3)), Instant.ofEpochSecond(rows.getLong(4)));
+                    Instant.ofEpochSecond(rows.getLong(3)), Instant.ofEpochSecond(rows.getLong(4)), rows.getString(5));
             }
         }
     }
@@ -301,7 +321,7 @@ final class ConsumerService {
     private static ConsumerView declaredView(DeclaredConsumers.Declared declared) {
         List<KeyView> keys = declared.keys().values().stream().sorted()
             .map(id -> new KeyView(id, null, null, null, null, true)).toList();
-        return new ConsumerView(declared.name(), declared.groups(), "file", keys, null, null);
+        return new ConsumerView(declared.name(), declared.groups(), "file", keys, null, null, declared.tenant());
     }
 
     private static GatewayException notFound(String name) {

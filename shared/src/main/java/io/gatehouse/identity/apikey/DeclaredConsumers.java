@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * consumers:
  *   billing-batch:
  *     groups: [internal, billing]
+ *     tenant: acme                   # optional; the principal's tenant and the consumer's owner
  *     keys:
  *       - id: ci-2026                # optional; the first 12 hex digits of the hash otherwise
  *         sha256: 3f0c...e1          # SHA-256 (hex) of the whole key, e.g. gh_<id>_<secret>
@@ -35,8 +36,9 @@ final class DeclaredConsumers {
      * @param name   its name
      * @param groups its groups
      * @param keys   its keys' ids by SHA-256 hex
+     * @param tenant its tenant, or {@code null}
      */
-    record Declared(String name, List<String> groups, Map<String, String> keys) {
+    record Declared(String name, List<String> groups, Map<String, String> keys, String tenant) {
     }
 
     private DeclaredConsumers() {
@@ -56,7 +58,11 @@ final class DeclaredConsumers {
                 node.problem("consumer name must be 1-128 letters, digits, '.', '_', ':' or '-'");
                 return;
             }
-            node.allowOnly("groups", "keys");
+            node.allowOnly("groups", "keys", "tenant");
+            String tenant = node.get("tenant").string(null);
+            if (tenant != null && !Validation.NAME.matcher(tenant).matches()) {
+                node.get("tenant").problem("tenant must be 1-128 letters, digits, '.', '_', ':' or '-'");
+            }
             List<String> groups = node.get("groups").list(g -> {
                 String group = g.requiredString();
                 if (group != null && !Validation.NAME.matcher(group).matches()) {
@@ -79,7 +85,7 @@ final class DeclaredConsumers {
                 hash = hash.toLowerCase(Locale.ROOT);
                 keys.put(hash, key.get("id").string(hash.substring(0, 12)));
             }
-            out.put(name, new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys)));
+            out.put(name, new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys), tenant));
         });
         if (!problems.isEmpty()) {
             throw new DefinitionException(problems);

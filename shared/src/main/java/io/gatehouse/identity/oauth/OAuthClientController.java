@@ -50,29 +50,25 @@ final class OAuthClientController {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an OAuth2 client", description = "The secret, generated unless given, is shown only in this response.")
     HttpResponse<OAuthClients.Client> register(HttpRequest<?> request, @Nullable @Body OAuthClients.ClientRequest body) {
-        admin.require(request);
-        return HttpResponse.created(clients.register(body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+        return HttpResponse.created(clients.register(admin.require(request), body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "List OAuth2 clients")
     ClientList list(HttpRequest<?> request) {
-        admin.require(request);
-        return new ClientList(clients.list());
+        return new ClientList(clients.list(admin.require(request)));
     }
 
     @Get(value = "/{clientId}", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Show an OAuth2 client")
     OAuthClients.Client get(HttpRequest<?> request, @PathVariable String clientId) {
-        admin.require(request);
-        return clients.get(clientId);
+        return clients.get(admin.require(request), clientId);
     }
 
     @Delete("/{clientId}")
     @Operation(summary = "Delete an OAuth2 client and its refresh tokens")
     HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String clientId) {
-        admin.require(request);
-        clients.delete(clientId);
+        clients.delete(admin.require(request), clientId);
         return HttpResponse.noContent();
     }
 }

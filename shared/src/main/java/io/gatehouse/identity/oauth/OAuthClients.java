@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.identity.IdentityDatabase;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.Validation;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * The registered OAuth2 clients: secrets stored as PBKDF2 hashes (they may be chosen by humans).
- * Blocking.
+ * A client may belong to a tenant, which its tokens then carry; a tenant administrator reaches
+ * its tenant's clients only. Blocking.
  */
 @Singleton
 final class OAuthClients {
@@ -59,13 +61,14 @@ final class OAuthClients {
      * @param grantTypes   the grants it may use; client_credentials and refresh_token when absent
      * @param project      the {@code project} claim of its tokens, or none
      * @param service      the {@code service} claim of its tokens, or none
+     * @param tenant       its tenant and that of its tokens, or none (a tenant administrator's own when absent)
      */
     @Serdeable
     record ClientRequest(@Nullable @JsonProperty("client_id") String clientId,
                          @Nullable @JsonProperty("client_secret") String clientSecret,
                          @Nullable List<String> scopes,
                          @Nullable @JsonProperty("grant_types") List<String> grantTypes,
-                         @Nullable String project, @Nullable String service) {
+                         @Nullable String project, @Nullable String service, @Nullable String tenant) {
     }
 
     /**
@@ -78,6 +81,7 @@ final class OAuthClients {
      * @param project      its project claim
      * @param service      its service claim
      * @param createdAt    when it was registered
+     * @param tenant       its tenant, or {@code null}
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -86,10 +90,11 @@ final class OAuthClients {
                   List<String> scopes,
                   @JsonProperty("grant_types") List<String> grantTypes,
                   @Nullable String project, @Nullable String service,
-                  @JsonProperty("created_at") Instant createdAt) {
+                  @JsonProperty("created_at") Instant createdAt,
+                  @Nullable String tenant) {
     }
 
-    Client register(ClientRequest request) {
+    Client register(AdminPrincipal admin, ClientRequest request) {
         Validation validation = new Validation();
         String clientId = request == null || request.clientId() == null ? "client_" + Secrets.randomHex(8)
             : validation.name("client_id", request.clientId(), true);
@@ -106,7 +111,9 @@ final class OAuthClients {
         }
         String project = validation.name("project", request == null ? null : request.project(), false);
         String service = validation.name("service", request == null ? null : request.service(), false);
+        String requested = validation.name("tenant", request == null ? null : request.tenant(), false);
         validation.check();
+        String tenant = admin.stamp(requested, "OAuth client", clientId);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String hash = Secrets.pbkdf2(secret, configuration.getSecretIterations());
         List<String> grantList = List.copyOf(grants.stream().distinct().toList());
@@ -115,7 +122,8 @@ final class OAuthClients {
                 return false;
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO gh_oauth_clients (client_id, secret_hash, scopes, grant_types, project, service, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO gh_oauth_clients (client_id, secret_hash, scopes, grant_types, project, service, created_at, tenant) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, clientId);
                 statement.setString(2, hash);
                 statement.setString(3, String.join(" ", scopes));
@@ -123,6 +131,7 @@ final class OAuthClients {
                 statement.setString(5, project);
                 statement.setString(6, service);
                 statement.setLong(7, now.getEpochSecond());
+                statement.setString(8, tenant);
                 statement.executeUpdate();
             }
             return true;
@@ -130,10 +139,14 @@ final class OAuthClients {
         if (!inserted) {
             throw new GatewayException(ErrorCode.CONFLICT, "Client '" + clientId + "' already exists.", Map.of("client_id", clientId), Map.of());
         }
-        return new Client(clientId, secret, scopes, grantList, project, service, now);
+        return new Client(clientId, secret, scopes, grantList, project, service, now, tenant);
     }
 
-    List<Client> list() {
+    List<Client> list(AdminPrincipal admin) {
+        return list().stream().filter(c -> admin.reaches(c.tenant())).toList();
+    }
+
+    private List<Client> list() {
         return database.transaction(connection -> {
             List<Client> out = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement("SELECT client_id FROM gh_oauth_clients ORDER BY client_id");
@@ -146,11 +159,14 @@ final class OAuthClients {
         });
     }
 
-    Client get(String clientId) {
-        return database.transaction(connection -> find(connection, clientId)).orElseThrow(() -> notFound(clientId));
+    Client get(AdminPrincipal admin, String clientId) {
+        Client client = database.transaction(connection -> find(connection, clientId)).orElseThrow(() -> notFound(clientId));
+        admin.check(client.tenant(), "OAuth client", clientId);
+        return client;
     }
 
-    void delete(String clientId) {
+    void delete(AdminPrincipal admin, String clientId) {
+        get(admin, clientId);
         boolean deleted = database.transaction(connection -> {
             try (PreparedStatement refresh = connection.prepareStatement("DELETE FROM gh_oauth_refresh_tokens WHERE client_id = ?");
                  PreparedStatement client = connection.prepareStatement("DELETE FROM gh_oauth_clients WHERE client_id = ?")) {
@@ -192,14 +208,14 @@ final class OAuthClients {
 
     private static Optional<Client> find(Connection connection, String clientId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-            "SELECT client_id, scopes, grant_types, project, service, created_at FROM gh_oauth_clients WHERE client_id = ?")) {
+            "SELECT client_id, scopes, grant_types, project, service, created_at, tenant FROM gh_oauth_clients WHERE client_id = ?")) {
             statement.setString(1, clientId);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new Client(rows.getString(1), null, words(rows.getString(2)), words(rows.getString(3)),
-                    rows.getString(4), rows.getString(5), Instant.ofEpochSecond(rows.getLong(6))));
+                    rows.getString(4), rows.getString(5), Instant.ofEpochSecond(rows.getLong(6)), rows.getString(7)));
             }
         }
     }

@@ -153,7 +153,7 @@ final class OAuthTokenEndpoint {
 
     private TokenResponse issue(OAuthClients.Client client, String subject, String scope, boolean withRefresh, String family) {
         IssuedToken access = tokens.issue(new TokenService.Grant("oauth", client.project(), client.service(), subject,
-            client.clientId(), scope, configuration.getAccessTokenLifetime()));
+            client.clientId(), scope, configuration.getAccessTokenLifetime(), client.tenant()));
         String refresh = withRefresh ? refreshTokens.create(client.clientId(), subject, scope, family) : null;
         return new TokenResponse(access.token(), "Bearer", access.expiresIn(), refresh, scope);
     }

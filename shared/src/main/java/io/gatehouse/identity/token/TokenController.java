@@ -61,28 +61,25 @@ final class TokenController {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Issue a token", description = "Signs a JWT with jti, project, service, sub, iat, exp; the token is shown only in this response.")
     HttpResponse<IssuedToken> issue(HttpRequest<?> request, @Nullable @Body TokenRequest body) {
-        admin.require(request);
-        return HttpResponse.created(tokens.issue(body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+        return HttpResponse.created(tokens.issue(admin.require(request), body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "List active tokens", description = "Metadata of tokens neither expired nor revoked; never the tokens.")
     TokenList list(HttpRequest<?> request, @Nullable @QueryValue String project) {
-        admin.require(request);
-        return new TokenList(tokens.active(project));
+        return new TokenList(tokens.active(admin.require(request), project));
     }
 
     @Delete(value = "/{jti}", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Revoke a token", description = "Every instance and Lambda refuses it within one second.")
     TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti) {
-        admin.require(request);
-        return tokens.revoke(jti);
+        return tokens.revoke(admin.require(request), jti);
     }
 
     @Post(value = "/cleanup", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "Delete expired tokens")
     Cleanup cleanup(HttpRequest<?> request) {
-        admin.require(request);
+        admin.require(request).requireGlobal("clean up every tenant's expired tokens");
         return new Cleanup(tokens.cleanup());
     }
 }

@@ -20,6 +20,7 @@ import java.time.Instant;
  * @param issuedAt  the {@code iat} claim
  * @param expiresAt the {@code exp} claim
  * @param revokedAt when it was revoked, or {@code null}
+ * @param tenant    its tenant claim, or {@code null}
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,5 +34,6 @@ public record TokenMetadata(
     @Nullable String scope,
     @JsonProperty("issued_at") Instant issuedAt,
     @JsonProperty("expires_at") Instant expiresAt,
-    @Nullable @JsonProperty("revoked_at") Instant revokedAt) {
+    @Nullable @JsonProperty("revoked_at") Instant revokedAt,
+    @Nullable String tenant) {
 }

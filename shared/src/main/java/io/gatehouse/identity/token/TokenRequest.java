@@ -12,6 +12,7 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param subject   the {@code sub} claim; {@code <project>/<service>} when absent
  * @param ttl       the lifetime as {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s} or ISO-8601 ({@code P30D})
  * @param expiresIn the lifetime in seconds (instead of {@code ttl})
+ * @param tenant    the tenant claim; a tenant administrator's own when absent
  */
 @Serdeable
 public record TokenRequest(
@@ -19,5 +20,6 @@ public record TokenRequest(
     @Nullable String service,
     @Nullable String subject,
     @Nullable String ttl,
-    @Nullable @JsonProperty("expires_in") Long expiresIn) {
+    @Nullable @JsonProperty("expires_in") Long expiresIn,
+    @Nullable String tenant) {
 }

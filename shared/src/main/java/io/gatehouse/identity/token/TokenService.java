@@ -3,11 +3,13 @@ package io.gatehouse.identity.token;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.identity.IdentityDatabase;
 import io.gatehouse.identity.IdentityRedis;
 import io.gatehouse.identity.IdentitySync;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.Validation;
+import io.gatehouse.security.jwt.JwtConfiguration;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -26,15 +28,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Issues, lists, revokes and cleans up the gateway's own tokens. Blocking (JDBC): call it off the
- * event loop.
+ * Issues, lists, revokes and cleans up the gateway's own tokens. A token may carry a tenant, in
+ * the claim the verifier reads it from ({@link JwtConfiguration#tenantClaim()}, {@code tenant} by
+ * default); a tenant administrator issues, lists and revokes its tenant's tokens only. Blocking
+ * (JDBC): call it off the event loop.
  */
 @Singleton
 public class TokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
 
-    private static final String COLUMNS = "jti, kind, project, service, subject, client_id, scope, issued_at, expires_at, revoked_at";
+    private static final String COLUMNS = "jti, kind, project, service, subject, client_id, scope, issued_at, expires_at, revoked_at, tenant";
 
     private final IdentityDatabase database;
     private final IdentityRedis redis;
@@ -42,10 +46,12 @@ public class TokenService {
     private final Revocations revocations;
     private final TokenSigner signer;
     private final TokenConfiguration configuration;
+    private final String tenantClaim;
     private final Clock clock = Clock.systemUTC();
 
     TokenService(IdentityDatabase database, IdentityRedis redis, IdentitySync sync, Revocations revocations,
-                 TokenSigner signer, TokenConfiguration configuration) {
+                 TokenSigner signer, TokenConfiguration configuration, JwtConfiguration jwt) {
+        this.tenantClaim = jwt.tenantClaim();
         this.database = database;
         this.redis = redis;
         this.sync = sync;
@@ -64,19 +70,21 @@ public class TokenService {
      * @param clientId the {@code client_id} claim, or {@code null}
      * @param scope    the {@code scope} claim (space-separated), or {@code null}
      * @param lifetime how long it is valid
+     * @param tenant   the tenant claim, or {@code null}
      */
     public record Grant(String kind, @Nullable String project, @Nullable String service, String subject,
-                        @Nullable String clientId, @Nullable String scope, Duration lifetime) {
+                        @Nullable String clientId, @Nullable String scope, Duration lifetime, @Nullable String tenant) {
     }
 
     /**
      * Validates a {@code POST /v1/tokens} body and issues the token.
      *
+     * @param admin   who asks; a tenant administrator's tokens are of its tenant
      * @param request the body
      * @return the token, shown once, and its metadata
-     * @throws GatewayException 400 when the body is not valid
+     * @throws GatewayException 400 when the body is not valid, 403 when it names another tenant
      */
-    public IssuedToken issue(TokenRequest request) {
+    public IssuedToken issue(AdminPrincipal admin, TokenRequest request) {
         Validation validation = new Validation();
         String project = validation.name("project", request == null ? null : request.project(), true);
         String service = validation.name("service", request == null ? null : request.service(), true);
@@ -102,8 +110,11 @@ public class TokenService {
                 "must not exceed the maximum lifetime of " + configuration.getMaxLifetime().toDays() + " days ("
                     + configuration.getMaxLifetime().toSeconds() + " s)");
         }
+        String requested = validation.name("tenant", request == null ? null : request.tenant(), false);
         validation.check();
-        return issue(new Grant("service", project, service, subject == null ? project + "/" + service : subject, null, null, lifetime));
+        String tenant = admin.stamp(requested, "token", project + "/" + service);
+        return issue(new Grant("service", project, service, subject == null ? project + "/" + service : subject, null, null, lifetime,
+            tenant));
     }
 
     /**
@@ -134,11 +145,14 @@ public class TokenService {
         if (grant.scope() != null) {
             claims.claim("scope", grant.scope());
         }
+        if (grant.tenant() != null) {
+            claims.claim(tenantClaim, grant.tenant());
+        }
         String token = signer.sign(claims.build());
         TokenMetadata metadata = new TokenMetadata(jti, grant.kind(), grant.project(), grant.service(), grant.subject(),
-            grant.clientId(), grant.scope(), issuedAt, expiresAt, null);
+            grant.clientId(), grant.scope(), issuedAt, expiresAt, null, grant.tenant());
         database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, jti);
                 statement.setString(2, grant.kind());
                 statement.setString(3, grant.project());
@@ -149,6 +163,7 @@ public class TokenService {
                 statement.setLong(8, issuedAt.getEpochSecond());
                 statement.setLong(9, expiresAt.getEpochSecond());
                 statement.setNull(10, Types.BIGINT);
+                statement.setString(11, grant.tenant());
                 statement.executeUpdate();
             }
             return null;
@@ -157,18 +172,24 @@ public class TokenService {
     }
 
     /**
+     * @param admin   who asks; a tenant administrator sees its tenant's tokens only
      * @param project only this project's tokens, or {@code null} for all
      * @return the tokens neither expired nor revoked, newest first
      */
-    public List<TokenMetadata> active(@Nullable String project) {
+    public List<TokenMetadata> active(AdminPrincipal admin, @Nullable String project) {
         long now = clock.instant().getEpochSecond();
         return database.transaction(connection -> {
             String sql = "SELECT " + COLUMNS + " FROM gh_tokens WHERE revoked_at IS NULL AND expires_at > ?"
-                + (project == null ? "" : " AND project = ?") + " ORDER BY issued_at DESC, jti";
+                + (project == null ? "" : " AND project = ?") + (admin.global() ? "" : " AND tenant = ?")
+                + " ORDER BY issued_at DESC, jti";
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setLong(1, now);
+                int index = 1;
+                statement.setLong(index++, now);
                 if (project != null) {
-                    statement.setString(2, project);
+                    statement.setString(index++, project);
+                }
+                if (!admin.global()) {
+                    statement.setString(index, admin.tenant());
                 }
                 List<TokenMetadata> out = new ArrayList<>();
                 try (ResultSet rows = statement.executeQuery()) {
@@ -185,17 +206,19 @@ public class TokenService {
      * Revokes a token everywhere: stored in the database, added to this instance's set, added to
      * Redis and announced (see {@link IdentitySync}). Revoking again announces again.
      *
-     * @param jti the token's {@code jti}
+     * @param admin who asks; a tenant administrator revokes its tenant's tokens only
+     * @param jti   the token's {@code jti}
      * @return the token's metadata, revoked
-     * @throws GatewayException 404 when the gateway never issued it or it was cleaned up
+     * @throws GatewayException 404 when the gateway never issued it or it was cleaned up, 403 {@code cross_tenant}
      */
-    public TokenMetadata revoke(String jti) {
+    public TokenMetadata revoke(AdminPrincipal admin, String jti) {
         long now = clock.instant().getEpochSecond();
         TokenMetadata token = database.transaction(connection -> {
             TokenMetadata found = find(connection, jti);
             if (found == null) {
                 return null;
             }
+            admin.check(found.tenant(), "token", jti);
             if (found.revokedAt() == null) {
                 try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_tokens SET revoked_at = ? WHERE jti = ?")) {
                     statement.setLong(1, now);
@@ -263,6 +286,7 @@ public class TokenService {
         long revoked = rows.getLong(10);
         Instant revokedAt = rows.wasNull() ? null : Instant.ofEpochSecond(revoked);
         return new TokenMetadata(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
-            rows.getString(6), rows.getString(7), Instant.ofEpochSecond(rows.getLong(8)), Instant.ofEpochSecond(rows.getLong(9)), revokedAt);
+            rows.getString(6), rows.getString(7), Instant.ofEpochSecond(rows.getLong(8)), Instant.ofEpochSecond(rows.getLong(9)), revokedAt,
+            rows.getString(11));
     }
 }

@@ -13,6 +13,9 @@ import java.util.List;
 @ConfigurationProperties(JwtConfiguration.PREFIX)
 public class JwtConfiguration {
 
+    /** The claim a tenant is read from unless {@code tenant-claims} says otherwise. */
+    public static final String TENANT_CLAIM = "tenant";
+
     /** The prefix of these settings. */
     public static final String PREFIX = "gateway.jwt";
 
@@ -50,7 +53,7 @@ public class JwtConfiguration {
     private List<String> issuers = List.of();
     private List<String> audiences = List.of();
     private List<String> requiredClaims = List.of();
-    private List<String> tenantClaims = List.of();
+    private List<String> tenantClaims = List.of(TENANT_CLAIM);
     private Duration clockSkew = Duration.ofSeconds(DEFAULT_CLOCK_SKEW_SECONDS);
     private int maxTokenSize = DEFAULT_MAX_TOKEN_SIZE;
     private boolean requireExpiration = DEFAULT_REQUIRE_EXPIRATION;
@@ -178,7 +181,8 @@ public class JwtConfiguration {
 
     /**
      * Claims that name the tenant, first present wins; the environment variable
-     * {@code GATEWAY_JWT_TENANT_CLAIMS} sets it. Empty by default (no tenant).
+     * {@code GATEWAY_JWT_TENANT_CLAIMS} sets it. By default {@value #TENANT_CLAIM}, the claim the
+     * gateway's own tokens carry their tenant in; the first name given here replaces it there too.
      *
      * @return the claim names
      */
@@ -191,6 +195,13 @@ public class JwtConfiguration {
      */
     public void setTenantClaims(List<String> tenantClaims) {
         this.tenantClaims = clean(tenantClaims);
+    }
+
+    /**
+     * @return the claim the gateway's own tokens carry a tenant in: the first of {@link #getTenantClaims()}
+     */
+    public String tenantClaim() {
+        return tenantClaims.isEmpty() ? TENANT_CLAIM : tenantClaims.getFirst();
     }
 
     /**

@@ -1,0 +1,258 @@
+package io.gatehouse.contract;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.identity.Secrets;
+import io.gatehouse.testing.TestTokens;
+import io.gatehouse.testing.TestUpstream;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.gatehouse.contract.FoundationContractTest.assertEnvelope;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tenancy of the admin API and of the gateway's own credentials over the real PostgreSQL and
+ * Redis, the same on Netty and both Lambda payloads: tenant administrators (a JWT the gateway
+ * verifies, with an admin role of {@code gateway.admin.roles} and a tenant) see only their
+ * tenant's routes, upstreams, consumers, OAuth clients and tokens, get 403 {@code cross_tenant} on
+ * another tenant's, and what they create is stamped with their tenant: a route they write is
+ * bound to it, a consumer's API key and a client's tokens carry it. The admin token stays the
+ * global administrator.
+ */
+public abstract class TenancyContractTest extends IdentityContractSupport {
+
+    private static final String PRINCIPAL_HEADER = "X-Test-Principal";
+
+    /** The key of a consumer declared in the configuration for the tenant acme; only its hash is configured. */
+    private static final String DECLARED_KEY = "gh_acmepartner_" + "declared-tenant-key-0123456789abcdef";
+
+    private final TestUpstream upstream = TestUpstream.start();
+
+    @Override
+    protected Map<String, Object> properties() {
+        Map<String, Object> properties = super.properties();
+        properties.put("gateway.admin.roles", List.of("gatehouse-admin"));
+        properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
+        properties.put("gateway.consumers.acme-partner.tenant", "acme");
+        properties.put("gateway.consumers.acme-partner.keys", List.of(Map.of("sha256", Secrets.sha256(DECLARED_KEY))));
+        return properties;
+    }
+
+    @AfterAll
+    void stopUpstream() {
+        upstream.close();
+    }
+
+    /** A JWT of the gateway's secret with the given claims. */
+    private static String jwt(String subject, Map<String, Object> claims) {
+        JWTClaimsSet.Builder builder = TestTokens.claims(subject);
+        claims.forEach(builder::claim);
+        return TestTokens.hmac(builder.build(), new JWSHeader(JWSAlgorithm.HS256), SECRET.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String tenantAdmin(String tenant) {
+        return jwt(tenant + "-admin", Map.of("roles", List.of("gatehouse-admin"), "tenant", tenant));
+    }
+
+    private static ContractRequest as(String credential, String method, String path, String json) {
+        ContractRequest request = ContractRequest.of(method, path).header("Authorization", "Bearer " + credential);
+        return json == null ? request : request.body("application/json", json);
+    }
+
+    private ContractResponse put(String credential, String path, String json) {
+        return send(as(credential, "PUT", path, json));
+    }
+
+    private static List<String> ids(JsonNode list, String field) {
+        List<String> out = new ArrayList<>();
+        list.values().forEach(v -> out.add(v.get(field).getStringValue()));
+        return out;
+    }
+
+    private void upstreamOf(String credential, String name) {
+        ContractResponse created = put(credential, "/admin/upstreams/" + name, "{\"targets\":[\"" + upstream.url() + "\"]}");
+        assertEquals(201, created.status(), created.text());
+    }
+
+    @Test
+    void tenantAdministratorCreatesARoute_thenItIsBoundToItsTenant() {
+        String acme = tenantAdmin("acme");
+        upstreamOf(acme, "acme-svc");
+        ContractResponse created = put(acme, "/admin/routes/acme-orders",
+            "{\"match\":{\"path\":\"/acme-orders/**\"},\"upstream\":\"acme-svc\",\"retries\":0}");
+        assertEquals(201, created.status(), created.text());
+        assertEquals("acme", created.json().get("tenant").getStringValue());
+        assertEquals("acme", created.json().get("definition").get("tenant").getStringValue());
+
+        ContractRequest call = ContractRequest.get("/acme-orders/1");
+        ContractResponse member = send(call.header("Authorization", "Bearer " + jwt("ann", Map.of("tenant", "acme"))));
+        assertEquals(200, member.status(), member.text());
+        assertEquals("jwt ann", member.header(PRINCIPAL_HEADER).orElse(null));
+        JsonNode other = assertEnvelope(send(call.header("Authorization", "Bearer " + jwt("gil", Map.of("tenant", "globex")))),
+            403, "forbidden");
+        assertEquals("tenant_mismatch", other.get("details").get("reason").getStringValue());
+        assertEnvelope(send(call.header("Authorization", "Bearer " + jwt("nobody", Map.of()))), 403, "forbidden");
+    }
+
+    @Test
+    void listsAndObjects_thenScopedToTheTenantAndTheGlobalAdministratorSeesAll() {
+        String acme = tenantAdmin("acme");
+        String globex = tenantAdmin("globex");
+        upstreamOf(globex, "globex-svc");
+        assertEquals(201, put(globex, "/admin/routes/globex-r", "{\"match\":{\"path\":\"/globex-r/**\"},\"upstream\":\"globex-svc\"}")
+            .status());
+        upstreamOf(ADMIN, "shared-svc");
+        assertEquals(201, put(ADMIN, "/admin/routes/global-r", "{\"match\":{\"path\":\"/global-r/**\"},\"upstream\":\"shared-svc\"}")
+            .status());
+
+        List<String> acmeRoutes = ids(send(as(acme, "GET", "/admin/routes", null)).json(), "id");
+        assertFalse(acmeRoutes.contains("globex-r"), acmeRoutes.toString());
+        assertFalse(acmeRoutes.contains("global-r"), acmeRoutes.toString());
+        JsonNode globexRoutes = send(as(globex, "GET", "/admin/routes", null)).json();
+        assertTrue(ids(globexRoutes, "id").contains("globex-r"));
+        assertEquals(List.of("globex"), ids(globexRoutes, "tenant").stream().distinct().toList(), "every listed route is globex's");
+        List<String> all = ids(send(admin(ContractRequest.get("/admin/routes"))).json(), "id");
+        assertTrue(all.containsAll(List.of("globex-r", "global-r")), all.toString());
+        assertFalse(ids(send(as(acme, "GET", "/admin/upstreams", null)).json(), "id").contains("globex-svc"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "GET    | /admin/routes/cross-r        |",
+        "PUT    | /admin/routes/cross-r        | {\"match\":{\"path\":\"/cross-r/**\"},\"upstream\":\"cross-svc\"}",
+        "DELETE | /admin/routes/cross-r        |",
+        "GET    | /admin/upstreams/cross-svc   |",
+        "DELETE | /admin/upstreams/cross-svc   |",
+        "PUT    | /admin/routes/steal-r        | {\"match\":{\"path\":\"/steal-r/**\"},\"upstream\":\"cross-svc\"}",
+        "PUT    | /admin/routes/gift-r         | {\"match\":{\"path\":\"/gift-r/**\"},\"upstream\":\"acme-own\",\"tenant\":\"initech\"}"})
+    void anotherTenantsObjectOrTenant_then403CrossTenant(String method, String path, String body) {
+        String initech = tenantAdmin("initech");
+        if (send(as(initech, "GET", "/admin/routes/cross-r", null)).status() == 404) {
+            upstreamOf(initech, "cross-svc");
+            assertEquals(201, put(initech, "/admin/routes/cross-r", "{\"match\":{\"path\":\"/cross-r/**\"},\"upstream\":\"cross-svc\"}")
+                .status());
+            upstreamOf(tenantAdmin("acme"), "acme-own");
+        }
+        JsonNode refused = assertEnvelope(send(as(tenantAdmin("acme"), method, path, body)), 403, "forbidden");
+        assertEquals("cross_tenant", refused.get("details").get("reason").getStringValue());
+        assertEquals(200, send(as(initech, "GET", "/admin/routes/cross-r", null)).status(), "still in force");
+    }
+
+    @Test
+    void reloadAndTokenCleanupByATenantAdministrator_then403GlobalAdminRequired() {
+        for (ContractRequest request : List.of(as(tenantAdmin("acme"), "POST", "/admin/reload", null),
+            as(tenantAdmin("acme"), "POST", "/v1/tokens/cleanup", null))) {
+            JsonNode refused = assertEnvelope(send(request), 403, "forbidden");
+            assertEquals("global_admin_required", refused.get("details").get("reason").getStringValue());
+        }
+        assertEquals(200, send(admin(ContractRequest.of("POST", "/admin/reload"))).status());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "no admin role        | 403 | missing_role",
+        "admin role, no tenant | 403 | tenant_required",
+        "bad signature        | 401 |"})
+    void jwtThatIsNoTenantAdministrator_thenRefused(String name, int status, String reason) {
+        String credential = switch (name.trim()) {
+            case "no admin role" -> jwt("eve", Map.of("roles", List.of("viewer"), "tenant", "acme"));
+            case "admin role, no tenant" -> jwt("eve", Map.of("roles", List.of("gatehouse-admin")));
+            default -> tenantAdmin("acme").substring(0, tenantAdmin("acme").length() - 2) + "xx";
+        };
+        ContractResponse response = send(as(credential, "GET", "/admin/routes", null));
+        JsonNode error = assertEnvelope(response, status, status == 401 ? "unauthorized" : "forbidden");
+        if (reason != null) {
+            assertEquals(reason, error.get("details").get("reason").getStringValue());
+        } else {
+            assertTrue(response.header("WWW-Authenticate").orElse("").contains("invalid_token"), response.headers().toString());
+        }
+    }
+
+    @Test
+    void tenantAdministratorsConsumer_thenItsKeyCarriesTheTenantAndOthersCannotSeeIt() {
+        String acme = tenantAdmin("acme");
+        ContractResponse created = send(as(acme, "POST", "/admin/consumers", "{\"name\":\"acme-batch\",\"groups\":[\"batch\"]}"));
+        assertEquals(201, created.status(), created.text());
+        assertEquals("acme", created.json().get("tenant").getStringValue());
+        String key = send(as(acme, "POST", "/admin/consumers/acme-batch/keys", "{}")).json().get("key").getStringValue();
+
+        upstreamOf(acme, "acme-keyed-svc");
+        assertEquals(201, put(acme, "/admin/routes/acme-keyed",
+            "{\"match\":{\"path\":\"/acme-keyed/**\"},\"upstream\":\"acme-keyed-svc\",\"auth\":\"api-key\"}").status());
+        long millis = millisUntil(() -> send(ContractRequest.get("/acme-keyed/x").header("X-API-Key", key)).status() == 200, 5000);
+        assertTrue(millis >= 0, "the tenant's key never reached the tenant's route");
+
+        String globex = tenantAdmin("globex");
+        assertFalse(send(as(globex, "GET", "/admin/consumers", null)).text().contains("acme-batch"));
+        assertEquals("cross_tenant", assertEnvelope(send(as(globex, "GET", "/admin/consumers/acme-batch", null)), 403, "forbidden")
+            .get("details").get("reason").getStringValue());
+        assertEquals("cross_tenant", assertEnvelope(send(as(globex, "POST", "/admin/consumers", "{\"name\":\"x\",\"tenant\":\"acme\"}")),
+            403, "forbidden").get("details").get("reason").getStringValue());
+        assertEquals(200, send(admin(ContractRequest.get("/admin/consumers/acme-batch"))).status(), "the global administrator reaches it");
+    }
+
+    @Test
+    void declaredConsumerOfATenant_thenItsKeyReachesThatTenantsRoutesOnlyAndOnlyItsAdministratorSeesIt() {
+        String acme = tenantAdmin("acme");
+        upstreamOf(acme, "acme-partner-svc");
+        assertEquals(201, put(acme, "/admin/routes/acme-partner",
+            "{\"match\":{\"path\":\"/acme-partner/**\"},\"upstream\":\"acme-partner-svc\",\"auth\":\"api-key\"}").status());
+        upstreamOf(tenantAdmin("globex"), "globex-partner-svc");
+        assertEquals(201, put(tenantAdmin("globex"), "/admin/routes/globex-partner",
+            "{\"match\":{\"path\":\"/globex-partner/**\"},\"upstream\":\"globex-partner-svc\",\"auth\":\"api-key\"}").status());
+
+        assertEquals("api-key acme-partner", send(ContractRequest.get("/acme-partner/x").header("X-API-Key", DECLARED_KEY))
+            .header(PRINCIPAL_HEADER).orElse(null));
+        assertEquals("tenant_mismatch", assertEnvelope(send(ContractRequest.get("/globex-partner/x").header("X-API-Key", DECLARED_KEY)),
+            403, "forbidden").get("details").get("reason").getStringValue());
+        ContractResponse shown = send(as(acme, "GET", "/admin/consumers/acme-partner", null));
+        assertEquals(200, shown.status(), shown.text());
+        assertEquals("acme", shown.json().get("tenant").getStringValue());
+        assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/consumers/acme-partner", null)),
+            403, "forbidden").get("details").get("reason").getStringValue());
+    }
+
+    @Test
+    void tenantAdministratorsTokensAndClients_thenStampedAndScoped() {
+        String acme = tenantAdmin("acme");
+        ContractResponse issued = send(as(acme, "POST", "/v1/tokens", "{\"project\":\"alpha\",\"service\":\"orders\",\"ttl\":\"1h\"}"));
+        assertEquals(201, issued.status(), issued.text());
+        assertEquals("acme", verifiedClaims(issued.json().get("token").getStringValue()).get("tenant"));
+        String jti = issued.json().get("jti").getStringValue();
+
+        ContractResponse global = send(adminJson("POST", "/v1/tokens", "{\"project\":\"beta\",\"service\":\"billing\",\"ttl\":\"1h\"}"));
+        String globalJti = global.json().get("jti").getStringValue();
+        List<String> listed = ids(send(as(acme, "GET", "/v1/tokens", null)).json().get("tokens"), "jti");
+        assertTrue(listed.contains(jti), listed.toString());
+        assertFalse(listed.contains(globalJti), listed.toString());
+        assertEquals("cross_tenant", assertEnvelope(send(as(acme, "DELETE", "/v1/tokens/" + globalJti, null)), 403, "forbidden")
+            .get("details").get("reason").getStringValue());
+
+        ContractResponse client = send(as(acme, "POST", "/admin/oauth-clients", "{\"scopes\":[\"read\"]}"));
+        assertEquals(201, client.status(), client.text());
+        assertEquals("acme", client.json().get("tenant").getStringValue());
+        String clientId = client.json().get("client_id").getStringValue();
+        String basic = Base64.getEncoder().encodeToString((clientId + ":" + client.json().get("client_secret").getStringValue())
+            .getBytes(StandardCharsets.UTF_8));
+        ContractResponse token = send(ContractRequest.of("POST", "/oauth/token").header("Authorization", "Basic " + basic)
+            .body("application/x-www-form-urlencoded", "grant_type=client_credentials"));
+        assertEquals(200, token.status(), token.text());
+        assertEquals("acme", verifiedClaims(token.json().get("access_token").getStringValue()).get("tenant"));
+        assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients/" + clientId, null)),
+            403, "forbidden").get("details").get("reason").getStringValue());
+        assertFalse(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients", null)).text().contains(clientId));
+    }
+}
