@@ -54,6 +54,7 @@ public abstract class ProxyContractTest extends ContractTestBase {
     private final EchoUpstream afterTimeout = EchoUpstream.start("after-timeout");
     private final EchoUpstream statusA = EchoUpstream.start("status-a");
     private final EchoUpstream statusB = EchoUpstream.start("status-b");
+    private final EchoUpstream statusLone = EchoUpstream.start("status-lone");
     private final BrokenUpstream connectHangs = BrokenUpstream.connectHangs();
     private final BrokenUpstream closesWithoutAnswer = BrokenUpstream.closesWithoutAnswer();
     private final List<Map<String, Object>> routes = new ArrayList<>();
@@ -114,6 +115,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         resilient(p, "hanging-then-live", connectHangs.url(), afterTimeout.url());
         resilient(p, "closing", closesWithoutAnswer.url());
         resilient(p, "statuses", statusA.url(), statusB.url());
+        ejectingAtOnce(p, "lone-closed", "http://127.0.0.1:" + TestUpstream.closedPort());
+        ejectingAtOnce(p, "lone-503", statusLone.url());
 
         // Pass-through and forwarding headers.
         route("pass", "/p/pass/**", "echo", Map.of("strip-prefix", true));
@@ -165,6 +168,10 @@ public abstract class ProxyContractTest extends ContractTestBase {
             "retries.backoff", "10ms", "retries.on-statuses", List.of(503)));
         route("r-backoff", "/r/backoff/**", "statuses", Map.of("strip-prefix", true, "retries.attempts", 4,
             "retries.backoff", "100ms", "retries.max-backoff", "200ms", "retries.on-statuses", List.of(503)));
+        route("r-lone-closed", "/r/lone-closed/**", "lone-closed", Map.of("strip-prefix", true, "retries.attempts", 1,
+            "retries.backoff", "10ms"));
+        route("r-lone-503", "/r/lone-503/**", "lone-503", Map.of("strip-prefix", true, "retries.attempts", 1,
+            "retries.backoff", "10ms", "retries.on-statuses", List.of(503)));
         route("s-streaming", "/s/stream/**", "echo", Map.of("streaming", true));
         route("s-websocket", "/s/ws/**", "echo", Map.of("websocket", true));
 
@@ -178,6 +185,14 @@ public abstract class ProxyContractTest extends ContractTestBase {
 
     private static void upstreamWithClosedFirst(Map<String, Object> p, String name, String closed, EchoUpstream live) {
         resilient(p, name, closed, live.url());
+    }
+
+    /** A one-target upstream whose first failure ejects the target, without a circuit breaker. */
+    private static void ejectingAtOnce(Map<String, Object> p, String name, String target) {
+        p.put("gateway.upstreams." + name + ".targets", List.of(target));
+        p.put("gateway.upstreams." + name + ".outlier-detection.consecutive-failures", 1);
+        p.put("gateway.upstreams." + name + ".outlier-detection.ejection-time", "10m");
+        p.put("gateway.upstreams." + name + ".circuit-breaker.enabled", false);
     }
 
     /** A round-robin upstream whose failures neither eject a target nor open a circuit. */
@@ -212,6 +227,7 @@ public abstract class ProxyContractTest extends ContractTestBase {
         afterTimeout.close();
         statusA.close();
         statusB.close();
+        statusLone.close();
         connectHangs.close();
         closesWithoutAnswer.close();
     }
@@ -581,6 +597,23 @@ public abstract class ProxyContractTest extends ContractTestBase {
         ContractResponse response = send(request);
         assertEquals(503, response.status(), "the last upstream answer passes through: " + response.text());
         assertEquals(retried ? 2 : 1, statusA.requests() + statusB.requests() - before);
+    }
+
+    @Test
+    void retryFindsNoTargetAfterAConnectFailure_thenThe502OfThatFailure() {
+        // The failure ejects the only target, so the retry has nowhere to go: the client learns what
+        // went wrong, not that the upstream has no target left.
+        JsonNode details = assertEnvelope(send(ContractRequest.get("/r/lone-closed/x")), 502, "bad_gateway").get("details");
+        assertEquals("r-lone-closed", details.get("route").getStringValue());
+    }
+
+    @Test
+    void retryFindsNoTargetAfterARetryableStatus_thenThatUpstreamResponse() {
+        int before = statusLone.requests();
+        ContractResponse response = send(ContractRequest.get("/r/lone-503/status/503"));
+        assertEquals(503, response.status(), response.text());
+        assertEquals("{\"status\":503,\"from\":\"status-lone\"}", response.text(), "the upstream's answer, not an envelope");
+        assertEquals(1, statusLone.requests() - before);
     }
 
     @Test
