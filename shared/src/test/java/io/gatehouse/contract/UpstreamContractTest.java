@@ -307,7 +307,7 @@ public abstract class UpstreamContractTest extends ContractTestBase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("halfOpenProbes")
     void failuresOpenTheCircuit_then503WithoutTheUpstreamAndAHalfOpenProbeDecides(String name, String upstream, EchoUpstream target,
-                                                                                 int probeStatus, String after) {
+                                                                                 int probeStatus, String after) throws Exception {
         String route = "/" + upstream.replace('-', '/');
         assertEquals("closed", circuitState(upstream));
 
@@ -328,8 +328,19 @@ public abstract class UpstreamContractTest extends ContractTestBase {
         assertEquals(reached, target.requests(), "an open circuit keeps requests from the upstream");
 
         Await.until("half-open after wait-in-open", DEADLINE, () -> circuitState(upstream).equals("half_open"));
-        ContractResponse probe = send(ContractRequest.get(route + (probeStatus == 200 ? "/x" : "/status/" + probeStatus)));
-        assertEquals(probeStatus, probe.status(), "the probe reached the upstream: " + probe.text());
+        CompletableFuture<ContractResponse> probe = CompletableFuture.supplyAsync(
+            () -> send(ContractRequest.get(route + "/hold?status=" + probeStatus)), background);
+        try {
+            Await.until("the probe held by the upstream", DEADLINE, () -> target.held() == 1);
+            ContractResponse beyondProbes = send(ContractRequest.get(route + "/x"));
+            assertEquals("circuit_open", assertEnvelope(beyondProbes, 503, "service_unavailable").get("details").get("reason")
+                .getStringValue(), "the one permitted probe is taken");
+            assertEquals("1", beyondProbes.header("Retry-After").orElseThrow());
+            assertEquals("half_open", circuitState(upstream));
+        } finally {
+            target.releaseHeld();
+        }
+        assertEquals(probeStatus, probe.get(30, TimeUnit.SECONDS).status(), "the probe reached the upstream");
         assertEquals(reached + 1, target.requests());
         assertEquals(after, circuitState(upstream));
 

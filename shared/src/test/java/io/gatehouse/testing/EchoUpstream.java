@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code Connection: X-Upstream-Secret} and that header) beside an ordinary {@code X-Kept};</li>
  *   <li>{@code /stall} answers only when the upstream is closed (or after a minute);</li>
  *   <li>{@code /hold} answers only when {@link #releaseHeld()} is called (or the upstream closes),
- *       so a test can keep a request in flight on this target ({@link #held()});</li>
+ *       so a test can keep a request in flight on this target ({@link #held()}); with
+ *       {@code ?status=<code>} it then answers that status;</li>
  *   <li>{@code /trickle} answers 200 with its first bytes at once and the rest only when the
  *       upstream is closed, a body that stops half-way;</li>
  *   <li>{@code /healthz} answers the status {@link #health(int)} set (200 at first), for active
@@ -192,7 +193,9 @@ public final class EchoUpstream implements AutoCloseable {
                 } finally {
                     held.decrementAndGet();
                 }
-                send(exchange, 200, "application/json", describe(exchange, body));
+                String query = exchange.getRequestURI().getRawQuery();
+                int status = query != null && query.startsWith("status=") ? Integer.parseInt(query.substring(7)) : 200;
+                send(exchange, status, "application/json", describe(exchange, body));
                 return;
             }
             if (path.equals("/trickle")) {
