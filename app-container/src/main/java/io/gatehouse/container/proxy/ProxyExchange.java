@@ -239,7 +239,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         boolean trust = proxy.trustForwardedHeaders();
         setForwarded(headers, X_FORWARDED_PROTO, proto, trust);
         setForwarded(headers, X_FORWARDED_HOST, clientHost, trust);
-        setForwarded(headers, X_FORWARDED_PREFIX, forwardedPrefix(view.path(), upstreamPath), trust);
+        // A trusted caller's prefix stays in front of what this gateway stripped, as in the buffered engine.
+        String prefix = ForwardingHeaders.appendForwardedPrefix(trust ? headers.get(X_FORWARDED_PREFIX) : null,
+            forwardedPrefix(view.path(), upstreamPath));
+        setForwarded(headers, X_FORWARDED_PREFIX, prefix, false);
         headers.set(FORWARDED, ForwardingHeaders.appendForwarded(headers.get(FORWARDED),
             ForwardingHeaders.forwardedElement(clientIp, proto, clientHost)));
         headers.set(X_REQUEST_ID, requestId);
