@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link EchoUpstream}), and only what a client sees asserted. Covered: status, headers and body
  * passed through unchanged (upstream 4xx and 5xx are not turned into envelopes); method, body and
  * raw query forwarded; every forwarding header; hop-by-hop headers removed both ways; every matcher
- * and the priority rule; every rewrite; 413, 501, 502, 503 and 504 envelopes; retries of idempotent
- * requests only; {@code GET /v1/services}.
+ * and the priority rule; every rewrite; 413, 501, 502, 503 and 504 envelopes; the connect, response
+ * and idle timeouts; retries of idempotent requests only, with their backoff; {@code GET /v1/services}.
+ * Upstream policies and states are in {@link UpstreamContractTest}.
  *
  * <p>Requests that need a Host send {@code Host: api.example.com}, the custom domain the Lambda
  * runners use, so every runtime sees the same host.
@@ -162,7 +163,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         route("t-connect", "/t/connect/**", "hanging", Map.of("retries", 0, "timeouts.connect", "300ms"));
         route("t-connect-retry", "/t/connect-retry/**", "hanging-then-live", Map.of("strip-prefix", true,
             "timeouts.connect", "300ms", "retries.attempts", 1, "retries.backoff", "10ms"));
-        route("t-body", "/t/body/**", "echo", Map.of("strip-prefix", true, "timeouts.response", "500ms", "timeouts.idle", "500ms"));
+        // The head comes at once: 1.5 s leaves the streaming engine ample time to relay it before its idle timeout.
+        route("t-body", "/t/body/**", "echo", Map.of("strip-prefix", true, "timeouts.response", "1500ms", "timeouts.idle", "500ms"));
         route("f-closes", "/f/closes/**", "closing", Map.of("retries", 0));
         route("r-status", "/r/status/**", "statuses", Map.of("strip-prefix", true, "retries.attempts", 1,
             "retries.backoff", "10ms", "retries.on-statuses", List.of(503)));
