@@ -135,6 +135,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         served("h-host-other", "/h/host-only", Map.of("match.hosts", List.of("admin.example.org")));
         served("m-methods-write", "/m/methods", Map.of("match.methods", List.of("POST", "PUT")));
         served("m-methods-any", "/m/methods", Map.of());
+        served("m-methods-get", "/m/get-only", Map.of("match.methods", List.of("GET")));
+        served("m-star", "/m/star/*/health", Map.of());
         served("m-header-exact", "/m/header", Map.of("match.headers.X-Tier", "gold"));
         served("m-header-regex", "/m/header", Map.of("match.headers.X-Tier", "~pl[a-z]+um"));
         served("m-header-present", "/m/header", Map.of("match.headers.X-Canary", "*"));
@@ -460,6 +462,9 @@ public abstract class ProxyContractTest extends ContractTestBase {
             Arguments.of("host exact", ContractRequest.get("/m/host-exact").header("Host", HOST), "/served/m-host-exact"),
             Arguments.of("method listed", ContractRequest.of("POST", "/m/methods").body("text/plain", "x"), "/served/m-methods-write"),
             Arguments.of("method not listed", ContractRequest.get("/m/methods"), "/served/m-methods-any"),
+            Arguments.of("method not listed, no other route", ContractRequest.of("DELETE", "/m/get-only"), "/served/m-catch-all"),
+            Arguments.of("* matches one segment", ContractRequest.get("/m/star/v2/health"), "/served/m-star"),
+            Arguments.of("* does not match two", ContractRequest.get("/m/star/v2/x/health"), "/served/m-catch-all"),
             Arguments.of("header exact", ContractRequest.get("/m/header").header("X-Tier", "gold"), "/served/m-header-exact"),
             Arguments.of("header regex", ContractRequest.get("/m/header").header("X-Tier", "platinum"), "/served/m-header-regex"),
             Arguments.of("header regex must match whole value", ContractRequest.get("/m/header").header("X-Tier", "platinum+"), "/served/m-header-none"),
@@ -477,6 +482,13 @@ public abstract class ProxyContractTest extends ContractTestBase {
     void matcher_thenRouteChosen(String name, ContractRequest request, String upstreamPath) {
         JsonNode echo = echoed(send(request));
         assertEquals(upstreamPath, echo.get("path").getStringValue());
+    }
+
+    @Test
+    void headOnAGetRoute_thenMatched() {
+        ContractResponse response = send(ContractRequest.of("HEAD", "/m/get-only"));
+        assertEquals(200, response.status());
+        assertEquals("/served/m-methods-get", response.header("X-Echo-Path").orElse(null), "methods: [GET] also matches HEAD");
     }
 
     @Test

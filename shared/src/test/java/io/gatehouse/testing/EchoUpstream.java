@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /healthz} answers the status {@link #health(int)} set (200 at first), for active
  *       health checks; these probes are counted by {@link #probes()}, not {@link #requests()}.</li>
  * </ul>
- * Every other request's arrival is recorded ({@link #arrivals()}), so a test can see when retries came.
- * A {@code HEAD} request gets the status and headers without a body.
+ * Every other request's arrival is recorded ({@link #arrivals()}), so a test can see when retries came,
+ * and its answer carries the path that arrived as {@code X-Echo-Path}: a {@code HEAD} request gets
+ * the status and headers without a body.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -163,6 +164,7 @@ public final class EchoUpstream implements AutoCloseable {
             return;
         }
         record(exchange);
+        exchange.getResponseHeaders().set("X-Echo-Path", path);
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.startsWith("/status/")) {
