@@ -23,4 +23,9 @@ class HttpApiProxyContractTest extends ProxyContractTest {
     protected Optional<String> expectedClientAddress() {
         return Optional.of("203.0.113.7");
     }
+
+    @Override
+    protected String clientScheme() {
+        return "https";
+    }
 }

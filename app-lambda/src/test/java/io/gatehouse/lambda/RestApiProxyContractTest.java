@@ -30,4 +30,9 @@ class RestApiProxyContractTest extends ProxyContractTest {
     protected Optional<String> expectedClientAddress() {
         return Optional.of("203.0.113.7");
     }
+
+    @Override
+    protected String clientScheme() {
+        return "https";
+    }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.route.RouteDefinition;
+import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.upstream.FailureKind;
 import io.gatehouse.upstream.Selection;
@@ -334,12 +335,24 @@ final class BufferedProxy {
             + limit + " bytes the gateway buffers.", Map.of("limit_bytes", limit));
     }
 
+    /**
+     * @return the consistent-hash key: the named header, or the named claim of the principal that
+     *     route access admitted ({@link GatewayPrincipal#ATTRIBUTE}), as the streaming engine reads them
+     */
     private static String hashKey(HttpRequest<?> request, Upstream upstream) {
         String hashOn = upstream.definition().hashOn();
-        if (hashOn != null && hashOn.startsWith("header:")) {
+        if (hashOn == null) {
+            return null;
+        }
+        if (hashOn.startsWith("header:")) {
             return request.getHeaders().get(hashOn.substring("header:".length()));
         }
-        // TODO(#4): claim:<name> once authentication puts claims on the request.
+        if (hashOn.startsWith("claim:")) {
+            Object claim = request.getAttribute(GatewayPrincipal.ATTRIBUTE, GatewayPrincipal.class)
+                .map(principal -> principal.claim(hashOn.substring("claim:".length())))
+                .orElse(null);
+            return claim == null ? null : String.valueOf(claim);
+        }
         return null;
     }
 

@@ -88,7 +88,7 @@ final class ForwardedRequest {
         }
         String prefix = strippedPrefix(route.rewrite(), requestPath, upstreamPath);
         String callerPrefix = trusted ? in.get(ForwardingHeaders.X_FORWARDED_PREFIX) : null;
-        String fullPrefix = callerPrefix == null ? prefix : prefix == null ? callerPrefix : trimSlash(callerPrefix) + prefix;
+        String fullPrefix = ForwardingHeaders.appendForwardedPrefix(callerPrefix, prefix);
         if (fullPrefix != null && !fullPrefix.isEmpty()) {
             out.add(Map.entry(ForwardingHeaders.X_FORWARDED_PREFIX, fullPrefix));
         }

@@ -114,6 +114,22 @@ public final class ForwardingHeaders {
     }
 
     /**
+     * @param trustedCaller the {@code X-Forwarded-Prefix} a trusted caller sent, or {@code null}
+     * @param stripped      what this gateway stripped from the path, or {@code null}
+     * @return the {@code X-Forwarded-Prefix} to send: the caller's followed by this gateway's, so the
+     *     upstream can rebuild the path the client used; {@code null} when there is none
+     */
+    public static String appendForwardedPrefix(String trustedCaller, String stripped) {
+        if (trustedCaller == null || trustedCaller.isEmpty()) {
+            return stripped;
+        }
+        if (stripped == null) {
+            return trustedCaller;
+        }
+        return (trustedCaller.endsWith("/") ? trustedCaller.substring(0, trustedCaller.length() - 1) : trustedCaller) + stripped;
+    }
+
+    /**
      * @param policy     the route's {@code host-header}: {@code preserve}, {@code upstream} or a literal
      * @param clientHost the Host the client sent, or {@code null}
      * @param target     the chosen target

@@ -12,9 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -222,13 +219,6 @@ public abstract class JwtContractTest extends ContractTestBase {
                 upstream: orders
                 auth: api-key
             """.formatted(upstream.url());
-        try {
-            Path file = Files.createTempFile("gatehouse-jwt-contract", ".yml");
-            Files.writeString(file, yaml);
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return definitionFile(yaml);
     }
 }

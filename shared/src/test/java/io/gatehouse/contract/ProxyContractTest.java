@@ -1,5 +1,6 @@
 package io.gatehouse.contract;
 
+import io.gatehouse.testing.BrokenUpstream;
 import io.gatehouse.testing.EchoUpstream;
 import io.gatehouse.testing.TestUpstream;
 import io.micronaut.json.tree.JsonNode;
@@ -9,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -31,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link EchoUpstream}), and only what a client sees asserted. Covered: status, headers and body
  * passed through unchanged (upstream 4xx and 5xx are not turned into envelopes); method, body and
  * raw query forwarded; every forwarding header; hop-by-hop headers removed both ways; every matcher
- * and the priority rule; every rewrite; 413, 501, 502, 503 and 504 envelopes; retries of idempotent
- * requests only; {@code GET /v1/services}.
+ * and the priority rule; every rewrite; 413, 501, 502, 503 and 504 envelopes; the connect, response
+ * and idle timeouts; retries of idempotent requests only, with their backoff; {@code GET /v1/services}.
+ * Upstream policies and states are in {@link UpstreamContractTest}.
  *
  * <p>Requests that need a Host send {@code Host: api.example.com}, the custom domain the Lambda
  * runners use, so every runtime sees the same host.
@@ -48,6 +52,12 @@ public abstract class ProxyContractTest extends ContractTestBase {
     private final EchoUpstream second = EchoUpstream.start("second");
     private final EchoUpstream retryLive = EchoUpstream.start("retry-live");
     private final EchoUpstream postLive = EchoUpstream.start("post-live");
+    private final EchoUpstream afterTimeout = EchoUpstream.start("after-timeout");
+    private final EchoUpstream statusA = EchoUpstream.start("status-a");
+    private final EchoUpstream statusB = EchoUpstream.start("status-b");
+    private final EchoUpstream statusLone = EchoUpstream.start("status-lone");
+    private final BrokenUpstream connectHangs = BrokenUpstream.connectHangs();
+    private final BrokenUpstream closesWithoutAnswer = BrokenUpstream.closesWithoutAnswer();
     private final List<Map<String, Object>> routes = new ArrayList<>();
 
     /**
@@ -67,6 +77,14 @@ public abstract class ProxyContractTest extends ContractTestBase {
      */
     protected boolean bufferedEngine() {
         return true;
+    }
+
+    /**
+     * @return the scheme the upstream learns from {@code X-Forwarded-Proto} and {@code Forwarded}:
+     *     how the client reached this runtime ({@code https} behind API Gateway)
+     */
+    protected String clientScheme() {
+        return "http";
     }
 
     /**
@@ -94,6 +112,12 @@ public abstract class ProxyContractTest extends ContractTestBase {
         p.put("gateway.upstreams.ejecting.outlier-detection.consecutive-failures", 1);
         p.put("gateway.upstreams.ejecting.outlier-detection.ejection-time", "10m");
         p.put("gateway.upstreams.ejecting.circuit-breaker.enabled", false);
+        resilient(p, "hanging", connectHangs.url());
+        resilient(p, "hanging-then-live", connectHangs.url(), afterTimeout.url());
+        resilient(p, "closing", closesWithoutAnswer.url());
+        resilient(p, "statuses", statusA.url(), statusB.url());
+        ejectingAtOnce(p, "lone-closed", "http://127.0.0.1:" + TestUpstream.closedPort());
+        ejectingAtOnce(p, "lone-503", statusLone.url());
 
         // Pass-through and forwarding headers.
         route("pass", "/p/pass/**", "echo", Map.of("strip-prefix", true));
@@ -111,6 +135,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         served("h-host-other", "/h/host-only", Map.of("match.hosts", List.of("admin.example.org")));
         served("m-methods-write", "/m/methods", Map.of("match.methods", List.of("POST", "PUT")));
         served("m-methods-any", "/m/methods", Map.of());
+        served("m-methods-get", "/m/get-only", Map.of("match.methods", List.of("GET")));
+        served("m-star", "/m/star/*/health", Map.of());
         served("m-header-exact", "/m/header", Map.of("match.headers.X-Tier", "gold"));
         served("m-header-regex", "/m/header", Map.of("match.headers.X-Tier", "~pl[a-z]+um"));
         served("m-header-present", "/m/header", Map.of("match.headers.X-Canary", "*"));
@@ -136,6 +162,20 @@ public abstract class ProxyContractTest extends ContractTestBase {
             "retries.backoff", "10ms"));
         route("f-no-retry", "/f/no-retry/**", "post-pair", Map.of("strip-prefix", true, "retries.attempts", 1,
             "retries.backoff", "10ms"));
+        route("t-connect", "/t/connect/**", "hanging", Map.of("retries", 0, "timeouts.connect", "300ms"));
+        route("t-connect-retry", "/t/connect-retry/**", "hanging-then-live", Map.of("strip-prefix", true,
+            "timeouts.connect", "300ms", "retries.attempts", 1, "retries.backoff", "10ms"));
+        // The head comes at once: 1.5 s leaves the streaming engine ample time to relay it before its idle timeout.
+        route("t-body", "/t/body/**", "echo", Map.of("strip-prefix", true, "timeouts.response", "1500ms", "timeouts.idle", "500ms"));
+        route("f-closes", "/f/closes/**", "closing", Map.of("retries", 0));
+        route("r-status", "/r/status/**", "statuses", Map.of("strip-prefix", true, "retries.attempts", 1,
+            "retries.backoff", "10ms", "retries.on-statuses", List.of(503)));
+        route("r-backoff", "/r/backoff/**", "statuses", Map.of("strip-prefix", true, "retries.attempts", 4,
+            "retries.backoff", "100ms", "retries.max-backoff", "200ms", "retries.on-statuses", List.of(503)));
+        route("r-lone-closed", "/r/lone-closed/**", "lone-closed", Map.of("strip-prefix", true, "retries.attempts", 1,
+            "retries.backoff", "10ms"));
+        route("r-lone-503", "/r/lone-503/**", "lone-503", Map.of("strip-prefix", true, "retries.attempts", 1,
+            "retries.backoff", "10ms", "retries.on-statuses", List.of(503)));
         route("s-streaming", "/s/stream/**", "echo", Map.of("streaming", true));
         route("s-websocket", "/s/ws/**", "echo", Map.of("websocket", true));
 
@@ -148,7 +188,20 @@ public abstract class ProxyContractTest extends ContractTestBase {
     }
 
     private static void upstreamWithClosedFirst(Map<String, Object> p, String name, String closed, EchoUpstream live) {
-        p.put("gateway.upstreams." + name + ".targets", List.of(closed, live.url()));
+        resilient(p, name, closed, live.url());
+    }
+
+    /** A one-target upstream whose first failure ejects the target, without a circuit breaker. */
+    private static void ejectingAtOnce(Map<String, Object> p, String name, String target) {
+        p.put("gateway.upstreams." + name + ".targets", List.of(target));
+        p.put("gateway.upstreams." + name + ".outlier-detection.consecutive-failures", 1);
+        p.put("gateway.upstreams." + name + ".outlier-detection.ejection-time", "10m");
+        p.put("gateway.upstreams." + name + ".circuit-breaker.enabled", false);
+    }
+
+    /** A round-robin upstream whose failures neither eject a target nor open a circuit. */
+    private static void resilient(Map<String, Object> p, String name, String... targets) {
+        p.put("gateway.upstreams." + name + ".targets", List.of(targets));
         p.put("gateway.upstreams." + name + ".load-balancer", "round-robin");
         p.put("gateway.upstreams." + name + ".outlier-detection.consecutive-failures", 0);
         p.put("gateway.upstreams." + name + ".circuit-breaker.enabled", false);
@@ -175,6 +228,12 @@ public abstract class ProxyContractTest extends ContractTestBase {
         second.close();
         retryLive.close();
         postLive.close();
+        afterTimeout.close();
+        statusA.close();
+        statusB.close();
+        statusLone.close();
+        connectHangs.close();
+        closesWithoutAnswer.close();
     }
 
     private ContractResponse sendHost(ContractRequest request) {
@@ -200,15 +259,6 @@ public abstract class ProxyContractTest extends ContractTestBase {
             }
         }
         return out;
-    }
-
-    private static void assertEnvelope(ContractResponse response, int status, String code) {
-        assertEquals(status, response.status(), response.text());
-        assertEquals("application/json", response.mediaType());
-        JsonNode error = response.json().get("error");
-        assertNotNull(error, response.text());
-        assertEquals(code, error.get("code").getStringValue());
-        assertEquals(response.header("X-Request-ID").orElseThrow(), error.get("request_id").getStringValue());
     }
 
     // --- pass-through -------------------------------------------------------------------------
@@ -311,14 +361,14 @@ public abstract class ProxyContractTest extends ContractTestBase {
         String client = hops[hops.length - 1].trim();
         assertTrue(IP.matcher(client).matches(), "an address literal: " + forwardedFor);
         expectedClientAddress().ifPresent(expected -> assertEquals(expected, client, forwardedFor));
-        assertTrue(List.of("http", "https").contains(header(echo, "x-forwarded-proto")), header(echo, "x-forwarded-proto"));
+        assertEquals(clientScheme(), header(echo, "x-forwarded-proto"));
         assertEquals(HOST, header(echo, "x-forwarded-host"));
         assertEquals("/p/pass", header(echo, "x-forwarded-prefix"));
         String forwarded = header(echo, "forwarded");
         assertNotNull(forwarded);
         String last = forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
         String expectedFor = client.contains(":") ? "for=\"[" + client + "]\"" : "for=" + client;
-        assertEquals(expectedFor + ";proto=" + header(echo, "x-forwarded-proto") + ";host=" + HOST, last);
+        assertEquals(expectedFor + ";proto=" + clientScheme() + ";host=" + HOST, last);
     }
 
     @Test
@@ -375,9 +425,13 @@ public abstract class ProxyContractTest extends ContractTestBase {
             .header("X-Secret", "do-not-forward")
             .header("Keep-Alive", "timeout=5")
             .header("Proxy-Authorization", "Basic Zm9vOmJhcg==")
+            .header("Proxy-Connection", "keep-alive")
+            .header("TE", "trailers")
+            .header("Trailer", "X-Checksum")
+            .header("Upgrade", "foo/2")
             .header("X-Ordinary", "forwarded")));
         assertEquals("forwarded", header(echo, "x-ordinary"));
-        for (String name : List.of("x-secret", "keep-alive", "proxy-authorization", "transfer-encoding", "upgrade", "te")) {
+        for (String name : List.of("x-secret", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer", "upgrade")) {
             assertTrue(headers(echo, name).isEmpty(), name + " must not be forwarded: " + headers(echo, name));
         }
         List<String> connection = headers(echo, "connection");
@@ -408,6 +462,9 @@ public abstract class ProxyContractTest extends ContractTestBase {
             Arguments.of("host exact", ContractRequest.get("/m/host-exact").header("Host", HOST), "/served/m-host-exact"),
             Arguments.of("method listed", ContractRequest.of("POST", "/m/methods").body("text/plain", "x"), "/served/m-methods-write"),
             Arguments.of("method not listed", ContractRequest.get("/m/methods"), "/served/m-methods-any"),
+            Arguments.of("method not listed, no other route", ContractRequest.of("DELETE", "/m/get-only"), "/served/m-catch-all"),
+            Arguments.of("* matches one segment", ContractRequest.get("/m/star/v2/health"), "/served/m-star"),
+            Arguments.of("* does not match two", ContractRequest.get("/m/star/v2/x/health"), "/served/m-catch-all"),
             Arguments.of("header exact", ContractRequest.get("/m/header").header("X-Tier", "gold"), "/served/m-header-exact"),
             Arguments.of("header regex", ContractRequest.get("/m/header").header("X-Tier", "platinum"), "/served/m-header-regex"),
             Arguments.of("header regex must match whole value", ContractRequest.get("/m/header").header("X-Tier", "platinum+"), "/served/m-header-none"),
@@ -425,6 +482,13 @@ public abstract class ProxyContractTest extends ContractTestBase {
     void matcher_thenRouteChosen(String name, ContractRequest request, String upstreamPath) {
         JsonNode echo = echoed(send(request));
         assertEquals(upstreamPath, echo.get("path").getStringValue());
+    }
+
+    @Test
+    void headOnAGetRoute_thenMatched() {
+        ContractResponse response = send(ContractRequest.of("HEAD", "/m/get-only"));
+        assertEquals(200, response.status());
+        assertEquals("/served/m-methods-get", response.header("X-Echo-Path").orElse(null), "methods: [GET] also matches HEAD");
     }
 
     @Test
@@ -488,20 +552,124 @@ public abstract class ProxyContractTest extends ContractTestBase {
     void onlyTargetEjectedAfterFailure_then503WithRetryAfter() {
         assertEnvelope(send(ContractRequest.get("/f/eject/x")), 502, "bad_gateway");
         ContractResponse response = send(ContractRequest.get("/f/eject/x"));
-        assertEnvelope(response, 503, "service_unavailable");
+        JsonNode details = assertEnvelope(response, 503, "service_unavailable").get("details");
+        assertEquals("no_healthy_target", details.get("reason").getStringValue());
+        assertEquals("ejecting", details.get("upstream").getStringValue());
         long retryAfter = Long.parseLong(response.header("Retry-After").orElseThrow());
-        assertTrue(retryAfter > 0, "Retry-After " + retryAfter);
+        assertTrue(retryAfter > 0 && retryAfter <= 600, "Retry-After " + retryAfter + ": the rest of the 10m ejection");
+        assertEquals(retryAfter, details.get("retry_after_seconds").getLongValue());
     }
 
     @Test
-    void getOnConnectFailure_thenRetriedOnTheOtherTarget() {
-        int before = retryLive.requests();
-        for (int i = 0; i < 4; i++) {
-            ContractResponse response = send(ContractRequest.get("/f/retry/x"));
-            assertEquals(200, response.status(), "round robin sent one of these to the closed target first: " + response.text());
-            assertEquals("retry-live", response.json().get("upstream").getStringValue());
+    void upstreamClosesWithoutAnswer_then502Envelope() {
+        JsonNode details = assertEnvelope(send(ContractRequest.get("/f/closes/x")), 502, "bad_gateway").get("details");
+        assertEquals("f-closes", details.get("route").getStringValue());
+        assertEquals("closing", details.get("upstream").getStringValue());
+    }
+
+    @Test
+    void connectNotAcceptedWithinConnectTimeout_then504Envelope() {
+        JsonNode details = assertEnvelope(send(ContractRequest.get("/t/connect/x")), 504, "gateway_timeout").get("details");
+        assertEquals("t-connect", details.get("route").getStringValue());
+        assertEquals("hanging", details.get("upstream").getStringValue());
+        assertEquals("connect", details.get("timeout").getStringValue());
+    }
+
+    @Test
+    void bodyStopsHalfWay_thenIdleTimeoutCutsTheStreamOrResponseTimeoutAnswers504() {
+        ContractRequest request = ContractRequest.get("/t/body/trickle");
+        if (bufferedEngine()) {
+            // The buffered engine holds the whole response, so its response timeout bounds the body too.
+            JsonNode details = assertEnvelope(send(request), 504, "gateway_timeout").get("details");
+            assertEquals("t-body", details.get("route").getStringValue());
+            assertEquals("response", details.get("timeout").getStringValue());
+        } else {
+            // The head went out at once; the idle timeout then closes the connection mid-body.
+            assertThrows(UncheckedIOException.class, () -> send(request));
         }
-        assertEquals(4, retryLive.requests() - before);
+    }
+
+    static Stream<Arguments> retryMethods() {
+        return Stream.of(
+            Arguments.of("GET", true),
+            Arguments.of("HEAD", true),
+            Arguments.of("OPTIONS", true),
+            Arguments.of("PUT", true),
+            Arguments.of("DELETE", true),
+            Arguments.of("POST", false),
+            Arguments.of("PATCH", false));
+    }
+
+    @ParameterizedTest(name = "{0} retried: {1}")
+    @MethodSource("retryMethods")
+    void statusInOnStatuses_thenRetriedOnlyForIdempotentMethods(String method, boolean retried) {
+        int before = statusA.requests() + statusB.requests();
+        ContractRequest request = ContractRequest.of(method, "/r/status/status/503");
+        if (List.of("PUT", "POST", "PATCH").contains(method)) {
+            request = request.body("text/plain", "payload");
+        }
+        ContractResponse response = send(request);
+        assertEquals(503, response.status(), "the last upstream answer passes through: " + response.text());
+        assertEquals(retried ? 2 : 1, statusA.requests() + statusB.requests() - before);
+    }
+
+    @Test
+    void retryFindsNoTargetAfterAConnectFailure_thenThe502OfThatFailure() {
+        // The failure ejects the only target, so the retry has nowhere to go: the client learns what
+        // went wrong, not that the upstream has no target left.
+        JsonNode details = assertEnvelope(send(ContractRequest.get("/r/lone-closed/x")), 502, "bad_gateway").get("details");
+        assertEquals("r-lone-closed", details.get("route").getStringValue());
+    }
+
+    @Test
+    void retryFindsNoTargetAfterARetryableStatus_thenThatUpstreamResponse() {
+        int before = statusLone.requests();
+        ContractResponse response = send(ContractRequest.get("/r/lone-503/status/503"));
+        assertEquals(503, response.status(), response.text());
+        assertEquals("{\"status\":503,\"from\":\"status-lone\"}", response.text(), "the upstream's answer, not an envelope");
+        assertEquals(1, statusLone.requests() - before);
+    }
+
+    @Test
+    void retries_thenBackoffDoublesUpToMaxBackoff() {
+        long start = System.nanoTime();
+        ContractResponse response = send(ContractRequest.get("/r/backoff/status/503"));
+        assertEquals(503, response.status(), response.text());
+        List<Long> arrivals = Stream.concat(statusA.arrivals().stream(), statusB.arrivals().stream())
+            .map(EchoUpstream.Arrival::nanos)
+            .filter(nanos -> nanos >= start)
+            .sorted()
+            .toList();
+        assertEquals(5, arrivals.size(), "the first try and 4 retries");
+        List<Long> gapsMillis = new ArrayList<>();
+        for (int i = 1; i < arrivals.size(); i++) {
+            gapsMillis.add((arrivals.get(i) - arrivals.get(i - 1)) / 1_000_000);
+        }
+        // backoff 100ms doubled each time (100, 200, 400, 800) but capped by max-backoff 200ms.
+        List<Long> least = List.of(100L, 200L, 200L, 200L);
+        for (int i = 0; i < least.size(); i++) {
+            assertTrue(gapsMillis.get(i) >= least.get(i), "retry " + (i + 1) + " waited at least " + least.get(i) + " ms: " + gapsMillis);
+        }
+        assertTrue(gapsMillis.get(3) < 800, "max-backoff caps the fourth wait well below the uncapped 800 ms: " + gapsMillis);
+    }
+
+    Stream<Arguments> connectFailures() {
+        return Stream.of(
+            Arguments.of("connection refused", "/f/retry/x", retryLive),
+            Arguments.of("connect timeout", "/t/connect-retry/x", afterTimeout));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("connectFailures")
+    void getOnConnectFailure_thenRetriedOnTheOtherTarget(String name, String path, EchoUpstream live) {
+        int before = live.requests();
+        // Round robin over two targets: of two requests, at least one goes to the broken target first.
+        for (int i = 0; i < 2; i++) {
+            ContractResponse response = send(ContractRequest.get(path));
+            assertEquals(200, response.status(), response.text());
+            assertEquals(live.name(), response.json().get("upstream").getStringValue());
+        }
+        assertEquals(2, live.requests() - before);
     }
 
     @Test

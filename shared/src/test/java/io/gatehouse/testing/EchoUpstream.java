@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +30,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code /status/<code>} answers that status with a small JSON body and {@code X-Upstream};</li>
  *   <li>{@code /hop} answers with hop-by-hop headers ({@code Keep-Alive}, {@code Proxy-Authenticate},
  *       {@code Connection: X-Upstream-Secret} and that header) beside an ordinary {@code X-Kept};</li>
- *   <li>{@code /stall} answers only when the upstream is closed (or after a minute).</li>
+ *   <li>{@code /stall} answers only when the upstream is closed (or after a minute);</li>
+ *   <li>{@code /hold} answers only when {@link #releaseHeld()} is called (or the upstream closes),
+ *       so a test can keep a request in flight on this target ({@link #held()}); with
+ *       {@code ?status=<code>} it then answers that status;</li>
+ *   <li>{@code /trickle} answers 200 with its first bytes at once and the rest only when the
+ *       upstream is closed, a body that stops half-way;</li>
+ *   <li>{@code /healthz} answers the status {@link #health(int)} set (200 at first), for active
+ *       health checks; these probes are counted by {@link #probes()}, not {@link #requests()}.</li>
  * </ul>
+ * Every other request's arrival is recorded ({@link #arrivals()}), so a test can see when retries came,
+ * and its answer carries the path that arrived as {@code X-Echo-Path}: a {@code HEAD} request gets
+ * the status and headers without a body.
  */
 public final class EchoUpstream implements AutoCloseable {
 
@@ -38,7 +50,22 @@ public final class EchoUpstream implements AutoCloseable {
     private final String name;
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger probes = new AtomicInteger();
+    private final AtomicInteger health = new AtomicInteger(200);
+    private final AtomicInteger held = new AtomicInteger();
+    private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile CountDownLatch hold = new CountDownLatch(1);
+
+    /**
+     * One request as it arrived.
+     *
+     * @param nanos  {@link System#nanoTime()} on arrival
+     * @param method its method
+     * @param path   its raw path
+     */
+    public record Arrival(long nanos, String method, String path) {
+    }
 
     private EchoUpstream(String name, HttpServer server) {
         this.name = name;
@@ -63,6 +90,13 @@ public final class EchoUpstream implements AutoCloseable {
     }
 
     /**
+     * @return the name it gives in every answer
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
      * @return the base URL, such as {@code http://127.0.0.1:41234}
      */
     public String url() {
@@ -77,17 +111,62 @@ public final class EchoUpstream implements AutoCloseable {
     }
 
     /**
-     * @return how many requests arrived
+     * @return how many requests arrived, health probes not included
      */
     public int requests() {
         return requests.get();
     }
 
+    /**
+     * @return every request that arrived (health probes not included), oldest first
+     */
+    public List<Arrival> arrivals() {
+        return List.copyOf(arrivals);
+    }
+
+    /**
+     * @return how many {@code /healthz} probes arrived
+     */
+    public int probes() {
+        return probes.get();
+    }
+
+    /**
+     * @param status what {@code /healthz} answers from now on
+     */
+    public void health(int status) {
+        health.set(status);
+    }
+
+    /**
+     * @return how many {@code /hold} requests are waiting now
+     */
+    public int held() {
+        return held.get();
+    }
+
+    /**
+     * Answers every waiting {@code /hold} request; later ones wait again.
+     */
+    public void releaseHeld() {
+        CountDownLatch released = hold;
+        hold = new CountDownLatch(1);
+        released.countDown();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
-        requests.incrementAndGet();
+        String path = exchange.getRequestURI().getRawPath();
+        if (path.equals("/healthz")) {
+            probes.incrementAndGet();
+            try (exchange) {
+                send(exchange, health.get(), "text/plain", "health of " + name);
+            }
+            return;
+        }
+        record(exchange);
+        exchange.getResponseHeaders().set("X-Echo-Path", path);
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getRawPath();
             if (path.startsWith("/status/")) {
                 int status = Integer.parseInt(path.substring("/status/".length()));
                 exchange.getResponseHeaders().set("X-Upstream", name);
@@ -104,12 +183,29 @@ public final class EchoUpstream implements AutoCloseable {
                 return;
             }
             if (path.equals("/stall")) {
-                try {
-                    closing.await(1, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                await(closing);
                 send(exchange, 200, "text/plain", "too late");
+                return;
+            }
+            if (path.equals("/hold")) {
+                CountDownLatch latch = hold;
+                held.incrementAndGet();
+                try {
+                    await(latch);
+                } finally {
+                    held.decrementAndGet();
+                }
+                String query = exchange.getRequestURI().getRawQuery();
+                int status = query != null && query.startsWith("status=") ? Integer.parseInt(query.substring(7)) : 200;
+                send(exchange, status, "application/json", describe(exchange, body));
+                return;
+            }
+            if (path.equals("/trickle")) {
+                exchange.getResponseHeaders().set("Content-Type", "text/plain");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write("first".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                await(closing);
                 return;
             }
             send(exchange, 200, "application/json", describe(exchange, body));
@@ -131,9 +227,26 @@ public final class EchoUpstream implements AutoCloseable {
         return new String(JSON.writeValueAsBytes(out), StandardCharsets.UTF_8);
     }
 
+    private void record(HttpExchange exchange) {
+        requests.incrementAndGet();
+        arrivals.add(new Arrival(System.nanoTime(), exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
@@ -146,6 +259,7 @@ public final class EchoUpstream implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
+        hold.countDown();
         server.stop(0);
     }
 
@@ -156,7 +270,7 @@ public final class EchoUpstream implements AutoCloseable {
      */
     public EchoUpstream handle(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
-            requests.incrementAndGet();
+            record(exchange);
             handler.handle(exchange);
         });
         return this;

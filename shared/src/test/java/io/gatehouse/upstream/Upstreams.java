@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.testing.Await;
 import io.gatehouse.upstream.UpstreamDefinition.CircuitBreaker;
 import io.gatehouse.upstream.UpstreamDefinition.HealthCheck;
 import io.gatehouse.upstream.UpstreamDefinition.LoadBalancer;
@@ -11,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Builders of upstream definitions and live upstreams for this package's tests.
@@ -53,17 +52,6 @@ final class Upstreams {
 
     /** Waits for a condition, failing after the deadline; polls, never asserts on elapsed time. */
     static void await(String what, Duration deadline, BooleanSupplier condition) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                fail("not within " + deadline + ": " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, deadline, condition);
     }
 }

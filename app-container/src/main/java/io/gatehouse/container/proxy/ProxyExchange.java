@@ -239,7 +239,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         boolean trust = proxy.trustForwardedHeaders();
         setForwarded(headers, X_FORWARDED_PROTO, proto, trust);
         setForwarded(headers, X_FORWARDED_HOST, clientHost, trust);
-        setForwarded(headers, X_FORWARDED_PREFIX, forwardedPrefix(view.path(), upstreamPath), trust);
+        // A trusted caller's prefix stays in front of what this gateway stripped, as in the buffered engine.
+        String prefix = ForwardingHeaders.appendForwardedPrefix(trust ? headers.get(X_FORWARDED_PREFIX) : null,
+            forwardedPrefix(view.path(), upstreamPath));
+        setForwarded(headers, X_FORWARDED_PREFIX, prefix, false);
         headers.set(FORWARDED, ForwardingHeaders.appendForwarded(headers.get(FORWARDED),
             ForwardingHeaders.forwardedElement(clientIp, proto, clientHost)));
         headers.set(X_REQUEST_ID, requestId);
@@ -340,7 +343,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         boolean timeout = cause instanceof ConnectTimeoutException;
         reportFailed(timeout ? FailureKind.TIMEOUT : FailureKind.CONNECT);
-        if (canRetry()) {
+        if (canRetry() && retryFindsTarget()) {
             retryLater();
         } else if (timeout) {
             fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("connect"), Map.of());
@@ -358,6 +361,24 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private boolean canRetry() {
         return idempotent && bodyRetainable && retriesUsed < route.retries().attempts()
             && (state == State.CONNECTING || state == State.WAITING);
+    }
+
+    /**
+     * @return whether a retry would find a target now: the failure just reported may have ejected
+     *     the last available target or opened the circuit, and then the client gets that failure
+     *     (or that response) rather than a 503 for the retry, as from the buffered engine
+     */
+    private boolean retryFindsTarget() {
+        if ("open".equals(upstream.circuitState())) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (TargetState target : upstream.targets()) {
+            if (target.available(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void retryLater() {
@@ -503,9 +524,11 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         if (route.retries().onStatuses().contains(code) && canRetry()) {
             reportCompleted(code);
-            connection.discard();
-            retryLater();
-            return;
+            if (retryFindsTarget()) {
+                connection.discard();
+                retryLater();
+                return;
+            }
         }
         status = code;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
