@@ -3,10 +3,13 @@ package io.gatehouse.security;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -32,6 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then
  * {@code claims.required}, {@code claims.match}, {@code authorization.roles} and
  * {@code authorization.scopes} (each 403 with the envelope naming what is missing).
+ *
+ * <p>Every decision on a route whose {@code auth} is not {@code none} is recorded in the audit log
+ * here, once per request whichever engine asks ({@link RouteAccessAudit}).
  */
 @Singleton
 public class RouteAccess {
@@ -42,15 +48,24 @@ public class RouteAccess {
     private final List<Authenticator> authenticators;
     private final AccessConfiguration configuration;
     private final Map<CompiledRoute, RoutePolicy> policies = new ConcurrentHashMap<>();
+    private final RouteAccessAudit audit;
 
     /**
+     * Without an audit log.
+     *
      * @param authenticators every authenticator the gateway offers, in order
      * @param configuration  the access settings
      */
     public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration) {
+        this(authenticators, configuration, RouteAccessAudit.NONE);
+    }
+
+    @Inject
+    RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, RouteAccessAudit audit) {
         // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
         this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
         this.configuration = configuration;
+        this.audit = audit;
     }
 
     /**
@@ -78,6 +93,19 @@ public class RouteAccess {
      * @throws GatewayException 401 or 403 with the envelope's details and {@code WWW-Authenticate}
      */
     public GatewayPrincipal check(RouteMatch match, RequestView request) {
+        return check(match, request, request.header(RequestIds.HEADER));
+    }
+
+    /**
+     * Checks a request without waiting for anything.
+     *
+     * @param match     the route the request matched
+     * @param request   the request's method, path and headers
+     * @param requestId the request id the gateway answers with, for the audit log
+     * @return the principal; {@link GatewayPrincipal#ANONYMOUS} for an open route
+     * @throws GatewayException 401 or 403 with the envelope's details and {@code WWW-Authenticate}
+     */
+    public GatewayPrincipal check(RouteMatch match, RequestView request, @Nullable String requestId) {
         RoutePolicy policy = policy(match.route());
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
         if (mode == AuthMode.NONE) {
@@ -91,7 +119,7 @@ public class RouteAccess {
                 break;
             }
         }
-        return decide(match, policy, mode, candidates, result);
+        return decide(match, policy, mode, candidates, result, request, requestId);
     }
 
     /**
@@ -102,13 +130,25 @@ public class RouteAccess {
      * @return the principal, or a stage failed with a 401/403 {@link GatewayException}
      */
     public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request) {
+        return checkAsync(match, request, request.header(RequestIds.HEADER));
+    }
+
+    /**
+     * Checks a request, waiting without blocking where an authenticator must (a key being fetched).
+     *
+     * @param match     the route the request matched
+     * @param request   the request's method, path and headers
+     * @param requestId the request id the gateway answers with, for the audit log
+     * @return the principal, or a stage failed with a 401/403 {@link GatewayException}
+     */
+    public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request, @Nullable String requestId) {
         RoutePolicy policy = policy(match.route());
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
         if (mode == AuthMode.NONE) {
             return CompletableFuture.completedFuture(GatewayPrincipal.ANONYMOUS);
         }
         List<Authenticator> candidates = candidates(mode);
-        return attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result));
+        return attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result, request, requestId));
     }
 
     /**
@@ -167,12 +207,20 @@ public class RouteAccess {
     }
 
     private GatewayPrincipal decide(RouteMatch match, RoutePolicy policy, AuthMode mode, List<Authenticator> candidates,
-                                    AuthenticationResult result) {
-        return switch (result) {
-            case AuthenticationResult.Rejected rejected -> throw rejected.error();
-            case AuthenticationResult.Absent absent -> throw missing(mode, candidates);
-            case AuthenticationResult.Authenticated authenticated -> authorize(match, policy, authenticated.principal());
-        };
+                                    AuthenticationResult result, RequestView request, String requestId) {
+        GatewayPrincipal principal = result instanceof AuthenticationResult.Authenticated a ? a.principal() : null;
+        try {
+            GatewayPrincipal admitted = switch (result) {
+                case AuthenticationResult.Rejected rejected -> throw rejected.error();
+                case AuthenticationResult.Absent absent -> throw missing(mode, candidates);
+                case AuthenticationResult.Authenticated authenticated -> authorize(match, policy, authenticated.principal());
+            };
+            audit.allowed(match, request, requestId, admitted);
+            return admitted;
+        } catch (GatewayException refused) {
+            audit.refused(match, mode, request, requestId, principal, refused);
+            throw refused;
+        }
     }
 
     private static GatewayException missing(AuthMode mode, List<Authenticator> candidates) {
