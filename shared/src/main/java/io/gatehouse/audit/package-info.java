@@ -11,7 +11,8 @@
  *
  * <p>Who records: {@code RouteAccess} (every engine) for route decisions, {@link
  * io.gatehouse.audit.AdminAuditFilter} for the management endpoints marked {@link
- * io.gatehouse.audit.Audited}, and {@code GET /admin/audit} reads the table. See
+ * io.gatehouse.audit.Audited}, {@link io.gatehouse.audit.TokenEndpointAuditFilter} for the OAuth2
+ * token endpoint's refusals, and {@code GET /admin/audit} reads the table. See
  * {@code docs/audit.md}.
  */
 package io.gatehouse.audit;

@@ -191,6 +191,21 @@ class AuditLogTest {
     }
 
     @Test
+    void tokenEndpointRefusesAClient_thenAuthenticationFailureRecorded() {
+        onPostgres(Map.of());
+        String unknownClient = id("unknown-client");
+        HttpResponse<String> refused = gateway.send("POST", "/oauth/token", unknownClient, null, "application/x-www-form-urlencoded",
+            "grant_type=client_credentials&client_id=nobody&client_secret=wrong-secret-123");
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(gateway.log().flush(Duration.ofSeconds(10)));
+        Map<String, Object> event = only(gateway.events(unknownClient));
+        assertEquals("authentication", event.get("category"));
+        assertEquals("oauth.token", event.get("action"));
+        assertEquals("deny", event.get("decision"));
+        assertEquals("invalid_client", event.get("reason"));
+    }
+
+    @Test
     void embeddedH2_thenTheSameEventsAreStoredAndListed() {
         gateway = AuditTestGateway.start(upstream.url(),
             AuditTestGateway.database("jdbc:h2:mem:audit_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1"),

@@ -115,6 +115,21 @@ final class AuditTestGateway implements AutoCloseable {
      * @return the response
      */
     HttpResponse<String> send(String method, String path, String requestId, String authorization, String body) {
+        return send(method, path, requestId, authorization, "application/json", body);
+    }
+
+    /**
+     * Sends a request with a body of the given type.
+     *
+     * @param method        the method
+     * @param path          the path
+     * @param requestId     the {@code X-Request-ID} to send, or {@code null}
+     * @param authorization the {@code Authorization} header, or {@code null}
+     * @param contentType   the body's type
+     * @param body          the body, or {@code null}
+     * @return the response
+     */
+    HttpResponse<String> send(String method, String path, String requestId, String authorization, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.getURL() + path)).timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (requestId != null) {
@@ -124,7 +139,7 @@ final class AuditTestGateway implements AutoCloseable {
             request.header("Authorization", authorization);
         }
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", contentType);
         }
         try {
             return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
