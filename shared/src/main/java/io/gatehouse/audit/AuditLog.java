@@ -142,6 +142,8 @@ public class AuditLog {
     private volatile Instant lastLoss;
     private volatile Instant failingSince;
     private volatile String lastError;
+    private long skipDatabaseUntil;
+    private long skipBackoffMillis;
 
     AuditLog(AuditStore store, JsonMapper json, AuditConfiguration configuration, @Nullable MeterRegistry registry) {
         this.store = store;
@@ -210,8 +212,10 @@ public class AuditLog {
 
     /**
      * Writes everything recorded so far before returning, or until the timeout. In
-     * {@code per-request} mode the calling thread writes (one retry after a failure; then the
-     * events are given up, logged and counted); in {@code background} mode it waits for the writer.
+     * {@code per-request} mode the calling thread writes, once: events the database refuses are
+     * given up, logged and counted, and after a failure the next flushes skip the database for a
+     * backoff (100 ms doubling to 5 s), so a dead database costs one request per backoff its
+     * timeout, not every request; in {@code background} mode it waits for the writer.
      *
      * @param timeout how long to wait at most (background mode)
      * @return whether everything recorded before the call has been dealt with
@@ -222,7 +226,14 @@ public class AuditLog {
                 List<AuditEvent> batch = new ArrayList<>();
                 while (queue.drainTo(batch, configuration.getBatchSize()) > 0) {
                     stalled = false;
-                    write(batch, false);
+                    if (skipBackoffMillis > 0 && System.nanoTime() - skipDatabaseUntil < 0) {
+                        lose(batch, Loss.DATABASE);
+                    } else if (write(batch, false)) {
+                        skipBackoffMillis = 0;
+                    } else {
+                        skipBackoffMillis = Math.min(Math.max(100, skipBackoffMillis * 2), MAX_BACKOFF_MILLIS);
+                        skipDatabaseUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(skipBackoffMillis);
+                    }
                     batch.clear();
                 }
             }
@@ -313,14 +324,14 @@ public class AuditLog {
     /**
      * Inserts a batch, retrying with backoff (background mode) while the queue has room, the
      * gateway runs and the retry timeout allows; logs every event with its outcome.
+     *
+     * @return whether the batch was written
      */
-    private void write(List<AuditEvent> batch, boolean background) {
+    private boolean write(List<AuditEvent> batch, boolean background) {
         long start = System.nanoTime();
         long retryNanos = configuration.getRetryTimeout().toNanos();
         long backoff = 100;
-        int attempts = 0;
         while (true) {
-            attempts++;
             try {
                 store.insert(batch);
                 failingSince = null;
@@ -329,20 +340,19 @@ public class AuditLog {
                     writtenCounter.increment(batch.size());
                 }
                 logLines(batch, true, null);
-                return;
+                return true;
             } catch (java.sql.SQLException | RuntimeException e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 if (failingSince == null) {
                     failingSince = Instant.now();
                     LOG.warn("Audit events cannot be written to the database ({}); retrying while the queue has room", lastError);
                 }
-                boolean retry = background
-                    ? running && queue.remainingCapacity() > 0 && System.nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoff) < retryNanos
-                    : attempts < 2;
+                boolean retry = background && running && queue.remainingCapacity() > 0
+                    && System.nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoff) < retryNanos;
                 if (!retry) {
                     LOG.warn("{} audit event(s) are in the JSON log only: {}", batch.size(), lastError);
                     lose(batch, Loss.DATABASE);
-                    return;
+                    return false;
                 }
                 pause(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);

@@ -307,6 +307,37 @@ class AuditLogTest {
         assertEquals("upstream.create", AuditRows.read(url, "sa", changed).getFirst().get("action"));
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void perRequestModeAndStalledDatabase_thenOneRequestWaitsAndTheNextSkipTheDatabase() throws Exception {
+        try (StalledDatabase database = StalledDatabase.start()) {
+            gateway = AuditTestGateway.start(upstream.url(), AuditTestGateway.database(database.url()), Map.of(
+                "gateway.audit.mode", "per-request", "datasources.default.connection-timeout", 500,
+                "gateway.admin.startup-timeout", "200ms"));
+            String first = id("stalled-first");
+            long start = System.nanoTime();
+            assertEquals(401, gateway.send("GET", "/orders/1", first, null, null).statusCode());
+            long firstMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(firstMillis >= 400, "the first request waited for the database: " + firstMillis + " ms");
+
+            String next = id("stalled-next");
+            start = System.nanoTime();
+            assertEquals(401, gateway.send("GET", "/orders/2", next, null, null).statusCode());
+            long nextMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(nextMillis < 400, "the next request skipped the database: " + nextMillis + " ms");
+
+            for (String requestId : List.of(first, next)) {
+                Map<String, Object> line = gateway.jsonLines(requestId).getFirst();
+                assertEquals(false, line.get("persisted"));
+                assertEquals("database", line.get("loss"));
+            }
+            Map<String, Object> health = AuditTestGateway.json(gateway.send("GET", "/v1/health", null, null, null).body());
+            Map<String, Object> audit = (Map<String, Object>) ((Map<String, Object>) health.get("checks")).get("audit");
+            assertEquals("degraded", audit.get("status"), audit.toString());
+            assertTrue(((Map<String, Object>) audit.get("details")).containsKey("failing_since"), audit.toString());
+        }
+    }
+
     /** A database that accepts connections and never answers: every write stalls until the driver's timeouts. */
     private static final class StalledDatabase implements AutoCloseable {
 
