@@ -338,6 +338,21 @@ class AuditLogTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void disabled_thenRoutesStillDecideAndNothingIsRecorded() {
+        String url = "jdbc:h2:mem:audit_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        gateway = AuditTestGateway.start(upstream.url(), AuditTestGateway.database(url), Map.of("gateway.audit.enabled", false));
+        String refused = id("disabled");
+        assertEquals(401, gateway.send("GET", "/orders/1", refused, null, null).statusCode());
+        assertEquals(200, gateway.send("GET", "/orders/2", null, "Bearer " + AuditTestGateway.token("ada", "ops"), null).statusCode());
+        assertTrue(gateway.context().findBean(AuditLog.class).isEmpty());
+        assertEquals(404, gateway.send("GET", "/admin/audit", null, "Bearer " + AuditTestGateway.ADMIN_TOKEN, null).statusCode());
+        Map<String, Object> health = AuditTestGateway.json(gateway.send("GET", "/v1/health", null, null, null).body());
+        assertTrue(!((Map<String, Object>) health.get("checks")).containsKey("audit"), health.toString());
+        assertTrue(gateway.jsonLines().isEmpty(), gateway.jsonLines().toString());
+    }
+
     /** A database that accepts connections and never answers: every write stalls until the driver's timeouts. */
     private static final class StalledDatabase implements AutoCloseable {
 
