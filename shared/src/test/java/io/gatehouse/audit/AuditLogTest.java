@@ -276,6 +276,16 @@ class AuditLogTest {
             assertEquals("degraded", audit.get("status"), audit.toString());
             assertEquals(false, audit.get("critical"));
             assertTrue(((Number) ((Map<String, Object>) audit.get("details")).get("overflowed")).longValue() >= 19, audit.toString());
+
+            // The batch the writer held is given up once the queue is full behind it: in the JSON log, counted as failed.
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (gateway.log().stats().failed() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(gateway.log().stats().failed() >= 1, gateway.log().stats().toString());
+            assertTrue(gateway.jsonLines().stream().anyMatch(line -> "database".equals(line.get("loss"))
+                && Boolean.FALSE.equals(line.get("persisted"))), "a given-up event is in the JSON log");
+            assertTrue(gateway.log().stats().lastError() != null, gateway.log().stats().toString());
         }
     }
 
