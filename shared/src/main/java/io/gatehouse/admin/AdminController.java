@@ -3,6 +3,7 @@ package io.gatehouse.admin;
 import io.gatehouse.admin.AdminStore.Kind;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.audit.Audited;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -57,6 +58,7 @@ final class AdminController {
     }
 
     @Put(value = "/routes/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Audited(value = "route.update", created = "route.create", target = "route:{id}")
     @Operation(summary = "Create or replace a route", description = "201 when created, 200 when replaced; 400 with "
         + "details.problems when invalid, 409 when the id is defined in the file or application configuration.")
     HttpResponse<AdminObject> putRoute(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
@@ -64,6 +66,7 @@ final class AdminController {
     }
 
     @Delete("/routes/{id}")
+    @Audited(value = "route.delete", target = "route:{id}")
     @Operation(summary = "Delete a route")
     HttpResponse<Void> deleteRoute(HttpRequest<?> request, String id) {
         service.delete(admin(request), Kind.ROUTE, id);
@@ -83,12 +86,14 @@ final class AdminController {
     }
 
     @Put(value = "/upstreams/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Audited(value = "upstream.update", created = "upstream.create", target = "upstream:{id}")
     @Operation(summary = "Create or replace an upstream")
     HttpResponse<AdminObject> putUpstream(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
         return put(admin(request), Kind.UPSTREAM, id, body);
     }
 
     @Delete("/upstreams/{id}")
+    @Audited(value = "upstream.delete", target = "upstream:{id}")
     @Operation(summary = "Delete an upstream", description = "409 with the route ids while routes use it.")
     HttpResponse<Void> deleteUpstream(HttpRequest<?> request, String id) {
         service.delete(admin(request), Kind.UPSTREAM, id);
@@ -96,6 +101,7 @@ final class AdminController {
     }
 
     @Post("/reload")
+    @Audited("definition.reload")
     @Operation(summary = "Reload every source", description = "Reads the file, the configuration and the store again "
         + "and swaps the table; 400 with details.problems when invalid, and the table in force stays.")
     ReloadResult reload(HttpRequest<?> request) {

@@ -3,6 +3,7 @@ package io.gatehouse.security;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
@@ -39,6 +40,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code authorization.scopes} and {@code authorization.groups} (each 403 with the envelope naming
  * what is missing); last, when the route has {@code authorization.opa}, the decision service (which
  * also decides for {@code auth: none} routes, with the anonymous principal).
+ *
+ * <p>Every decision on a route whose {@code auth} is not {@code none}, or that asks the decision
+ * service, is recorded in the audit log here, once per request whichever engine asks, and only
+ * when it is final: on a route with {@code authorization.opa} after the decision service answered
+ * ({@link RouteAccessAudit}).
  */
 @Singleton
 public class RouteAccess {
@@ -49,19 +55,28 @@ public class RouteAccess {
     private final List<Authenticator> authenticators;
     private final AccessConfiguration configuration;
     private final OpaClient opa;
+    private final RouteAccessAudit audit;
     private final Map<CompiledRoute, RoutePolicy> policies = new ConcurrentHashMap<>();
 
     /**
+     * Without an audit log.
+     *
      * @param authenticators every authenticator the gateway offers, in order
      * @param configuration  the access settings
      * @param opa            the decision service client, or {@code null} when there is none
      */
-    @Inject
     public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, @Nullable OpaClient opa) {
+        this(authenticators, configuration, opa, RouteAccessAudit.NONE);
+    }
+
+    @Inject
+    RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, @Nullable OpaClient opa,
+                RouteAccessAudit audit) {
         // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
         this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
         this.configuration = configuration;
         this.opa = opa;
+        this.audit = audit;
     }
 
     /**
@@ -102,6 +117,20 @@ public class RouteAccess {
      *         answering without it would admit what the policy may deny
      */
     public GatewayPrincipal check(RouteMatch match, RequestView request) {
+        return check(match, request, request.header(RequestIds.HEADER));
+    }
+
+    /**
+     * Checks a request without waiting for anything, as {@link #check(RouteMatch, RequestView)} does.
+     *
+     * @param match     the route the request matched
+     * @param request   the request's method, path and headers
+     * @param requestId the request id the gateway answers with, for the audit log
+     * @return the principal; {@link GatewayPrincipal#ANONYMOUS} for an open route
+     * @throws GatewayException 401 or 403 with the envelope's details and {@code WWW-Authenticate}
+     * @throws IllegalStateException for a route whose decision is external ({@code authorization.opa})
+     */
+    public GatewayPrincipal check(RouteMatch match, RequestView request, @Nullable String requestId) {
         RoutePolicy policy = policy(match.route());
         if (policy.opa() != null) {
             throw new IllegalStateException("Route '" + match.route().id() + "' needs an external policy decision "
@@ -119,7 +148,7 @@ public class RouteAccess {
                 break;
             }
         }
-        return decide(match, policy, mode, candidates, result);
+        return decide(match, policy, mode, candidates, result, request, requestId);
     }
 
     /**
@@ -130,6 +159,18 @@ public class RouteAccess {
      * @return the principal, or a stage failed with a 401/403 {@link GatewayException}
      */
     public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request) {
+        return checkAsync(match, request, request.header(RequestIds.HEADER));
+    }
+
+    /**
+     * Checks a request, waiting without blocking where an authenticator or the decision service must.
+     *
+     * @param match     the route the request matched
+     * @param request   the request's method, path and headers
+     * @param requestId the request id the gateway answers with, for the audit log
+     * @return the principal, or a stage failed with a 401/403 (or 503) {@link GatewayException}
+     */
+    public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request, @Nullable String requestId) {
         RoutePolicy policy = policy(match.route());
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
         CompletionStage<GatewayPrincipal> admitted;
@@ -137,12 +178,25 @@ public class RouteAccess {
             admitted = CompletableFuture.completedFuture(GatewayPrincipal.ANONYMOUS);
         } else {
             List<Authenticator> candidates = candidates(mode);
-            admitted = attempt(candidates, 0, request).thenApply(result -> decide(match, policy, mode, candidates, result));
+            admitted = attempt(candidates, 0, request)
+                .thenApply(result -> decide(match, policy, mode, candidates, result, request, requestId));
         }
         if (policy.opa() == null) {
             return admitted;
         }
-        return admitted.thenCompose(principal -> decideExternally(policy, match, request, principal));
+        // The decision service has the last word: the audit log hears the outcome once it has spoken.
+        return admitted.thenCompose(principal -> decideExternally(policy, match, request, principal)
+            .whenComplete((allowed, error) -> {
+                if (error == null) {
+                    audit.allowed(match, request, requestId, allowed);
+                } else if (unwrap(error) instanceof GatewayException refused) {
+                    audit.refused(match, mode, request, requestId, principal, refused);
+                }
+            }));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private CompletionStage<GatewayPrincipal> decideExternally(RoutePolicy policy, RouteMatch match, RequestView request,
@@ -212,13 +266,27 @@ public class RouteAccess {
         return out;
     }
 
+    /**
+     * Authenticates and applies the route's own rules; refusals go to the audit log here, an
+     * admission only when no decision service comes after.
+     */
     private GatewayPrincipal decide(RouteMatch match, RoutePolicy policy, AuthMode mode, List<Authenticator> candidates,
-                                    AuthenticationResult result) {
-        return switch (result) {
-            case AuthenticationResult.Rejected rejected -> throw rejected.error();
-            case AuthenticationResult.Absent absent -> throw missing(mode, candidates);
-            case AuthenticationResult.Authenticated authenticated -> authorize(match, policy, authenticated.principal());
-        };
+                                    AuthenticationResult result, RequestView request, @Nullable String requestId) {
+        GatewayPrincipal principal = result instanceof AuthenticationResult.Authenticated a ? a.principal() : null;
+        try {
+            GatewayPrincipal admitted = switch (result) {
+                case AuthenticationResult.Rejected rejected -> throw rejected.error();
+                case AuthenticationResult.Absent absent -> throw missing(mode, candidates);
+                case AuthenticationResult.Authenticated authenticated -> authorize(match, policy, authenticated.principal());
+            };
+            if (policy.opa() == null) {
+                audit.allowed(match, request, requestId, admitted);
+            }
+            return admitted;
+        } catch (GatewayException refused) {
+            audit.refused(match, mode, request, requestId, principal, refused);
+            throw refused;
+        }
     }
 
     private static GatewayException missing(AuthMode mode, List<Authenticator> candidates) {

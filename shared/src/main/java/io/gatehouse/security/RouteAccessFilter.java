@@ -3,6 +3,7 @@ package io.gatehouse.security;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.RouteMatch;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.order.Ordered;
@@ -65,7 +66,7 @@ final class RouteAccessFilter implements Ordered {
             return continuation.proceed();
         }
         request.setAttribute(RouteAccess.ROUTE_MATCH_ATTRIBUTE, match);
-        CompletableFuture<GatewayPrincipal> decision = access.checkAsync(match, view).toCompletableFuture();
+        CompletableFuture<GatewayPrincipal> decision = access.checkAsync(match, view, RequestIds.of(request)).toCompletableFuture();
         if (decision.isDone()) {
             try {
                 return admit(request, match, decision.join(), continuation);

@@ -39,7 +39,7 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
 
     private final DecisionServer decisions = DecisionServer.start()
         .policy("gatehouse/allow", AccessPolicyContractTest::onlyAlice)
-        .policy("gatehouse/slow", input -> Answer.allow().after(2000));
+        .policy("gatehouse/slow", input -> Answer.allow().after(4000));
     private final TestUpstream upstream = TestUpstream.start();
 
     @Override
@@ -50,7 +50,7 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         properties.put("gateway.jwt.issuers", List.of(TestTokens.ISSUER));
         properties.put("gateway.jwt.tenant-claims", List.of("org", "tenant"));
         properties.put("gateway.opa.url", decisions.url());
-        properties.put("gateway.opa.timeout", "400ms");
+        properties.put("gateway.opa.timeout", "1500ms");
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
         return properties;
     }

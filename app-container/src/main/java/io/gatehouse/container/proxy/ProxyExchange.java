@@ -181,7 +181,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     void start() {
         CompletableFuture<GatewayPrincipal> decision;
         try {
-            decision = proxy.access().checkAsync(match, view).toCompletableFuture();
+            decision = proxy.access().checkAsync(match, view, requestId).toCompletableFuture();
         } catch (GatewayException e) {
             fail(e);
             return;

@@ -1,5 +1,6 @@
 package io.gatehouse.identity.apikey;
 
+import io.gatehouse.audit.Audited;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerList;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerRequest;
@@ -42,6 +43,7 @@ final class ConsumerController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "consumer.create", target = "consumer:{body.name}")
     @Operation(summary = "Create a consumer")
     HttpResponse<ConsumerView> create(HttpRequest<?> request, @Nullable @Body ConsumerRequest body) {
         return HttpResponse.created(consumers.create(admin.require(request), body));
@@ -60,18 +62,21 @@ final class ConsumerController {
     }
 
     @Patch(value = "/{name}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "consumer.update", target = "consumer:{name}")
     @Operation(summary = "Replace a consumer's groups")
     ConsumerView update(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
         return consumers.updateGroups(admin.require(request), name, body);
     }
 
     @Put(value = "/{name}/groups", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "consumer.update", target = "consumer:{name}")
     @Operation(summary = "Replace a consumer's groups")
     ConsumerView putGroups(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
         return update(request, name, body);
     }
 
     @Delete("/{name}")
+    @Audited(value = "consumer.delete", target = "consumer:{name}")
     @Operation(summary = "Delete a consumer and its keys")
     HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String name) {
         consumers.delete(admin.require(request), name);
@@ -79,12 +84,15 @@ final class ConsumerController {
     }
 
     @Post(value = "/{name}/keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "api-key.create", variant = "body.rotated=api-key.rotate", target = "api-key:{body.id}",
+        details = {"consumer={name}", "rotated={body.rotated.id}"})
     @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, expires after it.")
     HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name, @Nullable @Body KeyRequest body) {
         return HttpResponse.created(consumers.createKey(admin.require(request), name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Delete("/{name}/keys/{id}")
+    @Audited(value = "api-key.revoke", target = "api-key:{id}", details = "consumer={name}")
     @Operation(summary = "Revoke an API key")
     HttpResponse<Void> revokeKey(HttpRequest<?> request, @PathVariable String name, @PathVariable String id) {
         consumers.revokeKey(admin.require(request), name, id);

@@ -1,5 +1,6 @@
 package io.gatehouse.identity.oauth;
 
+import io.gatehouse.audit.Audited;
 import io.gatehouse.identity.AdminCredentials;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -48,6 +49,7 @@ final class OAuthClientController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "oauth-client.create", target = "oauth-client:{body.client_id}")
     @Operation(summary = "Register an OAuth2 client", description = "The secret, generated unless given, is shown only in this response.")
     HttpResponse<OAuthClients.Client> register(HttpRequest<?> request, @Nullable @Body OAuthClients.ClientRequest body) {
         return HttpResponse.created(clients.register(admin.require(request), body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -66,6 +68,7 @@ final class OAuthClientController {
     }
 
     @Delete("/{clientId}")
+    @Audited(value = "oauth-client.delete", target = "oauth-client:{clientId}")
     @Operation(summary = "Delete an OAuth2 client and its refresh tokens")
     HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String clientId) {
         clients.delete(admin.require(request), clientId);

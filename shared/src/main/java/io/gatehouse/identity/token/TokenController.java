@@ -1,5 +1,6 @@
 package io.gatehouse.identity.token;
 
+import io.gatehouse.audit.Audited;
 import io.gatehouse.identity.AdminCredentials;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -59,6 +60,8 @@ final class TokenController {
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "token.issue", target = "token:{body.jti}",
+        details = {"project={body.project}", "service={body.service}", "subject={body.subject}"})
     @Operation(summary = "Issue a token", description = "Signs a JWT with jti, project, service, sub, iat, exp; the token is shown only in this response.")
     HttpResponse<IssuedToken> issue(HttpRequest<?> request, @Nullable @Body TokenRequest body) {
         return HttpResponse.created(tokens.issue(admin.require(request), body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -71,12 +74,14 @@ final class TokenController {
     }
 
     @Delete(value = "/{jti}", produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "token.revoke", target = "token:{jti}")
     @Operation(summary = "Revoke a token", description = "Every instance and Lambda refuses it within one second.")
     TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti) {
         return tokens.revoke(admin.require(request), jti);
     }
 
     @Post(value = "/cleanup", produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "token.cleanup", details = "deleted={body.deleted}")
     @Operation(summary = "Delete expired tokens")
     Cleanup cleanup(HttpRequest<?> request) {
         admin.require(request).requireGlobal("clean up every tenant's expired tokens");

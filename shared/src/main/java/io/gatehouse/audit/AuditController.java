@@ -1,0 +1,123 @@
+package io.gatehouse.audit;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.Validation;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /admin/audit}: the stored audit events, newest first, filtered by the query
+ * parameters; admin only. Events still queued, and those in the JSON log only, are not listed.
+ */
+@Controller("/admin/audit")
+@Tag(name = "audit")
+@SecurityRequirement(name = "adminToken")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Requires(beans = AuditLog.class)
+final class AuditController {
+
+    /** Events answered when the request names no limit. */
+    static final int DEFAULT_LIMIT = 100;
+
+    /** The most events one request may ask for. */
+    static final int MAX_LIMIT = 1000;
+
+    private final AuditLog log;
+    private final AdminCredentials admin;
+
+    AuditController(AuditLog log, AdminCredentials admin) {
+        this.log = log;
+        this.admin = admin;
+    }
+
+    /**
+     * The answer.
+     *
+     * @param events the matching events, newest first
+     * @param limit  the limit applied
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record AuditList(List<AuditEvent> events, int limit) {
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Read the audit log", description = "Stored audit events, newest first. Filters: category "
+        + "(authentication, authorization, admin), decision (allow, deny), action, route, principal (subject), tenant, "
+        + "request_id, since and until (ISO-8601 instants; since inclusive, until exclusive), limit (default 100, at most 1000).")
+    AuditList list(HttpRequest<?> request, @Nullable @QueryValue String category, @Nullable @QueryValue String decision,
+                   @Nullable @QueryValue String action, @Nullable @QueryValue String route,
+                   @Nullable @QueryValue String principal, @Nullable @QueryValue String tenant,
+                   @Nullable @QueryValue("request_id") String requestId, @Nullable @QueryValue String since,
+                   @Nullable @QueryValue String until, @Nullable @QueryValue String limit) {
+        admin.require(request);
+        Validation validation = new Validation();
+        AuditEvent.Category categoryValue = category == null ? null : AuditEvent.Category.parse(category);
+        if (category != null && categoryValue == null) {
+            validation.problem("category", "must be one of authentication, authorization, admin");
+        }
+        AuditEvent.Decision decisionValue = decision == null ? null : AuditEvent.Decision.parse(decision);
+        if (decision != null && decisionValue == null) {
+            validation.problem("decision", "must be allow or deny");
+        }
+        Instant sinceValue = instant(validation, "since", since);
+        Instant untilValue = instant(validation, "until", until);
+        int limitValue = DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                limitValue = Integer.parseInt(limit.trim());
+                if (limitValue < 1) {
+                    validation.problem("limit", "must be at least 1");
+                }
+            } catch (NumberFormatException e) {
+                validation.problem("limit", "must be a whole number");
+            }
+        }
+        validation.check();
+        limitValue = Math.min(limitValue, MAX_LIMIT);
+        AuditQuery query = new AuditQuery(categoryValue, decisionValue, blankToNull(action), blankToNull(route),
+            blankToNull(principal), blankToNull(tenant), blankToNull(requestId), sinceValue, untilValue, limitValue);
+        try {
+            return new AuditList(log.find(query), limitValue);
+        } catch (SQLException e) {
+            throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The audit store cannot be read; try again shortly.",
+                Map.of("store", "database"), Map.of("Retry-After", "1"));
+        }
+    }
+
+    private static Instant instant(Validation validation, String field, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            validation.problem(field, "must be an ISO-8601 instant such as 2026-12-01T10:00:00Z");
+            return null;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}
