@@ -78,6 +78,11 @@ final class NettyRequestView implements RequestView {
     }
 
     @Override
+    public List<String> headers(String name) {
+        return request.headers().getAll(name);
+    }
+
+    @Override
     public List<String> query(String name) {
         if (rawQuery == null) {
             return List.of();

@@ -1,0 +1,84 @@
+package io.gatehouse.identity.sso;
+
+import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.sso.SsoModels.ProviderList;
+import io.gatehouse.identity.sso.SsoModels.ProviderRequest;
+import io.gatehouse.identity.sso.SsoModels.ProviderView;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * {@code /admin/sso-providers}: the SSO providers users log in with, admin only. Providers of
+ * {@code gateway.sso.providers} are listed with {@code "source":"configuration"} and cannot be
+ * changed here (409). A client secret is accepted, stored and never returned.
+ */
+@Controller("/admin/sso-providers")
+@Tag(name = "sso-providers")
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class SsoProviderController {
+
+    private final SsoProviders providers;
+    private final AdminCredentials admin;
+
+    SsoProviderController(SsoProviders providers, AdminCredentials admin) {
+        this.providers = providers;
+        this.admin = admin;
+    }
+
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add an SSO provider", description = "Usable for logins on every instance within a second, without a restart.")
+    HttpResponse<ProviderView> create(HttpRequest<?> request, @Nullable @Body ProviderRequest body) {
+        admin.require(request);
+        return HttpResponse.created(ProviderView.of(providers.create(body)));
+    }
+
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "List SSO providers", description = "Configured ones (source configuration, read-only) and those added here (source api).")
+    ProviderList list(HttpRequest<?> request) {
+        admin.require(request);
+        return new ProviderList(providers.all().stream().map(ProviderView::of).toList());
+    }
+
+    @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Show an SSO provider (never its client secret)")
+    ProviderView get(HttpRequest<?> request, @PathVariable String id) {
+        admin.require(request);
+        return ProviderView.of(providers.get(id));
+    }
+
+    @Put(value = "/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace an SSO provider", description = "Absent fields take their defaults; an absent client_secret keeps the stored one.")
+    ProviderView replace(HttpRequest<?> request, @PathVariable String id, @Nullable @Body ProviderRequest body) {
+        admin.require(request);
+        return ProviderView.of(providers.update(id, body, false));
+    }
+
+    @Patch(value = "/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change some fields of an SSO provider", description = "Absent fields keep their values.")
+    ProviderView update(HttpRequest<?> request, @PathVariable String id, @Nullable @Body ProviderRequest body) {
+        admin.require(request);
+        return ProviderView.of(providers.update(id, body, true));
+    }
+
+    @Delete("/{id}")
+    @Operation(summary = "Remove an SSO provider", description = "New logins with it are refused at once; existing sessions last until they end.")
+    HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String id) {
+        admin.require(request);
+        providers.delete(id);
+        return HttpResponse.noContent();
+    }
+}
