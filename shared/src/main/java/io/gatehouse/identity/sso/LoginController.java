@@ -20,6 +20,7 @@ import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -130,7 +131,7 @@ final class LoginController {
         parameters.put("code_challenge_method", "S256");
         String endpoint = metadata.authorizationEndpoint();
         URI location = URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + OpenIdConnect.form(parameters));
-        return noStore(HttpResponse.redirect(location))
+        return noStore(found(location))
             .cookie(sessions.cookie(LOGIN_COOKIE, sealed, "/", configuration.getLoginTimeout()));
     }
 
@@ -174,12 +175,12 @@ final class LoginController {
             claims.put(SessionClaims.TENANT, tenant);
         }
         Cookie session = sessions.start(userId, claims);
-        return noStore(HttpResponse.redirect(URI.create(String.valueOf(login.getClaim("redirect")))))
+        return noStore(found(URI.create(String.valueOf(login.getClaim("redirect")))))
             .cookie(session)
             .cookie(sessions.cookie(LOGIN_COOKIE, "", "/", Duration.ZERO));
     }
 
-    @Post("/logout")
+    @Post(value = "/logout", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "End the session", description = "Revokes the session on every instance and removes the cookie; "
         + "end_session_url, when present, ends the provider's session too.")
     HttpResponse<LogoutView> logout(HttpRequest<?> request, @Nullable @QueryValue String redirect) {
@@ -201,7 +202,7 @@ final class LoginController {
                 target = endSession;
             }
         }
-        return noStore(HttpResponse.redirect(URI.create(target))).cookie(sessions.cleared());
+        return noStore(found(URI.create(target))).cookie(sessions.cleared());
     }
 
     @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
@@ -377,6 +378,11 @@ final class LoginController {
 
     private static GatewayException badRequest(String message, String provider, String reason) {
         return new GatewayException(ErrorCode.BAD_REQUEST, message, Map.of("provider", provider, "reason", reason), Map.of());
+    }
+
+    /** 302 Found, as browsers and OAuth 2.0 (RFC 6749 section 4.1) expect; Micronaut's redirect() is 301. */
+    private static MutableHttpResponse<?> found(URI location) {
+        return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, location.toString());
     }
 
     private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> response) {

@@ -31,11 +31,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class SsoProviderController {
 
-    private final SsoProviders providers;
+    private final SsoProviderService providers;
+    private final SsoProviders registry;
     private final AdminCredentials admin;
 
-    SsoProviderController(SsoProviders providers, AdminCredentials admin) {
+    SsoProviderController(SsoProviderService providers, SsoProviders registry, AdminCredentials admin) {
         this.providers = providers;
+        this.registry = registry;
         this.admin = admin;
     }
 
@@ -50,7 +52,7 @@ final class SsoProviderController {
     @Operation(summary = "List SSO providers", description = "Configured ones (source configuration, read-only) and those added here (source api).")
     ProviderList list(HttpRequest<?> request) {
         admin.require(request);
-        return new ProviderList(providers.all().stream().map(ProviderView::of).toList());
+        return new ProviderList(registry.all().stream().map(ProviderView::of).toList());
     }
 
     @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
