@@ -51,7 +51,7 @@ public abstract class SessionContractTest extends IdentityContractSupport {
         properties.put("gateway.session.secret", SESSION_SECRET);
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
         properties.put("gateway.upstreams.app.targets", List.of(upstream.url()));
-        TestRoutes.put(properties, 0, "app", "/app/**", "app", Map.of("auth", "session"));
+        TestRoutes.put(properties, 0, "app", "/app/**", "app", Map.of("auth", "session", "claims.forward.email", "X-User-Email"));
         TestRoutes.put(properties, 1, "members", "/members/**", "app", Map.of("auth", "session", "authorization.roles", List.of("member")));
         TestRoutes.put(properties, 2, "any", "/any/**", "app", Map.of("auth", "any"));
         TestRoutes.put(properties, 3, "tenant", "/t/{tenant}/**", "app", Map.of("auth", "session", "claims.match.tenant", "{tenant}"));
@@ -64,11 +64,13 @@ public abstract class SessionContractTest extends IdentityContractSupport {
     }
 
     @Test
-    void sessionCookie_thenAdmittedAsItsUser() {
-        ContractResponse response = send(ContractRequest.get("/app/home").cookie("gatehouse_session=" + session("s-1", "u_alice", List.of("member"))));
+    void sessionCookie_thenAdmittedWithClaimsForwardedAndForgedOnesReplaced() {
+        ContractResponse response = send(ContractRequest.get("/app/home").header("X-User-Email", "mallory@example.com")
+            .cookie("gatehouse_session=" + session("s-1", "u_alice", List.of("member"))));
         assertEquals(200, response.status(), response.text());
         assertEquals("session u_alice", response.header(PRINCIPAL_HEADER).orElse(null));
-        assertEquals("/app/home", response.json().get("path").getStringValue(), "reached the upstream");
+        JsonNode email = response.json().get("headers").get("x-user-email");
+        assertTrue(email != null && email.size() == 1 && "alice@example.com".equals(email.get(0).getStringValue()), response.text());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gatehouse.security.session;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.token.Revocations;
 import io.gatehouse.identity.token.TokenMetadata;
@@ -10,6 +11,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Date;
@@ -35,6 +38,11 @@ public class Sessions {
 
     /** The kind sessions are recorded as among the gateway's tokens. */
     public static final String KIND = "session";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+
+    /** Browsers keep cookies of up to about 4096 bytes, name and attributes included. */
+    private static final int COOKIE_WARNING_LENGTH = 3800;
 
     private final SessionTokens tokens;
     private final TokenService tokenService;
@@ -67,7 +75,12 @@ public class Sessions {
             .claim(SessionClaims.SID, recorded.jti())
             .issueTime(Date.from(recorded.issuedAt()))
             .expirationTime(Date.from(recorded.expiresAt()));
-        return cookie(tokens.sign(builder.build()), lifetime);
+        String value = tokens.sign(builder.build());
+        if (value.length() > COOKIE_WARNING_LENGTH) {
+            LOG.warn("The session cookie of user {} is {} characters; browsers drop cookies over about 4096 bytes. "
+                + "Ask the provider for fewer groups or roles in the ID token.", userId, value.length());
+        }
+        return cookie(value, lifetime);
     }
 
     /**
@@ -97,7 +110,18 @@ public class Sessions {
      */
     public Optional<JWTClaimsSet> end(HttpRequest<?> request) {
         Optional<JWTClaimsSet> session = current(request);
-        session.ifPresent(claims -> tokenService.revoke(claims.getJWTID()));
+        session.ifPresent(claims -> {
+            try {
+                tokenService.revoke(claims.getJWTID());
+            } catch (GatewayException e) {
+                if (e.errorCode() != ErrorCode.NOT_FOUND) {
+                    throw e;
+                }
+                // Signed with the secret but never recorded here (an embedded database that restarted):
+                // nothing to revoke; the cookie is still removed.
+                LOG.warn("Session {} is not recorded in gh_tokens and cannot be revoked; only its cookie is removed", claims.getJWTID());
+            }
+        });
         return session;
     }
 
