@@ -139,6 +139,18 @@ public abstract class SsoProviderAdminContractTest extends IdentityContractSuppo
     }
 
     @Test
+    void loginWithAProviderThatDoesNotAnswer_then502Envelope() {
+        String issuer = "http://127.0.0.1:" + io.gatehouse.testing.TestUpstream.closedPort() + "/realms/down";
+        assertEquals(201, send(adminJson("POST", PATH, provider("down", issuer))).status(), "added without contacting it");
+        ContractResponse response = send(ContractRequest.get("/v1/auth/login/down"));
+        assertEquals(502, response.status(), response.text());
+        JsonNode error = response.json().get("error");
+        assertEquals("bad_gateway", error.get("code").getStringValue());
+        assertEquals("provider_unavailable", error.get("details").get("reason").getStringValue());
+        assertEquals("down", error.get("details").get("provider").getStringValue());
+    }
+
+    @Test
     void withoutAdminToken_then401() {
         ContractResponse response = send(ContractRequest.get(PATH));
         assertEquals(401, response.status());
