@@ -1,6 +1,8 @@
 package io.gatehouse.identity;
 
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
+import io.gatehouse.security.session.SessionConfiguration;
+import io.gatehouse.security.session.SessionCookies;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -15,8 +17,8 @@ import reactor.core.publisher.Mono;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Before authentication, makes a request that carries a credential ({@code Authorization} or the
- * API key header) wait for {@link IdentitySync#ensureFresh()} when the identity views are older
+ * Before authentication, makes a request that carries a credential ({@code Authorization}, the
+ * API key header or the session cookie) wait for {@link IdentitySync#ensureFresh()} when the identity views are older
  * than {@code gateway.identity.sync.max-staleness}. Without a credential, or with fresh views (the
  * container's background check keeps them so), it costs nothing. The wait is asynchronous: no
  * thread is blocked.
@@ -26,16 +28,18 @@ final class IdentitySyncFilter implements Ordered {
 
     private final IdentitySync sync;
     private final String apiKeyHeader;
+    private final String sessionCookie;
 
-    IdentitySyncFilter(IdentitySync sync, ApiKeyConfiguration apiKeys) {
+    IdentitySyncFilter(IdentitySync sync, ApiKeyConfiguration apiKeys, SessionConfiguration sessions) {
         this.sync = sync;
         this.apiKeyHeader = apiKeys.getHeader();
+        this.sessionCookie = sessions.isEnabled() ? sessions.getCookieName() : null;
     }
 
     @RequestFilter
     Publisher<MutableHttpResponse<?>> fresh(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> chain) {
         HttpHeaders headers = request.getHeaders();
-        if (!headers.contains(HttpHeaders.AUTHORIZATION) && !headers.contains(apiKeyHeader)) {
+        if (!headers.contains(HttpHeaders.AUTHORIZATION) && !headers.contains(apiKeyHeader) && !hasSession(headers)) {
             return chain.proceed();
         }
         CompletableFuture<Void> fresh = sync.ensureFresh();
@@ -44,6 +48,10 @@ final class IdentitySyncFilter implements Ordered {
         }
         // Continue the chain once the check is done, without holding a thread meanwhile.
         return Mono.fromFuture(fresh).then(Mono.defer(() -> Mono.from(chain.proceed())));
+    }
+
+    private boolean hasSession(HttpHeaders headers) {
+        return sessionCookie != null && SessionCookies.find(headers.getAll(HttpHeaders.COOKIE), sessionCookie) != null;
     }
 
     @Override

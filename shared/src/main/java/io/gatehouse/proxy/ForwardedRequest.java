@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.route.RouteMatch;
+import io.gatehouse.security.UpstreamIdentity;
 import io.gatehouse.upstream.TargetState;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
@@ -61,16 +62,21 @@ final class ForwardedRequest {
         String upstreamPath = match.upstreamPath(requestPath);
         Set<String> connectionTokens = ForwardingHeaders.connectionTokens(in.getAll(HttpHeaders.CONNECTION));
 
+        // Route access's header changes (forged claim headers out, forwarded claims in), applied here
+        // because a Lambda request keeps its headers whatever the filter did to them.
+        UpstreamIdentity identity = request.getAttribute(UpstreamIdentity.ATTRIBUTE, UpstreamIdentity.class).orElse(UpstreamIdentity.NONE);
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (String name : in.names()) {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (ForwardingHeaders.isHopByHop(lower, connectionTokens) || COMPUTED.contains(lower)) {
+            if (ForwardingHeaders.isHopByHop(lower, connectionTokens) || COMPUTED.contains(lower) || identity.remove().contains(lower)) {
                 continue;
             }
             for (String value : in.getAll(name)) {
                 out.add(Map.entry(name, value));
             }
         }
+        // Every header set is among those removed above, so the client's value never comes along.
+        identity.set().forEach((name, value) -> out.add(Map.entry(name, value)));
         String clientAddress = client.address(request);
         String scheme = client.scheme(request);
         String clientHost = in.get(HttpHeaders.HOST);

@@ -42,6 +42,11 @@ final class HttpRequestView implements RequestView {
     }
 
     @Override
+    public List<String> headers(String name) {
+        return request.getHeaders().getAll(name);
+    }
+
+    @Override
     public List<String> query(String name) {
         return request.getParameters().getAll(name);
     }

@@ -30,6 +30,17 @@ public interface RequestView {
     String header(String name);
 
     /**
+     * Every value of a header, such as each {@code Cookie} line of a request that sent several.
+     *
+     * @param name a header name, any case
+     * @return its values in order, empty when absent
+     */
+    default List<String> headers(String name) {
+        String value = header(name);
+        return value == null ? List.of() : List.of(value);
+    }
+
+    /**
      * @param name a query parameter name
      * @return its values, empty when absent
      */

@@ -83,6 +83,7 @@ final class RouteAccessFilter implements Ordered {
                                                     FilterContinuation<Publisher<MutableHttpResponse<?>>> continuation) {
         request.setAttribute(GatewayPrincipal.ATTRIBUTE, principal);
         UpstreamIdentity identity = access.upstreamIdentity(match, principal);
+        request.setAttribute(UpstreamIdentity.ATTRIBUTE, identity);
         if (identity != UpstreamIdentity.NONE && request instanceof MutableHttpRequest<?> mutable) {
             MutableHttpHeaders headers = mutable.getHeaders();
             identity.remove().forEach(headers::remove);

@@ -14,6 +14,13 @@ import java.util.Set;
  */
 public record UpstreamIdentity(Set<String> remove, Map<String, String> set) {
 
+    /**
+     * The request attribute under which {@link RouteAccessFilter} leaves an admitted request's
+     * changes for the buffered engine, which applies them to the request it builds: a request of
+     * micronaut-aws (Lambda) ignores changes made to its headers.
+     */
+    public static final String ATTRIBUTE = "gatehouse.upstream-identity";
+
     /** Nothing to change. */
     public static final UpstreamIdentity NONE = new UpstreamIdentity(Set.of(), Map.of());
 

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,19 +96,6 @@ public abstract class IdentityContractSupport extends ContractTestBase {
      * @return the milliseconds it took, or -1 when the deadline passed
      */
     protected static long millisUntil(Supplier<Boolean> condition, long deadlineMillis) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-        while (System.nanoTime() < deadline) {
-            if (condition.get()) {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-        return -1;
+        return io.gatehouse.testing.Await.millisUntil(condition, deadlineMillis);
     }
 }

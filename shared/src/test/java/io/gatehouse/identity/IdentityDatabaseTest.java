@@ -53,6 +53,19 @@ class IdentityDatabaseTest {
                 assertEquals(List.of("1", "10", "11", "12", "14", "15"), versions,
                     "the admin store's V1, the identity migrations, the audit log's V14 and tenancy's V15 share one history");
             }
+            // V13: SSO providers load, and a user is unique per provider and subject, on both databases.
+            context.getBean(io.gatehouse.identity.sso.SsoProviders.class).reload(false);
+            try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+                String insert = "INSERT INTO gh_users (id, provider, subject, first_login_at, last_login_at) VALUES (?, 'kc', 'sub-1', 1, 1)";
+                try (java.sql.PreparedStatement first = connection.prepareStatement(insert)) {
+                    first.setString(1, "u_1");
+                    first.executeUpdate();
+                }
+                try (java.sql.PreparedStatement second = connection.prepareStatement(insert)) {
+                    second.setString(1, "u_2");
+                    org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, second::executeUpdate);
+                }
+            }
         } finally {
             if (schema != null) {
                 schema.close();

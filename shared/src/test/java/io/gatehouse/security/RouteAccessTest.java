@@ -288,7 +288,7 @@ class RouteAccessTest {
     void anyRoute_thenEveryAuthenticatorIsTried() {
         assertEquals("jwt", access.check(match("/any/x"), request("/any/x", token(Map.of()))).method());
         GatewayException e = refused(access, "/any/x", null);
-        assertEquals(List.of("jwt", "api-key"), e.details().get("accepted"));
+        assertEquals(List.of("jwt", "api-key", "session"), e.details().get("accepted"));
     }
 
     @Test

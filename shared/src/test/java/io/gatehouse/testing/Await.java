@@ -1,14 +1,18 @@
 package io.gatehouse.testing;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Waiting for a condition instead of sleeping for a guessed time: polls every 10 ms and fails after
- * a deadline. Tests choose deadlines far above the expected time, so a slow machine only makes them
- * slower, never red.
+ * Waiting for a condition instead of sleeping for a guessed time. {@link #until} polls every 10 ms
+ * and fails after a deadline; tests choose deadlines far above the expected time, so a slow machine
+ * only makes them slower, never red. {@link #millisUntil} measures how long a condition takes to
+ * become true, for propagation bounds ("refused by the other instance within 1 s"): the bound is
+ * the assertion, not a retry.
  */
 public final class Await {
 
@@ -33,5 +37,29 @@ public final class Await {
                 fail("interrupted waiting for " + what);
             }
         }
+    }
+
+    /**
+     * Polls until the condition holds.
+     *
+     * @param condition      the condition
+     * @param deadlineMillis how long to try
+     * @return the milliseconds it took, or -1 when the deadline passed
+     */
+    public static long millisUntil(Supplier<Boolean> condition, long deadlineMillis) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
+        while (System.nanoTime() < deadline) {
+            if (condition.get()) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
     }
 }

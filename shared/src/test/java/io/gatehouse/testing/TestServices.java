@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class TestServices {
 
     private static volatile boolean ensured;
+    private static volatile boolean oidcEnsured;
 
     private TestServices() {
     }
@@ -46,6 +47,48 @@ public final class TestServices {
         return env("GATEHOUSE_TEST_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
     }
 
+    /**
+     * The issuer of the test run's OpenID provider (Keycloak, realm {@code gatehouse}). Keycloak is
+     * slow to start (about 43 s the first time, 12 s later), so it is started once per run: by
+     * {@code bin/gatehouse test}, or here by {@code bin/services/all.sh up} with
+     * {@code GATEHOUSE_SERVICES=keycloak} when its discovery document does not answer.
+     *
+     * @return the issuer, such as {@code http://127.0.0.1:8180/realms/gatehouse}
+     */
+    public static String oidcIssuer() {
+        String issuer = env("GATEHOUSE_TEST_OIDC_ISSUER",
+            "http://127.0.0.1:" + env("GATEHOUSE_KEYCLOAK_PORT", "8180") + "/realms/gatehouse");
+        synchronized (TestServices.class) {
+            if (!oidcEnsured) {
+                if (!discoveryAnswers(issuer)) {
+                    startWithScript("keycloak");
+                    if (!discoveryAnswers(issuer)) {
+                        throw new IllegalStateException("Keycloak does not serve " + issuer
+                            + " after bin/services/all.sh up; run bin/gatehouse test, which starts it");
+                    }
+                }
+                oidcEnsured = true;
+            }
+        }
+        return issuer;
+    }
+
+    private static boolean discoveryAnswers(String issuer) {
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(1)).build()) {
+            java.net.http.HttpResponse<Void> response = client.send(
+                java.net.http.HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                    .timeout(java.time.Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
@@ -56,7 +99,7 @@ public final class TestServices {
             return;
         }
         if (!allOpen()) {
-            startWithScript();
+            startWithScript(null);
             if (!allOpen()) {
                 throw new IllegalStateException("PostgreSQL, Redis or Kafka is not reachable after bin/services/all.sh up; "
                     + "run bin/gatehouse test, which starts them");
@@ -83,7 +126,10 @@ public final class TestServices {
         }
     }
 
-    private static void startWithScript() {
+    /**
+     * @param services the value of {@code GATEHOUSE_SERVICES} for the script, or {@code null} for its default
+     */
+    private static void startWithScript(String services) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isExecutable(dir.resolve("bin/services/all.sh"))) {
             dir = dir.getParent();
@@ -92,8 +138,12 @@ public final class TestServices {
             throw new IllegalStateException("bin/services/all.sh not found above " + Path.of("").toAbsolutePath());
         }
         try {
-            Process process = new ProcessBuilder(dir.resolve("bin/services/all.sh").toString(), "up")
-                .directory(dir.toFile()).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(dir.resolve("bin/services/all.sh").toString(), "up")
+                .directory(dir.toFile()).inheritIO();
+            if (services != null) {
+                builder.environment().put("GATEHOUSE_SERVICES", services);
+            }
+            Process process = builder.start();
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException("bin/services/all.sh up failed");
             }

@@ -80,6 +80,11 @@ final class NettyRequestView implements RequestView {
     }
 
     @Override
+    public List<String> headers(String name) {
+        return request.headers().getAll(name);
+    }
+
+    @Override
     public List<String> query(String name) {
         return queryParameters().getOrDefault(name, List.of());
     }

@@ -63,7 +63,7 @@ public class TokenService {
     /**
      * What to put in a token.
      *
-     * @param kind     {@code service} or {@code oauth}
+     * @param kind     {@code service}, {@code oauth} or {@code session}
      * @param project  the {@code project} claim, or {@code null}
      * @param service  the {@code service} claim, or {@code null}
      * @param subject  the {@code sub} claim
@@ -151,24 +151,43 @@ public class TokenService {
         String token = signer.sign(claims.build());
         TokenMetadata metadata = new TokenMetadata(jti, grant.kind(), grant.project(), grant.service(), grant.subject(),
             grant.clientId(), grant.scope(), issuedAt, expiresAt, null, grant.tenant());
+        insert(metadata);
+        return new IssuedToken(token, "Bearer", grant.lifetime().toSeconds(), metadata);
+    }
+
+    /**
+     * Records a credential the gateway signs elsewhere (a session value, signed with the session
+     * secret), so that it is listed with the tokens and {@link #revoke} ends it everywhere.
+     *
+     * @param grant what the credential is: kind, subject, scope and lifetime
+     * @return its metadata, with a new random {@code jti} to put in the credential
+     */
+    public TokenMetadata record(Grant grant) {
+        Instant issuedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        TokenMetadata metadata = new TokenMetadata(Secrets.randomHex(16), grant.kind(), grant.project(), grant.service(),
+            grant.subject(), grant.clientId(), grant.scope(), issuedAt, issuedAt.plus(grant.lifetime()), null, grant.tenant());
+        insert(metadata);
+        return metadata;
+    }
+
+    private void insert(TokenMetadata metadata) {
         database.transaction(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                statement.setString(1, jti);
-                statement.setString(2, grant.kind());
-                statement.setString(3, grant.project());
-                statement.setString(4, grant.service());
-                statement.setString(5, grant.subject());
-                statement.setString(6, grant.clientId());
-                statement.setString(7, grant.scope());
-                statement.setLong(8, issuedAt.getEpochSecond());
-                statement.setLong(9, expiresAt.getEpochSecond());
+                statement.setString(1, metadata.jti());
+                statement.setString(2, metadata.kind());
+                statement.setString(3, metadata.project());
+                statement.setString(4, metadata.service());
+                statement.setString(5, metadata.subject());
+                statement.setString(6, metadata.clientId());
+                statement.setString(7, metadata.scope());
+                statement.setLong(8, metadata.issuedAt().getEpochSecond());
+                statement.setLong(9, metadata.expiresAt().getEpochSecond());
                 statement.setNull(10, Types.BIGINT);
-                statement.setString(11, grant.tenant());
+                statement.setString(11, metadata.tenant());
                 statement.executeUpdate();
             }
             return null;
         });
-        return new IssuedToken(token, "Bearer", grant.lifetime().toSeconds(), metadata);
     }
 
     /**

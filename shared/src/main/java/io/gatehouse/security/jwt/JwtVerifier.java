@@ -70,6 +70,30 @@ public class JwtVerifier {
     }
 
     /**
+     * A verifier outside the bean context, for tokens other than route bearer tokens: the ID tokens
+     * of one OpenID provider (its JWKS, issuer and client id as audience) or the gateway's own
+     * session cookies (the session secret). Same checks as the bean; its JWKS is fetched by the
+     * calling thread when first needed, when older than {@code jwks-refresh-interval}, and once per
+     * {@code jwks-cooldown} for an unknown {@code kid} (as on Lambda), so no thread runs in the
+     * background and nothing connects before the first token. Callers that fetch keys must be
+     * allowed to block.
+     *
+     * @param configuration the keys, issuers, audiences and required claims to check
+     * @return the verifier; {@link #close()} it when it is no longer used
+     * @throws ConfigurationException when the secret is shorter than 32 bytes
+     */
+    public static JwtVerifier standalone(JwtConfiguration configuration) {
+        return new JwtVerifier(configuration, new JwksKeyStore(configuration, true), Clock.systemUTC());
+    }
+
+    /**
+     * Releases the HTTP client of a {@link #standalone} verifier's JWKS.
+     */
+    public void close() {
+        keys.close();
+    }
+
+    /**
      * @return whether any key (secret or JWKS) is configured
      */
     public boolean hasKeys() {

@@ -1,0 +1,396 @@
+package io.gatehouse.identity.sso;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.IdentitySync;
+import io.gatehouse.identity.Secrets;
+import io.gatehouse.identity.sso.SsoModels.LogoutView;
+import io.gatehouse.identity.sso.SsoModels.SessionView;
+import io.gatehouse.proxy.ProxyConfiguration;
+import io.gatehouse.security.AuthMode;
+import io.gatehouse.security.GatewayPrincipal;
+import io.gatehouse.security.jwt.InvalidTokenException;
+import io.gatehouse.security.jwt.JwtConfiguration;
+import io.gatehouse.security.session.SessionClaims;
+import io.gatehouse.security.session.SessionConfiguration;
+import io.gatehouse.security.session.SessionTokens;
+import io.gatehouse.security.session.Sessions;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.util.StringUtils;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The browser login: {@code /v1/auth/login/{provider}} sends the browser to the provider
+ * (authorization code with PKCE S256, state and nonce), {@code /v1/auth/callback/{provider}}
+ * finishes it (code exchange, ID token checks, just-in-time user, session cookie),
+ * {@code /v1/auth/logout} ends the session everywhere and {@code /v1/auth/session} shows it.
+ *
+ * <p>Nothing is kept on the server between login and callback: state, nonce, PKCE verifier and the
+ * redirect travel in the login cookie, sealed with the session secret, so any instance (or Lambda)
+ * can finish a login another one started. After the login the browser goes only to a same-origin
+ * relative path; anything else goes to {@code /}. Errors are the JSON envelope; success is a redirect.
+ */
+@Controller("/v1/auth")
+@Tag(name = "auth")
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Requires(property = SessionConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
+final class LoginController {
+
+    /** Where a login starts; the provider's id follows. */
+    static final String LOGIN_PATH = "/v1/auth/login/";
+
+    /** The callback, the {@code redirect_uri} registered at providers; the provider's id follows. */
+    static final String CALLBACK_PATH = "/v1/auth/callback/";
+
+    /** The cookie that carries the sealed login state from login to callback. */
+    static final String LOGIN_COOKIE = "gatehouse_login";
+
+    /** The claims copied from the ID token into the session, when present. */
+    private static final List<String> COPIED_CLAIMS = List.of("email", "email_verified", "name", "given_name", "family_name",
+        "preferred_username", "groups");
+
+    private static final int MAX_REDIRECT_LENGTH = 2048;
+
+    private final SsoProviders providers;
+    private final OpenIdConnect openId;
+    private final Users users;
+    private final Sessions sessions;
+    private final SessionTokens tokens;
+    private final IdentitySync sync;
+    private final SsoConfiguration configuration;
+    private final JwtConfiguration jwt;
+    private final boolean trustForwarded;
+
+    LoginController(SsoProviders providers, OpenIdConnect openId, Users users, Sessions sessions, SessionTokens tokens,
+                    IdentitySync sync, SsoConfiguration configuration, JwtConfiguration jwt, ProxyConfiguration proxy) {
+        this.providers = providers;
+        this.openId = openId;
+        this.users = users;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.sync = sync;
+        this.configuration = configuration;
+        this.jwt = jwt;
+        this.trustForwarded = proxy.isTrustForwardedHeaders();
+    }
+
+    @Get("/login/{provider}")
+    @Operation(summary = "Start an OIDC login", description = "302 to the provider's authorization endpoint; redirect is where the "
+        + "browser goes after the login (a same-origin path, default /).")
+    HttpResponse<?> login(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String redirect) {
+        SsoProvider found = enabled(provider);
+        OpenIdConnect.Metadata metadata = openId.metadata(found);
+        String state = Secrets.randomToken(32);
+        String nonce = Secrets.randomToken(32);
+        String verifier = Secrets.randomToken(32);
+        String redirectUri = baseUrl(request) + CALLBACK_PATH + found.id();
+        String sealed = tokens.seal(new JWTClaimsSet.Builder()
+            .claim("provider", found.id())
+            .claim("state", state)
+            .claim("nonce", nonce)
+            .claim("verifier", verifier)
+            .claim("redirect", safeRedirect(redirect))
+            .claim("redirect_uri", redirectUri)
+            .expirationTime(Date.from(Instant.now().plus(configuration.getLoginTimeout())))
+            .build());
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("response_type", "code");
+        parameters.put("client_id", found.clientId());
+        parameters.put("redirect_uri", redirectUri);
+        parameters.put("scope", String.join(" ", found.scopes()));
+        parameters.put("state", state);
+        parameters.put("nonce", nonce);
+        parameters.put("code_challenge", challenge(verifier));
+        parameters.put("code_challenge_method", "S256");
+        String endpoint = metadata.authorizationEndpoint();
+        URI location = URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + OpenIdConnect.form(parameters));
+        return noStore(found(location))
+            .cookie(sessions.cookie(LOGIN_COOKIE, sealed, "/", configuration.getLoginTimeout()));
+    }
+
+    @Get("/callback/{provider}")
+    @Operation(summary = "Finish an OIDC login", description = "The redirect_uri: exchanges the code, checks the ID token, provisions "
+        + "the user, sets the session cookie and sends the browser where the login was asked to go.")
+    HttpResponse<?> callback(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String code,
+                             @Nullable @QueryValue String state, @Nullable @QueryValue String error,
+                             @Nullable @QueryValue("error_description") String errorDescription) {
+        JWTClaimsSet login = loginState(request, provider, state);
+        if (error != null) {
+            throw new GatewayException(ErrorCode.UNAUTHORIZED, "The identity provider did not log the user in (" + clean(error) + ").",
+                Map.of("provider", provider, "reason", "provider_error", "error", clean(error),
+                    "error_description", errorDescription == null ? "" : clean(errorDescription)), Map.of());
+        }
+        if (code == null || code.isBlank()) {
+            throw badRequest("The callback has no authorization code.", provider, "missing_code");
+        }
+        SsoProvider found = enabled(provider);
+        OpenIdConnect.Tokens exchanged = openId.exchange(found, code, String.valueOf(login.getClaim("verifier")),
+            String.valueOf(login.getClaim("redirect_uri")));
+        JWTClaimsSet idToken = openId.verify(found, exchanged.idToken(), String.valueOf(login.getClaim("nonce")));
+        String tenant = tenant(found, idToken);
+        String email = idToken.getClaim("email") instanceof String e ? e : null;
+        String name = idToken.getClaim("name") instanceof String n ? n : null;
+        String userId = users.provision(found.id(), idToken.getSubject(), email, name, tenant);
+        Map<String, Object> claims = new LinkedHashMap<>();
+        for (String copied : COPIED_CLAIMS) {
+            Object value = idToken.getClaim(copied);
+            if (value != null) {
+                claims.put(copied, value);
+            }
+        }
+        claims.put(SessionClaims.PROVIDER, found.id());
+        claims.put(SessionClaims.PROVIDER_SUBJECT, idToken.getSubject());
+        claims.put(SessionClaims.ROLES, roles(idToken, found.rolesClaim()));
+        if (exchanged.scope() != null) {
+            claims.put(SessionClaims.SCOPE, exchanged.scope());
+        }
+        if (tenant != null) {
+            claims.put(SessionClaims.TENANT, tenant);
+        }
+        Cookie session = sessions.start(userId, claims);
+        // Who logged in, for the audit log's record of this login (io.gatehouse.audit.LoginAuditFilter).
+        request.setAttribute(GatewayPrincipal.ATTRIBUTE, new GatewayPrincipal(userId, AuthMode.SESSION.configName(), claims,
+            java.util.Set.of(), java.util.Set.of(), tenant));
+        return noStore(found(URI.create(String.valueOf(login.getClaim("redirect")))))
+            .cookie(session)
+            .cookie(sessions.cookie(LOGIN_COOKIE, "", "/", Duration.ZERO));
+    }
+
+    @Post(value = "/logout", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "End the session", description = "Revokes the session on every instance and removes the cookie; "
+        + "end_session_url, when present, ends the provider's session too.")
+    HttpResponse<LogoutView> logout(HttpRequest<?> request, @Nullable @QueryValue String redirect) {
+        var ended = sessions.end(request);
+        String endSession = ended.map(claims -> endSessionUrl(request, claims, redirect)).orElse(null);
+        return noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession))).cookie(sessions.cleared());
+    }
+
+    @Get("/logout")
+    @Operation(summary = "End the session (browser link)", description = "As POST, then 302 to redirect (a same-origin path, default /), "
+        + "or with provider_logout=true to the provider's end-session endpoint when it has one.")
+    HttpResponse<?> logoutLink(HttpRequest<?> request, @Nullable @QueryValue String redirect,
+                               @Nullable @QueryValue("provider_logout") Boolean providerLogout) {
+        var ended = sessions.end(request);
+        String target = safeRedirect(redirect);
+        if (Boolean.TRUE.equals(providerLogout) && ended.isPresent()) {
+            String endSession = endSessionUrl(request, ended.get(), target);
+            if (endSession != null) {
+                target = endSession;
+            }
+        }
+        return noStore(found(URI.create(target))).cookie(sessions.cleared());
+    }
+
+    @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "The current session's user", description = "401 without a valid session cookie.")
+    HttpResponse<SessionView> session(HttpRequest<?> request) {
+        JWTClaimsSet claims = sessions.current(request).orElseThrow(() -> new GatewayException(ErrorCode.UNAUTHORIZED,
+            "No session: log in first.", Map.of("auth", "session", "reason", "missing_credentials"), Map.of()));
+        return noStore(HttpResponse.ok(new SessionView(claims.getSubject(), string(claims, SessionClaims.PROVIDER),
+            string(claims, SessionClaims.PROVIDER_SUBJECT), string(claims, "email"), string(claims, "name"),
+            string(claims, SessionClaims.TENANT), Sessions.roles(claims), string(claims, SessionClaims.SCOPE),
+            claims.getExpirationTime().toInstant())));
+    }
+
+    private SsoProvider enabled(String id) {
+        // A provider added or removed on another instance a moment ago: look at fresh views (Lambda has no background sync).
+        sync.ensureFresh().join();
+        return providers.find(id).filter(SsoProvider::enabled).orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND,
+            "No enabled SSO provider '" + id + "'.", Map.of("provider", id), Map.of()));
+    }
+
+    private JWTClaimsSet loginState(HttpRequest<?> request, String provider, String state) {
+        String sealed = request.getCookies().findCookie(LOGIN_COOKIE).map(Cookie::getValue).filter(v -> !v.isEmpty()).orElse(null);
+        if (sealed == null) {
+            throw badRequest("No login is in progress in this browser (the login cookie is missing); start again.", provider,
+                "missing_login_state");
+        }
+        JWTClaimsSet login;
+        try {
+            login = tokens.open(sealed);
+        } catch (InvalidTokenException e) {
+            throw badRequest(e.reason() == InvalidTokenException.Reason.EXPIRED ? e.getMessage()
+                : "The login state is not valid; start again.", provider, "invalid_login_state");
+        }
+        if (!provider.equals(login.getClaim("provider"))) {
+            throw badRequest("This login was started with another provider.", provider, "provider_mismatch");
+        }
+        if (state == null || !Secrets.constantTimeEquals(state, String.valueOf(login.getClaim("state")))) {
+            throw badRequest("The state does not belong to the login started in this browser.", provider, "state_mismatch");
+        }
+        return login;
+    }
+
+    private String tenant(SsoProvider provider, JWTClaimsSet idToken) {
+        if (provider.tenant() != null) {
+            return provider.tenant();
+        }
+        for (String name : jwt.getTenantClaims()) {
+            if (idToken.getClaim(name) instanceof String value && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param idToken the ID token's claims
+     * @param path    a claim name, or a dotted path into nested objects ({@code realm_access.roles})
+     * @return the roles found there: a list, or a space- or comma-separated string
+     */
+    static List<String> roles(JWTClaimsSet idToken, String path) {
+        Object value = idToken.getClaim(path);
+        if (value == null && path.contains(".")) {
+            Object node = idToken.getClaims();
+            for (String part : path.split("\\.")) {
+                node = node instanceof Map<?, ?> map ? map.get(part) : null;
+            }
+            value = node;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().filter(java.util.Objects::nonNull).map(String::valueOf).distinct().toList();
+        }
+        if (value instanceof String text) {
+            return java.util.Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).distinct().toList();
+        }
+        return List.of();
+    }
+
+    private String endSessionUrl(HttpRequest<?> request, JWTClaimsSet session, String redirect) {
+        Object providerId = session.getClaim(SessionClaims.PROVIDER);
+        SsoProvider provider = providerId == null ? null : providers.find(String.valueOf(providerId)).orElse(null);
+        if (provider == null) {
+            return null;
+        }
+        String endpoint;
+        try {
+            endpoint = openId.metadata(provider).endSessionEndpoint();
+        } catch (GatewayException e) {
+            return null;
+        }
+        if (endpoint == null) {
+            return null;
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("client_id", provider.clientId());
+        if (redirect != null) {
+            parameters.put("post_logout_redirect_uri", baseUrl(request) + safeRedirect(redirect));
+        }
+        return endpoint + (endpoint.contains("?") ? "&" : "?") + OpenIdConnect.form(parameters);
+    }
+
+    /**
+     * @param redirect where a caller asks to go after login or logout
+     * @return the same when it is a relative path on this origin ({@code /x}, not {@code //host} or
+     *         {@code /\host}, no scheme, no control characters or backslashes); otherwise {@code /}
+     */
+    static String safeRedirect(@Nullable String redirect) {
+        if (redirect == null || redirect.isEmpty() || redirect.length() > MAX_REDIRECT_LENGTH || redirect.charAt(0) != '/') {
+            return "/";
+        }
+        if (redirect.length() > 1 && (redirect.charAt(1) == '/' || redirect.charAt(1) == '\\')) {
+            return "/";
+        }
+        for (int i = 0; i < redirect.length(); i++) {
+            char c = redirect.charAt(i);
+            if (c < 0x21 || c == 0x7f || c == '\\' || c > 0x7e) {
+                return "/";
+            }
+        }
+        return redirect;
+    }
+
+    private String baseUrl(HttpRequest<?> request) {
+        if (configuration.getRedirectBaseUrl() != null) {
+            return configuration.getRedirectBaseUrl();
+        }
+        HttpHeaders headers = request.getHeaders();
+        String scheme = request.isSecure() ? "https" : "http";
+        String host = headers.get(HttpHeaders.HOST);
+        String prefix = "";
+        if (trustForwarded) {
+            scheme = first(headers.get("X-Forwarded-Proto"), scheme);
+            host = first(headers.get("X-Forwarded-Host"), host);
+            prefix = first(headers.get("X-Forwarded-Prefix"), "");
+        }
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "The request has no usable Host; set gateway.sso.redirect-base-url.",
+                Map.of("reason", "no_host"), Map.of());
+        }
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            scheme = "https";
+        }
+        if (!prefix.matches("(/[A-Za-z0-9._~\\-]+)*")) {
+            prefix = "";
+        }
+        return scheme + "://" + host + prefix;
+    }
+
+    private static String first(String header, String fallback) {
+        if (header == null || header.isBlank()) {
+            return fallback;
+        }
+        int comma = header.indexOf(',');
+        return (comma >= 0 ? header.substring(0, comma) : header).trim();
+    }
+
+    private static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String string(JWTClaimsSet claims, String name) {
+        return claims.getClaim(name) instanceof String value ? value : null;
+    }
+
+    private static String clean(String text) {
+        String value = text.length() > 200 ? text.substring(0, 200) : text;
+        return value.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static GatewayException badRequest(String message, String provider, String reason) {
+        return new GatewayException(ErrorCode.BAD_REQUEST, message, Map.of("provider", provider, "reason", reason), Map.of());
+    }
+
+    /** 302 Found, as browsers and OAuth 2.0 (RFC 6749 section 4.1) expect; Micronaut's redirect() is 301. */
+    private static MutableHttpResponse<?> found(URI location) {
+        return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, location.toString());
+    }
+
+    private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> response) {
+        return response.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache");
+    }
+}
