@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.gatehouse.contract.FoundationContractTest.assertEnvelope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -254,5 +255,29 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients/" + clientId, null)),
             403, "forbidden").get("details").get("reason").getStringValue());
         assertFalse(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients", null)).text().contains(clientId));
+    }
+
+    @Test
+    void tenantAdministratorReadsTheAuditLog_thenOnlyItsTenantsEvents() {
+        String globexChange = "tenancy-audit-globex-" + UUID.randomUUID();
+        String acmeChange = "tenancy-audit-acme-" + UUID.randomUUID();
+        assertEquals(201, send(as(tenantAdmin("globex"), "PUT", "/admin/upstreams/globex-audited",
+            "{\"targets\":[\"" + upstream.url() + "\"]}").header("X-Request-ID", globexChange)).status());
+        assertEquals(201, send(as(tenantAdmin("acme"), "PUT", "/admin/upstreams/acme-audited",
+            "{\"targets\":[\"" + upstream.url() + "\"]}").header("X-Request-ID", acmeChange)).status());
+        for (String requestId : List.of(globexChange, acmeChange)) {
+            long millis = millisUntil(() -> send(admin(ContractRequest.get("/admin/audit?request_id=" + requestId))).json()
+                .get("events").size() > 0, 5000);
+            assertTrue(millis >= 0, "the global administrator never saw " + requestId);
+        }
+
+        String acme = tenantAdmin("acme");
+        assertEquals(0, send(as(acme, "GET", "/admin/audit?request_id=" + globexChange, null)).json().get("events").size(),
+            "another tenant's event");
+        assertEquals(1, send(as(acme, "GET", "/admin/audit?request_id=" + acmeChange, null)).json().get("events").size());
+        JsonNode all = send(as(acme, "GET", "/admin/audit?limit=1000", null)).json().get("events");
+        assertEquals(List.of("acme"), ids(all, "tenant").stream().distinct().toList(), "every listed event is acme's");
+        assertEquals("cross_tenant", assertEnvelope(send(as(acme, "GET", "/admin/audit?tenant=globex", null)), 403, "forbidden")
+            .get("details").get("reason").getStringValue());
     }
 }
