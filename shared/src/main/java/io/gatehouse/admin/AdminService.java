@@ -167,7 +167,7 @@ final class AdminService {
         }
         Object requested = tree.get("tenant");
         if (admin.global()) {
-            return requested instanceof String text && !text.contains("{") ? text : null;
+            return requested instanceof String text && !text.contains("{") && !RoutePolicy.ANY_TENANT.equals(text) ? text : null;
         }
         String tenant = admin.stamp(requested == null ? null : String.valueOf(requested), noun(kind), id);
         tree.put("tenant", tenant);

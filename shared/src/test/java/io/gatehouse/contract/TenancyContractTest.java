@@ -49,6 +49,22 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
         properties.put("gateway.consumers.acme-partner.tenant", "acme");
         properties.put("gateway.consumers.acme-partner.keys", List.of(Map.of("sha256", Secrets.sha256(DECLARED_KEY))));
+        // Global routes (no tenant), as GATEWAY_REQUIRE_AUTH=true or a role rule guards them, and one open to every tenant.
+        properties.put("gateway.upstreams.tenancy-global.targets", List.of(upstream.url()));
+        properties.put("gateway.routes[0].id", "global-jwt");
+        properties.put("gateway.routes[0].match.path", "/global-jwt/**");
+        properties.put("gateway.routes[0].upstream", "tenancy-global");
+        properties.put("gateway.routes[0].auth", "jwt");
+        properties.put("gateway.routes[1].id", "global-keyed");
+        properties.put("gateway.routes[1].match.path", "/global-keyed/**");
+        properties.put("gateway.routes[1].upstream", "tenancy-global");
+        properties.put("gateway.routes[1].auth", "any");
+        properties.put("gateway.routes[1].authorization.roles", List.of("batch"));
+        properties.put("gateway.routes[2].id", "global-any-tenant");
+        properties.put("gateway.routes[2].match.path", "/global-any-tenant/**");
+        properties.put("gateway.routes[2].upstream", "tenancy-global");
+        properties.put("gateway.routes[2].auth", "any");
+        properties.put("gateway.routes[2].tenant", "*");
         return properties;
     }
 
@@ -279,5 +295,54 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         assertEquals(List.of("acme"), ids(all, "tenant").stream().distinct().toList(), "every listed event is acme's");
         assertEquals("cross_tenant", assertEnvelope(send(as(acme, "GET", "/admin/audit?tenant=globex", null)), 403, "forbidden")
             .get("details").get("reason").getStringValue());
+    }
+
+    @Test
+    void credentialsATenantAdministratorMinted_thenRefusedOnGlobalRoutesAndAdmittedWhereAnyTenantIsOpen() {
+        String acme = tenantAdmin("acme");
+        assertEquals(201, send(as(acme, "POST", "/admin/consumers", "{\"name\":\"acme-escalator\",\"groups\":[\"batch\"]}")).status());
+        String key = send(as(acme, "POST", "/admin/consumers/acme-escalator/keys", "{}")).json().get("key").getStringValue();
+        String token = send(as(acme, "POST", "/v1/tokens", "{\"project\":\"p\",\"service\":\"s\",\"subject\":\"root\",\"ttl\":\"1h\"}"))
+            .json().get("token").getStringValue();
+        ContractResponse client = send(as(acme, "POST", "/admin/oauth-clients", "{\"scopes\":[\"batch\"]}"));
+        String basic = Base64.getEncoder().encodeToString((client.json().get("client_id").getStringValue() + ":"
+            + client.json().get("client_secret").getStringValue()).getBytes(StandardCharsets.UTF_8));
+        String clientToken = send(ContractRequest.of("POST", "/oauth/token").header("Authorization", "Basic " + basic)
+            .body("application/x-www-form-urlencoded", "grant_type=client_credentials")).json().get("access_token").getStringValue();
+        ContractRequest byKey = ContractRequest.get("/global-any-tenant/x").header("X-API-Key", key);
+        assertTrue(millisUntil(() -> send(byKey).status() == 200, 5000) >= 0, "the tenant's key never reached the any-tenant route");
+
+        Map<String, String> minted = Map.of("X-API-Key", key, "Authorization", "Bearer " + token);
+        Map<String, String> oauth = Map.of("Authorization", "Bearer " + clientToken);
+        for (Map<String, String> credential : List.of(minted, oauth)) {
+            for (String path : List.of("/global-jwt/x", "/global-keyed/x")) {
+                for (Map.Entry<String, String> header : credential.entrySet()) {
+                    if (path.startsWith("/global-jwt") && !header.getKey().equals("Authorization")) {
+                        continue; // auth: jwt does not look at API keys
+                    }
+                    JsonNode refused = assertEnvelope(send(ContractRequest.get(path).header(header.getKey(), header.getValue())),
+                        403, "forbidden");
+                    assertEquals("tenant_mismatch", refused.get("details").get("reason").getStringValue(), path + " " + header.getKey());
+                    assertEquals("acme", refused.get("details").get("credential_tenant").getStringValue());
+                }
+            }
+            for (Map.Entry<String, String> header : credential.entrySet()) {
+                ContractResponse open = send(ContractRequest.get("/global-any-tenant/x").header(header.getKey(), header.getValue()));
+                assertEquals(200, open.status(), header.getKey() + " " + open.text());
+            }
+        }
+        // An identity provider's token is trusted for its tenant claim: it still reaches global routes.
+        assertEquals(200, send(ContractRequest.get("/global-jwt/x").header("Authorization", "Bearer "
+            + jwt("ann", Map.of("tenant", "acme")))).status());
+    }
+
+    @Test
+    void anyTenantWithinATenantName_then400NamingTheField() {
+        JsonNode refused = assertEnvelope(send(adminJson("PUT", "/admin/routes/star-r",
+            "{\"match\":{\"path\":\"/star-r/**\"},\"upstream\":\"tenancy-global\",\"tenant\":\"acme-*\"}")), 400, "validation_failed");
+        assertEquals(List.of("tenant"), ids(refused.get("details").get("problems"), "path"));
+        JsonNode crossed = assertEnvelope(send(as(tenantAdmin("acme"), "PUT", "/admin/routes/acme-star",
+            "{\"match\":{\"path\":\"/acme/star/**\"},\"upstream\":\"tenancy-global\",\"tenant\":\"*\"}")), 403, "forbidden");
+        assertEquals("cross_tenant", crossed.get("details").get("reason").getStringValue());
     }
 }
