@@ -34,8 +34,13 @@ import java.util.regex.Pattern;
  * admin object to the one stored with it, a route of the file or configuration to its literal
  * {@code tenant}, anything else to none (global). A tenant administrator lists its tenant's objects
  * only, gets 403 {@code cross_tenant} for any other, and what it creates belongs to its tenant; a
- * route it writes is bound to its tenant ({@code tenant: <its tenant>}) and may use its tenant's
- * upstreams and global ones.
+ * route it writes is bound to its tenant ({@code tenant: <its tenant>}), is confined to the
+ * tenant's path prefix and priority ceiling, and may use its tenant's upstreams only (and the
+ * global ones {@code gateway.admin.tenants.upstreams} names); an upstream it writes targets no
+ * loopback, link-local or unspecified address ({@link TenantConfinement}).
+ *
+ * <p>Who owns an object is decided inside the store transaction that writes it, against what is
+ * stored then: two tenants creating the same id at once cannot overwrite each other.
  */
 @Singleton
 @Requires(beans = AdminSync.class)
@@ -55,8 +60,11 @@ final class AdminService {
     private final AdminStore store;
     private final AdminDefinitions definitions;
     private final AdminSync sync;
+    private final TenantConfinement confinement;
 
-    AdminService(DefinitionLoader loader, GatewayState state, AdminStore store, AdminDefinitions definitions, AdminSync sync) {
+    AdminService(DefinitionLoader loader, GatewayState state, AdminStore store, AdminDefinitions definitions, AdminSync sync,
+                 TenantConfinement confinement) {
+        this.confinement = confinement;
         this.loader = loader;
         this.state = state;
         this.store = store;
@@ -147,19 +155,39 @@ final class AdminService {
             }
         });
         String tenant = owner(admin, kind, id, tree, existing);
+        if (!admin.global()) {
+            List<Map<String, Object>> confined = kind == Kind.ROUTE ? confinement.routeProblems(tenant, tree)
+                : confinement.upstreamProblems(tree);
+            if (!confined.isEmpty()) {
+                throw invalid(kind, id, confined);
+            }
+        }
         List<GatewayDefinition.Source> others = otherSources(kind, id);
         refuseReadOnly(others, kind, id);
-        AdminStore.Applied applied = write(new AdminStore.Put(kind, id, tree, tenant),
-            (before, after) -> validate(others, after, kind, id, true));
+        AdminStore.Applied applied = write(new AdminStore.Put(kind, id, tree, tenant), (before, after) -> {
+            // Against what is stored in this transaction, not what was read before it: a concurrent creator of the id wins.
+            AdminStore.Entry stored = before.find(kind, id);
+            if (stored != null) {
+                admin.check(stored.tenant(), noun(kind), id);
+            }
+            if (admin.global() && kind == Kind.UPSTREAM && !java.util.Objects.equals(stored == null ? null : stored.tenant(), tenant)) {
+                throw new GatewayException(ErrorCode.CONFLICT, "The upstream '" + id + "' changed hands while it was written; "
+                    + "nothing was changed, repeat the request.", Map.of("kind", noun(kind), "id", id), Map.of());
+            }
+            if (!admin.global() && kind == Kind.ROUTE) {
+                checkUpstreamUse(admin, id, tree, after);
+            }
+            validate(others, after, kind, id, true);
+        });
         reloadAfter(applied);
         return new Put(new AdminObject(id, AdminDefinitions.SOURCE, false, tree, applied.contents().revision(), tenant),
             !applied.existed());
     }
 
     /**
-     * The tenant a written object belongs to. A tenant administrator's route is bound to its tenant
-     * and may use only its tenant's upstreams and global ones; a global administrator's route
-     * belongs to its literal {@code tenant}, and its upstream keeps the tenant it had.
+     * The tenant a written object belongs to. A tenant administrator's route is bound to its
+     * tenant; a global administrator's route belongs to its literal {@code tenant}, and its
+     * upstream keeps the tenant it had.
      */
     private String owner(AdminPrincipal admin, Kind kind, String id, Map<String, Object> tree, AdminObject existing) {
         if (kind == Kind.UPSTREAM) {
@@ -167,17 +195,34 @@ final class AdminService {
         }
         Object requested = tree.get("tenant");
         if (admin.global()) {
-            return requested instanceof String text && !text.contains("{") ? text : null;
+            return requested instanceof String text && !text.contains("{") && !RoutePolicy.ANY_TENANT.equals(text) ? text : null;
         }
         String tenant = admin.stamp(requested == null ? null : String.valueOf(requested), noun(kind), id);
         tree.put("tenant", tenant);
-        if (tree.get("upstream") instanceof String upstream) {
-            AdminObject used = find(Kind.UPSTREAM, upstream);
-            if (used != null && used.tenant() != null) {
-                admin.check(used.tenant(), noun(Kind.UPSTREAM), upstream);
-            }
-        }
         return tenant;
+    }
+
+    /**
+     * A tenant administrator's route uses its tenant's upstreams only, or a global one that
+     * {@code gateway.admin.tenants.upstreams} allows: with a global upstream, its own strip-prefix,
+     * rewrite and forwarded claims could reach backend paths no global route exposes.
+     */
+    private void checkUpstreamUse(AdminPrincipal admin, String id, Map<String, Object> tree, List<AdminStore.Entry> after) {
+        if (!(tree.get("upstream") instanceof String upstream)) {
+            return;
+        }
+        AdminStore.Entry used = after.stream().filter(e -> e.kind() == Kind.UPSTREAM && e.id().equals(upstream)).findFirst()
+            .orElse(null);
+        if (used != null && used.tenant() != null) {
+            admin.check(used.tenant(), noun(Kind.UPSTREAM), upstream);
+            return;
+        }
+        if (!confinement.allowsGlobalUpstream(upstream)) {
+            throw invalid(Kind.ROUTE, id, List.of(Map.of("source", BODY_SOURCE, "path", "upstream", "message",
+                "'" + upstream + "' is not an upstream of the tenant '" + admin.tenant() + "'; a tenant administrator's route "
+                    + "uses its tenant's upstreams, and only the global ones " + TenantAdminConfiguration.PREFIX
+                    + ".upstreams names")));
+        }
     }
 
     /**
@@ -195,9 +240,11 @@ final class AdminService {
         List<GatewayDefinition.Source> others = otherSources(kind, id);
         refuseReadOnly(others, kind, id);
         AdminStore.Applied applied = write(new AdminStore.Delete(kind, id), (before, after) -> {
-            if (before.find(kind, id) == null) {
+            AdminStore.Entry stored = before.find(kind, id);
+            if (stored == null) {
                 throw notFound(kind, id);
             }
+            admin.check(stored.tenant(), noun(kind), id);
             validate(others, after, kind, id, false);
         });
         reloadAfter(applied);

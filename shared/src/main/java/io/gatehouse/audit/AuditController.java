@@ -27,7 +27,9 @@ import java.util.Map;
 
 /**
  * {@code GET /admin/audit}: the stored audit events, newest first, filtered by the query
- * parameters; admin only. Events still queued, and those in the JSON log only, are not listed.
+ * parameters; admin only. A tenant administrator reads its tenant's events only: its
+ * {@code tenant} filter is forced to its own tenant, and naming another is 403 {@code cross_tenant}.
+ * Events still queued, and those in the JSON log only, are not listed.
  */
 @Controller("/admin/audit")
 @Tag(name = "audit")
@@ -70,7 +72,8 @@ final class AuditController {
                    @Nullable @QueryValue String principal, @Nullable @QueryValue String tenant,
                    @Nullable @QueryValue("request_id") String requestId, @Nullable @QueryValue String since,
                    @Nullable @QueryValue String until, @Nullable @QueryValue String limit) {
-        admin.require(request);
+        // A tenant administrator reads its own tenant's events only, whatever the filter says.
+        String scope = admin.require(request).confine(blankToNull(tenant), "audit log");
         Validation validation = new Validation();
         AuditEvent.Category categoryValue = category == null ? null : AuditEvent.Category.parse(category);
         if (category != null && categoryValue == null) {
@@ -96,7 +99,7 @@ final class AuditController {
         validation.check();
         limitValue = Math.min(limitValue, MAX_LIMIT);
         AuditQuery query = new AuditQuery(categoryValue, decisionValue, blankToNull(action), blankToNull(route),
-            blankToNull(principal), blankToNull(tenant), blankToNull(requestId), sinceValue, untilValue, limitValue);
+            blankToNull(principal), scope, blankToNull(requestId), sinceValue, untilValue, limitValue);
         try {
             return new AuditList(log.find(query), limitValue);
         } catch (SQLException e) {

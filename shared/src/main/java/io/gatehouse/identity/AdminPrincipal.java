@@ -74,6 +74,26 @@ public record AdminPrincipal(String subject, String method, @Nullable String ten
     }
 
     /**
+     * The tenant a read of records of several tenants (such as the audit log) is confined to.
+     *
+     * @param requested the tenant the request filters by, or {@code null}
+     * @param what      what is read, for the message
+     * @return the requested tenant for the global administrator (any, or none); the administrator's
+     *         own for a tenant administrator, whatever it asked for
+     * @throws GatewayException 403 {@code cross_tenant} when a tenant administrator asks for another tenant
+     */
+    public String confine(@Nullable String requested, String what) {
+        if (global()) {
+            return requested;
+        }
+        if (requested != null && !requested.equals(tenant)) {
+            throw crossTenant("A tenant administrator of '" + tenant + "' cannot read the " + what + " of another tenant.",
+                Map.of("kind", what, "tenant", requested));
+        }
+        return tenant;
+    }
+
+    /**
      * @param what what only the global administrator may do, for the message
      * @throws GatewayException 403 {@code forbidden}, {@code details.reason} {@code global_admin_required}, for a tenant administrator
      */

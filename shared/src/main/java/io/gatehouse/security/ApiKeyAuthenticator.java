@@ -19,6 +19,9 @@ import java.util.Set;
  * {@code gateway.api-keys.header} names another), looked up in memory by its hash. The consumer
  * becomes the principal's subject, its groups its roles (so {@code authorization.groups} and
  * {@code authorization.roles} allow or deny consumer groups per route) and its tenant the principal's.
+ * A consumer's key is always minted by the gateway: a tenant consumer's principal is
+ * {@link GatewayPrincipal#tenantBound() tenant-bound}, so a tenant administrator's consumer (with
+ * whatever groups it chose) reaches its tenant's routes only.
  */
 @Singleton
 final class ApiKeyAuthenticator implements Authenticator, Ordered {
@@ -70,6 +73,6 @@ final class ApiKeyAuthenticator implements Authenticator, Ordered {
         }
         Set<String> groups = new LinkedHashSet<>(found.groups());
         return new AuthenticationResult.Authenticated(new GatewayPrincipal(found.consumer(), METHOD, claims, groups, Set.of(),
-            found.tenant()));
+            found.tenant(), true));
     }
 }

@@ -14,9 +14,13 @@ import java.util.Set;
  * @param roles   the roles it holds
  * @param scopes  the scopes it was granted
  * @param tenant  the tenant it belongs to, or {@code null} when it belongs to none
+ * @param tenantBound whether the credential was minted by the gateway for its tenant (a tenant
+ *                consumer's API key, a token of the token service or of a tenant's OAuth client):
+ *                such a credential reaches only routes bound to its tenant, or to any tenant
+ *                ({@code tenant: "*"}), never a global route; see {@code RouteAccess}
  */
 public record GatewayPrincipal(String subject, String method, Map<String, Object> claims, Set<String> roles,
-                               Set<String> scopes, String tenant) {
+                               Set<String> scopes, String tenant, boolean tenantBound) {
 
     /** The request attribute under which filters keep the principal of an admitted request. */
     public static final String ATTRIBUTE = "gatehouse.principal";
@@ -37,6 +41,24 @@ public record GatewayPrincipal(String subject, String method, Map<String, Object
         claims = claims == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
         roles = roles == null ? Set.of() : Set.copyOf(roles);
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+        tenantBound = tenantBound && tenant != null;
+    }
+
+    /**
+     * A principal whose credential was not minted by the gateway for a tenant (an identity
+     * provider's JWT, an anonymous caller): its tenant, if any, is the provider's word, and it
+     * may reach global routes.
+     *
+     * @param subject the subject
+     * @param method  how it was established
+     * @param claims  the credential's claims
+     * @param roles   the roles it holds
+     * @param scopes  the scopes it was granted
+     * @param tenant  its tenant, or {@code null}
+     */
+    public GatewayPrincipal(String subject, String method, Map<String, Object> claims, Set<String> roles, Set<String> scopes,
+                            String tenant) {
+        this(subject, method, claims, roles, scopes, tenant, false);
     }
 
     /**

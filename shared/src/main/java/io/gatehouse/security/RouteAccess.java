@@ -35,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Order of checks: the route's {@code auth} mode picks the authenticators; the first one that
  * finds its credential decides (a credential that is present but invalid is refused at once, 401);
  * no credential at all is 401 with a {@code WWW-Authenticate} challenge; then the route's
- * {@code tenant} (403 {@code tenant_mismatch} for a caller of another tenant or of none),
+ * {@code tenant} (403 {@code tenant_mismatch} for a caller of another tenant or of none, and on a
+ * route without {@code tenant} for a {@link GatewayPrincipal#tenantBound() tenant-bound} credential;
+ * {@code tenant: "*"} admits every caller),
  * {@code claims.required}, {@code claims.match}, {@code authorization.roles},
  * {@code authorization.scopes} and {@code authorization.groups} (each 403 with the envelope naming
  * what is missing); last, when the route has {@code authorization.opa}, the decision service (which
@@ -305,13 +307,18 @@ public class RouteAccess {
     }
 
     private static GatewayPrincipal authorize(RouteMatch match, RoutePolicy policy, GatewayPrincipal principal) {
-        if (policy.tenant() != null) {
+        if (policy.tenant() != null && !policy.anyTenant()) {
             String tenant = RoutePolicy.expand(policy.tenant(), match.variables());
             // A principal of no tenant belongs to none: it cannot reach a tenant's route either.
             if (!tenant.equals(principal.tenant())) {
                 throw forbidden("This route belongs to the tenant '" + tenant + "'; the credential is of another tenant.",
                     Map.of("reason", "tenant_mismatch", "tenant", tenant), Map.of());
             }
+        } else if (policy.tenant() == null && principal.tenantBound()) {
+            // What a tenant administrator minted (any subject, groups, scopes) must not escalate to global routes.
+            throw forbidden("This route belongs to no tenant; the credential was issued by this gateway for the tenant '"
+                + principal.tenant() + "' and reaches that tenant's routes only.",
+                Map.of("reason", "tenant_mismatch", "credential_tenant", principal.tenant()), Map.of());
         }
         for (String claim : policy.requiredClaims()) {
             if (principal.claim(claim) == null) {

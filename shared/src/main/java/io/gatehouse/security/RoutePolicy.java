@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
  *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
  *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
  * tenant: "{project}"            # the principal's tenant must equal it (a literal, or a template over path variables)
+ * tenant: "*"                    # or: open to callers of any tenant, including the gateway's tenant-bound credentials
  * </pre>
+ * A route without {@code tenant} is global: a {@link GatewayPrincipal#tenantBound() tenant-bound}
+ * credential (one the gateway minted for a tenant) does not reach it.
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
  * @param requiredClaims     claims the credential must carry
@@ -46,6 +49,12 @@ import java.util.regex.Pattern;
 public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
                           boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
                           Set<String> denyGroups, Opa opa, String tenant) {
+
+    /**
+     * The {@code tenant} of a global route open to callers of every tenant, and of none: the
+     * gateway's tenant-bound credentials reach it too. Only the global administrator may write it.
+     */
+    public static final String ANY_TENANT = "*";
 
     /** The policy of a route that says nothing about access. */
     public static final RoutePolicy UNSET = new RoutePolicy(null, List.of(), Map.of(), Map.of(), false, Set.of(), Set.of(), Set.of(),
@@ -182,7 +191,7 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 opa = opa(authorization.get("opa"));
             }
         }
-        String tenant = template(route.get("tenant"), match);
+        String tenant = tenant(route.get("tenant"), match);
         RoutePolicy policy = new RoutePolicy(auth, List.copyOf(required), Map.copyOf(claimMatch), Map.copyOf(forward), strip,
             Set.copyOf(roles), Set.copyOf(scopes), Set.copyOf(allowGroups), Set.copyOf(denyGroups), opa, tenant);
         // An external decision may well be taken for anonymous callers (by address, header, time): auth: none stays allowed.
@@ -191,6 +200,25 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
             authNode.problem("is none, but the route's claims, authorization or tenant rules need an authenticated caller");
         }
         return policy;
+    }
+
+    /** A route's {@code tenant}: {@value #ANY_TENANT} alone, or a template; a {@code *} within a tenant is a mistake. */
+    private static String tenant(ConfigNode value, RouteDefinition.Match match) {
+        if (ANY_TENANT.equals(value.raw())) {
+            return ANY_TENANT;
+        }
+        if (value.raw() instanceof String text && text.contains(ANY_TENANT)) {
+            value.problem("'" + text + "' contains '*'; write \"*\" alone for callers of any tenant, or name one tenant");
+            return null;
+        }
+        return template(value, match);
+    }
+
+    /**
+     * @return whether callers of any tenant, and of none, may use the route ({@code tenant: "*"})
+     */
+    public boolean anyTenant() {
+        return ANY_TENANT.equals(tenant);
     }
 
     /** A value that is a template over the route's path variables, such as {@code "{project}"} or {@code "tenant-{project}"}. */
@@ -217,10 +245,10 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
     }
 
     /**
-     * @return the tenant when it is a literal (no path variable): the tenant that owns the route
+     * @return the tenant when it is a literal (no path variable, not {@value #ANY_TENANT}): the tenant that owns the route
      */
     public String literalTenant() {
-        return tenant == null || VARIABLE.matcher(tenant).find() ? null : tenant;
+        return tenant == null || anyTenant() || VARIABLE.matcher(tenant).find() ? null : tenant;
     }
 
     private static Opa opa(ConfigNode node) {

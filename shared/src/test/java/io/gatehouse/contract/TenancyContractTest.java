@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import static io.gatehouse.contract.FoundationContractTest.assertEnvelope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +51,26 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
         properties.put("gateway.consumers.acme-partner.tenant", "acme");
         properties.put("gateway.consumers.acme-partner.keys", List.of(Map.of("sha256", Secrets.sha256(DECLARED_KEY))));
+        // Global routes (no tenant), as GATEWAY_REQUIRE_AUTH=true or a role rule guards them, and one open to every tenant.
+        properties.put("gateway.upstreams.tenancy-global.targets", List.of(upstream.url()));
+        properties.put("gateway.routes[0].id", "global-jwt");
+        properties.put("gateway.routes[0].match.path", "/global-jwt/**");
+        properties.put("gateway.routes[0].upstream", "tenancy-global");
+        properties.put("gateway.routes[0].auth", "jwt");
+        properties.put("gateway.routes[1].id", "global-keyed");
+        properties.put("gateway.routes[1].match.path", "/global-keyed/**");
+        properties.put("gateway.routes[1].upstream", "tenancy-global");
+        properties.put("gateway.routes[1].auth", "any");
+        properties.put("gateway.routes[1].authorization.roles", List.of("batch"));
+        properties.put("gateway.routes[2].id", "global-any-tenant");
+        properties.put("gateway.routes[2].match.path", "/global-any-tenant/**");
+        properties.put("gateway.routes[2].upstream", "tenancy-global");
+        properties.put("gateway.routes[2].auth", "any");
+        properties.put("gateway.routes[2].tenant", "*");
+        // The test upstreams listen on 127.0.0.1: that address, and no other internal one, is allowed to tenants.
+        properties.put("gateway.admin.tenants.allowed-targets", List.of("127.0.0.1/32"));
+        properties.put("gateway.upstreams.tenancy-shared.targets", List.of(upstream.url()));
+        properties.put("gateway.admin.tenants.upstreams", List.of("tenancy-shared"));
         return properties;
     }
 
@@ -92,12 +115,12 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         String acme = tenantAdmin("acme");
         upstreamOf(acme, "acme-svc");
         ContractResponse created = put(acme, "/admin/routes/acme-orders",
-            "{\"match\":{\"path\":\"/acme-orders/**\"},\"upstream\":\"acme-svc\",\"retries\":0}");
+            "{\"match\":{\"path\":\"/acme/orders/**\"},\"upstream\":\"acme-svc\",\"retries\":0}");
         assertEquals(201, created.status(), created.text());
         assertEquals("acme", created.json().get("tenant").getStringValue());
         assertEquals("acme", created.json().get("definition").get("tenant").getStringValue());
 
-        ContractRequest call = ContractRequest.get("/acme-orders/1");
+        ContractRequest call = ContractRequest.get("/acme/orders/1");
         ContractResponse member = send(call.header("Authorization", "Bearer " + jwt("ann", Map.of("tenant", "acme"))));
         assertEquals(200, member.status(), member.text());
         assertEquals("jwt ann", member.header(PRINCIPAL_HEADER).orElse(null));
@@ -112,7 +135,7 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         String acme = tenantAdmin("acme");
         String globex = tenantAdmin("globex");
         upstreamOf(globex, "globex-svc");
-        assertEquals(201, put(globex, "/admin/routes/globex-r", "{\"match\":{\"path\":\"/globex-r/**\"},\"upstream\":\"globex-svc\"}")
+        assertEquals(201, put(globex, "/admin/routes/globex-r", "{\"match\":{\"path\":\"/globex/r/**\"},\"upstream\":\"globex-svc\"}")
             .status());
         upstreamOf(ADMIN, "shared-svc");
         assertEquals(201, put(ADMIN, "/admin/routes/global-r", "{\"match\":{\"path\":\"/global-r/**\"},\"upstream\":\"shared-svc\"}")
@@ -136,13 +159,13 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         "DELETE | /admin/routes/cross-r        |",
         "GET    | /admin/upstreams/cross-svc   |",
         "DELETE | /admin/upstreams/cross-svc   |",
-        "PUT    | /admin/routes/steal-r        | {\"match\":{\"path\":\"/steal-r/**\"},\"upstream\":\"cross-svc\"}",
+        "PUT    | /admin/routes/steal-r        | {\"match\":{\"path\":\"/acme/steal-r/**\"},\"upstream\":\"cross-svc\"}",
         "PUT    | /admin/routes/gift-r         | {\"match\":{\"path\":\"/gift-r/**\"},\"upstream\":\"acme-own\",\"tenant\":\"initech\"}"})
     void anotherTenantsObjectOrTenant_then403CrossTenant(String method, String path, String body) {
         String initech = tenantAdmin("initech");
         if (send(as(initech, "GET", "/admin/routes/cross-r", null)).status() == 404) {
             upstreamOf(initech, "cross-svc");
-            assertEquals(201, put(initech, "/admin/routes/cross-r", "{\"match\":{\"path\":\"/cross-r/**\"},\"upstream\":\"cross-svc\"}")
+            assertEquals(201, put(initech, "/admin/routes/cross-r", "{\"match\":{\"path\":\"/initech/cross-r/**\"},\"upstream\":\"cross-svc\"}")
                 .status());
             upstreamOf(tenantAdmin("acme"), "acme-own");
         }
@@ -191,8 +214,8 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
 
         upstreamOf(acme, "acme-keyed-svc");
         assertEquals(201, put(acme, "/admin/routes/acme-keyed",
-            "{\"match\":{\"path\":\"/acme-keyed/**\"},\"upstream\":\"acme-keyed-svc\",\"auth\":\"api-key\"}").status());
-        long millis = millisUntil(() -> send(ContractRequest.get("/acme-keyed/x").header("X-API-Key", key)).status() == 200, 5000);
+            "{\"match\":{\"path\":\"/acme/keyed/**\"},\"upstream\":\"acme-keyed-svc\",\"auth\":\"api-key\"}").status());
+        long millis = millisUntil(() -> send(ContractRequest.get("/acme/keyed/x").header("X-API-Key", key)).status() == 200, 5000);
         assertTrue(millis >= 0, "the tenant's key never reached the tenant's route");
 
         String globex = tenantAdmin("globex");
@@ -209,14 +232,14 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         String acme = tenantAdmin("acme");
         upstreamOf(acme, "acme-partner-svc");
         assertEquals(201, put(acme, "/admin/routes/acme-partner",
-            "{\"match\":{\"path\":\"/acme-partner/**\"},\"upstream\":\"acme-partner-svc\",\"auth\":\"api-key\"}").status());
+            "{\"match\":{\"path\":\"/acme/partner/**\"},\"upstream\":\"acme-partner-svc\",\"auth\":\"api-key\"}").status());
         upstreamOf(tenantAdmin("globex"), "globex-partner-svc");
         assertEquals(201, put(tenantAdmin("globex"), "/admin/routes/globex-partner",
-            "{\"match\":{\"path\":\"/globex-partner/**\"},\"upstream\":\"globex-partner-svc\",\"auth\":\"api-key\"}").status());
+            "{\"match\":{\"path\":\"/globex/partner/**\"},\"upstream\":\"globex-partner-svc\",\"auth\":\"api-key\"}").status());
 
-        assertEquals("api-key acme-partner", send(ContractRequest.get("/acme-partner/x").header("X-API-Key", DECLARED_KEY))
+        assertEquals("api-key acme-partner", send(ContractRequest.get("/acme/partner/x").header("X-API-Key", DECLARED_KEY))
             .header(PRINCIPAL_HEADER).orElse(null));
-        assertEquals("tenant_mismatch", assertEnvelope(send(ContractRequest.get("/globex-partner/x").header("X-API-Key", DECLARED_KEY)),
+        assertEquals("tenant_mismatch", assertEnvelope(send(ContractRequest.get("/globex/partner/x").header("X-API-Key", DECLARED_KEY)),
             403, "forbidden").get("details").get("reason").getStringValue());
         ContractResponse shown = send(as(acme, "GET", "/admin/consumers/acme-partner", null));
         assertEquals(200, shown.status(), shown.text());
@@ -254,5 +277,153 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients/" + clientId, null)),
             403, "forbidden").get("details").get("reason").getStringValue());
         assertFalse(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients", null)).text().contains(clientId));
+    }
+
+    @Test
+    void tenantAdministratorReadsTheAuditLog_thenOnlyItsTenantsEvents() {
+        String globexChange = "tenancy-audit-globex-" + UUID.randomUUID();
+        String acmeChange = "tenancy-audit-acme-" + UUID.randomUUID();
+        assertEquals(201, send(as(tenantAdmin("globex"), "PUT", "/admin/upstreams/globex-audited",
+            "{\"targets\":[\"" + upstream.url() + "\"]}").header("X-Request-ID", globexChange)).status());
+        assertEquals(201, send(as(tenantAdmin("acme"), "PUT", "/admin/upstreams/acme-audited",
+            "{\"targets\":[\"" + upstream.url() + "\"]}").header("X-Request-ID", acmeChange)).status());
+        for (String requestId : List.of(globexChange, acmeChange)) {
+            long millis = millisUntil(() -> send(admin(ContractRequest.get("/admin/audit?request_id=" + requestId))).json()
+                .get("events").size() > 0, 5000);
+            assertTrue(millis >= 0, "the global administrator never saw " + requestId);
+        }
+
+        String acme = tenantAdmin("acme");
+        assertEquals(0, send(as(acme, "GET", "/admin/audit?request_id=" + globexChange, null)).json().get("events").size(),
+            "another tenant's event");
+        assertEquals(1, send(as(acme, "GET", "/admin/audit?request_id=" + acmeChange, null)).json().get("events").size());
+        JsonNode all = send(as(acme, "GET", "/admin/audit?limit=1000", null)).json().get("events");
+        assertEquals(List.of("acme"), ids(all, "tenant").stream().distinct().toList(), "every listed event is acme's");
+        assertEquals("cross_tenant", assertEnvelope(send(as(acme, "GET", "/admin/audit?tenant=globex", null)), 403, "forbidden")
+            .get("details").get("reason").getStringValue());
+    }
+
+    @Test
+    void credentialsATenantAdministratorMinted_thenRefusedOnGlobalRoutesAndAdmittedWhereAnyTenantIsOpen() {
+        String acme = tenantAdmin("acme");
+        assertEquals(201, send(as(acme, "POST", "/admin/consumers", "{\"name\":\"acme-escalator\",\"groups\":[\"batch\"]}")).status());
+        String key = send(as(acme, "POST", "/admin/consumers/acme-escalator/keys", "{}")).json().get("key").getStringValue();
+        String token = send(as(acme, "POST", "/v1/tokens", "{\"project\":\"p\",\"service\":\"s\",\"subject\":\"root\",\"ttl\":\"1h\"}"))
+            .json().get("token").getStringValue();
+        ContractResponse client = send(as(acme, "POST", "/admin/oauth-clients", "{\"scopes\":[\"batch\"]}"));
+        String basic = Base64.getEncoder().encodeToString((client.json().get("client_id").getStringValue() + ":"
+            + client.json().get("client_secret").getStringValue()).getBytes(StandardCharsets.UTF_8));
+        String clientToken = send(ContractRequest.of("POST", "/oauth/token").header("Authorization", "Basic " + basic)
+            .body("application/x-www-form-urlencoded", "grant_type=client_credentials")).json().get("access_token").getStringValue();
+        ContractRequest byKey = ContractRequest.get("/global-any-tenant/x").header("X-API-Key", key);
+        assertTrue(millisUntil(() -> send(byKey).status() == 200, 5000) >= 0, "the tenant's key never reached the any-tenant route");
+
+        Map<String, String> minted = Map.of("X-API-Key", key, "Authorization", "Bearer " + token);
+        Map<String, String> oauth = Map.of("Authorization", "Bearer " + clientToken);
+        for (Map<String, String> credential : List.of(minted, oauth)) {
+            for (String path : List.of("/global-jwt/x", "/global-keyed/x")) {
+                for (Map.Entry<String, String> header : credential.entrySet()) {
+                    if (path.startsWith("/global-jwt") && !header.getKey().equals("Authorization")) {
+                        continue; // auth: jwt does not look at API keys
+                    }
+                    JsonNode refused = assertEnvelope(send(ContractRequest.get(path).header(header.getKey(), header.getValue())),
+                        403, "forbidden");
+                    assertEquals("tenant_mismatch", refused.get("details").get("reason").getStringValue(), path + " " + header.getKey());
+                    assertEquals("acme", refused.get("details").get("credential_tenant").getStringValue());
+                }
+            }
+            for (Map.Entry<String, String> header : credential.entrySet()) {
+                ContractResponse open = send(ContractRequest.get("/global-any-tenant/x").header(header.getKey(), header.getValue()));
+                assertEquals(200, open.status(), header.getKey() + " " + open.text());
+            }
+        }
+        // An identity provider's token is trusted for its tenant claim: it still reaches global routes.
+        assertEquals(200, send(ContractRequest.get("/global-jwt/x").header("Authorization", "Bearer "
+            + jwt("ann", Map.of("tenant", "acme")))).status());
+    }
+
+    @Test
+    void anyTenantWithinATenantName_then400NamingTheField() {
+        JsonNode refused = assertEnvelope(send(adminJson("PUT", "/admin/routes/star-r",
+            "{\"match\":{\"path\":\"/star-r/**\"},\"upstream\":\"tenancy-global\",\"tenant\":\"acme-*\"}")), 400, "validation_failed");
+        assertEquals(List.of("tenant"), ids(refused.get("details").get("problems"), "path"));
+        JsonNode crossed = assertEnvelope(send(as(tenantAdmin("acme"), "PUT", "/admin/routes/acme-star",
+            "{\"match\":{\"path\":\"/acme/star/**\"},\"upstream\":\"tenancy-global\",\"tenant\":\"*\"}")), 403, "forbidden");
+        assertEquals("cross_tenant", crossed.get("details").get("reason").getStringValue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "every path             | match.path | {\"match\":{\"path\":\"/**\"},\"upstream\":\"acme-confined\"}",
+        "another tenant's path  | match.path | {\"match\":{\"path\":\"/globex/orders/**\"},\"upstream\":\"acme-confined\"}",
+        "a look-alike prefix    | match.path | {\"match\":{\"path\":\"/acme-orders/**\"},\"upstream\":\"acme-confined\"}",
+        "a host, every path     | match.path | {\"match\":{\"path\":\"/{x}/**\",\"host\":\"api.example.com\"},\"upstream\":\"acme-confined\"}",
+        "a priority too high    | priority   | {\"match\":{\"path\":\"/acme/x/**\"},\"priority\":1000,\"upstream\":\"acme-confined\"}",
+        "a global upstream      | upstream   | {\"match\":{\"path\":\"/acme/x/**\"},\"upstream\":\"tenancy-global\"}"})
+    void tenantRouteBeyondItsConfinement_then400NamingTheField(String name, String field, String body) {
+        String acme = tenantAdmin("acme");
+        if (send(as(acme, "GET", "/admin/upstreams/acme-confined", null)).status() == 404) {
+            upstreamOf(acme, "acme-confined");
+        }
+        JsonNode refused = assertEnvelope(put(acme, "/admin/routes/acme-confined-r", body), 400, "validation_failed");
+        assertEquals(List.of(field.trim()), ids(refused.get("details").get("problems"), "path"), refused.get("message").getStringValue());
+        assertEquals(404, send(as(acme, "GET", "/admin/routes/acme-confined-r", null)).status(), "nothing was written");
+    }
+
+    @Test
+    void tenantRouteInItsPrefixOnAnAllowedGlobalUpstream_thenCreatedAndTheGlobalAdministratorIsUnconfined() {
+        ContractResponse created = put(tenantAdmin("acme"), "/admin/routes/acme-shared",
+            "{\"match\":{\"path\":\"/acme/shared/**\"},\"upstream\":\"tenancy-shared\",\"priority\":0}");
+        assertEquals(201, created.status(), created.text());
+        ContractResponse global = put(ADMIN, "/admin/routes/unconfined",
+            "{\"match\":{\"path\":\"/unconfined/**\"},\"upstream\":\"tenancy-global\",\"priority\":1000}");
+        assertEquals(201, global.status(), global.text());
+        ContractResponse metadata = put(ADMIN, "/admin/upstreams/global-metadata", "{\"targets\":[\"http://169.254.169.254\"]}");
+        assertEquals(201, metadata.status(), metadata.text());
+        assertEquals(204, send(admin(ContractRequest.of("DELETE", "/admin/routes/unconfined"))).status());
+        assertEquals(204, send(admin(ContractRequest.of("DELETE", "/admin/upstreams/global-metadata"))).status());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "cloud metadata        | targets[0]     | {\"targets\":[\"http://169.254.169.254/latest/meta-data\"]}",
+        "another loopback      | targets[0]     | {\"targets\":[\"http://127.0.0.2:8080\"]}",
+        "IPv6 loopback         | targets[0]     | {\"targets\":[\"http://[::1]:8080\"]}",
+        "unspecified           | targets[0]     | {\"targets\":[\"http://0.0.0.0:8080\"]}",
+        "IPv4-mapped loopback  | targets[0]     | {\"targets\":[\"http://[::ffff:127.0.0.3]:8080\"]}",
+        "weighted target       | targets[1].url | {\"targets\":[\"http://127.0.0.1:9\",{\"url\":\"http://169.254.1.1\",\"weight\":2}]}",
+        "url                   | url            | {\"url\":\"http://[fe80::1]:80\"}"})
+    void tenantUpstreamTargetingAnInternalAddress_then400NamingTheField(String name, String field, String body) {
+        JsonNode refused = assertEnvelope(put(tenantAdmin("acme"), "/admin/upstreams/acme-internal", body), 400, "validation_failed");
+        assertEquals(List.of(field.trim()), ids(refused.get("details").get("problems"), "path"), refused.get("message").getStringValue());
+    }
+
+    @Test
+    void twoTenantsCreateTheSameIdAtOnce_thenOneOwnsItAndTheOtherIs403() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            String id = "contested-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<ContractResponse>> racers = new ArrayList<>();
+            for (String tenant : List.of("acme", "globex")) {
+                String credential = tenantAdmin(tenant);
+                racers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return put(credential, "/admin/upstreams/" + id, "{\"targets\":[\"" + upstream.url() + "\"]}");
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<ContractResponse> racer : racers) {
+                statuses.add(racer.get().status());
+            }
+            assertEquals(List.of(201, 403), statuses.stream().sorted().toList(), id + ": " + statuses);
+            String winner = statuses.get(0) == 201 ? "acme" : "globex";
+            ContractResponse stored = send(admin(ContractRequest.get("/admin/upstreams/" + id)));
+            assertEquals(winner, stored.json().get("tenant").getStringValue(), id + " belongs to the tenant that was answered 201");
+        }
     }
 }

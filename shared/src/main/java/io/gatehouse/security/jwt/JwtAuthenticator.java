@@ -12,6 +12,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.util.StringUtils;
 import io.gatehouse.identity.token.Revocations;
+import io.gatehouse.identity.token.TokenConfiguration;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -29,7 +30,11 @@ import java.util.concurrent.CompletionStage;
  * The {@code jwt} method: a bearer token in {@code Authorization: Bearer <token>}, checked by
  * {@link JwtVerifier}. The principal's subject is {@code sub}; roles come from
  * {@code gateway.jwt.roles-claim}; scopes from {@code scope} (space-separated) and {@code scp};
- * the tenant from the first present of {@code gateway.jwt.tenant-claims}.
+ * the tenant from the first present of {@code gateway.jwt.tenant-claims}. A token with a tenant
+ * whose {@code iss} is the token service's ({@code gateway.tokens.issuer}) was minted by this
+ * gateway (only its own key signs that issuer's tokens, and the token service always sets it): its
+ * principal is {@link GatewayPrincipal#tenantBound() tenant-bound}. An identity provider's token
+ * with a tenant is not: the provider is trusted for its claims.
  */
 @Singleton
 @Requires(property = JwtConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
@@ -43,21 +48,23 @@ public class JwtAuthenticator implements Authenticator, Ordered {
     private final JwtVerifier verifier;
     private final JwtConfiguration configuration;
     private final Predicate<String> revoked;
+    private final String mintedIssuer;
 
     @Inject
-    JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Revocations revocations) {
-        this(verifier, configuration, revocations::isRevoked);
+    JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Revocations revocations, TokenConfiguration tokens) {
+        this(verifier, configuration, revocations::isRevoked, tokens.getIssuer());
     }
 
     /** Without the token service's revocations (unit tests of verification alone). */
     JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration) {
-        this(verifier, configuration, jti -> false);
+        this(verifier, configuration, jti -> false, TokenConfiguration.DEFAULT_ISSUER);
     }
 
-    private JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Predicate<String> revoked) {
+    private JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Predicate<String> revoked, String mintedIssuer) {
         this.verifier = verifier;
         this.configuration = configuration;
         this.revoked = revoked;
+        this.mintedIssuer = mintedIssuer;
     }
 
     @Override
@@ -132,7 +139,9 @@ public class JwtAuthenticator implements Authenticator, Ordered {
                 break;
             }
         }
-        return new GatewayPrincipal(claims.getSubject(), METHOD, json, roles, scopes, tenant);
+        // The token service signs with the gateway's key and always sets its issuer: a tenant administrator's token.
+        boolean minted = mintedIssuer != null && mintedIssuer.equals(claims.getIssuer());
+        return new GatewayPrincipal(claims.getSubject(), METHOD, json, roles, scopes, tenant, minted);
     }
 
     private static Set<String> values(Object claim) {
