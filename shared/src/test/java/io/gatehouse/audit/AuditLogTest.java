@@ -134,6 +134,32 @@ class AuditLogTest {
     }
 
     @Test
+    void failOpenAdmissionDuringAnOutage_thenRecordedAsPolicyUnavailableAllowedWithTheCause() throws SQLException {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("gateway.opa.url", "http://127.0.0.1:" + TestUpstream.closedPort());
+        extra.put("gateway.routes[2].id", "guarded");
+        extra.put("gateway.routes[2].match.path", "/guarded/**");
+        extra.put("gateway.routes[2].upstream", "orders");
+        extra.put("gateway.routes[2].auth", "jwt");
+        extra.put("gateway.routes[2].authorization.opa.path", "test/decide");
+        extra.put("gateway.routes[2].authorization.opa.failure-mode-allow", true);
+        onPostgres(extra);
+        String admitted = id("failed-open");
+        assertEquals(200, gateway.send("GET", "/guarded/x", admitted, "Bearer " + AuditTestGateway.token("ada", "ops"), null)
+            .statusCode());
+        assertTrue(gateway.log().flush(Duration.ofSeconds(10)));
+
+        Map<String, Object> row = row(admitted);
+        assertEquals("authorization", row.get("category"));
+        assertEquals("allow", row.get("decision"));
+        assertEquals("policy_unavailable_allowed", row.get("reason"), "not a plain allow: " + row);
+        assertEquals("ada", row.get("principal"));
+        String details = (String) row.get("details");
+        assertTrue(details.contains("\"cause\":\"unreachable\"") && details.contains("\"policy\":\"test/decide\"")
+            && details.contains("\"failure_mode_allow\":true"), details);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void adminChangesAndRefusedAdminToken_thenRecordedAndListed() {
         onPostgres(Map.of());
