@@ -25,8 +25,9 @@ public class AuditConfiguration {
     /** The most events written in one insert by default. */
     public static final int DEFAULT_BATCH_SIZE = 200;
 
-    /** How long a request waits at most for room in a full queue by default, in milliseconds. */
-    public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 5;
+    /** Ignored: recording never waits for room in a full queue. */
+    @Deprecated
+    public static final long DEFAULT_OFFER_TIMEOUT_MILLIS = 0;
 
     /** How long the writer waits to fill a batch by default, in milliseconds. */
     public static final long DEFAULT_FLUSH_INTERVAL_MILLIS = 100;
@@ -97,8 +98,8 @@ public class AuditConfiguration {
     }
 
     /**
-     * How many events may wait to be written; more wait at most {@link #getOfferTimeout()} and then
-     * overflow (JSON log only, counted). Default {@value #DEFAULT_QUEUE_SIZE}.
+     * How many events may wait to be written; an event that finds the queue full overflows at once
+     * (in the JSON log, not in the table, counted). Default {@value #DEFAULT_QUEUE_SIZE}.
      *
      * @return the queue's capacity
      */
@@ -130,20 +131,23 @@ public class AuditConfiguration {
     }
 
     /**
-     * How long a request waits at most for room when the queue is full, before its event
-     * overflows. While the writer is known to be stuck (it has not taken from the full queue since
-     * the last overflow) requests do not wait at all. Default
-     * {@value #DEFAULT_OFFER_TIMEOUT_MILLIS} ms.
+     * Ignored, kept so that configurations that set it still start: recording never waits for room
+     * in a full queue, because it happens on event-loop threads, which must never block; an event
+     * that finds the queue full overflows at once. Default {@value #DEFAULT_OFFER_TIMEOUT_MILLIS}.
      *
-     * @return the longest wait
+     * @return the configured value, unused
+     * @deprecated recording never waits; the setting has no effect
      */
+    @Deprecated
     public Duration getOfferTimeout() {
         return offerTimeout;
     }
 
     /**
-     * @param offerTimeout the longest wait
+     * @param offerTimeout ignored
+     * @deprecated recording never waits; the setting has no effect
      */
+    @Deprecated
     public void setOfferTimeout(Duration offerTimeout) {
         this.offerTimeout = offerTimeout;
     }

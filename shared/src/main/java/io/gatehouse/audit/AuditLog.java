@@ -1,7 +1,7 @@
 package io.gatehouse.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,20 +24,24 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The audit log: {@link #record(AuditEvent)} hands an event over without waiting for the database,
- * and every event ends up both in the {@code audit_events} table and as one JSON line on the
- * {@value #LOGGER} logger, or, when it could not be stored, in the JSON log only and counted.
+ * The audit log: {@link #record(AuditEvent)} writes the event as one JSON line on the
+ * {@value #LOGGER} logger at once, on the caller's thread, and hands it to the writer for the
+ * {@code audit_events} table without waiting for anything. The JSON log therefore never depends on
+ * the database: a crash loses at most what the logging framework had not written yet (the
+ * appender {@code logback.xml} configures is synchronous and flushes every line), never the queue.
  *
- * <p>The queue is bounded ({@code gateway.audit.queue-size}). When it is full a request waits at
- * most {@code gateway.audit.offer-timeout}, and not at all while the writer is stuck; an event
- * that still finds no room <em>overflows</em>: it is written to the JSON log at once, marked
- * {@code "persisted": false, "loss": "overflow"}, and counted ({@value #OVERFLOW_METRIC},
- * {@code /v1/health}'s {@code audit} check). A batch the database refuses is retried with backoff
- * while the queue has room, for at most {@code gateway.audit.retry-timeout}; then its events are
- * logged with {@code "loss": "database"} and counted as {@value #FAILED_METRIC}. Shutdown writes
- * what is queued.
+ * <p>The queue is bounded ({@code gateway.audit.queue-size}) and {@link #record} never waits for
+ * room: callers run on event-loop threads, which must not block. An event that finds the queue full
+ * <em>overflows</em>: it is not stored, a second line {@code {"loss": "overflow", "persisted": false,
+ * "event_id": ...}} says so, and it is counted ({@value #OVERFLOW_METRIC}, {@code /v1/health}'s
+ * {@code audit} check). A batch the database refuses is retried with backoff while the queue has
+ * room, for at most {@code gateway.audit.retry-timeout}; then a loss line {@code "loss": "database"}
+ * is written for each of its events and they are counted as {@value #FAILED_METRIC}. Shutdown
+ * writes what is queued and reports ({@code "loss": "shutdown"}) whatever it could not store,
+ * the batch the writer holds included.
  *
  * <p>Two modes ({@link AuditConfiguration.Mode}): a background writer thread that inserts in
  * batches (the container), or {@code per-request}, where nothing runs between requests and
@@ -81,15 +85,20 @@ public class AuditLog {
     }
 
     /**
-     * One line of the JSON log: the event's fields, then whether it is in the table.
+     * The second line of an event that did not reach the table; the event itself was logged when
+     * it was recorded, under the same id.
      *
-     * @param event     the event
-     * @param persisted whether it was written to the table
-     * @param loss      why it was not ({@code overflow}, {@code database}, {@code shutdown}), or {@code null}
+     * @param loss      why it is not in the table: {@code overflow}, {@code database} or {@code shutdown}
+     * @param persisted always {@code false}, for shippers that filter on it
+     * @param eventId   the {@code id} of the event's own line
+     * @param requestId the event's request id, to find it by
+     * @param action    the event's action
+     * @param error     the last database error for a {@code database} loss, or {@code null}
      */
     @Serdeable
-    record JsonLine(@JsonUnwrapped AuditEvent event, boolean persisted,
-                    @Nullable @JsonInclude(JsonInclude.Include.NON_NULL) String loss) {
+    record LossLine(String loss, boolean persisted, @JsonProperty("event_id") String eventId,
+                    @Nullable @JsonProperty("request_id") String requestId, String action,
+                    @Nullable @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
     }
 
     /**
@@ -113,7 +122,8 @@ public class AuditLog {
     private final JsonMapper json;
     private final AuditConfiguration configuration;
     private final ArrayBlockingQueue<AuditEvent> queue;
-    private final long offerTimeoutNanos;
+    // The batch the writer is inserting, so that shutdown can report it when the writer does not finish.
+    private final AtomicReference<List<AuditEvent>> inFlight = new AtomicReference<>();
     private final boolean recordAllowed;
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
@@ -128,7 +138,6 @@ public class AuditLog {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile boolean closed;
-    private volatile boolean stalled;
     private volatile boolean flushRequested;
     private volatile Instant lastLoss;
     private volatile Instant failingSince;
@@ -141,7 +150,6 @@ public class AuditLog {
         this.json = json;
         this.configuration = configuration;
         this.queue = new ArrayBlockingQueue<>(configuration.getQueueSize());
-        this.offerTimeoutNanos = Math.max(0, configuration.getOfferTimeout().toNanos());
         this.recordAllowed = configuration.isRecordAllowed();
         if (registry != null) {
             this.overflowCounter = Counter.builder(OVERFLOW_METRIC)
@@ -170,35 +178,22 @@ public class AuditLog {
     }
 
     /**
-     * Hands an event to the writer. Never waits for the database: at most
-     * {@code gateway.audit.offer-timeout} for room in a full queue, and not at all while the
-     * writer is stuck. An event that finds no room is written to the JSON log at once and counted.
+     * Writes the event to the JSON log and hands it to the writer. Never waits, on any thread: an
+     * event that finds the queue full overflows (a loss line, counted) at once.
      *
      * @param event the event
      */
     public void record(AuditEvent event) {
+        logEvent(event);
         if (closed) {
             lose(List.of(event), Loss.SHUTDOWN);
             return;
         }
-        if (queue.offer(event) || !stalled && offerWithin(event)) {
+        if (queue.offer(event)) {
             enqueued.incrementAndGet();
             return;
         }
-        stalled = true;
         lose(List.of(event), Loss.OVERFLOW);
-    }
-
-    private boolean offerWithin(AuditEvent event) {
-        if (offerTimeoutNanos == 0) {
-            return false;
-        }
-        try {
-            return queue.offer(event, offerTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**
@@ -216,7 +211,6 @@ public class AuditLog {
             synchronized (flushLock) {
                 List<AuditEvent> batch = new ArrayList<>();
                 while (queue.drainTo(batch, configuration.getBatchSize()) > 0) {
-                    stalled = false;
                     if (skipBackoffMillis > 0 && System.nanoTime() - skipDatabaseUntil < 0) {
                         lose(batch, Loss.DATABASE);
                     } else if (write(batch, false)) {
@@ -295,14 +289,22 @@ public class AuditLog {
                     }
                 }
                 flushRequested = false;
-                stalled = false;
-                write(batch, true);
+                List<AuditEvent> held = List.copyOf(batch);
+                inFlight.set(held);
+                write(held, true);
             } catch (InterruptedException e) {
-                // Only close() interrupts, and then running is false: the loop writes what is left.
+                // close() interrupts a writer that outlives shutdown-timeout; what it holds is not stored.
+                if (!batch.isEmpty()) {
+                    lose(List.copyOf(batch), Loss.SHUTDOWN);
+                }
             } catch (RuntimeException e) {
                 LOG.error("The audit writer failed; {} event(s) are in the JSON log only", batch.size(), e);
-                lose(batch, Loss.DATABASE);
+                List<AuditEvent> held = inFlight.get();
+                if (held == null || release(held)) {
+                    lose(List.copyOf(batch), Loss.DATABASE);
+                }
             } finally {
+                inFlight.set(null);
                 completed.addAndGet(batch.size());
                 batch.clear();
                 synchronized (progress) {
@@ -310,6 +312,13 @@ public class AuditLog {
                 }
             }
         }
+    }
+
+    /**
+     * @return whether the writer still owns its batch: {@code false} once shutdown has reported it lost
+     */
+    private boolean release(List<AuditEvent> batch) {
+        return inFlight.compareAndSet(batch, null);
     }
 
     /**
@@ -330,7 +339,9 @@ public class AuditLog {
                 if (writtenCounter != null) {
                     writtenCounter.increment(batch.size());
                 }
-                logLines(batch, true, null);
+                if (background) {
+                    release(batch);
+                }
                 return true;
             } catch (java.sql.SQLException | RuntimeException e) {
                 lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -341,8 +352,11 @@ public class AuditLog {
                 boolean retry = background && running && queue.remainingCapacity() > 0
                     && System.nanoTime() - start + TimeUnit.MILLISECONDS.toNanos(backoff) < retryNanos;
                 if (!retry) {
-                    LOG.warn("{} audit event(s) are in the JSON log only: {}", batch.size(), lastError);
-                    lose(batch, Loss.DATABASE);
+                    // At shutdown the batch may have been reported already (close() gave up waiting).
+                    if (!background || release(batch)) {
+                        LOG.warn("{} audit event(s) are in the JSON log only: {}", batch.size(), lastError);
+                        lose(batch, running ? Loss.DATABASE : Loss.SHUTDOWN);
+                    }
                     return false;
                 }
                 pause(backoff);
@@ -378,22 +392,35 @@ public class AuditLog {
         logLines(events, false, loss.json());
     }
 
+    private void logEvent(AuditEvent event) {
+        if (!JSON_LOG.isInfoEnabled()) {
+            return;
+        }
+        try {
+            JSON_LOG.info(json.writeValueAsString(event));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Audit event {} could not be written as JSON: {}", event.id(), e.getMessage());
+        }
+    }
+
     private void logLines(List<AuditEvent> events, boolean persisted, String loss) {
         if (!JSON_LOG.isInfoEnabled()) {
             return;
         }
+        String error = Loss.DATABASE.json().equals(loss) ? lastError : null;
         for (AuditEvent event : events) {
             try {
-                JSON_LOG.info(json.writeValueAsString(new JsonLine(event, persisted, loss)));
+                JSON_LOG.info(json.writeValueAsString(new LossLine(loss, persisted, event.id(), event.requestId(), event.action(), error)));
             } catch (IOException | RuntimeException e) {
-                LOG.error("Audit event {} could not be written as JSON: {}", event.id(), e.getMessage());
+                LOG.error("The loss of audit event {} could not be written as JSON: {}", event.id(), e.getMessage());
             }
         }
     }
 
     /**
-     * Writes what is queued (at most {@code gateway.audit.shutdown-timeout}); what is left is
-     * logged and counted. Events recorded from now on go to the JSON log only.
+     * Writes what is queued (at most {@code gateway.audit.shutdown-timeout}); then interrupts a
+     * writer still busy, and reports (a loss line each, counted) what it could not store: the queue
+     * and the batch the writer holds. Events recorded from now on are in the JSON log only.
      */
     @PreDestroy
     void close() {
@@ -406,10 +433,22 @@ public class AuditLog {
         synchronized (progress) {
             progress.notifyAll();
         }
+        long waitMillis = Math.max(1, configuration.getShutdownTimeout().toMillis());
         try {
-            writer.join(Math.max(1, configuration.getShutdownTimeout().toMillis()));
+            writer.join(waitMillis);
+            if (writer.isAlive()) {
+                // Ends a backoff pause or a wait for the queue; a driver blocked on a socket may ignore it.
+                writer.interrupt();
+                writer.join(Math.min(waitMillis, 100));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        List<AuditEvent> held = inFlight.get();
+        if (held != null && release(held)) {
+            LOG.warn("{} audit event(s) the writer holds were not written before shutdown; they are in the JSON log only",
+                held.size());
+            lose(held, Loss.SHUTDOWN);
         }
         List<AuditEvent> left = new ArrayList<>();
         queue.drainTo(left);

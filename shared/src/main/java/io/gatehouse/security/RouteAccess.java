@@ -188,12 +188,19 @@ public class RouteAccess {
         }
         // The decision service has the last word: the audit log hears the outcome once it has spoken.
         return admitted.thenCompose(principal -> decideExternally(policy, match, request, principal)
-            .whenComplete((allowed, error) -> {
+            .handle((admission, error) -> {
                 if (error == null) {
-                    audit.allowed(match, request, requestId, allowed);
-                } else if (unwrap(error) instanceof GatewayException refused) {
-                    audit.refused(match, mode, request, requestId, principal, refused);
+                    if (admission.failedOpen() != null) {
+                        audit.failedOpen(match, request, requestId, admission.principal(), admission.failedOpen());
+                    } else {
+                        audit.allowed(match, request, requestId, admission.principal());
+                    }
+                    return admission.principal();
                 }
+                Throwable cause = unwrap(error);
+                GatewayException refused = cause instanceof GatewayException known ? known : unexpected(policy, cause);
+                audit.refused(match, mode, request, requestId, principal, refused);
+                throw refused;
             }));
     }
 
@@ -201,8 +208,16 @@ public class RouteAccess {
         return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private CompletionStage<GatewayPrincipal> decideExternally(RoutePolicy policy, RouteMatch match, RequestView request,
-                                                               GatewayPrincipal principal) {
+    /** Fails closed on what no decision service answer explains: the request is refused as in an outage. */
+    private static GatewayException unexpected(RoutePolicy policy, Throwable error) {
+        org.slf4j.LoggerFactory.getLogger(RouteAccess.class).error("The policy decision failed unexpectedly", error);
+        return new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+            "The policy decision for this route could not be made: it failed unexpectedly.",
+            Map.of("reason", "policy_unavailable", "policy", policy.opa().path(), "cause", "error"), Map.of("Retry-After", "1"));
+    }
+
+    private CompletionStage<OpaClient.Admission> decideExternally(RoutePolicy policy, RouteMatch match, RequestView request,
+                                                                  GatewayPrincipal principal) {
         if (opa == null) {
             return CompletableFuture.failedFuture(new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
                 "The policy decision for this route could not be made: this gateway has no decision service.",
@@ -210,7 +225,11 @@ public class RouteAccess {
         }
         Set<String> claimHeaders = new LinkedHashSet<>();
         policy.forward().values().forEach(header -> claimHeaders.add(header.toLowerCase(Locale.ROOT)));
-        return opa.decide(policy.opa(), match, request, principal, claimHeaders);
+        try {
+            return opa.decide(policy.opa(), match, request, principal, claimHeaders);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**

@@ -25,6 +25,9 @@ final class RouteAccessAudit {
     /** The action of every route decision. */
     static final String ACTION = "route.access";
 
+    /** The reason of an admission made because the decision service failed and the route fails open. */
+    static final String FAILED_OPEN = "policy_unavailable_allowed";
+
     /** Records nothing: the audit log is off. */
     static final RouteAccessAudit NONE = new RouteAccessAudit(null);
 
@@ -50,6 +53,33 @@ final class RouteAccessAudit {
                 .tenant(principal.tenant())
                 .build());
         }
+    }
+
+    /**
+     * Records a request the decision service did not decide on, let through because the route
+     * fails open ({@code failure-mode-allow}): always, whatever {@code record-allowed} says, since
+     * it is an admission no policy made.
+     *
+     * @param match     the route
+     * @param request   the request
+     * @param requestId its id
+     * @param principal who was let through
+     * @param failure   the 503 the request would have had failing closed
+     */
+    void failedOpen(RouteMatch match, RequestView request, @Nullable String requestId, GatewayPrincipal principal,
+                    GatewayException failure) {
+        if (log == null) {
+            return;
+        }
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>(failure.details());
+        details.remove("reason");
+        details.put("failure_mode_allow", true);
+        log.record(event(AuditEvent.Category.AUTHORIZATION, match, request, requestId)
+            .decision(AuditEvent.Decision.ALLOW, FAILED_OPEN)
+            .principal(principal.subject(), principal.method())
+            .tenant(principal.tenant())
+            .details(details)
+            .build());
     }
 
     /**

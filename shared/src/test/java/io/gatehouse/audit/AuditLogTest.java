@@ -126,10 +126,37 @@ class AuditLogTest {
             assertEquals(row.get("path"), line.get("path"));
             assertEquals(java.time.Instant.ofEpochMilli((Long) row.get("occurred_at")),
                 java.time.Instant.parse((String) line.get("timestamp")).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-            assertEquals(true, line.get("persisted"));
+            assertTrue(!line.containsKey("persisted") && !line.containsKey("loss"),
+                "a stored event has its own line only, written when it was recorded: " + line);
             assertTrue(line.containsKey("target") && line.containsKey("details"), line.toString());
         }
         assertEquals("missing_role", gateway.jsonLines(refused).getFirst().get("reason"));
+    }
+
+    @Test
+    void failOpenAdmissionDuringAnOutage_thenRecordedAsPolicyUnavailableAllowedWithTheCause() throws SQLException {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put("gateway.opa.url", "http://127.0.0.1:" + TestUpstream.closedPort());
+        extra.put("gateway.routes[2].id", "guarded");
+        extra.put("gateway.routes[2].match.path", "/guarded/**");
+        extra.put("gateway.routes[2].upstream", "orders");
+        extra.put("gateway.routes[2].auth", "jwt");
+        extra.put("gateway.routes[2].authorization.opa.path", "test/decide");
+        extra.put("gateway.routes[2].authorization.opa.failure-mode-allow", true);
+        onPostgres(extra);
+        String admitted = id("failed-open");
+        assertEquals(200, gateway.send("GET", "/guarded/x", admitted, "Bearer " + AuditTestGateway.token("ada", "ops"), null)
+            .statusCode());
+        assertTrue(gateway.log().flush(Duration.ofSeconds(10)));
+
+        Map<String, Object> row = row(admitted);
+        assertEquals("authorization", row.get("category"));
+        assertEquals("allow", row.get("decision"));
+        assertEquals("policy_unavailable_allowed", row.get("reason"), "not a plain allow: " + row);
+        assertEquals("ada", row.get("principal"));
+        String details = (String) row.get("details");
+        assertTrue(details.contains("\"cause\":\"unreachable\"") && details.contains("\"policy\":\"test/decide\"")
+            && details.contains("\"failure_mode_allow\":true"), details);
     }
 
     @Test
@@ -233,7 +260,6 @@ class AuditLogTest {
             extra.put("gateway.audit.queue-size", 2);
             extra.put("gateway.audit.batch-size", 1);
             extra.put("gateway.audit.flush-interval", "0ms");
-            extra.put("gateway.audit.offer-timeout", "50ms");
             extra.put("gateway.audit.shutdown-timeout", "500ms");
             gateway = AuditTestGateway.start(upstream.url(), AuditTestGateway.database(database.url()), extra);
 
@@ -250,7 +276,7 @@ class AuditLogTest {
             assertTrue(slowest < Duration.ofMillis(1000).toNanos(),
                 "a request waited " + slowest / 1_000_000 + " ms; the database stalls each write for 2 s");
 
-            // The writer is stuck: further events do not even wait the offer timeout.
+            // The writer is stuck: further events overflow without waiting.
             long start = System.nanoTime();
             for (int i = 0; i < 10; i++) {
                 gateway.log().record(AuditEvent.builder(AuditEvent.Category.ADMIN, "test.overflow").request(id("direct"), null, null)
@@ -297,11 +323,71 @@ class AuditLogTest {
             assertEquals(401, gateway.send("GET", "/orders/x", requestId, null, null).statusCode());
         }
         assertTrue(rows(ids.getFirst()).isEmpty(), "the writer is still filling its batch");
+        for (String requestId : ids) {
+            assertEquals(1, gateway.jsonLines(requestId).size(), "in the JSON log when recorded, before the database");
+        }
         gateway.close();
         for (String requestId : ids) {
             assertEquals("missing_credentials", row(requestId).get("reason"));
         }
         gateway = null;
+    }
+
+    @Test
+    void fullQueueAndAnyOfferTimeout_thenRecordReturnsAtOnceAndTheEventOverflows() throws Exception {
+        try (StalledDatabase database = StalledDatabase.start()) {
+            gateway = AuditTestGateway.start(upstream.url(), AuditTestGateway.database(database.url()), Map.of(
+                "datasources.default.connection-timeout", 5000, "gateway.admin.startup-timeout", "200ms",
+                "gateway.audit.queue-size", 1, "gateway.audit.batch-size", 1, "gateway.audit.flush-interval", "0ms",
+                "gateway.audit.offer-timeout", "3s", "gateway.audit.shutdown-timeout", "200ms"));
+            AuditLog log = gateway.log();
+            log.record(AuditEvent.builder(AuditEvent.Category.ADMIN, "test.held").request(id("held"), null, null).build());
+            awaitQueued(log, 0);
+            log.record(AuditEvent.builder(AuditEvent.Category.ADMIN, "test.queued").request(id("queued"), null, null).build());
+            assertEquals(1, log.stats().queued(), log.stats().toString());
+
+            // The queue is full and the writer has not been seen stuck yet: before, this waited the offer timeout.
+            String overflowing = id("overflowing");
+            long start = System.nanoTime();
+            log.record(AuditEvent.builder(AuditEvent.Category.ADMIN, "test.overflow").request(overflowing, null, null).build());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1000, "record waited " + millis + " ms on a full queue");
+            List<Map<String, Object>> lines = gateway.jsonLines(overflowing);
+            assertEquals(2, lines.size(), lines.toString());
+            assertEquals("test.overflow", lines.getFirst().get("action"));
+            assertEquals("overflow", lines.getLast().get("loss"));
+            assertEquals(1, log.stats().overflowed(), log.stats().toString());
+        }
+    }
+
+    @Test
+    void shutdownWhileTheWriterIsStuckInAnInsert_thenItsBatchIsReportedLost() throws Exception {
+        try (StalledDatabase database = StalledDatabase.start()) {
+            gateway = AuditTestGateway.start(upstream.url(), AuditTestGateway.database(database.url()), Map.of(
+                "datasources.default.connection-timeout", 10000, "gateway.admin.startup-timeout", "200ms",
+                "gateway.audit.batch-size", 1, "gateway.audit.flush-interval", "0ms", "gateway.audit.shutdown-timeout", "300ms"));
+            AuditLog log = gateway.log();
+            String held = id("held-at-shutdown");
+            log.record(AuditEvent.builder(AuditEvent.Category.ADMIN, "test.held").request(held, null, null).build());
+            awaitQueued(log, 0);
+            Thread.sleep(200);
+
+            log.close();
+            List<Map<String, Object>> lines = gateway.jsonLines(held);
+            assertEquals(2, lines.size(), "the event when recorded, then its loss at shutdown: " + lines);
+            assertEquals("test.held", lines.getFirst().get("action"));
+            assertEquals("shutdown", lines.getLast().get("loss"));
+            assertEquals(false, lines.getLast().get("persisted"));
+            assertTrue(log.stats().failed() >= 1, log.stats().toString());
+        }
+    }
+
+    private static void awaitQueued(AuditLog log, int queued) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (log.stats().queued() != queued && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(queued, log.stats().queued(), log.stats().toString());
     }
 
     @Test
@@ -337,9 +423,13 @@ class AuditLogTest {
             assertTrue(nextMillis < 400, "the next request skipped the database: " + nextMillis + " ms");
 
             for (String requestId : List.of(first, next)) {
-                Map<String, Object> line = gateway.jsonLines(requestId).getFirst();
-                assertEquals(false, line.get("persisted"));
-                assertEquals("database", line.get("loss"));
+                List<Map<String, Object>> lines = gateway.jsonLines(requestId);
+                assertEquals(2, lines.size(), "the event, then its loss: " + lines);
+                assertEquals("missing_credentials", lines.getFirst().get("reason"));
+                Map<String, Object> loss = lines.getLast();
+                assertEquals(false, loss.get("persisted"));
+                assertEquals("database", loss.get("loss"));
+                assertEquals(lines.getFirst().get("id"), loss.get("event_id"));
             }
             Map<String, Object> health = AuditTestGateway.json(gateway.send("GET", "/v1/health", null, null, null).body());
             Map<String, Object> audit = (Map<String, Object>) ((Map<String, Object>) health.get("checks")).get("audit");

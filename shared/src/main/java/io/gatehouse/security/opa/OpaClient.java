@@ -7,6 +7,7 @@ import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.security.RoutePolicy;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PreDestroy;
@@ -51,7 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>unreachable, slower than {@code gateway.opa.timeout}, a status other than 200 or a body
  *       that is no decision: 503 {@code service_unavailable}, {@code details.reason}
  *       {@code policy_unavailable} with the {@code cause}, unless the route or the gateway says
- *       {@code failure-mode-allow}; then the request goes on.</li>
+ *       {@code failure-mode-allow}; then the request goes on, and the {@link Admission} carries the
+ *       503 it would have had, so the audit log can tell it from a real allow;</li>
+ *   <li>an unexpected error while asking (a bug, a URL the JDK's client refuses): a failure like
+ *       the above, {@code cause} {@code error}, never an exception of another kind.</li>
  * </ul>
  * Decisions are not cached: the input holds the whole request, so a cache would seldom hit, and a
  * policy that changes (a revoked grant) must take effect on the next request.
@@ -73,6 +77,16 @@ public class OpaClient {
     }
 
     private record Failed(String cause, String detail) implements Outcome {
+    }
+
+    /**
+     * What the decision service let through.
+     *
+     * @param principal  the caller
+     * @param failedOpen {@code null} for a real allow; for a request let through because the decision
+     *                   failed and the route fails open, the 503 it would otherwise have had
+     */
+    public record Admission(GatewayPrincipal principal, @Nullable GatewayException failedOpen) {
     }
 
     private final OpaConfiguration configuration;
@@ -122,23 +136,37 @@ public class OpaClient {
      * @param request   the request
      * @param principal the caller, already authenticated and past the route's other rules
      * @param hidden    lower-case names of headers the route fills from claims, left out of the input
-     * @return the principal when allowed, or a stage failed with a 403/503 {@link GatewayException}
+     * @return the admission (allowed, or let through failing open), or a stage failed with a 403/503
+     *         {@link GatewayException}; never a stage failed otherwise
      */
-    public CompletionStage<GatewayPrincipal> decide(RoutePolicy.Opa rule, RouteMatch match, RequestView request,
-                                                    GatewayPrincipal principal, Set<String> hidden) {
+    public CompletionStage<Admission> decide(RoutePolicy.Opa rule, RouteMatch match, RequestView request,
+                                             GatewayPrincipal principal, Set<String> hidden) {
         String url = configuration.getUrl();
         if (url == null) {
             // Misconfiguration, not an outage: never fail open for it.
             return CompletableFuture.failedFuture(unavailable(rule, "not_configured",
                 "no decision service is configured (gateway.opa.url, OPA_URL)"));
         }
+        try {
+            return ask(url, rule, match, request, principal, hidden)
+                .exceptionallyCompose(error -> {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    return cause instanceof GatewayException ? CompletableFuture.failedFuture(cause) : settle(rule, principal, unexpected(cause));
+                });
+        } catch (RuntimeException e) {
+            return settle(rule, principal, unexpected(e));
+        }
+    }
+
+    private CompletableFuture<Admission> ask(String url, RoutePolicy.Opa rule, RouteMatch match, RequestView request,
+                                             GatewayPrincipal principal, Set<String> hidden) {
         Set<String> leftOut = new HashSet<>(hidden);
         leftOut.add(apiKeyHeader);
         byte[] body;
         try {
             body = jsonMapper.writeValueAsBytes(Map.of("input", OpaInput.of(match, request, principal, leftOut)));
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
+            return settle(rule, principal, unexpected(e));
         }
         Duration timeout = configuration.getTimeout();
         HttpRequest post = HttpRequest.newBuilder(URI.create(url + "/v1/data/" + rule.path()))
@@ -159,17 +187,31 @@ public class OpaClient {
             .thenApply(outcome -> apply(rule, principal, outcome));
     }
 
-    private GatewayPrincipal apply(RoutePolicy.Opa rule, GatewayPrincipal principal, Outcome outcome) {
+    private CompletableFuture<Admission> settle(RoutePolicy.Opa rule, GatewayPrincipal principal, Outcome outcome) {
+        try {
+            return CompletableFuture.completedFuture(apply(rule, principal, outcome));
+        } catch (GatewayException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Outcome unexpected(Throwable error) {
+        LOG.error("Asking the decision service failed unexpectedly", error);
+        return new Failed("error", "asking the decision service failed (" + error.getClass().getSimpleName() + ")");
+    }
+
+    private Admission apply(RoutePolicy.Opa rule, GatewayPrincipal principal, Outcome outcome) {
         return switch (outcome) {
-            case Allowed allowed -> principal;
+            case Allowed allowed -> new Admission(principal, null);
             case Denied denied -> throw denied(rule, denied);
             case Failed failed -> {
                 boolean open = rule.failureModeAllow() != null ? rule.failureModeAllow() : configuration.isFailureModeAllow();
                 warn(rule, failed, open);
+                GatewayException unavailable = unavailable(rule, failed.cause(), failed.detail());
                 if (open) {
-                    yield principal;
+                    yield new Admission(principal, unavailable);
                 }
-                throw unavailable(rule, failed.cause(), failed.detail());
+                throw unavailable;
             }
         };
     }

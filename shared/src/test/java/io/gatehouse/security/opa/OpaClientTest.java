@@ -185,6 +185,39 @@ class OpaClientTest {
     }
 
     @Test
+    void malformedUrl_thenStartFailsNamingTheProperty() {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> context("opa:8181", false).close());
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("gateway.opa.url (OPA_URL) 'opa:8181'"), messages.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"closed, 503", "open, 200"})
+    void unexpectedErrorWhileAsking_then503PolicyUnavailableOrLetThroughAsTheRouteSays(String route, int status) throws Exception {
+        // A URL start-up would refuse: the JDK's client throws while building the request.
+        OpaConfiguration broken = new OpaConfiguration();
+        broken.setUrl("opa:8181");
+        OpaClient client = new OpaClient(broken, context.getBean(io.micronaut.json.JsonMapper.class),
+            context.getBean(io.gatehouse.identity.apikey.ApiKeyConfiguration.class));
+        RouteAccess access = new RouteAccess(List.copyOf(context.getBeansOfType(io.gatehouse.security.Authenticator.class)),
+            context.getBean(io.gatehouse.security.AccessConfiguration.class), client);
+        String path = route.equals("closed") ? "/closed/acme/x" : "/open/x";
+        CompletableFuture<GatewayPrincipal> decision = access.checkAsync(match(path),
+            TestRequest.get(path).withHeader("Authorization", "Bearer " + token())).toCompletableFuture();
+        if (status == 200) {
+            assertEquals("alice", decision.get(5, TimeUnit.SECONDS).subject());
+            return;
+        }
+        GatewayException refused = refusal(decision);
+        assertEquals(503, refused.errorCode().status().getCode());
+        assertEquals("policy_unavailable", refused.details().get("reason"));
+        assertEquals("error", refused.details().get("cause"));
+    }
+
+    @Test
     void noDecisionServiceConfigured_then503EvenWhenFailingOpen() {
         GatewayException refused = refusal(access(unconfigured).checkAsync(match("/open/x"),
             TestRequest.get("/open/x").withHeader("Authorization", "Bearer " + token())).toCompletableFuture());
