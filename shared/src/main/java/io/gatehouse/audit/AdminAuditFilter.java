@@ -3,6 +3,7 @@ package io.gatehouse.audit;
 import io.gatehouse.error.ErrorEnvelope;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.observability.RequestIds;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.AnnotationValue;
@@ -69,6 +70,23 @@ final class AdminAuditFilter implements Ordered {
         }
         RouteMatch<?> match = RouteAttributes.getRouteMatch(request).orElse(null);
         AnnotationValue<Audited> audited = match == null ? null : match.getAnnotationMetadata().getAnnotation(Audited.class);
+        AdminPrincipal admitted = request.getAttribute(AdminPrincipal.ATTRIBUTE, AdminPrincipal.class).orElse(null);
+        if (status == 403 && (admitted == null || audited == null)) {
+            // Refused access rather than a refused change: a verified credential without an admin
+            // role or tenant, or a read that reached into another tenant. Changes are recorded below.
+            GatewayPrincipal refused = request.getAttribute(AdminCredentials.REFUSED_ATTRIBUTE, GatewayPrincipal.class).orElse(null);
+            AuditEvent.Builder event = AuditEvent.builder(AuditEvent.Category.AUTHORIZATION, "admin.access")
+                .decision(AuditEvent.Decision.DENY, detailReason(response.getBody().orElse(null), status))
+                .request(RequestIds.of(request), request.getMethodName(), request.getPath());
+            if (admitted != null) {
+                AuditEvent.Principal actor = admitted.global() ? ADMIN : new AuditEvent.Principal(admitted.subject(), admitted.method());
+                event.principal(actor.subject(), actor.method()).tenant(admitted.tenant());
+            } else if (refused != null) {
+                event.principal(refused.subject(), refused.method()).tenant(refused.tenant());
+            }
+            log.record(event.build());
+            return;
+        }
         if (audited == null) {
             return;
         }
@@ -79,8 +97,7 @@ final class AdminAuditFilter implements Ordered {
         }
         Object body = response.getBody().orElse(null);
         Resolver resolver = new Resolver(match.getVariableValues(), body);
-        AdminPrincipal admin = request.getAttribute(AdminPrincipal.ATTRIBUTE, AdminPrincipal.class).orElse(null);
-        AuditEvent.Principal actor = admin == null || admin.global() ? ADMIN : new AuditEvent.Principal(admin.subject(), admin.method());
+        AuditEvent.Principal actor = admitted == null || admitted.global() ? ADMIN : new AuditEvent.Principal(admitted.subject(), admitted.method());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", status);
         for (String detail : audited.stringValues("details")) {
@@ -93,7 +110,7 @@ final class AdminAuditFilter implements Ordered {
         log.record(AuditEvent.builder(AuditEvent.Category.ADMIN, action(audited, status, resolver))
             .decision(made ? AuditEvent.Decision.ALLOW : AuditEvent.Decision.DENY, made ? null : reason(body, status))
             .principal(actor.subject(), actor.method())
-            .tenant(admin == null ? null : admin.tenant())
+            .tenant(admitted == null ? null : admitted.tenant())
             .request(RequestIds.of(request), request.getMethodName(), request.getPath())
             .target(resolver.expand(audited.stringValue("target").orElse("")))
             .details(details)
@@ -112,6 +129,14 @@ final class AdminAuditFilter implements Ordered {
             action = variant.substring(equals + 1);
         }
         return action;
+    }
+
+    private static String detailReason(Object body, int status) {
+        if (body instanceof ErrorEnvelope envelope && envelope.error() != null && envelope.error().details() != null
+            && envelope.error().details().get("reason") != null) {
+            return String.valueOf(envelope.error().details().get("reason"));
+        }
+        return reason(body, status);
     }
 
     private static String reason(Object body, int status) {

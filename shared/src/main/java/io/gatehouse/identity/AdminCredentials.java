@@ -45,6 +45,12 @@ public class AdminCredentials {
     /** The challenge sent with a 401. */
     public static final String REALM = "Bearer realm=\"gatehouse-admin\"";
 
+    /**
+     * The request attribute holding the verified {@link GatewayPrincipal} of a credential refused
+     * with 403 (no admin role, or no tenant), so that the refusal can be recorded with who it was.
+     */
+    public static final String REFUSED_ATTRIBUTE = "gatehouse.admin-refused-principal";
+
     /** The methods whose principals may be tenant administrators (not API keys: a consumer is a caller of routes). */
     private static final Set<String> ADMIN_METHODS = Set.of("jwt", "session");
 
@@ -139,12 +145,14 @@ public class AdminCredentials {
             if (result instanceof AuthenticationResult.Authenticated authenticated) {
                 GatewayPrincipal principal = authenticated.principal();
                 if (Collections.disjoint(roles, principal.roles())) {
+                    request.setAttribute(REFUSED_ATTRIBUTE, principal);
                     return refused(new GatewayException(ErrorCode.FORBIDDEN,
                         "The credential holds none of the admin roles (gateway.admin.roles).",
                         Map.of("reason", "missing_role", "required_roles", roles.stream().sorted().toList()), Map.of()));
                 }
                 if (principal.tenant() == null) {
                     // Only the admin token is global: an identity provider's role never makes an all-tenant administrator.
+                    request.setAttribute(REFUSED_ATTRIBUTE, principal);
                     return refused(new GatewayException(ErrorCode.FORBIDDEN,
                         "The credential holds an admin role but names no tenant (gateway.jwt.tenant-claims).",
                         Map.of("reason", "tenant_required"), Map.of()));

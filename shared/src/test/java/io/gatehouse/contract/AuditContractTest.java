@@ -66,6 +66,7 @@ public abstract class AuditContractTest extends IdentityContractSupport {
         properties.put("gateway.routes[2].auth", "jwt");
         properties.put("gateway.routes[2].authorization.opa", "gatehouse/audit");
         properties.put("gateway.opa.url", decisions.url());
+        properties.put("gateway.admin.roles", List.of("gatehouse-admin"));
         return properties;
     }
 
@@ -188,6 +189,26 @@ public abstract class AuditContractTest extends IdentityContractSupport {
         assertEquals("upstream.create", event.get("action").getStringValue());
         assertEquals("upstream:audit-extra", event.get("target").getStringValue());
         assertEquals("admin", event.get("principal").get("subject").getStringValue());
+    }
+
+    @Test
+    void jwtWithoutAdminRoleOnAdminApi_thenRefusalListedWithItsSubject() throws SQLException {
+        String requestId = "audit-admin-refused-" + UUID.randomUUID();
+        ContractResponse refused = send(ContractRequest.get("/admin/routes").header("X-Request-ID", requestId)
+            .header("Authorization", "Bearer " + token("mallory", "ops")));
+        assertEquals(403, refused.status(), refused.text());
+        assertStoredBeforeResponse(requestId);
+
+        List<JsonNode> events = events(requestId);
+        assertEquals(1, events.size(), "one event for a refused read of the admin API");
+        JsonNode event = events.getFirst();
+        assertEquals("authorization", event.get("category").getStringValue());
+        assertEquals("admin.access", event.get("action").getStringValue());
+        assertEquals("deny", event.get("decision").getStringValue());
+        assertEquals("missing_role", event.get("reason").getStringValue());
+        assertEquals("mallory", event.get("principal").get("subject").getStringValue());
+        assertEquals("jwt", event.get("principal").get("method").getStringValue());
+        assertEquals("/admin/routes", event.get("path").getStringValue());
     }
 
     @Test

@@ -40,7 +40,9 @@ public final class Await {
     }
 
     /**
-     * Polls until the condition holds.
+     * Polls until the condition holds. The condition is always checked at least once, however
+     * short the deadline and however late the calling thread runs, so that a deadline of 1 ms
+     * means "holds now" rather than "holds if the first check starts within 1 ms".
      *
      * @param condition      the condition
      * @param deadlineMillis how long to try
@@ -49,9 +51,12 @@ public final class Await {
     public static long millisUntil(Supplier<Boolean> condition, long deadlineMillis) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-        while (System.nanoTime() < deadline) {
+        while (true) {
             if (condition.get()) {
                 return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            if (System.nanoTime() >= deadline) {
+                return -1;
             }
             try {
                 Thread.sleep(5);
@@ -60,6 +65,5 @@ public final class Await {
                 return -1;
             }
         }
-        return -1;
     }
 }
