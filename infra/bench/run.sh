@@ -3,7 +3,7 @@
 #
 #   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R]
 #                             [--lat-duration S] [--lat-rounds N] [--quick] [--latency-only]
-#                             [--throughput-only] [--max-others PCT]
+#                             [--throughput-only] [--max-others PCT] [--proxy-cpu N]
 #
 # Layout on a 2-core machine: the proxy under test (nginx or Gatehouse, one at a time) is pinned to
 # CPU 1; the load generator and the upstream (nginx returning a 98-byte body) share CPU 0, so both
@@ -56,6 +56,7 @@ LAT_CONNS=16
 WARMUP=15
 MAX_OTHERS=10
 RUN_LATENCY=1
+PROXY_CPU=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -65,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --lat-duration) LAT_DURATION="$2"; shift 2 ;;
     --lat-rounds) LAT_ROUNDS="$2"; shift 2 ;;
     --max-others) MAX_OTHERS="$2"; shift 2 ;;
+    --proxy-cpu) PROXY_CPU="$2"; shift 2 ;;
     --quick) DURATION=5; ROUNDS=1; WARMUP=5; LAT_DURATION=5; LAT_ROUNDS=3; shift ;;
     --latency-only) CONNS=""; shift ;;
     --throughput-only) RUN_LATENCY=0; shift ;;
@@ -179,14 +181,14 @@ http {
   }
 }
 CONF
-taskset -c 1 "$NGINX_BIN" -g 'daemon off;' -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" </dev/null &
+taskset -c "$PROXY_CPU" "$NGINX_BIN" -g 'daemon off;' -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/nginx-error.log" </dev/null &
 PIDS+=("$!")
 
 # Gatehouse: the container jar with the bench route, on CPU 1.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 BENCH_UPSTREAM_PORT=$UPSTREAM_PORT MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
   GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
-  taskset -c 1 "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
+  taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
 GATEHOUSE_PID=$!
 PIDS+=("$GATEHOUSE_PID")
 
@@ -344,12 +346,12 @@ NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I
 
 {
   printf '# Proxy benchmark, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
-  printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s --lat-duration %s --lat-rounds %s`  \n' \
-    "$DURATION" "$ROUNDS" "$CONNS" "$RATE" "$LAT_DURATION" "$LAT_ROUNDS"
+  printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s --lat-duration %s --lat-rounds %s --proxy-cpu %s`  \n' \
+    "$DURATION" "$ROUNDS" "$CONNS" "$RATE" "$LAT_DURATION" "$LAT_ROUNDS" "$PROXY_CPU"
   printf 'Gatehouse JVM options: `%s`  \n' "$JAVA_OPTS"
   printf 'Isolation: %s; load generator and upstream during the fixed-rate phase: %s.  \n' "$ISOLATION" "$GEN_POLICY"
-  printf 'Machine: %s cores (%s), kernel %s; proxy under test on CPU 1, load generator and upstream on CPU 0; 98-byte body, keep-alive.\n\n' \
-    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(uname -r)"
+  printf 'Machine: %s cores (%s), kernel %s; proxy under test on CPU %s, load generator and upstream on CPU 0; 98-byte body, keep-alive.\n\n' \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(uname -r)" "$PROXY_CPU"
   if [[ -n "$CONNS" ]]; then
     printf 'Throughput (wrk -t1, %s s rounds, medians of %s):\n\n' "$DURATION" "$ROUNDS"
     printf '| connections | nginx req/s | Gatehouse req/s | ratio | nginx p50 / p99 ms | Gatehouse p50 / p99 ms |\n'
