@@ -81,6 +81,20 @@ final class AdminService {
         return list(kind).stream().filter(o -> admin.reaches(o.tenant())).toList();
     }
 
+    /**
+     * @param kind routes or upstreams
+     * @return the owning tenant by id, for every one in force that a tenant owns
+     */
+    Map<String, String> owners(Kind kind) {
+        Map<String, String> owners = new java.util.HashMap<>();
+        for (AdminObject object : list(kind)) {
+            if (object.tenant() != null) {
+                owners.put(object.id(), object.tenant());
+            }
+        }
+        return owners;
+    }
+
     private List<AdminObject> list(Kind kind) {
         GatewayDefinition definition = state.current().definition();
         AdminStore.Contents contents = definitions.contents();

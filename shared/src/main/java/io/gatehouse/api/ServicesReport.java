@@ -17,6 +17,7 @@ import java.util.Map;
  * @param upstreams the upstreams by name
  */
 @Serdeable
+@JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "Services", description = "Routes in force and the live health of their upstreams.")
 public record ServicesReport(long version, List<Route> routes, List<Upstream> upstreams) {
 

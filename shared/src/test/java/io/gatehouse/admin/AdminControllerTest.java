@@ -86,6 +86,21 @@ class AdminControllerTest {
     }
 
     @Test
+    void servicesRequiringAdmin_then401WithoutTheTokenAndTheListingWithIt() {
+        try (AdminTestGateway guarded = AdminTestGateway.start(AdminTestGateway.h2Url(),
+            AdminTestGateway.writeFile(dir.resolve("guarded.yml")), Map.of("gateway.services.require-admin", "true"))) {
+            HttpResponse<String> refused = guarded.send("GET", "/v1/services", null, null);
+            assertEquals(401, refused.statusCode(), refused.body());
+            assertEquals("unauthorized", guarded.json(refused).get("error") instanceof Map<?, ?> e ? e.get("code") : null);
+            HttpResponse<String> listed = guarded.send("GET", "/v1/services", "Bearer " + AdminTestGateway.TOKEN, null);
+            assertEquals(200, listed.statusCode(), listed.body());
+            assertTrue(listed.body().contains("\"file-route\""), listed.body());
+        }
+        HttpResponse<String> open = gateway.send("GET", "/v1/services", null, null);
+        assertEquals(200, open.statusCode(), "without the setting the listing answers anyone: " + open.body());
+    }
+
+    @Test
     void crudRoundTrip_thenTableSwappedBeforeEachAnswer() {
         HttpResponse<String> created = gateway.admin("PUT", "/admin/upstreams/made", UPSTREAM);
         assertEquals(201, created.statusCode(), created.body());

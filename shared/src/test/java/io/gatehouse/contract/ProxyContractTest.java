@@ -153,6 +153,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         route("r-template", "/r/tpl/{id}/**", "echo", Map.of("rewrite", "/items/{id}/{**}"));
         route("r-regex", "/r/re/**", "echo", Map.of("rewrite.regex", "^/r/re/(.*)$", "rewrite.replacement", "/v2/$1"));
         route("r-none", "/r/keep/**", "second", Map.of());
+        // A tenant's route: GET /v1/services lists it to that tenant's administrators only.
+        route("tenant-owned", "/t/owned/**", "echo", Map.of("auth", "jwt", "tenant", "acme"));
 
         // Failures and retries.
         route("f-closed", "/f/closed/**", "closed", Map.of("retries", 0));
@@ -717,7 +719,8 @@ public abstract class ProxyContractTest extends ContractTestBase {
         for (int i = 0; i < routesNode.size(); i++) {
             byId.put(routesNode.get(i).get("id").getStringValue(), routesNode.get(i));
         }
-        assertEquals(routes.size(), byId.size());
+        assertEquals(routes.size() - 1, byId.size());
+        assertFalse(byId.containsKey("tenant-owned"), "a tenant's route is not listed to a caller without an admin credential");
         JsonNode pass = byId.get("pass");
         assertEquals("/p/pass/**", pass.get("match").get("path").getStringValue());
         assertEquals("echo", pass.get("upstream").getStringValue());

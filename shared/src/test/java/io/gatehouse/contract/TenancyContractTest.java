@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -202,6 +203,31 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         } else {
             assertTrue(response.header("WWW-Authenticate").orElse("").contains("invalid_token"), response.headers().toString());
         }
+    }
+
+    @Test
+    void tenantsRoutesAndUpstreams_thenListedByServicesOnlyToWhoReachesThem() {
+        String acme = tenantAdmin("acme");
+        upstreamOf(acme, "acme-listed-svc");
+        assertEquals(201, put(acme, "/admin/routes/acme-listed",
+            "{\"match\":{\"path\":\"/acme/listed/**\"},\"upstream\":\"acme-listed-svc\"}").status());
+
+        Function<ContractRequest, List<String>> listed = request -> {
+            ContractResponse response = send(request);
+            assertEquals(200, response.status(), response.text());
+            List<String> names = new ArrayList<>(ids(response.json().get("routes"), "id"));
+            response.json().get("upstreams").values().forEach(u -> names.add(u.get("name").getStringValue()));
+            return names;
+        };
+        List<String> anonymous = listed.apply(ContractRequest.get("/v1/services"));
+        assertFalse(anonymous.contains("acme-listed") || anonymous.contains("acme-listed-svc"), anonymous.toString());
+        assertTrue(anonymous.contains("global-jwt") && anonymous.contains("global-any-tenant"), "global routes stay public: " + anonymous);
+        List<String> other = listed.apply(as(tenantAdmin("globex"), "GET", "/v1/services", null));
+        assertFalse(other.contains("acme-listed") || other.contains("acme-listed-svc"), other.toString());
+        List<String> own = listed.apply(as(acme, "GET", "/v1/services", null));
+        assertTrue(own.contains("acme-listed") && own.contains("acme-listed-svc"), own.toString());
+        List<String> global = listed.apply(admin(ContractRequest.get("/v1/services")));
+        assertTrue(global.contains("acme-listed") && global.contains("acme-listed-svc"), global.toString());
     }
 
     @Test

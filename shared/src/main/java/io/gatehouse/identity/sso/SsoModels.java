@@ -72,6 +72,7 @@ final class SsoModels {
      * @param providers every provider, by id
      */
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProviderList(List<ProviderView> providers) {
     }
 
