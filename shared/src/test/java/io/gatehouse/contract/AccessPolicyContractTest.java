@@ -38,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 public abstract class AccessPolicyContractTest extends ContractTestBase {
 
     private static final String PRINCIPAL_HEADER = "X-Test-Principal";
-    private static final String PROXY_SECRET = "cHJveHk6cHJveHktc2VjcmV0";
     private static final String API_KEY_SECRET = "gh_apikeysecret_4f1d";
     private static final String COOKIE_SECRET = "sessionsecret7c2e";
     private static final String QUERY_SECRET = "querysecret9b3a";
@@ -134,11 +133,14 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         assertEquals("acme", ((Map<String, Object>) principal.get("claims")).get("org"));
     }
 
-    /** Every credential of one request, as the client sends it. */
+    /**
+     * Every credential of one request, as the client sends it. Not {@code Proxy-Authorization}: the
+     * JDK's HttpClient drops it from a request that goes through no proxy, so Netty would never see
+     * it; OpaClientTest redacts it.
+     */
     private ContractRequest withCredentials(String path, String token) {
         return ContractRequest.get(path + "?access_token=" + QUERY_SECRET + "&tag=a")
             .header("Authorization", "Bearer " + token)
-            .header("Proxy-Authorization", "Basic " + PROXY_SECRET)
             .header("X-API-Key", API_KEY_SECRET)
             .header("X-Trace", "trace-2")
             .cookie("session=" + COOKIE_SECRET);
@@ -153,12 +155,12 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         List<String> bodies = decisions.bodies("gatehouse/allow");
         assertEquals(before + 1, bodies.size());
         String body = bodies.getLast();
-        for (String secret : List.of(token, PROXY_SECRET, API_KEY_SECRET, COOKIE_SECRET, QUERY_SECRET)) {
+        for (String secret : List.of(token, API_KEY_SECRET, COOKIE_SECRET, QUERY_SECRET)) {
             assertFalse(body.contains(secret), "the secret " + secret + " reached the decision service: " + body);
         }
         Map<String, Object> request = (Map<String, Object>) decisions.inputs("gatehouse/allow").getLast().get("request");
         Map<String, Object> headers = (Map<String, Object>) request.get("headers");
-        for (String credential : List.of("authorization", "proxy-authorization", "cookie", "x-api-key")) {
+        for (String credential : List.of("authorization", "cookie", "x-api-key")) {
             assertEquals(OpaInput.REDACTED, headers.get(credential), credential + ": " + headers);
         }
         assertEquals("trace-2", headers.get("x-trace"));
@@ -174,7 +176,6 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         assertEquals("/opa-forward/acme/items", request.get("path"));
         Map<String, Object> headers = (Map<String, Object>) request.get("headers");
         assertEquals("Bearer " + token, headers.get("authorization"));
-        assertEquals("Basic " + PROXY_SECRET, headers.get("proxy-authorization"));
         assertEquals(API_KEY_SECRET, headers.get("x-api-key"));
         assertEquals("session=" + COOKIE_SECRET, headers.get("cookie"));
         assertEquals("trace-2", headers.get("x-trace"));
