@@ -106,6 +106,10 @@ public class OpaClient {
         // The API key header's name is configured elsewhere: renaming it must not let keys through.
         headers.add(apiKeys.getHeader().toLowerCase(Locale.ROOT));
         this.redaction = new OpaInput.Redaction(headers, new HashSet<>(configuration.getRedactQueryParams()));
+        if (configuration.isForwardCredentials()) {
+            LOG.warn("gateway.opa.forward-credentials is true: the decision service is shown every credential as sent, "
+                + "and its decision logs keep them");
+        }
     }
 
     private HttpClient client() {
