@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *   roles: [admin, ops]          # any of
  *   scopes: [orders:read]        # any of
  *   groups: { allow: [partners] }   # or deny: [suspended]; one of the two, as Kong's acl plugin
- *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
+ *   opa: gatehouse/routes/allow  # or { path: ..., failure-mode-allow: true, forward-credentials: true }: POST {gateway.opa.url}/v1/data/&lt;path&gt;
  * tenant: "{project}"            # the principal's tenant must equal it (a literal, or a template over path variables)
  * tenant: "*"                    # or: open to callers of any tenant, including the gateway's tenant-bound credentials
  * </pre>
@@ -69,8 +69,10 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
      * @param failureModeAllow whether the request goes on when the decision service fails (Envoy's
      *                         {@code failure_mode_allow}); {@code null} for the gateway's
      *                         {@code gateway.opa.failure-mode-allow}
+     * @param forwardCredentials whether the decision service is shown the caller's credentials unredacted;
+     *                         {@code null} for the gateway's {@code gateway.opa.forward-credentials}
      */
-    public record Opa(String path, Boolean failureModeAllow) {
+    public record Opa(String path, Boolean failureModeAllow, Boolean forwardCredentials) {
     }
 
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}]+)}");
@@ -257,11 +259,15 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
         }
         ConfigNode pathNode = node;
         Boolean failureModeAllow = null;
+        Boolean forwardCredentials = null;
         if (node.raw() instanceof Map<?, ?>) {
-            node.allowOnly("path", "failure-mode-allow");
+            node.allowOnly("path", "failure-mode-allow", "forward-credentials");
             pathNode = node.get("path");
             if (!node.get("failure-mode-allow").isMissing()) {
                 failureModeAllow = node.get("failure-mode-allow").bool(false);
+            }
+            if (!node.get("forward-credentials").isMissing()) {
+                forwardCredentials = node.get("forward-credentials").bool(false);
             }
         }
         String path = pathNode.requiredString();
@@ -274,7 +280,7 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 + "(package and rule, separated by '/', of letters, digits and '_')");
             return null;
         }
-        return new Opa(trimmed, failureModeAllow);
+        return new Opa(trimmed, failureModeAllow, forwardCredentials);
     }
 
     /** Kong's acl plugin: exactly one of allow and deny, so that no order between them has to be learnt. */

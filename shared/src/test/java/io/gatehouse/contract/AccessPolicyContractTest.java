@@ -2,6 +2,7 @@ package io.gatehouse.contract;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.security.opa.OpaInput;
 import io.gatehouse.testing.DecisionServer;
 import io.gatehouse.testing.DecisionServer.Answer;
 import io.gatehouse.testing.TestTokens;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Route decisions beyond authentication, the same on Netty and both Lambda payloads: group allow
  * and deny lists, external decisions by a real OPA-compatible server on loopback (allowed, denied
- * with the policy's reason, a timeout failing closed and open, the exact input document), and
+ * with the policy's reason, a timeout failing closed and open, the exact input document with the
+ * caller's credentials redacted, and forwarded on a route that asks for them), and
  * route tenancy (a literal tenant and a template over a path variable; the tenant read from the
  * first present of {@code gateway.jwt.tenant-claims}).
  *
@@ -36,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 public abstract class AccessPolicyContractTest extends ContractTestBase {
 
     private static final String PRINCIPAL_HEADER = "X-Test-Principal";
+    private static final String API_KEY_SECRET = "gh_apikeysecret_4f1d";
+    private static final String COOKIE_SECRET = "sessionsecret7c2e";
+    private static final String QUERY_SECRET = "querysecret9b3a";
 
     private final DecisionServer decisions = DecisionServer.start()
         .policy("gatehouse/allow", AccessPolicyContractTest::onlyAlice)
@@ -115,7 +120,7 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         Map<String, Object> headers = (Map<String, Object>) request.get("headers");
         assertEquals("trace-1", headers.get("x-trace"));
         for (String credential : List.of("authorization", "cookie", "x-api-key")) {
-            assertFalse(headers.containsKey(credential), credential + " shown to the policy: " + headers);
+            assertEquals(OpaInput.REDACTED, headers.get(credential), credential + " shown to the policy: " + headers);
         }
         assertEquals(Map.of("id", "opa", "variables", Map.of("project", "acme")), input.get("route"));
         Map<String, Object> principal = (Map<String, Object>) input.get("principal");
@@ -126,6 +131,55 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
         assertEquals(List.of("orders:read"), principal.get("scopes"));
         assertEquals("acme", principal.get("tenant"));
         assertEquals("acme", ((Map<String, Object>) principal.get("claims")).get("org"));
+    }
+
+    /**
+     * Every credential of one request, as the client sends it. Not {@code Proxy-Authorization}: the
+     * JDK's HttpClient drops it from a request that goes through no proxy, so Netty would never see
+     * it; OpaClientTest redacts it.
+     */
+    private ContractRequest withCredentials(String path, String token) {
+        return ContractRequest.get(path + "?access_token=" + QUERY_SECRET + "&tag=a")
+            .header("Authorization", "Bearer " + token)
+            .header("X-API-Key", API_KEY_SECRET)
+            .header("X-Trace", "trace-2")
+            .cookie("session=" + COOKIE_SECRET);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void credentialsInHeadersAndQuery_thenNoSecretAnywhereInTheInputAndMarkersInTheirPlace() {
+        String token = token("alice");
+        int before = decisions.bodies("gatehouse/allow").size();
+        assertAdmitted(send(withCredentials("/opa/acme/items", token)), "jwt alice");
+        List<String> bodies = decisions.bodies("gatehouse/allow");
+        assertEquals(before + 1, bodies.size());
+        String body = bodies.getLast();
+        for (String secret : List.of(token, API_KEY_SECRET, COOKIE_SECRET, QUERY_SECRET)) {
+            assertFalse(body.contains(secret), "the secret " + secret + " reached the decision service: " + body);
+        }
+        Map<String, Object> request = (Map<String, Object>) decisions.inputs("gatehouse/allow").getLast().get("request");
+        Map<String, Object> headers = (Map<String, Object>) request.get("headers");
+        for (String credential : List.of("authorization", "cookie", "x-api-key")) {
+            assertEquals(OpaInput.REDACTED, headers.get(credential), credential + ": " + headers);
+        }
+        assertEquals("trace-2", headers.get("x-trace"));
+        assertEquals(Map.of("access_token", List.of(OpaInput.REDACTED), "tag", List.of("a")), request.get("query"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void routeForwardingCredentials_thenThePolicySeesThemAsSent() {
+        String token = token("alice");
+        assertAdmitted(send(withCredentials("/opa-forward/acme/items", token)), "jwt alice");
+        Map<String, Object> request = (Map<String, Object>) decisions.inputs("gatehouse/allow").getLast().get("request");
+        assertEquals("/opa-forward/acme/items", request.get("path"));
+        Map<String, Object> headers = (Map<String, Object>) request.get("headers");
+        assertEquals("Bearer " + token, headers.get("authorization"));
+        assertEquals(API_KEY_SECRET, headers.get("x-api-key"));
+        assertEquals("session=" + COOKIE_SECRET, headers.get("cookie"));
+        assertEquals("trace-2", headers.get("x-trace"));
+        assertEquals(Map.of("access_token", List.of(QUERY_SECRET), "tag", List.of("a")), request.get("query"));
     }
 
     @Test
@@ -192,6 +246,11 @@ public abstract class AccessPolicyContractTest extends ContractTestBase {
                 upstream: svc
                 auth: jwt
                 authorization: { opa: gatehouse/allow }
+              - id: opa-forward
+                match: { path: "/opa-forward/{project}/**" }
+                upstream: svc
+                auth: jwt
+                authorization: { opa: { path: gatehouse/allow, forward-credentials: true } }
               - id: opa-slow
                 match: { path: "/opa-slow/**" }
                 upstream: svc

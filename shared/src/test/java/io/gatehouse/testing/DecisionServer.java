@@ -20,8 +20,8 @@ import java.util.function.Function;
  * A real HTTP server on loopback that answers like Open Policy Agent's data API:
  * {@code POST /v1/data/<path>} with {@code {"input": ...}} is answered by the policy registered
  * for the path, and {@code {}} (an undefined document) when there is none. It records every input
- * it was shown, and a policy can answer slowly, with another status or with a body that is no
- * decision.
+ * it was shown, parsed and as the raw request body (what OPA's decision log would hold), and a
+ * policy can answer slowly, with another status or with a body that is no decision.
  */
 public final class DecisionServer implements AutoCloseable {
 
@@ -74,6 +74,7 @@ public final class DecisionServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Function<Map<String, Object>, Answer>> policies = new ConcurrentHashMap<>();
     private final Map<String, List<Map<String, Object>>> inputs = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> bodies = new ConcurrentHashMap<>();
 
     private DecisionServer(HttpServer server) {
         this.server = server;
@@ -114,6 +115,14 @@ public final class DecisionServer implements AutoCloseable {
     }
 
     /**
+     * @param path a document's path
+     * @return the request bodies it was asked with, as received, in order
+     */
+    public List<String> bodies(String path) {
+        return List.copyOf(bodies.getOrDefault(path, List.of()));
+    }
+
+    /**
      * @return the base URL, such as {@code http://127.0.0.1:41234}
      */
     public String url() {
@@ -130,6 +139,7 @@ public final class DecisionServer implements AutoCloseable {
             if (!"POST".equals(exchange.getRequestMethod()) || input == null) {
                 answer = Answer.raw(400, "{\"code\":\"invalid_parameter\"}");
             } else {
+                bodies.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(body);
                 inputs.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(input);
                 answer = policies.getOrDefault(path, i -> Answer.raw(200, "{}")).apply(input);
             }

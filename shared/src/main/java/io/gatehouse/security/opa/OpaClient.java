@@ -57,6 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>an unexpected error while asking (a bug, a URL the JDK's client refuses): a failure like
  *       the above, {@code cause} {@code error}, never an exception of another kind.</li>
  * </ul>
+ * The input shows credentials ({@code gateway.opa.redact-headers}, {@code gateway.opa.redact-query-params}
+ * and the API key header) as {@value OpaInput#REDACTED} unless the route or the gateway says
+ * {@code forward-credentials}.
  * Decisions are not cached: the input holds the whole request, so a cache would seldom hit, and a
  * policy that changes (a revoked grant) must take effect on the next request.
  */
@@ -91,7 +94,7 @@ public class OpaClient {
 
     private final OpaConfiguration configuration;
     private final JsonMapper jsonMapper;
-    private final String apiKeyHeader;
+    private final OpaInput.Redaction redaction;
     // Built on first need: a Lambda cold start of a gateway without OPA routes pays nothing.
     private volatile HttpClient client;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -99,7 +102,14 @@ public class OpaClient {
     OpaClient(OpaConfiguration configuration, JsonMapper jsonMapper, ApiKeyConfiguration apiKeys) {
         this.configuration = configuration;
         this.jsonMapper = jsonMapper;
-        this.apiKeyHeader = apiKeys.getHeader().toLowerCase(Locale.ROOT);
+        Set<String> headers = new HashSet<>(configuration.getRedactHeaders());
+        // The API key header's name is configured elsewhere: renaming it must not let keys through.
+        headers.add(apiKeys.getHeader().toLowerCase(Locale.ROOT));
+        this.redaction = new OpaInput.Redaction(headers, new HashSet<>(configuration.getRedactQueryParams()));
+        if (configuration.isForwardCredentials()) {
+            LOG.warn("gateway.opa.forward-credentials is true: the decision service is shown every credential as sent, "
+                + "and its decision logs keep them");
+        }
     }
 
     private HttpClient client() {
@@ -160,11 +170,11 @@ public class OpaClient {
 
     private CompletableFuture<Admission> ask(String url, RoutePolicy.Opa rule, RouteMatch match, RequestView request,
                                              GatewayPrincipal principal, Set<String> hidden) {
-        Set<String> leftOut = new HashSet<>(hidden);
-        leftOut.add(apiKeyHeader);
+        boolean forward = rule.forwardCredentials() != null ? rule.forwardCredentials() : configuration.isForwardCredentials();
         byte[] body;
         try {
-            body = jsonMapper.writeValueAsBytes(Map.of("input", OpaInput.of(match, request, principal, leftOut)));
+            body = jsonMapper.writeValueAsBytes(Map.of("input",
+                OpaInput.of(match, request, principal, hidden, forward ? OpaInput.Redaction.NONE : redaction)));
         } catch (IOException e) {
             return settle(rule, principal, unexpected(e));
         }

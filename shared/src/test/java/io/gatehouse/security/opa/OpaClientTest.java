@@ -23,8 +23,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +45,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link OpaClient} through {@link RouteAccess#checkAsync} against a real decision server on
  * loopback ({@link DecisionServer}): every kind of answer with the route failing closed and open,
- * an unreachable and an unconfigured service, the input document it is shown, and that nothing
- * waits on the caller's thread.
+ * an unreachable and an unconfigured service, the input document it is shown with credentials
+ * redacted (by default, by configured lists, or not at all when the gateway or the route forwards
+ * them), and that nothing waits on the caller's thread.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpaClientTest {
@@ -66,6 +72,16 @@ class OpaClientTest {
             upstream: svc
             auth: none
             authorization: { opa: test/decide }
+          - id: keep
+            match: { path: "/keep/**" }
+            upstream: svc
+            auth: jwt
+            authorization: { opa: { path: test/decide, forward-credentials: false } }
+          - id: give
+            match: { path: "/give/**" }
+            upstream: svc
+            auth: jwt
+            authorization: { opa: { path: test/decide, forward-credentials: true } }
           - id: strict
             match: { path: "/strict/**" }
             upstream: svc
@@ -78,17 +94,25 @@ class OpaClientTest {
     private final ApplicationContext context = context(decisions.url(), false);
     private final ApplicationContext unreachable = context("http://127.0.0.1:" + TestUpstream.closedPort(), true);
     private final ApplicationContext unconfigured = context("", true);
+    // Started when the redaction cases need them, not beside the timing-sensitive cases above.
+    private final Map<String, ApplicationContext> redactionContexts = new HashMap<>();
     private final GatewayDefinition definition = GatewayDefinition.of(List.of(new GatewayDefinition.Source("routes.yml",
         new Yaml().load(ROUTES))));
     private final RouteTable table = new RouteTable(1, definition.routes(), definition.upstreams());
 
     private static ApplicationContext context(String url, boolean failureModeAllow) {
-        return ApplicationContext.run(Map.of(
+        return context(url, failureModeAllow, Map.of());
+    }
+
+    private static ApplicationContext context(String url, boolean failureModeAllow, Map<String, Object> more) {
+        Map<String, Object> properties = new HashMap<>(Map.of(
             "gateway.jwt.secret", TestTokens.SECRET,
             "gateway.opa.url", url,
             "gateway.opa.timeout", "300ms",
             "gateway.opa.failure-mode-allow", failureModeAllow,
             "gateway.admin.enabled", false));
+        properties.putAll(more);
+        return ApplicationContext.run(properties);
     }
 
     /** The answer the request's X-Case header asks for. */
@@ -115,6 +139,7 @@ class OpaClientTest {
         context.close();
         unreachable.close();
         unconfigured.close();
+        redactionContexts.values().forEach(ApplicationContext::close);
         decisions.close();
     }
 
@@ -241,7 +266,7 @@ class OpaClientTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void decision_thenTheInputDescribesRequestRouteAndPrincipalWithoutCredentials() throws Exception {
+    void decision_thenTheInputDescribesRequestRouteAndPrincipalWithCredentialsRedacted() throws Exception {
         int before = decisions.inputs("test/decide").size();
         TestRequest request = new TestRequest("POST", "/closed/acme/orders", "api.example.com", Map.of(), Map.of("page", List.of("2", "3")))
             .withHeader("Authorization", "Bearer " + token())
@@ -258,7 +283,8 @@ class OpaClientTest {
         assertEquals("POST", http.get("method"));
         assertEquals("/closed/acme/orders", http.get("path"));
         assertEquals("api.example.com", http.get("host"));
-        assertEquals(Map.of("x-trace", "t-1", "x-case", "allow"), http.get("headers"));
+        assertEquals(Map.of("authorization", OpaInput.REDACTED, "cookie", OpaInput.REDACTED, "x-api-key", OpaInput.REDACTED,
+            "x-trace", "t-1", "x-case", "allow"), http.get("headers"));
         assertEquals(Map.of("page", List.of("2", "3")), http.get("query"));
         assertEquals(Map.of("id", "closed", "variables", Map.of("project", "acme")), input.get("route"));
         Map<String, Object> principal = (Map<String, Object>) input.get("principal");
@@ -270,6 +296,58 @@ class OpaClientTest {
         assertEquals(List.of("ops", "staff"), principal.get("groups"));
         assertEquals("alice", ((Map<String, Object>) principal.get("claims")).get("sub"));
         assertTrue(principal.containsKey("tenant"));
+    }
+
+    static Stream<Arguments> redactions() {
+        // gateway configuration, route, headers shown redacted, query parameters shown redacted; the rest arrive as sent
+        Set<String> credentialHeaders = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key");
+        Set<String> credentialParameters = Set.of("access_token", "API_KEY");
+        return Stream.of(
+            Arguments.of("defaults", "/closed/acme/x", credentialHeaders, credentialParameters),
+            Arguments.of("defaults", "/keep/x", credentialHeaders, credentialParameters),
+            Arguments.of("defaults", "/give/x", Set.of(), Set.of()),
+            Arguments.of("custom lists", "/closed/acme/x", Set.of("x-upstream-token", "x-key"), Set.of("sig")),
+            Arguments.of("forward-credentials", "/closed/acme/x", Set.of(), Set.of()),
+            Arguments.of("forward-credentials", "/keep/x", credentialHeaders, credentialParameters));
+    }
+
+    @ParameterizedTest(name = "{0} on {1} -> headers {2}, query {3} redacted")
+    @MethodSource("redactions")
+    @SuppressWarnings("unchecked")
+    void credentials_thenRedactedAsTheGatewayAndTheRouteSay(String configuration, String path, Set<String> headers,
+                                                           Set<String> parameters) throws Exception {
+        ApplicationContext gateway = configuration.equals("defaults") ? context
+            : redactionContexts.computeIfAbsent(configuration, name -> context(decisions.url(), false, name.equals("custom lists")
+                ? Map.of("gateway.opa.redact-headers", List.of("X-Upstream-Token"), "gateway.opa.redact-query-params", List.of("Sig"),
+                    "gateway.api-keys.header", "X-Key", "gateway.opa.timeout", "2s")
+                : Map.of("gateway.opa.forward-credentials", true, "gateway.opa.timeout", "2s")));
+        Map<String, String> sent = new TreeMap<>(Map.of("authorization", "Bearer " + token(), "proxy-authorization", "Basic cHJveHk=",
+            "cookie", "session=s3cret", "x-api-key", "gh_key_1", "x-key", "gh_key_2", "x-upstream-token", "up-1",
+            "x-trace", "t-2", "x-case", "allow"));
+        Map<String, List<String>> query = new TreeMap<>(Map.of("access_token", List.of("at-1", "at-2"), "API_KEY", List.of("k-1"),
+            "sig", List.of("sig-1"), "page", List.of("2")));
+        TestRequest request = new TestRequest("GET", path, "api.example.com", Map.of(), query);
+        for (Map.Entry<String, String> header : sent.entrySet()) {
+            request = request.withHeader(header.getKey(), header.getValue());
+        }
+        access(gateway).checkAsync(match(path), request).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Map<String, Object> http = (Map<String, Object>) decisions.inputs("test/decide").getLast().get("request");
+        Map<String, Object> expectedHeaders = new TreeMap<>();
+        sent.forEach((name, value) -> expectedHeaders.put(name, headers.contains(name) ? OpaInput.REDACTED : value));
+        assertEquals(expectedHeaders, new TreeMap<>((Map<String, Object>) http.get("headers")));
+        Map<String, Object> expectedQuery = new TreeMap<>();
+        query.forEach((name, values) -> expectedQuery.put(name,
+            parameters.contains(name) ? Collections.nCopies(values.size(), OpaInput.REDACTED) : values));
+        assertEquals(expectedQuery, new TreeMap<>((Map<String, Object>) http.get("query")));
+    }
+
+    @Test
+    void configuredNames_thenLowerCasedAndBlankOnesDropped() {
+        OpaConfiguration configuration = new OpaConfiguration();
+        configuration.setRedactHeaders(Arrays.asList(" X-Upstream-Token ", "", null, "x-upstream-token"));
+        configuration.setRedactQueryParams(null);
+        assertEquals(List.of("x-upstream-token"), configuration.getRedactHeaders());
+        assertEquals(OpaConfiguration.DEFAULT_REDACT_QUERY_PARAMS, configuration.getRedactQueryParams());
     }
 
     @Test
@@ -305,6 +383,7 @@ class OpaClientTest {
         "'bad path!' | routes[0].authorization.opa: 'bad path!' is not an OPA data path",
         "{ failure-mode-allow: true } | routes[0].authorization.opa.path: is required",
         "{ path: a/b, failure-mode-allow: maybe } | routes[0].authorization.opa.failure-mode-allow:",
+        "{ path: a/b, forward-credentials: maybe } | routes[0].authorization.opa.forward-credentials:",
         "{ path: a/b, fail-open: true } | routes[0].authorization.opa.fail-open: unknown field"})
     void invalidOpaRule_thenRefusedWithTheFieldPath(String opa, String expected) {
         DefinitionException e = assertThrows(DefinitionException.class, () -> GatewayDefinition.of(List.of(
