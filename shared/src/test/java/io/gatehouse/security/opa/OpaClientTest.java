@@ -108,7 +108,7 @@ class OpaClientTest {
         Map<String, Object> properties = new HashMap<>(Map.of(
             "gateway.jwt.secret", TestTokens.SECRET,
             "gateway.opa.url", url,
-            "gateway.opa.timeout", "300ms",
+            "gateway.opa.timeout", "1000ms",
             "gateway.opa.failure-mode-allow", failureModeAllow,
             "gateway.admin.enabled", false));
         properties.putAll(more);
@@ -129,7 +129,7 @@ class OpaClientTest {
             case "not-json" -> Answer.raw(200, "<html>oops</html>");
             case "result-string" -> Answer.raw(200, "{\"result\":\"yes\"}");
             case "allow-not-boolean" -> Answer.raw(200, "{\"result\":{\"allow\":\"true\"}}");
-            case "slow" -> Answer.allow().after(1500);
+            case "slow" -> Answer.allow().after(4000);
             default -> Answer.raw(400, "{}");
         };
     }
@@ -258,10 +258,10 @@ class OpaClientTest {
             .toCompletableFuture();
         long returnedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertFalse(decision.isDone(), "checkAsync returned before the decision");
-        assertTrue(returnedAfter < 250, "checkAsync held the caller for " + returnedAfter + " ms");
+        assertTrue(returnedAfter < 900, "checkAsync held the caller for " + returnedAfter + " ms");
         assertEquals("timeout", refusal(decision).details().get("cause"));
         long answeredAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(answeredAfter >= 300 && answeredAfter < 1400, "answered after " + answeredAfter + " ms");
+        assertTrue(answeredAfter >= 1000 && answeredAfter < 3500, "answered after " + answeredAfter + " ms");
     }
 
     @Test
