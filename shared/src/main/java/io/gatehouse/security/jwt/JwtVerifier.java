@@ -125,59 +125,9 @@ public class JwtVerifier {
             throw new InvalidTokenException(Reason.TOKEN_TOO_LARGE, "The token is longer than the " + configuration.getMaxTokenSize()
                 + " characters this gateway accepts.");
         }
-        int dots = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                dots++;
-            } else if (!isBase64UrlChar(c)) {
-                // Padding, '+', '/', whitespace or a second token: Nimbus's decoder would skip them, so the
-                // same signature would verify under many spellings of one token.
-                throw new InvalidTokenException(Reason.MALFORMED, "The token may hold only base64url characters and dots: "
-                    + "no padding, spaces or second token.");
-            }
-        }
-        if (dots == 4) {
-            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
-        }
-        if (dots != 2) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a JWT: it must be three base64url parts separated by dots.");
-        }
-        String[] parts = token.split("\\.", -1);
-        for (String part : parts) {
-            if (!canonical(part)) {
-                throw new InvalidTokenException(Reason.MALFORMED, "The token's parts are not canonical base64url.");
-            }
-        }
+        String[] parts = parts(token);
         Base64URL encodedHeader = new Base64URL(parts[0]);
-        Map<String, Object> headerJson;
-        try {
-            // Gson, under Nimbus, refuses duplicate member names: {"alg":"HS256","alg":"none"} is malformed, never ambiguous.
-            headerJson = JSONObjectUtils.parse(encodedHeader.decodeToString());
-        } catch (ParseException | RuntimeException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
-        }
-        if (headerJson.get("alg") instanceof String name && Algorithm.NONE.getName().equalsIgnoreCase(name)) {
-            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
-        }
-        if (headerJson.containsKey(HeaderParameterNames.CRITICAL) || headerJson.containsKey(HeaderParameterNames.BASE64_URL_ENCODE_PAYLOAD)) {
-            Object critical = headerJson.get(HeaderParameterNames.CRITICAL);
-            throw new InvalidTokenException(Reason.UNKNOWN_CRITICAL_HEADER, "The token uses header extensions (crit, b64) that this "
-                + "gateway does not understand" + (critical instanceof List<?> names && !names.isEmpty()
-                ? ": " + names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) : "") + ".");
-        }
-        Header header;
-        try {
-            header = Header.parse(headerJson, encodedHeader);
-        } catch (ParseException | RuntimeException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
-        }
-        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
-            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
-        }
-        if (!(header instanceof JWSHeader jws)) {
-            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
-        }
+        JWSHeader jws = header(encodedHeader);
         SignedJWT jwt;
         try {
             jwt = new SignedJWT(encodedHeader, new Base64URL(parts[1]), new Base64URL(parts[2]));
@@ -267,6 +217,68 @@ public class JwtVerifier {
         return out;
     }
 
+    /** The three parts of a compact JWS, each canonical base64url, or the reason why not. */
+    private static String[] parts(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!isBase64UrlChar(c)) {
+                // Padding, '+', '/', whitespace or a second token: Nimbus's decoder would skip them, so the
+                // same signature would verify under many spellings of one token.
+                throw new InvalidTokenException(Reason.MALFORMED, "The token may hold only base64url characters and dots: "
+                    + "no padding, spaces or second token.");
+            }
+        }
+        if (dots == 4) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        if (dots != 2) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a JWT: it must be three base64url parts separated by dots.");
+        }
+        String[] parts = token.split("\\.", -1);
+        for (String part : parts) {
+            if (!canonical(part)) {
+                throw new InvalidTokenException(Reason.MALFORMED, "The token's parts are not canonical base64url.");
+            }
+        }
+        return parts;
+    }
+
+    /** The JWS header: JSON without repeated members, not {@code none} in any case, without {@code crit} or {@code b64}. */
+    private static JWSHeader header(Base64URL encodedHeader) {
+        Map<String, Object> headerJson;
+        try {
+            // Gson, under Nimbus, refuses duplicate member names: {"alg":"HS256","alg":"none"} is malformed, never ambiguous.
+            headerJson = JSONObjectUtils.parse(encodedHeader.decodeToString());
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
+        }
+        if (headerJson.get(HeaderParameterNames.ALGORITHM) instanceof String name && Algorithm.NONE.getName().equalsIgnoreCase(name)) {
+            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
+        }
+        if (headerJson.containsKey(HeaderParameterNames.CRITICAL) || headerJson.containsKey(HeaderParameterNames.BASE64_URL_ENCODE_PAYLOAD)) {
+            Object critical = headerJson.get(HeaderParameterNames.CRITICAL);
+            throw new InvalidTokenException(Reason.UNKNOWN_CRITICAL_HEADER, "The token uses header extensions (crit, b64) that this "
+                + "gateway does not understand" + (critical instanceof List<?> names && !names.isEmpty()
+                ? ": " + names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) : "") + ".");
+        }
+        Header header;
+        try {
+            header = Header.parse(headerJson, encodedHeader);
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
+        }
+        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
+            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
+        }
+        if (!(header instanceof JWSHeader jws)) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        return jws;
+    }
+
     private static boolean isBase64UrlChar(char c) {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
     }
@@ -277,21 +289,23 @@ public class JwtVerifier {
     }
 
     private static JWTClaimsSet claims(SignedJWT jwt) {
+        Map<String, Object> json;
         try {
-            Map<String, Object> json = JSONObjectUtils.parse(jwt.getPayload().toString());
-            for (String name : NUMERIC_DATES) {
-                Object value = json.get(name);
-                if (value != null && !(value instanceof Number number && Math.abs(number.doubleValue()) <= MAX_NUMERIC_DATE)) {
-                    // Nimbus multiplies by 1000 in a long: a huge nbf would wrap to 1970 and admit the token.
-                    throw new InvalidTokenException(Reason.MALFORMED, "The token's " + name + " is not a NumericDate: a JSON number "
-                        + "of seconds before the year 10000.");
-                }
+            json = JSONObjectUtils.parse(jwt.getPayload().toString());
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object without repeated members.");
+        }
+        for (String name : NUMERIC_DATES) {
+            Object value = json.get(name);
+            if (value != null && !(value instanceof Number number && Math.abs(number.doubleValue()) <= MAX_NUMERIC_DATE)) {
+                // Nimbus multiplies seconds by 1000 in a long: a huge nbf would wrap to 1970 and admit the token.
+                throw new InvalidTokenException(Reason.MALFORMED, "The token's " + name + " is not a NumericDate: a JSON number "
+                    + "of seconds before the year 10000.");
             }
+        }
+        try {
             return JWTClaimsSet.parse(json);
         } catch (ParseException | RuntimeException e) {
-            if (e instanceof InvalidTokenException invalid) {
-                throw invalid;
-            }
             throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object with valid registered claims.");
         }
     }
