@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,8 @@ public abstract class JwtContractTest extends ContractTestBase {
     private static final String PRINCIPAL_HEADER = "X-Test-Principal";
 
     private final TestTokens tokens = TestTokens.generate();
-    private final JwksServer jwks = JwksServer.start(tokens.rsa(), tokens.ec(), tokens.ed25519());
+    private final JwksServer jwks = JwksServer.start(tokens.publicKeys());
+    private final JwksServer attacker = JwksServer.start(TestTokens.rsaKey("attacker-1"));
     private final TestUpstream upstream = TestUpstream.start();
 
     @Override
@@ -49,6 +51,7 @@ public abstract class JwtContractTest extends ContractTestBase {
         properties.put("gateway.jwt.jwks-urls", List.of(jwks.url()));
         properties.put("gateway.jwt.issuers", List.of(TestTokens.ISSUER));
         properties.put("gateway.jwt.audiences", List.of(TestTokens.AUDIENCE));
+        properties.put("gateway.jwt.required-claims", List.of("sub"));
         properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
         return properties;
     }
@@ -56,11 +59,12 @@ public abstract class JwtContractTest extends ContractTestBase {
     @AfterAll
     void stopServers() {
         jwks.close();
+        attacker.close();
         upstream.close();
     }
 
     Stream<Arguments> maliciousTokens() {
-        return tokens.malicious().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
+        return tokens.malicious(attacker.url()).entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,6 +77,76 @@ public abstract class JwtContractTest extends ContractTestBase {
         String challenge = response.header("WWW-Authenticate").orElseThrow();
         assertTrue(challenge.startsWith("Bearer realm=\"gatehouse\", error=\"invalid_token\""), challenge);
         assertTrue(response.header(PRINCIPAL_HEADER).isEmpty());
+    }
+
+    @Test
+    void keyUrlsInTheHeader_thenNeverFetched() {
+        tokens.malicious(attacker.url()).forEach((name, token) -> {
+            if (name.contains("jku") || name.contains("x5u")) {
+                ContractResponse response = send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token[0]));
+                assertEquals(401, response.status(), name + ": " + response.text());
+            }
+        });
+        assertEquals(0, attacker.fetches(), "jku and x5u are never fetched");
+    }
+
+    @Test
+    void noSecretAndHmacTokensSignedWithPublicKeys_then401AlgorithmNotAllowed() {
+        Map<String, Object> jwksOnly = properties();
+        jwksOnly.remove("gateway.jwt.secret");
+        GatewayTransport other = runtime().start(jwksOnly);
+        try {
+            tokens.malicious(attacker.url()).forEach((name, token) -> {
+                if (name.contains("(confusion)")) {
+                    assertRefused(other.send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token[0])),
+                        "algorithm_not_allowed", name);
+                }
+            });
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void noJwksAndAsymmetricTokens_then401AlgorithmNotAllowed() {
+        Map<String, Object> secretOnly = properties();
+        secretOnly.put("gateway.jwt.jwks-urls", List.of());
+        GatewayTransport other = runtime().start(secretOnly);
+        try {
+            validTokens().map(Arguments::get).filter(a -> !((String) a[0]).startsWith("HS")).forEach(a -> assertRefused(
+                other.send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + a[1])),
+                "algorithm_not_allowed", (String) a[0]));
+        } finally {
+            other.close();
+        }
+    }
+
+    Stream<Arguments> unusualButValidTokens() {
+        JWTClaimsSet claims = TestTokens.claims("alice").claim("project", "acme").claim("service", "orders").build();
+        return TestTokens.unusualButValid(claims).entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusualButValidTokens")
+    void unusualButValidToken_thenPastSecurity(String name, String token) {
+        assertAdmitted(send(ContractRequest.get("/p/acme/orders/items").header("Authorization", "Bearer " + token)), "jwt alice");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bearer", "BEARER", "bEaReR"})
+    void schemeInAnyCase_thenPastSecurity(String scheme) {
+        String token = TestTokens.hmac(TestTokens.claims("alice").claim("project", "acme").claim("service", "orders").build(), JWSAlgorithm.HS256);
+        assertAdmitted(send(ContractRequest.get("/p/acme/orders/items").header("Authorization", scheme + " " + token)), "jwt alice");
+    }
+
+    @Test
+    void twoAuthorizationHeaders_then401MalformedEvenWhenBothAreValid() {
+        String token = TestTokens.hmac(TestTokens.claims("alice").claim("project", "acme").claim("service", "orders").build(), JWSAlgorithm.HS256);
+        ContractResponse response = send(ContractRequest.get("/p/acme/orders/items")
+            .header("Authorization", "Bearer " + token).header("Authorization", "Bearer " + token));
+        assertEquals(401, response.status(), response.text());
+        assertEquals("malformed", envelope(response, "unauthorized").get("details").get("reason").getStringValue());
+        assertTrue(response.header("WWW-Authenticate").orElseThrow().contains("error=\"invalid_token\""));
     }
 
     Stream<Arguments> validTokens() {
@@ -176,6 +250,12 @@ public abstract class JwtContractTest extends ContractTestBase {
         assertNotEquals(401, response.status(), response.text());
         assertNotEquals(403, response.status(), response.text());
         assertEquals(principal, response.header(PRINCIPAL_HEADER).orElse(null), "admitted by RouteAccessFilter: " + response.text());
+    }
+
+    private static void assertRefused(ContractResponse response, String reason, String name) {
+        assertEquals(401, response.status(), name + ": " + response.text());
+        assertEquals(reason, envelope(response, "unauthorized").get("details").get("reason").getStringValue(), name);
+        assertTrue(response.header("WWW-Authenticate").orElseThrow().contains("error=\"invalid_token\""), name);
     }
 
     private static JsonNode envelope(ContractResponse response, String code) {

@@ -84,6 +84,11 @@ public class JwtAuthenticator implements Authenticator, Ordered {
             || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return AuthenticationResult.ABSENT;
         }
+        if (request.headers("Authorization").size() > 1) {
+            // Which one would count differs between runtimes and proxies in front: refuse rather than pick.
+            return rejected(new InvalidTokenException(InvalidTokenException.Reason.MALFORMED, "The request has more than one "
+                + "Authorization header; send exactly one bearer token."));
+        }
         String token = authorization.substring(BEARER.length()).trim();
         if (!verifier.hasKeys()) {
             return rejected(new InvalidTokenException(InvalidTokenException.Reason.NO_KEYS, "This gateway has no JWT keys configured "

@@ -5,8 +5,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.Header;
+import com.nimbusds.jose.HeaderParameterNames;
 import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.security.jwt.InvalidTokenException.Reason;
@@ -31,23 +34,35 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * Checks a compact JWS bearer token completely, in memory, and returns its claims or throws
- * {@link InvalidTokenException} with the reason. The checks, in order: size; three base64url
- * parts; a JSON header; not {@code alg: none}; no {@code crit} parameters; an algorithm the
- * configured keys allow (HS* only with a secret, RS/PS/ES/EdDSA only with JWKS keys whose type
- * and {@code alg} fit); a known {@code kid}; the signature (micronaut-security-jwt's
- * {@link SignatureConfiguration}s over Nimbus JOSE); then {@code exp}, {@code nbf} with the clock
- * skew, {@code iss}, {@code aud} and the required claims. Keys named in the token itself
- * ({@code jku}, {@code jwk}, {@code x5u}) are never used.
+ * {@link InvalidTokenException} with the reason. The checks, in order: size; three parts of
+ * canonical base64url (no padding, whitespace or other alphabet, so one token has one spelling); a
+ * JSON header without duplicate members; not {@code alg: none} in any letter case; no {@code crit}
+ * (not even empty) or {@code b64} parameters; an algorithm the configured keys allow (HS* only with a
+ * secret, RS/PS/ES/EdDSA only with JWKS keys whose type and {@code alg} fit); a known {@code kid}; the
+ * signature (micronaut-security-jwt's {@link SignatureConfiguration}s over Nimbus JOSE); claims that
+ * are a JSON object without duplicate members whose {@code exp}, {@code nbf} and {@code iat} are
+ * numbers in range; then {@code exp}, {@code nbf} and {@code iat} with the clock skew, {@code iss},
+ * {@code aud} and the required claims. Keys named in the token itself ({@code jku}, {@code jwk},
+ * {@code x5u}, {@code x5c}) are never used and never fetched.
  *
  * <p>Created at start-up so that a bad secret stops the gateway with a clear message.
  */
 @Context
 @Requires(property = JwtConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 public class JwtVerifier {
+
+    /** The registered claims that hold a NumericDate (RFC 7519 2). */
+    private static final List<String> NUMERIC_DATES = List.of(JWTClaimNames.EXPIRATION_TIME, JWTClaimNames.NOT_BEFORE,
+        JWTClaimNames.ISSUED_AT);
+
+    /** The largest NumericDate magnitude accepted: 9999-12-31T23:59:59Z, far from where seconds times 1000 overflows a long. */
+    private static final long MAX_NUMERIC_DATE = 253_402_300_799L;
 
     /** The most keys tried for one token without a {@code kid}. */
     private static final int MAX_CANDIDATES = 8;
@@ -110,39 +125,13 @@ public class JwtVerifier {
             throw new InvalidTokenException(Reason.TOKEN_TOO_LARGE, "The token is longer than the " + configuration.getMaxTokenSize()
                 + " characters this gateway accepts.");
         }
-        int dots = 0;
-        for (int i = 0; i < token.length(); i++) {
-            if (token.charAt(i) == '.') {
-                dots++;
-            }
-        }
-        if (dots == 4) {
-            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
-        }
-        if (dots != 2) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a JWT: it must be three base64url parts separated by dots.");
-        }
-        String encodedHeader = token.substring(0, token.indexOf('.'));
-        Header header;
-        try {
-            header = Header.parse(new Base64URL(encodedHeader));
-        } catch (ParseException | RuntimeException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
-        }
-        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
-            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
-        }
-        if (!(header instanceof JWSHeader jws)) {
-            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
-        }
-        if (jws.getCriticalParams() != null && !jws.getCriticalParams().isEmpty()) {
-            throw new InvalidTokenException(Reason.UNKNOWN_CRITICAL_HEADER, "The token marks header parameters as critical that this gateway "
-                + "does not understand: " + String.join(", ", new java.util.TreeSet<>(jws.getCriticalParams())) + ".");
-        }
+        String[] parts = parts(token);
+        Base64URL encodedHeader = new Base64URL(parts[0]);
+        JWSHeader jws = header(encodedHeader);
         SignedJWT jwt;
         try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
+            jwt = new SignedJWT(encodedHeader, new Base64URL(parts[1]), new Base64URL(parts[2]));
+        } catch (ParseException | RuntimeException e) {
             throw new InvalidTokenException(Reason.MALFORMED, "The token is not a well-formed signed JWT.");
         }
         JWSAlgorithm algorithm = jws.getAlgorithm();
@@ -155,12 +144,7 @@ public class JwtVerifier {
         if (!verified) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "The token's signature does not verify.");
         }
-        JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object with valid registered claims.");
-        }
+        JWTClaimsSet claims = claims(jwt);
         checkClaims(claims);
         return claims;
     }
@@ -233,6 +217,99 @@ public class JwtVerifier {
         return out;
     }
 
+    /** The three parts of a compact JWS, each canonical base64url, or the reason why not. */
+    private static String[] parts(String token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!isBase64UrlChar(c)) {
+                // Padding, '+', '/', whitespace or a second token: Nimbus's decoder would skip them, so the
+                // same signature would verify under many spellings of one token.
+                throw new InvalidTokenException(Reason.MALFORMED, "The token may hold only base64url characters and dots: "
+                    + "no padding, spaces or second token.");
+            }
+        }
+        if (dots == 4) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        if (dots != 2) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token is not a JWT: it must be three base64url parts separated by dots.");
+        }
+        String[] parts = token.split("\\.", -1);
+        for (String part : parts) {
+            if (!canonical(part)) {
+                throw new InvalidTokenException(Reason.MALFORMED, "The token's parts are not canonical base64url.");
+            }
+        }
+        return parts;
+    }
+
+    /** The JWS header: JSON without repeated members, not {@code none} in any case, without {@code crit} or {@code b64}. */
+    private static JWSHeader header(Base64URL encodedHeader) {
+        Map<String, Object> headerJson;
+        try {
+            // Gson, under Nimbus, refuses duplicate member names: {"alg":"HS256","alg":"none"} is malformed, never ambiguous.
+            headerJson = JSONObjectUtils.parse(encodedHeader.decodeToString());
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
+        }
+        if (headerJson.get(HeaderParameterNames.ALGORITHM) instanceof String name && Algorithm.NONE.getName().equalsIgnoreCase(name)) {
+            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
+        }
+        if (headerJson.containsKey(HeaderParameterNames.CRITICAL) || headerJson.containsKey(HeaderParameterNames.BASE64_URL_ENCODE_PAYLOAD)) {
+            Object critical = headerJson.get(HeaderParameterNames.CRITICAL);
+            throw new InvalidTokenException(Reason.UNKNOWN_CRITICAL_HEADER, "The token uses header extensions (crit, b64) that this "
+                + "gateway does not understand" + (critical instanceof List<?> names && !names.isEmpty()
+                ? ": " + names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) : "") + ".");
+        }
+        Header header;
+        try {
+            header = Header.parse(headerJson, encodedHeader);
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
+        }
+        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
+            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
+        }
+        if (!(header instanceof JWSHeader jws)) {
+            throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
+        }
+        return jws;
+    }
+
+    private static boolean isBase64UrlChar(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+    }
+
+    /** Whether the part decodes and encodes back to itself: unused trailing bits must be zero, so no two spellings verify. */
+    private static boolean canonical(String part) {
+        return Base64URL.encode(new Base64URL(part).decode()).toString().equals(part);
+    }
+
+    private static JWTClaimsSet claims(SignedJWT jwt) {
+        Map<String, Object> json;
+        try {
+            json = JSONObjectUtils.parse(jwt.getPayload().toString());
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object without repeated members.");
+        }
+        for (String name : NUMERIC_DATES) {
+            Object value = json.get(name);
+            if (value != null && !(value instanceof Number number && Math.abs(number.doubleValue()) <= MAX_NUMERIC_DATE)) {
+                // Nimbus multiplies seconds by 1000 in a long: a huge nbf would wrap to 1970 and admit the token.
+                throw new InvalidTokenException(Reason.MALFORMED, "The token's " + name + " is not a NumericDate: a JSON number "
+                    + "of seconds before the year 10000.");
+            }
+        }
+        try {
+            return JWTClaimsSet.parse(json);
+        } catch (ParseException | RuntimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "The token's claims are not a JSON object with valid registered claims.");
+        }
+    }
+
     private void checkClaims(JWTClaimsSet claims) {
         Instant now = clock.instant();
         Duration skew = configuration.getClockSkew();
@@ -246,6 +323,10 @@ public class JwtVerifier {
         Date notBefore = claims.getNotBeforeTime();
         if (notBefore != null && now.plus(skew).isBefore(notBefore.toInstant())) {
             throw new InvalidTokenException(Reason.NOT_YET_VALID, "The token is not valid yet (nbf is in the future).");
+        }
+        Date issuedAt = claims.getIssueTime();
+        if (issuedAt != null && now.plus(skew).isBefore(issuedAt.toInstant())) {
+            throw new InvalidTokenException(Reason.NOT_YET_VALID, "The token claims to be issued in the future (iat).");
         }
         List<String> issuers = configuration.getIssuers();
         if (!issuers.isEmpty() && (claims.getIssuer() == null || !issuers.contains(claims.getIssuer()))) {

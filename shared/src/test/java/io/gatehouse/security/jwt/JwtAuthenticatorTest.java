@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,23 +39,76 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JwtAuthenticatorTest {
 
     private final TestTokens tokens = TestTokens.generate();
-    private final JwksServer jwks = JwksServer.start(tokens.rsa(), tokens.ec(), tokens.ed25519());
+    private final JwksServer jwks = JwksServer.start(tokens.publicKeys());
+    private final JwksServer attacker = JwksServer.start(TestTokens.rsaKey("attacker-1"));
     private final JwtAuthenticator both = authenticator(configuration(true));
     private final JwtAuthenticator asymmetricOnly = authenticator(configuration(false));
 
     @AfterAll
     void stop() {
         jwks.close();
+        attacker.close();
     }
 
     Stream<Arguments> maliciousTokens() {
-        return tokens.malicious().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
+        return tokens.malicious(attacker.url()).entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()[0], e.getValue()[1]));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("maliciousTokens")
     void maliciousToken_then401InvalidTokenWithReason(String name, String token, String reason) {
         assertRefused(both, token, reason);
+    }
+
+    @Test
+    void everyMaliciousToken_thenNoKeyUrlOfItsHeaderFetched() {
+        tokens.malicious(attacker.url()).values().forEach(token -> both.authenticate(request("Bearer " + token[0])));
+        assertEquals(0, attacker.fetches(), "jku and x5u are never fetched");
+    }
+
+    @Test
+    void newlineInsideTheToken_thenMalformed() {
+        String token = TestTokens.hmac(TestTokens.claims("alice").build(), JWSAlgorithm.HS256);
+        int dot = token.indexOf('.');
+        assertRefused(both, token.substring(0, dot + 1) + "\n" + token.substring(dot + 1), "malformed");
+        assertRefused(both, token.substring(0, dot + 1) + "\r\n " + token.substring(dot + 1), "malformed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bearer ", "BEARER ", "Bearer   ", "bEaReR "})
+    void schemeInAnyCaseOrWithMoreSpaces_thenAccepted(String scheme) {
+        String token = TestTokens.hmac(TestTokens.claims("alice").build(), JWSAlgorithm.HS256);
+        AuthenticationResult result = both.authenticate(request(List.of(scheme + token)));
+        assertEquals("alice", assertInstanceOf(AuthenticationResult.Authenticated.class, result, String.valueOf(result)).principal().subject());
+    }
+
+    @Test
+    void twoAuthorizationHeaders_thenMalformedEvenWhenBothAreValid() {
+        String token = TestTokens.hmac(TestTokens.claims("alice").build(), JWSAlgorithm.HS256);
+        AuthenticationResult result = both.authenticate(request(List.of("Bearer " + token, "Bearer " + token)));
+        GatewayException error = assertInstanceOf(AuthenticationResult.Rejected.class, result, String.valueOf(result)).error();
+        assertEquals("malformed", error.details().get("reason"), error.getMessage());
+    }
+
+    Stream<Arguments> unusualButValidTokens() {
+        return TestTokens.unusualButValid(TestTokens.claims("alice").build()).entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unusualButValidTokens")
+    void unusualButValidToken_thenAccepted(String name, String token) {
+        assertEquals("alice", accepted(both, token).subject());
+    }
+
+    Stream<Arguments> publicKeysAsHmacSecrets() {
+        return tokens.malicious(attacker.url()).entrySet().stream().filter(e -> e.getKey().contains("(confusion)"))
+            .map(e -> Arguments.of(e.getKey(), e.getValue()[0]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("publicKeysAsHmacSecrets")
+    void hmacTokenSignedWithAPublicKeyAndNoSecretConfigured_thenAlgorithmNotAllowed(String name, String token) {
+        assertRefused(asymmetricOnly, token, "algorithm_not_allowed");
     }
 
     @Test
@@ -130,7 +184,7 @@ class JwtAuthenticatorTest {
 
     @Test
     void noBearerHeader_thenAbsent() {
-        assertInstanceOf(AuthenticationResult.Absent.class, both.authenticate(request(null)));
+        assertInstanceOf(AuthenticationResult.Absent.class, both.authenticate(request((String) null)));
         assertInstanceOf(AuthenticationResult.Absent.class, both.authenticate(request("Basic YWxpY2U6c2VjcmV0")));
     }
 
@@ -192,6 +246,7 @@ class JwtAuthenticatorTest {
         configuration.setJwksUrls(List.of(jwks.url()));
         configuration.setIssuers(List.of(TestTokens.ISSUER));
         configuration.setAudiences(List.of(TestTokens.AUDIENCE));
+        configuration.setRequiredClaims(List.of("sub"));
         return configuration;
     }
 
@@ -201,6 +256,10 @@ class JwtAuthenticatorTest {
     }
 
     static RequestView request(String authorization) {
+        return request(authorization == null ? List.of() : List.of(authorization));
+    }
+
+    static RequestView request(List<String> authorization) {
         return new RequestView() {
             @Override
             public String method() {
@@ -219,7 +278,12 @@ class JwtAuthenticatorTest {
 
             @Override
             public String header(String name) {
-                return "authorization".equalsIgnoreCase(name) ? authorization : null;
+                return "authorization".equalsIgnoreCase(name) && !authorization.isEmpty() ? authorization.getFirst() : null;
+            }
+
+            @Override
+            public List<String> headers(String name) {
+                return "authorization".equalsIgnoreCase(name) ? authorization : List.of();
             }
 
             @Override
