@@ -321,6 +321,7 @@ class Check:
 
     def provider_error_on_callback(self):
         """The provider sends error=access_denied back (a user who cancels), with the login's state."""
+        self.forget_logins()
         self.b.go(self.login_url())
         authorize = self.b.wait_url(self.at_provider)
         state = urllib.parse.parse_qs(urllib.parse.urlsplit(authorize).query)["state"][0]
@@ -334,10 +335,14 @@ class Check:
         assert not leftover, f"the failed login's cookie stays behind: {leftover}"
         return f"envelope {error['code']}: {error['message']}"
 
-    def callback_without_login(self):
+    def forget_logins(self):
+        """Drops logins started and never finished (their cookies live for the login timeout)."""
         for c in self.login_cookies():
             self.b.cmd("POST", "/goog/cdp/execute", {"cmd": "Network.deleteCookies", "params": {
                 "name": c["name"], "domain": c["domain"], "path": c["path"]}})
+
+    def callback_without_login(self):
+        self.forget_logins()
         self.b.go(f"{self.gateway()}/v1/auth/callback/{self.args.provider}?code=x&state=y")
         error = self.json_page()["error"]
         assert error["details"]["reason"] == "missing_login_state", error
