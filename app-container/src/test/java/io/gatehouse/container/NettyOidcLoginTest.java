@@ -117,7 +117,7 @@ class NettyOidcLoginTest {
         assertTrue(query.get("state").length() >= 43 && query.get("nonce").length() >= 43);
         assertEquals("http://127.0.0.1:" + first.getPort() + "/v1/auth/callback/keycloak", query.get("redirect_uri"));
         assertEquals("openid profile email", query.get("scope"));
-        String loginCookie = OidcBrowser.setCookie(login, "gatehouse_login");
+        String loginCookie = OidcBrowser.loginSetCookie(login);
         assertCookieAttributes(loginCookie);
         assertEquals("no-store", login.headers().firstValue("Cache-Control").orElse(null));
     }
@@ -131,7 +131,7 @@ class NettyOidcLoginTest {
         assertCookieAttributes(session);
         assertTrue(session.contains("Path=/"), session);
         assertTrue(session.contains("Max-Age=28800"), session);
-        String cleared = OidcBrowser.setCookie(callback, "gatehouse_login");
+        String cleared = OidcBrowser.loginSetCookie(callback);
         assertTrue(cleared.contains("Max-Age=0"), "the login cookie is removed: " + cleared);
     }
 
@@ -248,7 +248,7 @@ class NettyOidcLoginTest {
     @Test
     void tamperedOrMissingLoginState_then400() {
         HttpResponse<String> login = browser.get(uri(first, "/v1/auth/login/keycloak"));
-        String loginCookie = OidcBrowser.pair(OidcBrowser.setCookie(login, "gatehouse_login"));
+        String loginCookie = OidcBrowser.pair(OidcBrowser.loginSetCookie(login));
         URI callback = browser.signIn(URI.create(login.headers().firstValue("Location").orElseThrow()), "alice", "alice-password");
         Map<String, String> query = query(callback);
         URI wrongState = uri(first, "/v1/auth/callback/keycloak?code=" + enc(query.get("code")) + "&state=forged");
@@ -264,13 +264,15 @@ class NettyOidcLoginTest {
     @Test
     void nonceNotOfThisLogin_then401() {
         HttpResponse<String> login = browser.get(uri(first, "/v1/auth/login/keycloak"));
-        String sealed = OidcBrowser.pair(OidcBrowser.setCookie(login, "gatehouse_login")).substring("gatehouse_login=".length());
+        String loginCookie = OidcBrowser.pair(OidcBrowser.loginSetCookie(login));
+        String name = loginCookie.substring(0, loginCookie.indexOf('='));
+        String sealed = loginCookie.substring(name.length() + 1);
         URI callback = browser.signIn(URI.create(login.headers().firstValue("Location").orElseThrow()), "alice", "alice-password");
         // Only the gateway's secret can seal login state; with it, the state stays and the nonce changes.
         SessionTokens tokens = first.getApplicationContext().getBean(SessionTokens.class);
         JWTClaimsSet state = tokens.open(sealed);
         String resealed = tokens.seal(new JWTClaimsSet.Builder(state).claim("nonce", "not-the-nonce-sent-to-keycloak").build());
-        HttpResponse<String> refused = browser.get(callback, "Cookie", "gatehouse_login=" + resealed);
+        HttpResponse<String> refused = browser.get(callback, "Cookie", name + "=" + resealed);
         JsonNode error = assertReason(refused, 401, "invalid_id_token");
         assertEquals("nonce_mismatch", error.get("details").get("check").getStringValue());
     }
@@ -278,7 +280,7 @@ class NettyOidcLoginTest {
     @Test
     void providerError_then401Envelope() {
         HttpResponse<String> login = browser.get(uri(first, "/v1/auth/login/keycloak"));
-        String loginCookie = OidcBrowser.pair(OidcBrowser.setCookie(login, "gatehouse_login"));
+        String loginCookie = OidcBrowser.pair(OidcBrowser.loginSetCookie(login));
         String state = query(URI.create(login.headers().firstValue("Location").orElseThrow())).get("state");
         HttpResponse<String> refused = browser.get(uri(first, "/v1/auth/callback/keycloak?error=access_denied&state=" + enc(state)),
             "Cookie", loginCookie);
@@ -318,7 +320,7 @@ class NettyOidcLoginTest {
     private HttpResponse<String> login(EmbeddedServer gateway, String provider, String user, String password, String redirect) {
         HttpResponse<String> login = browser.get(uri(gateway, "/v1/auth/login/" + provider + "?redirect=" + enc(redirect)));
         assertEquals(302, login.statusCode(), login.body());
-        String loginCookie = OidcBrowser.pair(OidcBrowser.setCookie(login, "gatehouse_login"));
+        String loginCookie = OidcBrowser.pair(OidcBrowser.loginSetCookie(login));
         URI callback = browser.signIn(URI.create(login.headers().firstValue("Location").orElseThrow()), user, password);
         assertTrue(callback.toString().startsWith("http://127.0.0.1:" + gateway.getPort() + "/v1/auth/callback/" + provider + "?"),
             callback.toString());

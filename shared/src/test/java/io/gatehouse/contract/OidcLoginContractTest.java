@@ -63,7 +63,7 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
     void login_thenSessionAdmittedOnRoutes_andLogoutEndsIt() {
         ContractResponse login = send(ContractRequest.get("/v1/auth/login/keycloak?redirect=/app/home"));
         assertEquals(302, login.status(), login.text());
-        String loginCookie = cookie(login, "gatehouse_login");
+        String loginCookie = OidcBrowser.loginSetCookie(login.setCookies()).split(";", 2)[0];
         URI callback = browser.signIn(URI.create(login.header("Location").orElseThrow()), "alice", "alice-password");
         assertTrue(callback.toString().startsWith(BASE + "/v1/auth/callback/keycloak?"), callback.toString());
 
@@ -75,7 +75,8 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
         String sessionSetCookie = setCookie(finished, "gatehouse_session");
         String attributes = sessionSetCookie.toLowerCase(Locale.ROOT);
         assertTrue(attributes.contains("httponly") && attributes.contains("secure") && attributes.contains("samesite=lax"), sessionSetCookie);
-        assertTrue(setCookie(finished, "gatehouse_login").contains("Max-Age=0"), "both Set-Cookie reach the browser");
+        assertTrue(OidcBrowser.loginSetCookie(finished.setCookies()).startsWith(loginCookie.split("=", 2)[0] + "=;")
+            && OidcBrowser.loginSetCookie(finished.setCookies()).contains("Max-Age=0"), "both Set-Cookie reach the browser");
         String session = sessionSetCookie.split(";", 2)[0];
 
         ContractResponse routed = send(ContractRequest.get("/app/home").cookie(session));
@@ -102,7 +103,7 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
     @Test
     void callbackWithAnotherState_then400Envelope() {
         ContractResponse login = send(ContractRequest.get("/v1/auth/login/keycloak"));
-        String loginCookie = cookie(login, "gatehouse_login");
+        String loginCookie = OidcBrowser.loginSetCookie(login.setCookies()).split(";", 2)[0];
         URI callback = browser.signIn(URI.create(login.header("Location").orElseThrow()), "alice", "alice-password");
         String forged = callback.getRawQuery().replaceAll("state=[^&]*", "state=forged");
         String requestId = "oidc-forged-" + java.util.UUID.randomUUID();
@@ -115,6 +116,76 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
         assertEquals("authentication", logged.get("category").getStringValue());
         assertEquals("deny", logged.get("decision").getStringValue());
         assertEquals("state_mismatch", logged.get("reason").getStringValue());
+    }
+
+    /**
+     * Two tabs start a login each before either finishes (the user opened the application twice): the browser keeps
+     * every cookie by name, as Chromium does, so each login needs its own cookie, or the second overwrites the first
+     * and the first tab's callback fails with state_mismatch.
+     */
+    @Test
+    void twoLoginsStartedInOneBrowser_thenBothFinish() {
+        Map<String, String> jar = new java.util.LinkedHashMap<>();
+        ContractResponse first = send(ContractRequest.get("/v1/auth/login/keycloak?redirect=/app/one"));
+        keep(jar, first);
+        ContractResponse second = send(ContractRequest.get("/v1/auth/login/keycloak?redirect=/app/two"));
+        keep(jar, second);
+
+        for (var started : List.of(Map.entry(first, "/app/one"), Map.entry(second, "/app/two"))) {
+            URI callback = browser.signIn(URI.create(started.getKey().header("Location").orElseThrow()), "alice", "alice-password");
+            ContractRequest request = ContractRequest.get(callback.getRawPath() + "?" + callback.getRawQuery());
+            for (var kept : jar.entrySet()) {
+                request = request.cookie(kept.getKey() + "=" + kept.getValue());
+            }
+            ContractResponse finished = send(request);
+            assertEquals(302, finished.status(), finished.text());
+            assertEquals(started.getValue(), finished.header("Location").orElseThrow());
+            keep(jar, finished);
+        }
+        assertTrue(jar.keySet().stream().noneMatch(name -> name.startsWith(OidcBrowser.LOGIN_COOKIE_PREFIX)),
+            "each callback removes its own login cookie: " + jar.keySet());
+    }
+
+    @Test
+    void providerError_then401Envelope_andTheLoginCookieRemoved() {
+        ContractResponse login = send(ContractRequest.get("/v1/auth/login/keycloak"));
+        String loginCookie = OidcBrowser.loginSetCookie(login.setCookies()).split(";", 2)[0];
+        String state = URI.create(login.header("Location").orElseThrow()).getRawQuery().replaceAll(".*(?:^|&)state=([^&]*).*", "$1");
+        ContractResponse refused = send(ContractRequest.get("/v1/auth/callback/keycloak?error=access_denied&state=" + state)
+            .cookie(loginCookie));
+        assertEquals(401, refused.status(), refused.text());
+        assertEquals("provider_error", refused.json().get("error").get("details").get("reason").getStringValue());
+        String cleared = OidcBrowser.loginSetCookie(refused.setCookies());
+        assertTrue(cleared.startsWith(loginCookie.split("=", 2)[0] + "=;") && cleared.contains("Max-Age=0"), cleared);
+    }
+
+    /**
+     * A page on another site posts a logout form: SameSite=Lax keeps the session cookie off that POST, and the answer
+     * must not remove the cookie either, or any site could log the user out through it (Chromium applies the
+     * answer's Set-Cookie of a top-level navigation, cross-site or not).
+     */
+    @Test
+    void logoutWithoutTheSessionCookie_thenTheCookieIsLeftAlone() {
+        ContractResponse posted = send(ContractRequest.of("POST", "/v1/auth/logout").header("Sec-Fetch-Site", "cross-site"));
+        assertEquals(200, posted.status(), posted.text());
+        assertEquals(false, posted.json().get("logged_out").getBooleanValue());
+        assertTrue(posted.setCookies().stream().noneMatch(c -> c.startsWith("gatehouse_session=")), posted.setCookies().toString());
+        ContractResponse linked = send(ContractRequest.get("/v1/auth/logout?redirect=/bye"));
+        assertEquals(302, linked.status(), linked.text());
+        assertTrue(linked.setCookies().stream().noneMatch(c -> c.startsWith("gatehouse_session=")), linked.setCookies().toString());
+    }
+
+    /** A browser's cookie jar: a Set-Cookie replaces the cookie of the same name; an expired one removes it. */
+    private static void keep(Map<String, String> jar, ContractResponse response) {
+        for (String header : response.setCookies()) {
+            String pair = header.split(";", 2)[0];
+            String name = pair.substring(0, pair.indexOf('='));
+            if (header.contains("Max-Age=0")) {
+                jar.remove(name);
+            } else {
+                jar.put(name, pair.substring(name.length() + 1));
+            }
+        }
     }
 
     /** The one audit event of a request, once the runtime's writer has stored it. */
@@ -135,9 +206,5 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
     private static String setCookie(ContractResponse response, String name) {
         return response.setCookies().stream().filter(c -> c.startsWith(name + "=")).findFirst()
             .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + " among " + response.setCookies()));
-    }
-
-    private static String cookie(ContractResponse response, String name) {
-        return setCookie(response, name).split(";", 2)[0];
     }
 }

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  */
 public final class OidcBrowser implements AutoCloseable {
 
+    /** The start of the name of the gateway's login cookies (one per login, so tabs do not overwrite each other). */
+    public static final String LOGIN_COOKIE_PREFIX = "gatehouse_login_";
+
     private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
     private final HttpClient client;
@@ -117,6 +120,27 @@ public final class OidcBrowser implements AutoCloseable {
         List<String> all = response.headers().allValues("Set-Cookie");
         return all.stream().filter(c -> c.startsWith(name + "=")).findFirst()
             .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + " among " + all));
+    }
+
+    /**
+     * @param response the gateway's answer to a login
+     * @return the {@code Set-Cookie} header of the login cookie, whole; its name is {@value #LOGIN_COOKIE_PREFIX}
+     *         and an id of that login, one cookie per login
+     */
+    public static String loginSetCookie(HttpResponse<?> response) {
+        return loginSetCookie(response.headers().allValues("Set-Cookie"));
+    }
+
+    /**
+     * @param setCookies {@code Set-Cookie} headers
+     * @return the one that sets a login cookie
+     */
+    public static String loginSetCookie(List<String> setCookies) {
+        List<String> found = setCookies.stream().filter(c -> c.startsWith(LOGIN_COOKIE_PREFIX)).toList();
+        if (found.size() != 1) {
+            throw new AssertionError("not one login cookie among " + setCookies);
+        }
+        return found.getFirst();
     }
 
     /**

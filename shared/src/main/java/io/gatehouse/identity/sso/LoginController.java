@@ -31,6 +31,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.ServerCookieEncoder;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -71,8 +72,14 @@ final class LoginController {
     /** The callback, the {@code redirect_uri} registered at providers; the provider's id follows. */
     static final String CALLBACK_PATH = "/v1/auth/callback/";
 
-    /** The cookie that carries the sealed login state from login to callback. */
-    static final String LOGIN_COOKIE = "gatehouse_login";
+    /**
+     * The prefix of the cookies that carry the sealed login state from login to callback: one cookie per login,
+     * named after its state ({@link #loginCookieName}), so logins started in two tabs do not overwrite each other.
+     */
+    static final String LOGIN_COOKIE = "gatehouse_login_";
+
+    /** How many characters of the state's digest name a login cookie: 96 bits, unique among a browser's logins. */
+    private static final int LOGIN_COOKIE_ID_LENGTH = 16;
 
     /** The claims copied from the ID token into the session, when present. */
     private static final List<String> COPIED_CLAIMS = List.of("email", "email_verified", "name", "given_name", "family_name",
@@ -134,7 +141,7 @@ final class LoginController {
         String endpoint = metadata.authorizationEndpoint();
         URI location = URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + OpenIdConnect.form(parameters));
         return noStore(found(location))
-            .cookie(sessions.cookie(LOGIN_COOKIE, sealed, "/", configuration.getLoginTimeout()));
+            .cookie(sessions.cookie(loginCookieName(state), sealed, "/", configuration.getLoginTimeout()));
     }
 
     @Get("/callback/{provider}")
@@ -145,9 +152,12 @@ final class LoginController {
                              @Nullable @QueryValue("error_description") String errorDescription) {
         JWTClaimsSet login = loginState(request, provider, state);
         if (error != null) {
+            // This login is over: its cookie goes with the error, as it would with a session.
             throw new GatewayException(ErrorCode.UNAUTHORIZED, "The identity provider did not log the user in (" + clean(error) + ").",
                 Map.of("provider", provider, "reason", "provider_error", "error", clean(error),
-                    "error_description", errorDescription == null ? "" : clean(errorDescription)), Map.of());
+                    "error_description", errorDescription == null ? "" : clean(errorDescription)),
+                Map.of(HttpHeaders.SET_COOKIE, ServerCookieEncoder.INSTANCE.encode(
+                    sessions.cookie(loginCookieName(state), "", "/", Duration.ZERO)).getFirst()));
         }
         if (code == null || code.isBlank()) {
             throw badRequest("The callback has no authorization code.", provider, "missing_code");
@@ -182,7 +192,7 @@ final class LoginController {
             java.util.Set.of(), java.util.Set.of(), tenant));
         return noStore(found(URI.create(String.valueOf(login.getClaim("redirect")))))
             .cookie(session)
-            .cookie(sessions.cookie(LOGIN_COOKIE, "", "/", Duration.ZERO));
+            .cookie(sessions.cookie(loginCookieName(state), "", "/", Duration.ZERO));
     }
 
     @Post(value = "/logout", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -191,7 +201,10 @@ final class LoginController {
     HttpResponse<LogoutView> logout(HttpRequest<?> request, @Nullable @QueryValue String redirect) {
         var ended = sessions.end(request);
         String endSession = ended.map(claims -> endSessionUrl(request, claims, redirect)).orElse(null);
-        return noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession))).cookie(sessions.cleared());
+        MutableHttpResponse<LogoutView> response = noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession)));
+        // Remove only a cookie the request carried: a cross-site form POST comes without it (SameSite=Lax), and
+        // removing it anyway would let any site log the user out.
+        return sessions.carriesCookie(request) ? response.cookie(sessions.cleared()) : response;
     }
 
     @Get("/logout")
@@ -207,7 +220,8 @@ final class LoginController {
                 target = endSession;
             }
         }
-        return noStore(found(URI.create(target))).cookie(sessions.cleared());
+        MutableHttpResponse<?> response = noStore(found(URI.create(target)));
+        return sessions.carriesCookie(request) ? response.cookie(sessions.cleared()) : response;
     }
 
     @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
@@ -229,8 +243,14 @@ final class LoginController {
     }
 
     private JWTClaimsSet loginState(HttpRequest<?> request, String provider, String state) {
-        String sealed = request.getCookies().findCookie(LOGIN_COOKIE).map(Cookie::getValue).filter(v -> !v.isEmpty()).orElse(null);
+        String sealed = state == null || state.isEmpty() ? null : request.getCookies().findCookie(loginCookieName(state))
+            .map(Cookie::getValue).filter(v -> !v.isEmpty()).orElse(null);
         if (sealed == null) {
+            boolean anyLogin = request.getCookies().getAll().stream()
+                .anyMatch(c -> c.getName().startsWith(LOGIN_COOKIE) && !c.getValue().isEmpty());
+            if (anyLogin) {
+                throw badRequest("The state does not belong to a login started in this browser.", provider, "state_mismatch");
+            }
             throw badRequest("No login is in progress in this browser (the login cookie is missing); start again.", provider,
                 "missing_login_state");
         }
@@ -248,6 +268,15 @@ final class LoginController {
             throw badRequest("The state does not belong to the login started in this browser.", provider, "state_mismatch");
         }
         return login;
+    }
+
+    /**
+     * @param state a login's state
+     * @return the name of the cookie that carries that login: the prefix and the start of the state's SHA-256
+     *         (base64url), so the name tells nothing of the state and never clashes with another login's
+     */
+    static String loginCookieName(String state) {
+        return LOGIN_COOKIE + challenge(state).substring(0, LOGIN_COOKIE_ID_LENGTH);
     }
 
     private String tenant(SsoProvider provider, JWTClaimsSet idToken) {

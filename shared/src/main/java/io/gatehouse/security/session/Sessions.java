@@ -130,6 +130,16 @@ public class Sessions {
     }
 
     /**
+     * @param request a request
+     * @return whether it carries the session cookie at all, valid or not: only then may its answer remove the
+     *         cookie, or a cross-site form POST (which SameSite=Lax sends without the cookie) would log the user
+     *         out through the answer's {@code Set-Cookie}
+     */
+    public boolean carriesCookie(HttpRequest<?> request) {
+        return SessionCookies.find(request.getHeaders().getAll("Cookie"), configuration.getCookieName()) != null;
+    }
+
+    /**
      * @return the cookie that removes the session cookie from the browser
      */
     public Cookie cleared() {
