@@ -10,7 +10,7 @@
 # Environment:
 #   GATEHOUSE_KEYCLOAK_PORT     HTTP port (default 8180)
 #   GATEHOUSE_KEYCLOAK_VERSION  distribution version (default 26.5.6)
-#   GATEHOUSE_KEYCLOAK_TIMEOUT  seconds to wait for start-up (default 120)
+#   GATEHOUSE_KEYCLOAK_TIMEOUT  seconds to wait for start-up (default 300: the first start builds, and a busy 2-core machine has taken over 120)
 #   GATEHOUSE_HOME              state directory (default <repo>/.gatehouse)
 #
 # Realm files are imported at start. When they change, the dev database
@@ -25,7 +25,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 KC_HOST=127.0.0.1
 KC_PORT="${GATEHOUSE_KEYCLOAK_PORT:-8180}"
 KC_VERSION="${GATEHOUSE_KEYCLOAK_VERSION:-26.5.6}"
-KC_TIMEOUT="${GATEHOUSE_KEYCLOAK_TIMEOUT:-120}"
+KC_TIMEOUT="${GATEHOUSE_KEYCLOAK_TIMEOUT:-300}"
 KC_REALM=gatehouse
 [[ "$KC_PORT" =~ ^[0-9]+$ ]] || gh_die "GATEHOUSE_KEYCLOAK_PORT must be a port number, got '$KC_PORT'"
 [[ "$KC_TIMEOUT" =~ ^[0-9]+$ ]] || gh_die "GATEHOUSE_KEYCLOAK_TIMEOUT must be a number of seconds"
