@@ -4,6 +4,7 @@
 #   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R]
 #                             [--lat-duration S] [--lat-rounds N] [--quick] [--latency-only]
 #                             [--throughput-only] [--max-others PCT] [--proxy-cpu N]
+#                             [--lat-upstream-cpu N]
 #
 # Layout on a 2-core machine: the proxy under test (nginx or Gatehouse, one at a time) is pinned to
 # CPU 1; the load generator and the upstream (nginx returning a 98-byte body) share CPU 0, so both
@@ -57,6 +58,7 @@ WARMUP=15
 MAX_OTHERS=10
 RUN_LATENCY=1
 PROXY_CPU=1
+LAT_UPSTREAM_CPU=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -67,6 +69,7 @@ while [[ $# -gt 0 ]]; do
     --lat-rounds) LAT_ROUNDS="$2"; shift 2 ;;
     --max-others) MAX_OTHERS="$2"; shift 2 ;;
     --proxy-cpu) PROXY_CPU="$2"; shift 2 ;;
+    --lat-upstream-cpu) LAT_UPSTREAM_CPU="$2"; shift 2 ;;
     --quick) DURATION=5; ROUNDS=1; WARMUP=5; LAT_DURATION=5; LAT_ROUNDS=3; shift ;;
     --latency-only) CONNS=""; shift ;;
     --throughput-only) RUN_LATENCY=0; shift ;;
@@ -303,6 +306,12 @@ TARGETS=(direct nginx gatehouse)
 GEN=()
 GEN_POLICY="SCHED_OTHER (chrt refused)"
 UPSTREAM_WORKER="$(pgrep -P "$(cat "$WORK/upstream.pid")" | head -n1)"
+# --lat-upstream-cpu moves the upstream for this phase, e.g. beside the proxy, so that the direct
+# path crosses CPUs as the proxied one does.
+if ((RUN_LATENCY)) && [[ "$LAT_UPSTREAM_CPU" != 0 ]]; then
+  taskset -a -p -c "$LAT_UPSTREAM_CPU" "$(cat "$WORK/upstream.pid")" >/dev/null
+  taskset -p -c "$LAT_UPSTREAM_CPU" "$UPSTREAM_WORKER" >/dev/null
+fi
 if ((RUN_LATENCY)) && chrt -f -p 50 "$UPSTREAM_WORKER" 2>/dev/null; then
   GEN=(chrt -f 50)
   GEN_POLICY="SCHED_FIFO"
@@ -346,12 +355,12 @@ NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I
 
 {
   printf '# Proxy benchmark, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
-  printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s --lat-duration %s --lat-rounds %s --proxy-cpu %s`  \n' \
-    "$DURATION" "$ROUNDS" "$CONNS" "$RATE" "$LAT_DURATION" "$LAT_ROUNDS" "$PROXY_CPU"
+  printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s --lat-duration %s --lat-rounds %s --proxy-cpu %s --lat-upstream-cpu %s`  \n' \
+    "$DURATION" "$ROUNDS" "$CONNS" "$RATE" "$LAT_DURATION" "$LAT_ROUNDS" "$PROXY_CPU" "$LAT_UPSTREAM_CPU"
   printf 'Gatehouse JVM options: `%s`  \n' "$JAVA_OPTS"
   printf 'Isolation: %s; load generator and upstream during the fixed-rate phase: %s.  \n' "$ISOLATION" "$GEN_POLICY"
-  printf 'Machine: %s cores (%s), kernel %s; proxy under test on CPU %s, load generator and upstream on CPU 0; 98-byte body, keep-alive.\n\n' \
-    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(uname -r)" "$PROXY_CPU"
+  printf 'Machine: %s cores (%s), kernel %s; proxy under test on CPU %s, load generator and upstream on CPU 0 (upstream in the fixed-rate phase: CPU %s); 98-byte body, keep-alive.\n\n' \
+    "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(uname -r)" "$PROXY_CPU" "$LAT_UPSTREAM_CPU"
   if [[ -n "$CONNS" ]]; then
     printf 'Throughput (wrk -t1, %s s rounds, medians of %s):\n\n' "$DURATION" "$ROUNDS"
     printf '| connections | nginx req/s | Gatehouse req/s | ratio | nginx p50 / p99 ms | Gatehouse p50 / p99 ms |\n'
