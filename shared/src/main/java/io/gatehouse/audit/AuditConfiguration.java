@@ -1,6 +1,7 @@
 package io.gatehouse.audit;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 
 import java.time.Duration;
 
@@ -41,6 +42,9 @@ public class AuditConfiguration {
     /** Whether allowed route decisions are recorded by default. */
     public static final boolean DEFAULT_RECORD_ALLOWED = true;
 
+    /** By default the retention is applied once an hour. */
+    public static final long DEFAULT_PRUNE_INTERVAL_SECONDS = 3600;
+
     /** How events reach the database. */
     public enum Mode {
         /** A background thread writes the queue in batches; a request never waits for the database. */
@@ -61,6 +65,8 @@ public class AuditConfiguration {
     private Duration retryTimeout = Duration.ofMillis(DEFAULT_RETRY_TIMEOUT_MILLIS);
     private Duration shutdownTimeout = Duration.ofMillis(DEFAULT_SHUTDOWN_TIMEOUT_MILLIS);
     private boolean recordAllowed = DEFAULT_RECORD_ALLOWED;
+    private Duration retention;
+    private Duration pruneInterval = Duration.ofSeconds(DEFAULT_PRUNE_INTERVAL_SECONDS);
 
     /**
      * Whether authentication failures, route decisions and admin changes are recorded at all.
@@ -220,5 +226,50 @@ public class AuditConfiguration {
      */
     public void setRecordAllowed(boolean recordAllowed) {
         this.recordAllowed = recordAllowed;
+    }
+
+    /**
+     * How long stored events are kept: older ones are deleted from the table (never from the JSON
+     * log, which the log pipeline keeps) every {@link #getPruneInterval() prune interval} by each
+     * container instance, and on {@code POST /admin/audit/prune}. Default: not set, every event is
+     * kept. Kong Enterprise's audit log keeps 30 days by default ({@code audit_log_record_ttl}).
+     *
+     * @return the retention, or {@code null} to keep every event
+     */
+    @Nullable
+    public Duration getRetention() {
+        return retention;
+    }
+
+    /**
+     * @param retention the retention; zero or negative is refused
+     */
+    public void setRetention(@Nullable Duration retention) {
+        if (retention != null && (retention.isZero() || retention.isNegative())) {
+            throw new IllegalArgumentException(PREFIX + ".retention must be positive, not " + retention);
+        }
+        this.retention = retention;
+    }
+
+    /**
+     * How often a container instance deletes the events older than the retention; the first run
+     * comes one interval after start. Lambda never prunes by itself (nothing runs between
+     * invocations): call {@code POST /admin/audit/prune} on a schedule instead. Default
+     * {@value #DEFAULT_PRUNE_INTERVAL_SECONDS} s.
+     *
+     * @return the interval
+     */
+    public Duration getPruneInterval() {
+        return pruneInterval;
+    }
+
+    /**
+     * @param pruneInterval the interval; it must be positive
+     */
+    public void setPruneInterval(Duration pruneInterval) {
+        if (pruneInterval == null || pruneInterval.isZero() || pruneInterval.isNegative()) {
+            throw new IllegalArgumentException(PREFIX + ".prune-interval must be positive, not " + pruneInterval);
+        }
+        this.pruneInterval = pruneInterval;
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
@@ -11,6 +12,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -46,10 +48,45 @@ final class AuditController {
 
     private final AuditLog log;
     private final AdminCredentials admin;
+    private final AuditRetention retention;
 
-    AuditController(AuditLog log, AdminCredentials admin) {
+    AuditController(AuditLog log, AdminCredentials admin, AuditRetention retention) {
         this.log = log;
         this.admin = admin;
+        this.retention = retention;
+    }
+
+    /**
+     * The answer of a pruning.
+     *
+     * @param deleted          how many events were deleted
+     * @param before           the first instant kept
+     * @param retentionSeconds the retention applied
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record PruneResult(long deleted, Instant before, @JsonProperty("retention_seconds") long retentionSeconds) {
+    }
+
+    @Post(value = "/prune", produces = MediaType.APPLICATION_JSON)
+    @Audited(value = "audit.prune", details = {"deleted={body.deleted}"})
+    @Operation(summary = "Delete events older than the retention", description = "Deletes the stored events older than "
+        + "gateway.audit.retention now, as container instances do every gateway.audit.prune-interval; for Lambda-only "
+        + "deployments, call it on a schedule. Global administrator only; 409 when no retention is configured.")
+    PruneResult prune(HttpRequest<?> request) {
+        admin.require(request).requireGlobal("delete audit events");
+        if (retention.retention() == null) {
+            throw new GatewayException(ErrorCode.CONFLICT, "No retention is configured: set gateway.audit.retention "
+                + "(such as 90d) to delete old events; until then every event is kept.",
+                Map.of("property", AuditConfiguration.PREFIX + ".retention"), Map.of());
+        }
+        try {
+            AuditRetention.Pruned pruned = retention.prune();
+            return new PruneResult(pruned.deleted(), pruned.before(), retention.retention().toSeconds());
+        } catch (SQLException e) {
+            throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The audit store cannot be written; try again shortly.",
+                Map.of("store", "database"), Map.of("Retry-After", "1"));
+        }
     }
 
     /**

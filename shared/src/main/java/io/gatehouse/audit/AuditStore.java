@@ -32,6 +32,9 @@ final class AuditStore {
     private static final int SHORT = 128;
     private static final int MEDIUM = 512;
 
+    /** Rows one pruning statement deletes at most. */
+    private static final int PRUNE_BATCH = 5000;
+
     private final DataSource dataSource;
     private final IdentityDatabase schema;
     private final JsonMapper json;
@@ -134,6 +137,31 @@ final class AuditStore {
             }
         }
         return out;
+    }
+
+    /**
+     * Deletes the events that occurred before an instant, in batches of {@value #PRUNE_BATCH}
+     * rows, each its own transaction, so that a large backlog never holds one long lock.
+     *
+     * @param before the first instant kept
+     * @return how many events were deleted
+     * @throws SQLException when the database refuses
+     */
+    long prune(Instant before) throws SQLException {
+        migrate();
+        long deleted = 0;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("DELETE FROM audit_events WHERE id IN "
+                 + "(SELECT id FROM audit_events WHERE occurred_at < ? ORDER BY occurred_at LIMIT " + PRUNE_BATCH + ")")) {
+            connection.setAutoCommit(true);
+            statement.setLong(1, before.toEpochMilli());
+            int batch;
+            do {
+                batch = statement.executeUpdate();
+                deleted += batch;
+            } while (batch == PRUNE_BATCH);
+        }
+        return deleted;
     }
 
     private static void condition(StringBuilder sql, List<Object> values, String column, Object value) {

@@ -1,12 +1,19 @@
 package io.gatehouse.audit;
 
 import io.gatehouse.testing.AuditRows;
+import io.gatehouse.testing.Await;
 import io.gatehouse.testing.TestSchema;
 import io.gatehouse.testing.TestUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.sql.DataSource;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -230,6 +237,89 @@ class AuditLogTest {
         assertEquals("oauth.token", event.get("action"));
         assertEquals("deny", event.get("decision"));
         assertEquals("invalid_client", event.get("reason"));
+    }
+
+    /** Stores events as if recorded long ago, straight into the gateway's table. */
+    private static void insertOld(AuditTestGateway gateway, int count) throws SQLException {
+        try (Connection connection = gateway.context().getBean(DataSource.class).getConnection();
+             PreparedStatement insert = connection.prepareStatement(
+                 "INSERT INTO audit_events (id, occurred_at, category, action, decision) VALUES (?, ?, 'admin', 'old.event', 'allow')")) {
+            for (int i = 0; i < count; i++) {
+                insert.setString(1, UUID.randomUUID().toString());
+                insert.setLong(2, System.currentTimeMillis() - Duration.ofHours(2 + i).toMillis());
+                insert.executeUpdate();
+            }
+        }
+    }
+
+    private static int countOld(AuditTestGateway gateway) {
+        try (Connection connection = gateway.context().getBean(DataSource.class).getConnection();
+             PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM audit_events WHERE action = 'old.event'");
+             ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private AuditTestGateway withRetention(String database, String pruneInterval) {
+        Map<String, Object> extra = Map.of("gateway.audit.retention", "1h", "gateway.audit.prune-interval", pruneInterval);
+        if (database.equals("postgres")) {
+            return onPostgres(extra);
+        }
+        gateway = AuditTestGateway.start(upstream.url(),
+            AuditTestGateway.database("jdbc:h2:mem:audit_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1"), extra);
+        return gateway;
+    }
+
+    /** One event recorded now and stored, then {@code old} events from hours ago; the recent one's request id. */
+    private String recentAndOld(AuditTestGateway gateway, int old) throws SQLException {
+        String recent = id("recent");
+        assertEquals(401, gateway.send("GET", "/orders/1", recent, null, null).statusCode());
+        assertTrue(gateway.log().flush(Duration.ofSeconds(10)));
+        insertOld(gateway, old);
+        return recent;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "h2"})
+    void retentionOnSchedule_thenOlderEventsDeletedAndRecentOnesKept(String database) throws SQLException {
+        String recent = recentAndOld(withRetention(database, "300ms"), 3);
+
+        long millis = Await.millisUntil(() -> countOld(gateway) == 0, 10_000);
+        assertTrue(millis >= 0, "events older than the retention are still stored: " + countOld(gateway));
+        assertEquals(1, gateway.events(recent).size(), "an event within the retention is kept");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgres", "h2"})
+    void pruneOnDemand_thenOlderEventsDeletedCountedAndThePruningAudited(String database) throws SQLException {
+        String recent = recentAndOld(withRetention(database, "1h"), 7);
+
+        String pruning = id("prune");
+        HttpResponse<String> pruned = gateway.send("POST", "/admin/audit/prune", pruning, "Bearer " + AuditTestGateway.ADMIN_TOKEN, null);
+        assertEquals(200, pruned.statusCode(), pruned.body());
+        Map<String, Object> body = AuditTestGateway.json(pruned.body());
+        assertEquals(7, ((Number) body.get("deleted")).intValue());
+        assertEquals(3600, ((Number) body.get("retention_seconds")).intValue());
+        assertNotNull(body.get("before"));
+        assertEquals(0, countOld(gateway));
+        assertEquals(1, gateway.events(recent).size(), "an event within the retention is kept");
+        assertTrue(gateway.log().flush(Duration.ofSeconds(10)));
+        Map<String, Object> recorded = only(gateway.events(pruning));
+        assertEquals("audit.prune", recorded.get("action"));
+        assertEquals("7", String.valueOf(((Map<?, ?>) recorded.get("details")).get("deleted")));
+    }
+
+    @Test
+    void pruneWithoutRetention_then409NamingTheProperty() {
+        gateway = AuditTestGateway.start(upstream.url(),
+            AuditTestGateway.database("jdbc:h2:mem:audit_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1"),
+            Map.of());
+        HttpResponse<String> refused = gateway.send("POST", "/admin/audit/prune", id("prune"), "Bearer " + AuditTestGateway.ADMIN_TOKEN, null);
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("gateway.audit.retention"), refused.body());
     }
 
     @Test
