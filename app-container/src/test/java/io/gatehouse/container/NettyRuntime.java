@@ -6,6 +6,8 @@ import io.gatehouse.contract.HttpTransport;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,9 +17,36 @@ import java.util.Map;
  */
 final class NettyRuntime implements GatewayRuntime {
 
+    private final String name;
+    private final Map<String, Object> extra;
+    private final HttpClient.Version version;
+    private URI uri;
+
+    NettyRuntime() {
+        this("netty", Map.of(), HttpClient.Version.HTTP_1_1);
+    }
+
+    /**
+     * @param name    the runtime's name in reports
+     * @param extra   properties added to every suite's
+     * @param version the HTTP version the transport speaks
+     */
+    NettyRuntime(String name, Map<String, Object> extra, HttpClient.Version version) {
+        this.name = name;
+        this.extra = extra;
+        this.version = version;
+    }
+
     @Override
     public String name() {
-        return "netty";
+        return name;
+    }
+
+    /**
+     * @return the base URL of the gateway started last
+     */
+    URI uri() {
+        return uri;
     }
 
     @Override
@@ -25,7 +54,9 @@ final class NettyRuntime implements GatewayRuntime {
         Map<String, Object> all = new HashMap<>(properties);
         all.put("micronaut.server.port", -1);
         all.put("micronaut.server.host", "127.0.0.1");
+        all.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, all, GatehouseContainer.ENVIRONMENT);
-        return new HttpTransport(server.getURI(), server::close);
+        uri = server.getURI();
+        return new HttpTransport(uri, server::close, version);
     }
 }
