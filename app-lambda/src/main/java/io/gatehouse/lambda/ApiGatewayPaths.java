@@ -1,5 +1,6 @@
 package io.gatehouse.lambda;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,10 +16,21 @@ import java.util.regex.Pattern;
  * The resource template ({@code /{proxy+}}, {@code ANY /v1/{proxy+}}) with its path parameters is
  * the API-relative path without either, so it wins when present. Without a template (an HTTP API's
  * {@code $default} route) a leading stage segment is dropped. Configured base paths are dropped last.
+ *
+ * <p>Encoding: path parameters arrive decoded, so the template alone would have to re-encode them,
+ * and {@code %2F} or a literal {@code :} would come out differently than the client sent them. The
+ * path is therefore taken from the called path whenever a tail of it decodes to the template's
+ * path: a REST API's {@code path} keeps the client's encoding, so the upstream gets the same bytes
+ * the container would forward. An HTTP API delivers {@code rawPath} already decoded; characters that
+ * can never stand in an encoded path (space, non-ASCII, a {@code %} without two hex digits) are
+ * encoded again, and an encoded slash ({@code %2F}) is a plain {@code /} by then.
  */
 final class ApiGatewayPaths {
 
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}+]+)(\\+)?}");
+    /** What may stand unencoded in a path (RFC 3986 pchar and the slash), {@code %} aside. */
+    private static final String PATH_CHARS =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/";
 
     private ApiGatewayPaths() {
     }
@@ -33,14 +45,67 @@ final class ApiGatewayPaths {
      */
     static String apiRelative(String template, Map<String, String> pathParameters, String calledPath,
                               String stage, List<String> basePaths) {
-        String path = fromTemplate(template, pathParameters);
-        if (path == null) {
-            path = withoutStage(calledPath == null || calledPath.isEmpty() ? "/" : calledPath, stage);
+        String called = encodeUnsafe(calledPath == null || calledPath.isEmpty() ? "/" : calledPath);
+        String path = fromTemplate(template, pathParameters, false);
+        if (path != null) {
+            String raw = tailDecodingTo(called, path);
+            path = raw != null ? raw : fromTemplate(template, pathParameters, true);
+        } else {
+            path = withoutStage(called, stage);
         }
         return withoutBasePath(path, basePaths);
     }
 
-    private static String fromTemplate(String template, Map<String, String> pathParameters) {
+    /** The tail of {@code called}, starting at a slash, whose decoding is {@code decoded}; or {@code null}. */
+    private static String tailDecodingTo(String called, String decoded) {
+        for (int i = 0; i < called.length(); i++) {
+            if (called.charAt(i) == '/') {
+                String tail = called.substring(i);
+                if (decode(tail).equals(decoded)) {
+                    return tail;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Percent-encodes, as UTF-8, every character that cannot stand in an encoded path; an encoded
+     * path passes unchanged.
+     *
+     * @param path a path, encoded or decoded
+     * @return an encoded path
+     */
+    static String encodeUnsafe(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); ) {
+            int c = path.codePointAt(i);
+            int next = i + Character.charCount(c);
+            if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) && hex(path.charAt(i + 2))) {
+                out.append('%');
+            } else if (c < 0x80 && c != '%' && PATH_CHARS.indexOf(c) >= 0) {
+                out.append((char) c);
+            } else {
+                for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+                }
+            }
+            i = next;
+        }
+        return out.toString();
+    }
+
+    private static boolean hex(char c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    /** Percent-decoding as in a path: a {@code +} stays a plus. */
+    private static String decode(String path) {
+        return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String fromTemplate(String template, Map<String, String> pathParameters, boolean encode) {
         if (template == null || template.isEmpty() || template.startsWith("$")) {
             return null;
         }
@@ -51,7 +116,7 @@ final class ApiGatewayPaths {
             if (value == null) {
                 return null;
             }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(encode(value, matcher.group(2) != null)));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(encode ? encode(value, matcher.group(2) != null) : value));
         }
         matcher.appendTail(out);
         String path = out.toString();

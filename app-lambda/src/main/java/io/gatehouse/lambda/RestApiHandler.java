@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.HandlerUtils;
 import io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction;
 
 import java.util.ArrayList;
@@ -17,16 +18,20 @@ import java.util.Map;
  * {@code io.gatehouse.lambda.RestApiHandler::handleRequest}.
  *
  * <p>It is micronaut-aws's {@link ApiGatewayProxyRequestEventFunction} with the event normalised
- * first: the path becomes the API-relative path (no custom-domain base path), and several
- * {@code Cookie} headers become one, so every request cookie is seen.
+ * first: the path becomes the API-relative path (no custom-domain base path, percent-encoding kept
+ * as the client sent it), and several {@code Cookie} headers become one, so every request cookie is
+ * seen. Its exchange is {@link RestApiExchangeHandler}, whose response sends every body that is not
+ * plain UTF-8 text base64-encoded.
  */
 public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
+    private final RestApiExchangeHandler exchangeHandler;
     private List<String> basePaths;
 
     /** Used by the Lambda runtime: starts the application context. */
     public RestApiHandler() {
         super();
+        exchangeHandler = new RestApiExchangeHandler(applicationContext);
     }
 
     /**
@@ -34,12 +39,14 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
      */
     public RestApiHandler(ApplicationContext context) {
         super(context);
+        exchangeHandler = new RestApiExchangeHandler(applicationContext);
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
         normalise(input);
-        return super.handleRequest(input, context);
+        HandlerUtils.configureWithContext(this, context);
+        return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
     }
 
     private void normalise(APIGatewayProxyRequestEvent event) {

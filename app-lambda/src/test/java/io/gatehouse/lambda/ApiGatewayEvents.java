@@ -20,8 +20,9 @@ import java.util.UUID;
  * included: REST API events (payload 1.0) keep the last value of a repeated header or query
  * parameter in the single-value maps and every value in the multi-value maps; HTTP API events
  * (payload 2.0) lower-case header names, join repeated headers and query values with commas, move
- * cookies into {@code cookies}, and keep a named stage in {@code rawPath}. Bodies of binary media
- * types arrive base64-encoded.
+ * cookies into {@code cookies}, keep a named stage in {@code rawPath} and percent-decode it. Path
+ * parameters arrive decoded; a REST API's {@code path} keeps the client's encoding. Bodies of binary
+ * media types arrive base64-encoded.
  */
 final class ApiGatewayEvents {
 
@@ -91,7 +92,7 @@ final class ApiGatewayEvents {
         }
         if (shape.resource() != null) {
             event.setResource(shape.resource());
-            event.setPathParameters(Map.of("proxy", request.path().substring(1)));
+            event.setPathParameters(Map.of("proxy", decodePath(request.path().substring(1))));
         } else {
             event.setResource(request.path());
         }
@@ -124,7 +125,8 @@ final class ApiGatewayEvents {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         boolean executeApi = shape.domainName().contains(".execute-api.");
         String stagePrefix = "$default".equals(shape.stage()) || !executeApi ? "" : "/" + shape.stage();
-        String rawPath = stagePrefix + request.path();
+        // An HTTP API hands the function its path percent-decoded, rawPath included (%2F becomes /).
+        String rawPath = stagePrefix + decodePath(request.path());
         event.setVersion("2.0");
         event.setRouteKey(shape.routeKey());
         event.setRawPath(rawPath);
@@ -148,7 +150,7 @@ final class ApiGatewayEvents {
         if (shape.routeKey().contains("{proxy+}")) {
             String template = shape.routeKey().substring(shape.routeKey().indexOf(' ') + 1);
             String fixed = template.substring(0, template.indexOf("{proxy+}"));
-            event.setPathParameters(Map.of("proxy", request.path().substring(fixed.length())));
+            event.setPathParameters(Map.of("proxy", decodePath(request.path().substring(fixed.length()))));
         }
         setBody(request, event::setBody, event::setIsBase64Encoded);
 
@@ -190,6 +192,11 @@ final class ApiGatewayEvents {
             body.accept(Base64.getEncoder().encodeToString(request.body()));
             base64.accept(true);
         }
+    }
+
+    /** Percent-decoding as API Gateway applies it to paths and path parameters: a {@code +} stays a plus. */
+    private static String decodePath(String path) {
+        return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static Map<String, List<String>> decodeQuery(String rawQuery) {

@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+/**
+ * {@link ApiGatewayPaths#apiRelative}: templates, encodings, stages and base paths.
+ */
 class ApiGatewayPathsTest {
 
     static Stream<Arguments> cases() {
@@ -18,8 +21,19 @@ class ApiGatewayPathsTest {
                 "/{proxy+}", Map.of("proxy", "v1/health"), "/gw/v1/health", null, List.of(), "/v1/health"),
             Arguments.of("nested proxy resource",
                 "/v1/{proxy+}", Map.of("proxy", "capsules/42"), "/gw/v1/capsules/42", null, List.of(), "/v1/capsules/42"),
-            Arguments.of("named parameters are re-encoded",
-                "/v1/capsules/{id}", Map.of("id", "a b/c"), "/v1/capsules/a b/c", null, List.of(), "/v1/capsules/a%20b%2Fc"),
+            Arguments.of("named parameters are re-encoded when no tail of the called path matches",
+                "/v1/capsules/{id}", Map.of("id", "a b/c"), "/elsewhere", null, List.of(), "/v1/capsules/a%20b%2Fc"),
+            Arguments.of("a named parameter's encoded slash comes from the called path",
+                "/v1/capsules/{id}", Map.of("id", "a b/c"), "/gw/v1/capsules/a%20b%2Fc", null, List.of(), "/v1/capsules/a%20b%2Fc"),
+            Arguments.of("the called path's encoding wins when it decodes to the template's path",
+                "/{proxy+}", Map.of("proxy", "files/a b/c:d/€/x+y"), "/gw/files/a%20b/c:d/%E2%82%AC/x+y", null, List.of(),
+                "/files/a%20b/c:d/%E2%82%AC/x+y"),
+            Arguments.of("an encoded slash in the called path is kept",
+                "/{proxy+}", Map.of("proxy", "files/a/b"), "/gw/files/a%2Fb", null, List.of(), "/files/a%2Fb"),
+            Arguments.of("a decoded rawPath is encoded again",
+                "$default", null, "/prod/files/a b/€/100%", "prod", List.of(), "/files/a%20b/%E2%82%AC/100%25"),
+            Arguments.of("an encoded rawPath passes unchanged",
+                "$default", null, "/files/a%20b/%E2%82%AC", "$default", List.of(), "/files/a%20b/%E2%82%AC"),
             Arguments.of("greedy parameters keep their slashes",
                 "/{proxy+}", Map.of("proxy", "files/a b/c"), "/files/a b/c", null, List.of(), "/files/a%20b/c"),
             Arguments.of("missing path parameter falls back to the called path",

@@ -48,9 +48,10 @@ final class LambdaFunctionProcess implements AutoCloseable {
      * @param handler     the Lambda {@code Handler} setting, e.g. {@code io.gatehouse.lambda.HttpApiHandler::handleRequest}
      * @param runtimeApi  the Runtime API it polls
      * @param workDir     a directory of its own under {@code target/}: the task root and the log
+     * @param properties  system properties for the function's JVM (Micronaut reads them as configuration)
      */
-    static LambdaFunctionProcess start(Path functionJar, String handler, LambdaRuntimeApiServer runtimeApi, Path workDir)
-        throws IOException {
+    static LambdaFunctionProcess start(Path functionJar, String handler, LambdaRuntimeApiServer runtimeApi, Path workDir,
+                                       Map<String, String> properties) throws IOException {
         if (!Files.isRegularFile(functionJar)) {
             throw new IllegalStateException(functionJar + " is missing: run `./mvnw verify` so that `package` builds it first");
         }
@@ -60,14 +61,13 @@ final class LambdaFunctionProcess implements AutoCloseable {
         classpath.add(functionJar.toString());
         runtimeClientClasspath().forEach(p -> classpath.add(p.toString()));
 
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx" + (MEMORY_MB * 85 / 100) + "m",
             "-XX:+UseSerialGC",
-            "-Xshare:auto",
-            "-cp", String.join(File.pathSeparator, classpath),
-            AWSLambda.class.getName(),
-            handler);
+            "-Xshare:auto"));
+        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), AWSLambda.class.getName(), handler));
         ProcessBuilder builder = new ProcessBuilder(command)
             .directory(taskRoot.toFile())
             .redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package io.gatehouse.lambda;
 
+import io.gatehouse.testing.EchoUpstream;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -44,15 +46,34 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>This is the one {@code *IT} test: it needs {@code target/gatehouse-lambda.jar}, which only
  * {@code package} builds, so maven-failsafe runs it after {@code package} ({@code ./mvnw verify}).
  * The events are in {@code src/test/resources/events/}, shaped as API Gateway sends them. The echo
- * fixtures of the contract suite are not in the shaded jar, so only the gateway's own endpoints
- * are called.
+ * fixtures of the contract suite are not in the shaded jar; proxied routes instead go, through
+ * route {@code /p/**} (strip-prefix) given to the function as system properties, to an
+ * {@link EchoUpstream} in this JVM: two {@code Set-Cookie}, {@code Link} and {@code Vary} headers,
+ * PNG bytes, and a binary upload with repeated headers, cookies and query parameters.
  */
 class LambdaRuntimeIT {
+
+    private static final EchoUpstream UPSTREAM = EchoUpstream.start("lambda-upstream");
 
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(30);
     private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final JsonMapper JSON = JsonMapper.createDefault();
+
+    @AfterAll
+    static void stopUpstream() {
+        UPSTREAM.close();
+    }
+
+    /** The proxied route the function is started with. */
+    static Map<String, String> proxiedRoute() {
+        return Map.of(
+            "gateway.upstreams.echo.targets", UPSTREAM.url(),
+            "gateway.routes[0].id", "proxied",
+            "gateway.routes[0].match.path", "/p/**",
+            "gateway.routes[0].upstream", "echo",
+            "gateway.routes[0].strip-prefix", "true");
+    }
 
     /** REST API, payload 1.0: the response carries {@code multiValueHeaders}. */
     @Nested
@@ -95,6 +116,33 @@ class LambdaRuntimeIT {
             assertEnvelope(response, 405, "method_not_allowed");
             assertEquals(List.of("v1"), strings(header(response.get("multiValueHeaders"), "X-API-Version")));
         }
+
+        @Test
+        void restApiProxiedRepeatedHeaders_thenEveryValueInMultiValueHeaders() {
+            JsonNode response = invoke("events/rest-api-proxied-repeated.json");
+            assertEquals(200, response.get("statusCode").getIntValue(), text(response));
+            JsonNode headers = response.get("multiValueHeaders");
+            assertEquals(EchoUpstream.SET_COOKIES, strings(header(headers, "Set-Cookie")), "each cookie whole, Expires intact");
+            assertEquals(EchoUpstream.LINKS, strings(header(headers, "Link")));
+            assertEquals(EchoUpstream.VARY, strings(header(headers, "Vary")));
+        }
+
+        @Test
+        void restApiProxiedBinaryUpload_thenUpstreamGetsExactBytesPathHeadersCookiesAndQuery() {
+            JsonNode echo = body(invoke("events/rest-api-proxied-upload.json"));
+            assertEquals("/files/a%20b%2Fc", echo.get("path").getStringValue(), "the client's encoding, not re-encoded");
+            assertEquals("tag=a&tag=b", echo.get("query").getStringValue());
+            assertEquals("iVBORw0KGgo=", echo.get("body_base64").getStringValue());
+            assertEquals(List.of("8"), strings(echo.get("headers").get("content-length")));
+            assertEquals(List.of("a", "b"), strings(echo.get("headers").get("x-tag")));
+            assertEquals(List.of("session=abc123; theme=dark"), strings(echo.get("headers").get("cookie")));
+            assertEquals("/p", strings(echo.get("headers").get("x-forwarded-prefix")).getFirst());
+        }
+
+        @Test
+        void restApiProxiedPng_thenBase64WithTheExactBytes() {
+            assertBinary(invoke("events/rest-api-proxied-png.json"), "image/png", EchoUpstream.PNG);
+        }
     }
 
     /** HTTP API, payload 2.0: the response carries {@code headers} as single strings, never {@code multiValueHeaders}. */
@@ -135,6 +183,38 @@ class LambdaRuntimeIT {
             JsonNode response = invoke("events/http-api-wrong-method.json");
             assertEnvelope(response, 405, "method_not_allowed");
             assertSingleValueHeaders(response);
+        }
+
+        @Test
+        void httpApiProxiedRepeatedHeaders_thenCookiesArrayAndCommaJoinedHeaders() {
+            JsonNode response = invoke("events/http-api-proxied-repeated.json");
+            assertEquals(200, response.get("statusCode").getIntValue(), text(response));
+            assertSingleValueHeaders(response);
+            assertEquals(EchoUpstream.SET_COOKIES, strings(response.get("cookies")), "one entry per cookie, Expires intact");
+            for (Map.Entry<String, JsonNode> header : response.get("headers").entries()) {
+                assertFalse(header.getKey().equalsIgnoreCase("Set-Cookie"), "Set-Cookie only in cookies: " + text(response));
+            }
+            assertEquals(String.join(",", EchoUpstream.LINKS), header(response.get("headers"), "Link").getStringValue());
+            assertEquals(String.join(",", EchoUpstream.VARY), header(response.get("headers"), "Vary").getStringValue());
+        }
+
+        @Test
+        void httpApiProxiedBinaryUpload_thenUpstreamGetsExactBytesPathHeadersCookiesAndQuery() {
+            JsonNode echo = body(invoke("events/http-api-proxied-upload.json"));
+            assertEquals("/files/a%20b", echo.get("path").getStringValue(), "the decoded rawPath encoded once");
+            assertEquals("tag=a&tag=b", echo.get("query").getStringValue(), "rawQueryString, repetition kept");
+            assertEquals("iVBORw0KGgo=", echo.get("body_base64").getStringValue());
+            assertEquals(List.of("8"), strings(echo.get("headers").get("content-length")));
+            assertEquals(List.of("a,b"), strings(echo.get("headers").get("x-tag")));
+            assertEquals(List.of("session=abc123; theme=dark"), strings(echo.get("headers").get("cookie")));
+            assertEquals("/p", strings(echo.get("headers").get("x-forwarded-prefix")).getFirst());
+        }
+
+        @Test
+        void httpApiProxiedPng_thenBase64WithTheExactBytes() {
+            JsonNode response = invoke("events/http-api-proxied-png.json");
+            assertSingleValueHeaders(response);
+            assertBinary(response, "image/png", EchoUpstream.PNG);
         }
 
         private static void assertSingleValueHeaders(JsonNode response) {
@@ -183,7 +263,7 @@ class LambdaRuntimeIT {
             runtimeApi = new LambdaRuntimeApiServer();
             try {
                 Path workDir = Files.createDirectories(jar.getParent().resolve("lambda-runtime-it").resolve(name));
-                function = LambdaFunctionProcess.start(jar, handler, runtimeApi, workDir);
+                function = LambdaFunctionProcess.start(jar, handler, runtimeApi, workDir, proxiedRoute());
                 coldStart = function.awaitInitialised(runtimeApi, INIT_TIMEOUT);
                 System.out.printf("%s: cold start (process start to first /next poll) %d ms%n", handler, coldStart.toMillis());
             } catch (Throwable t) {
@@ -238,6 +318,23 @@ class LambdaRuntimeIT {
 
         private static Path functionJar() {
             return Path.of(System.getProperty("gatehouse.lambda.jar", "target/gatehouse-lambda.jar")).toAbsolutePath();
+        }
+    }
+
+    /** A binary body: base64 in the JSON, exactly the upstream's bytes, its type, and any Content-Length right. */
+    static void assertBinary(JsonNode response, String type, byte[] bytes) {
+        assertEquals(200, response.get("statusCode").getIntValue(), text(response));
+        assertTrue(response.get("isBase64Encoded").getBooleanValue(), text(response));
+        assertArrayEquals(bytes, Base64.getDecoder().decode(response.get("body").getStringValue()));
+        JsonNode headers = response.get("multiValueHeaders") != null && response.get("multiValueHeaders").isObject()
+            ? response.get("multiValueHeaders") : response.get("headers");
+        JsonNode contentType = header(headers, "Content-Type");
+        assertEquals(type, contentType.isArray() ? strings(contentType).getFirst() : contentType.getStringValue());
+        for (Map.Entry<String, JsonNode> header : headers.entries()) {
+            if (header.getKey().equalsIgnoreCase("Content-Length")) {
+                JsonNode length = header.getValue();
+                assertEquals(String.valueOf(bytes.length), length.isArray() ? strings(length).getFirst() : length.getStringValue());
+            }
         }
     }
 

@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       upstream is closed, a body that stops half-way;</li>
  *   <li>{@code /healthz} answers the status {@link #health(int)} set (200 at first), for active
  *       health checks; these probes are counted by {@link #probes()}, not {@link #requests()}.</li>
+ *   <li>{@code /repeated} answers 200 {@code text/plain} with the headers that must never be merged
+ *       carelessly: {@link #SET_COOKIES} (each with an {@code Expires} that contains a comma),
+ *       {@link #LINKS} and {@link #VARY}, every one its own header line;</li>
+ *   <li>{@code /png} answers 200 {@code image/png} with {@link #PNG}, and {@code /bytes} answers 200
+ *       {@code application/pdf} (a type micronaut-aws does not list as binary) with {@link #BYTES}.</li>
  * </ul>
  * Every other request's arrival is recorded ({@link #arrivals()}), so a test can see when retries came,
  * and its answer carries the path that arrived as {@code X-Echo-Path}: a {@code HEAD} request gets
@@ -45,7 +50,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EchoUpstream implements AutoCloseable {
 
+    /** The {@code Set-Cookie} headers {@code /repeated} answers with, in order. */
+    public static final List<String> SET_COOKIES = List.of(
+        "session=abc; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly",
+        "theme=dark; Path=/; Expires=Thu, 22 Oct 2026 07:28:00 GMT");
+    /** The {@code Link} headers {@code /repeated} answers with, in order. */
+    public static final List<String> LINKS = List.of("</a.css>; rel=preload; as=style", "</b.js>; rel=preload; as=script");
+    /** The {@code Vary} headers {@code /repeated} answers with, in order. */
+    public static final List<String> VARY = List.of("Accept-Encoding", "Origin");
+    /** The bytes {@code /png} answers with: a PNG signature, then every byte value. */
+    public static final byte[] PNG = png();
+    /** The bytes {@code /bytes} answers with: every byte value, backwards, none of them valid UTF-8 on its own. */
+    public static final byte[] BYTES = bytes();
+
     private static final JsonMapper JSON = JsonMapper.createDefault();
+
+    private static byte[] png() {
+        byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        byte[] out = new byte[signature.length + 256];
+        System.arraycopy(signature, 0, out, 0, signature.length);
+        for (int i = 0; i < 256; i++) {
+            out[signature.length + i] = (byte) i;
+        }
+        return out;
+    }
+
+    private static byte[] bytes() {
+        byte[] out = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            out[i] = (byte) (255 - i);
+        }
+        return out;
+    }
 
     private final String name;
     private final HttpServer server;
@@ -180,6 +216,20 @@ public final class EchoUpstream implements AutoCloseable {
                 exchange.getResponseHeaders().set("X-Upstream-Secret", "hidden");
                 exchange.getResponseHeaders().set("X-Kept", "yes");
                 send(exchange, 200, "text/plain", "hop");
+                return;
+            }
+            if (path.equals("/repeated")) {
+                SET_COOKIES.forEach(c -> exchange.getResponseHeaders().add("Set-Cookie", c));
+                LINKS.forEach(l -> exchange.getResponseHeaders().add("Link", l));
+                VARY.forEach(v -> exchange.getResponseHeaders().add("Vary", v));
+                send(exchange, 200, "text/plain", "repeated");
+                return;
+            }
+            if (path.equals("/png") || path.equals("/bytes")) {
+                byte[] bytes = path.equals("/png") ? PNG : BYTES;
+                exchange.getResponseHeaders().set("Content-Type", path.equals("/png") ? "image/png" : "application/pdf");
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
                 return;
             }
             if (path.equals("/stall")) {
