@@ -281,17 +281,19 @@ class Check:
         return f"cross-site POST answered {answer}; the session goes on (SameSite=Lax kept the cookie off)"
 
     def cross_site_get_logout(self):
-        """A link on another site to GET /v1/auth/logout logs the user out: accepted and documented (docs/security.md)."""
+        """A link on another site to GET /v1/auth/logout is refused (Sec-Fetch-Site: cross-site) and the session stays."""
         self.b.go(self.gateway("localhost") + "/ping")
         self.b.script("""
             const a = document.createElement('a');
             a.href = arguments[0]; a.textContent = 'x';
             document.body.appendChild(a); a.click();""", self.gateway() + "/v1/auth/logout")
-        landed = self.b.wait_url(lambda u: u == self.gateway() + "/")
-        self.b.go(self.gateway() + "/v1/auth/session")
+        self.b.wait_url(lambda u: u.startswith(self.gateway()) and "/v1/auth/logout" in u)
         error = self.json_page()["error"]
-        assert error["code"] == "unauthorized", error
-        return f"landed on {landed}, logged out (a top-level GET carries the Lax cookie; see docs/security.md, Logout)"
+        assert error["code"] == "forbidden" and error["details"]["reason"] == "cross_site_logout", error
+        self.b.go(self.gateway() + "/v1/auth/session")
+        session = self.json_page()
+        assert "user_id" in session, f"a cross-site link ended the session: {session}"
+        return "refused with 403 cross_site_logout; the session goes on (docs/security.md, Logout)"
 
     def login_at_localhost(self):
         self.forget_provider()
@@ -380,7 +382,7 @@ def main():
         ("logout by form POST, route refuses", check.logout_by_form_post),
         ("logged-out cookie replayed", check.old_cookie_refused_after_logout),
         ("cross-site POST to logout", check.cross_site_post_logout_ignored),
-        ("cross-site link to GET logout", check.cross_site_get_logout),
+        ("cross-site link to GET logout refused", check.cross_site_get_logout),
         ("two tabs log in at once", check.concurrent_logins_in_two_tabs),
         ("login at localhost", check.login_at_localhost),
         ("wrong password", check.wrong_password),

@@ -163,6 +163,23 @@ public abstract class SessionContractTest extends IdentityContractSupport {
         assertEquals("revoked", envelope(after, "unauthorized").get("details").get("reason").getStringValue());
     }
 
+    @Test
+    void logoutLinkFollowedFromAnotherSite_thenRefusedAndTheSessionKept() {
+        ContractResponse issued = send(adminJson("POST", "/v1/tokens", "{\"project\":\"web\",\"service\":\"session-link\"}"));
+        assertEquals(201, issued.status(), issued.text());
+        String cookie = "gatehouse_session=" + session(issued.json().get("jti").getStringValue(), "u_alice", List.of());
+
+        ContractResponse forged = send(ContractRequest.get("/v1/auth/logout").cookie(cookie).header("Sec-Fetch-Site", "cross-site"));
+        assertEquals("cross_site_logout", envelope(forged, "forbidden").get("details").get("reason").getStringValue());
+        assertEquals(403, forged.status());
+        assertTrue(forged.setCookies().stream().noneMatch(c -> c.startsWith("gatehouse_session=")), forged.setCookies().toString());
+        assertEquals(200, send(ContractRequest.get("/app/x").cookie(cookie)).status(), "the session survives a forged link");
+
+        ContractResponse own = send(ContractRequest.get("/v1/auth/logout").cookie(cookie).header("Sec-Fetch-Site", "same-origin"));
+        assertEquals(302, own.status(), own.text());
+        assertEquals(401, send(ContractRequest.get("/app/x").cookie(cookie)).status(), "a link of the site itself logs out");
+    }
+
     private static String session(String sid, String user, List<String> roles) {
         return sign(claims(sid, user, roles), SESSION_SECRET);
     }

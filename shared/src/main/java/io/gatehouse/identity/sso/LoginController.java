@@ -79,6 +79,9 @@ final class LoginController {
     static final String LOGIN_COOKIE = "gatehouse_login_";
 
     /** How many characters of the state's digest name a login cookie: 96 bits, unique among a browser's logins. */
+    /** The Fetch Metadata header a browser sends with every request (W3C Fetch Metadata Request Headers). */
+    private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+
     private static final int LOGIN_COOKIE_ID_LENGTH = 16;
 
     /** The claims copied from the ID token into the session, when present. */
@@ -209,9 +212,17 @@ final class LoginController {
 
     @Get("/logout")
     @Operation(summary = "End the session (browser link)", description = "As POST, then 302 to redirect (a same-origin path, default /), "
-        + "or with provider_logout=true to the provider's end-session endpoint when it has one.")
+        + "or with provider_logout=true to the provider's end-session endpoint when it has one. 403 when the browser says "
+        + "the link was followed from another site (Sec-Fetch-Site: cross-site).")
     HttpResponse<?> logoutLink(HttpRequest<?> request, @Nullable @QueryValue String redirect,
                                @Nullable @QueryValue("provider_logout") Boolean providerLogout) {
+        // A top-level GET from another site carries the Lax session cookie: refuse it, so that a
+        // link or image elsewhere cannot log users out. Browsers send Sec-Fetch-Site on every
+        // request (same-origin, same-site, none for a typed address); clients that send none pass.
+        if ("cross-site".equalsIgnoreCase(request.getHeaders().get(SEC_FETCH_SITE))) {
+            throw new GatewayException(ErrorCode.FORBIDDEN, "A logout link followed from another site is refused: "
+                + "log out from a page of this site, or POST /v1/auth/logout.", Map.of("reason", "cross_site_logout"), Map.of());
+        }
         var ended = sessions.end(request);
         String target = safeRedirect(redirect);
         if (Boolean.TRUE.equals(providerLogout) && ended.isPresent()) {
