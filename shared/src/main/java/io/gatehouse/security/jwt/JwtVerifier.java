@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.HeaderParameterNames;
-import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimNames;
@@ -270,9 +269,7 @@ public class JwtVerifier {
         } catch (ParseException | RuntimeException e) {
             throw new InvalidTokenException(Reason.MALFORMED, "The token's header is not base64url-encoded JSON naming an algorithm.");
         }
-        if (header instanceof PlainHeader || Algorithm.NONE.equals(header.getAlgorithm())) {
-            throw new InvalidTokenException(Reason.UNSIGNED, "Unsigned tokens (alg none) are not accepted.");
-        }
+        // alg none, in any letter case, was refused above: what is not a JWS header now is a JWE's.
         if (!(header instanceof JWSHeader jws)) {
             throw new InvalidTokenException(Reason.ENCRYPTED, "Encrypted tokens (JWE) are not accepted; send a signed JWT.");
         }
@@ -283,9 +280,34 @@ public class JwtVerifier {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
     }
 
-    /** Whether the part decodes and encodes back to itself: unused trailing bits must be zero, so no two spellings verify. */
+    /**
+     * Whether a part of base64url characters is the one spelling of its bytes: unpadded base64url is
+     * canonical unless its length leaves a single character (no whole byte) or its last character
+     * carries bits the bytes do not use (4 of them after two characters of a group, 2 after three).
+     * The same answer as decoding and encoding back, without either.
+     */
     private static boolean canonical(String part) {
-        return Base64URL.encode(new Base64URL(part).decode()).toString().equals(part);
+        int last = part.isEmpty() ? 0 : base64UrlValue(part.charAt(part.length() - 1));
+        return switch (part.length() % 4) {
+            case 1 -> false;
+            case 2 -> (last & 0x0F) == 0;
+            case 3 -> (last & 0x03) == 0;
+            default -> true;
+        };
+    }
+
+    /** The 6-bit value of a base64url character ({@link #isBase64UrlChar} holds). */
+    private static int base64UrlValue(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private static JWTClaimsSet claims(SignedJWT jwt) {
