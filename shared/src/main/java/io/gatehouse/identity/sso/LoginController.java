@@ -79,10 +79,10 @@ final class LoginController {
     static final String LOGIN_COOKIE = "gatehouse_login_";
 
     /** How many characters of the state's digest name a login cookie: 96 bits, unique among a browser's logins. */
+    private static final int LOGIN_COOKIE_ID_LENGTH = 16;
+
     /** The Fetch Metadata header a browser sends with every request (W3C Fetch Metadata Request Headers). */
     private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
-
-    private static final int LOGIN_COOKIE_ID_LENGTH = 16;
 
     /** The claims copied from the ID token into the session, when present. */
     private static final List<String> COPIED_CLAIMS = List.of("email", "email_verified", "name", "given_name", "family_name",
@@ -204,10 +204,7 @@ final class LoginController {
     HttpResponse<LogoutView> logout(HttpRequest<?> request, @Nullable @QueryValue String redirect) {
         var ended = sessions.end(request);
         String endSession = ended.map(claims -> endSessionUrl(request, claims, redirect)).orElse(null);
-        MutableHttpResponse<LogoutView> response = noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession)));
-        // Remove only a cookie the request carried: a cross-site form POST comes without it (SameSite=Lax), and
-        // removing it anyway would let any site log the user out.
-        return sessions.carriesCookie(request) ? response.cookie(sessions.cleared()) : response;
+        return clearSession(request, noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession))));
     }
 
     @Get("/logout")
@@ -231,8 +228,7 @@ final class LoginController {
                 target = endSession;
             }
         }
-        MutableHttpResponse<?> response = noStore(found(URI.create(target)));
-        return sessions.carriesCookie(request) ? response.cookie(sessions.cleared()) : response;
+        return clearSession(request, noStore(found(URI.create(target))));
     }
 
     @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
@@ -279,6 +275,15 @@ final class LoginController {
             throw badRequest("The state does not belong to the login started in this browser.", provider, "state_mismatch");
         }
         return login;
+    }
+
+    /**
+     * Removes the session cookie with the answer, but only when the request carried it: a cross-site
+     * form POST comes without it (SameSite=Lax), and removing it anyway would let any site log the
+     * user out.
+     */
+    private <T> MutableHttpResponse<T> clearSession(HttpRequest<?> request, MutableHttpResponse<T> response) {
+        return sessions.carriesCookie(request) ? response.cookie(sessions.cleared()) : response;
     }
 
     /**
