@@ -48,9 +48,10 @@ final class AuditController {
 
     private final AuditLog log;
     private final AdminCredentials admin;
+    /** Present when {@code gateway.audit.retention} is set. */
     private final AuditRetention retention;
 
-    AuditController(AuditLog log, AdminCredentials admin, AuditRetention retention) {
+    AuditController(AuditLog log, AdminCredentials admin, @Nullable AuditRetention retention) {
         this.log = log;
         this.admin = admin;
         this.retention = retention;
@@ -75,7 +76,7 @@ final class AuditController {
         + "deployments, call it on a schedule. Global administrator only; 409 when no retention is configured.")
     PruneResult prune(HttpRequest<?> request) {
         admin.require(request).requireGlobal("delete audit events");
-        if (retention.retention() == null) {
+        if (retention == null) {
             throw new GatewayException(ErrorCode.CONFLICT, "No retention is configured: set gateway.audit.retention "
                 + "(such as 90d) to delete old events; until then every event is kept.",
                 Map.of("property", AuditConfiguration.PREFIX + ".retention"), Map.of());

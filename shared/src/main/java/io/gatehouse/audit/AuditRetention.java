@@ -15,7 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies {@code gateway.audit.retention}: deletes the stored events older than it. A container
+ * Applies {@code gateway.audit.retention}, and exists only when it is set (nothing starts, nothing
+ * is built at start-up otherwise): deletes the stored events older than it. A container
  * instance does so every {@code gateway.audit.prune-interval} on a thread of its own, never on a
  * request; Lambda ({@code per-request} mode) only on {@code POST /admin/audit/prune}. Several
  * instances pruning the same table at once only delete the same rows. The JSON log is never
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Context
 @Requires(beans = AuditLog.class)
+@Requires(property = AuditConfiguration.PREFIX + ".retention")
 final class AuditRetention {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditRetention.class);
@@ -36,7 +38,7 @@ final class AuditRetention {
         this.store = store;
         this.retention = configuration.getRetention();
         this.clock = Clock.systemUTC();
-        if (retention != null && configuration.getMode() == AuditConfiguration.Mode.BACKGROUND) {
+        if (configuration.getMode() == AuditConfiguration.Mode.BACKGROUND) {
             long interval = configuration.getPruneInterval().toMillis();
             this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("gatehouse-audit-retention").daemon().factory());
@@ -47,7 +49,7 @@ final class AuditRetention {
     }
 
     /**
-     * @return the retention, or {@code null} when every event is kept
+     * @return the retention
      */
     Duration retention() {
         return retention;
@@ -57,13 +59,9 @@ final class AuditRetention {
      * Deletes the events older than the retention, now.
      *
      * @return the first instant kept and how many events were deleted
-     * @throws SQLException          when the database refuses
-     * @throws IllegalStateException when no retention is configured
+     * @throws SQLException when the database refuses
      */
     Pruned prune() throws SQLException {
-        if (retention == null) {
-            throw new IllegalStateException(AuditConfiguration.PREFIX + ".retention is not set");
-        }
         Instant before = clock.instant().minus(retention);
         long deleted = store.prune(before);
         if (deleted > 0) {
