@@ -74,7 +74,7 @@ public class IdentityDatabase {
     }
 
     /**
-     * Migrates the schema once per process; later calls return at once.
+     * Migrates the schema once per instance; later calls return at once.
      *
      * @throws GatewayException 503 when the database cannot be reached
      */
@@ -82,7 +82,10 @@ public class IdentityDatabase {
         if (migrated) {
             return;
         }
-        synchronized (IdentityDatabase.class) {
+        // This instance's lock, not the class's: two gateways in one JVM (tests) must not wait on each
+        // other, and one stuck on an unreachable database would hold every other one. Instances on one
+        // database, in this process or another, are kept apart by Flyway's own lock.
+        synchronized (this) {
             if (migrated) {
                 return;
             }
