@@ -54,8 +54,10 @@ import java.util.Map;
 /**
  * The browser login: {@code /v1/auth/login/{provider}} sends the browser to the provider
  * (authorization code with PKCE S256, state and nonce), {@code /v1/auth/callback/{provider}}
- * finishes it (code exchange, ID token checks, just-in-time user, session cookie),
- * {@code /v1/auth/logout} ends the session everywhere and {@code /v1/auth/session} shows it.
+ * finishes it (code exchange, ID token checks, the provider's provisioning controls, just-in-time
+ * user, session cookie), {@code /v1/auth/logout} ends the session everywhere,
+ * {@code /v1/auth/session} shows it and {@code /v1/auth/providers} lists the enabled providers for
+ * a login page. {@link LegacySsoController} serves the SSO gateway's paths through the same methods.
  *
  * <p>Nothing is kept on the server between login and callback: state, nonce, PKCE verifier and the
  * redirect travel in the login cookie, sealed with the session secret, so any instance (or Lambda)
