@@ -350,6 +350,22 @@ class Check:
         assert error["details"]["reason"] == "missing_login_state", error
         return f"envelope {error['code']}: {error['message']}"
 
+    def sso_gateway_paths(self):
+        """A login through the SSO gateway's paths: /sso/oidc/login, its /sso/oidc/callback, /sso/session."""
+        self.forget_provider()
+        self.forget_logins()
+        self.b.go(f"{self.gateway()}/sso/oidc/login?provider={self.args.provider}&redirect=/sso/session")
+        self.fill_login_form(self.args.username, self.args.password)
+        landed = self.b.wait_url(lambda u: u.startswith(self.gateway()) and "/sso/oidc/callback" not in u)
+        assert landed == self.gateway() + "/sso/session", f"landed on {landed}: {self.b.text()[:300]!r}"
+        user = self.json_page()
+        assert user.get("authenticated") is True and user.get("provider") == self.args.provider, user
+        self.b.go(self.gateway() + "/sso/oidc/logout?redirect=/sso/session")
+        self.b.wait_url(lambda u: u.endswith("/sso/session"))
+        after = self.json_page()
+        assert after == {"authenticated": False}, after
+        return f"{user.get('email')} logged in through /sso/oidc/callback, then {after} after /sso/oidc/logout"
+
     def login_at_localhost_with_base_url_at_127(self):
         """A login started at localhost while redirect_uri (gateway.sso.redirect-base-url) says 127.0.0.1."""
         self.forget_provider()
@@ -388,6 +404,7 @@ def main():
         ("wrong password", check.wrong_password),
         ("provider error on the callback", check.provider_error_on_callback),
         ("callback without a login", check.callback_without_login),
+        ("the SSO gateway's paths", check.sso_gateway_paths),
     ]
     if args.only:
         wanted = set(args.only.split(","))

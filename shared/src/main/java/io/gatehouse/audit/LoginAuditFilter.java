@@ -12,13 +12,14 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 
 /**
- * Records the end of every OIDC login ({@code GET /v1/auth/callback/{provider}}) as an
- * authentication event ({@code sso.login}): allowed with the provisioned user and its tenant when
+ * Records the end of every OIDC login ({@code GET /v1/auth/callback/{provider}}, or the SSO
+ * gateway's {@code /sso/oidc/callback}) as an authentication event ({@code sso.login}): allowed with the provisioned user and its tenant when
  * a session was started, which the login controller leaves in the request attribute
  * {@link GatewayPrincipal#ATTRIBUTE}; denied with the envelope's {@code details.reason}
- * ({@code state_mismatch}, {@code provider_error}, an ID token's rejection, ...) otherwise.
+ * ({@code state_mismatch}, {@code provider_error}, an ID token's rejection, {@code domain_not_allowed},
+ * {@code user_not_provisioned}, ...) otherwise.
  */
-@ServerFilter("/v1/auth/callback/**")
+@ServerFilter({"/v1/auth/callback/**", "/sso/oidc/callback"})
 @Requires(beans = AuditLog.class)
 final class LoginAuditFilter implements Ordered {
 

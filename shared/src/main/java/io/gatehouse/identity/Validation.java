@@ -25,6 +25,7 @@ public final class Validation {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
 
     private final List<Map<String, String>> violations = new ArrayList<>();
+    private final Map<String, String> spellings = new java.util.HashMap<>();
 
     /**
      * @param field   the field's name in the request
@@ -111,10 +112,36 @@ public final class Validation {
     }
 
     /**
+     * Reports the problems of a field under the name the request used for it, when a request
+     * shape spells a field differently (an accepted alias): {@code spelled("client_id",
+     * "oidc_client_id")} turns {@code client_id} and {@code client_id[0]} into
+     * {@code oidc_client_id} and {@code oidc_client_id[0]}.
+     *
+     * @param field   the field's own name
+     * @param asSent  the name the request used
+     * @return this
+     */
+    public Validation spelled(String field, String asSent) {
+        spellings.put(field, asSent);
+        return this;
+    }
+
+    private Map<String, String> asSent(Map<String, String> violation) {
+        String field = violation.get("field");
+        int end = 0;
+        while (end < field.length() && field.charAt(end) != '[' && field.charAt(end) != '.') {
+            end++;
+        }
+        String spelling = spellings.get(field.substring(0, end));
+        return spelling == null ? violation : Map.of("field", spelling + field.substring(end), "message", violation.get("message"));
+    }
+
+    /**
      * @throws GatewayException 400 {@code validation_failed} when any problem was found
      */
     public void check() {
         if (!violations.isEmpty()) {
+            violations.replaceAll(this::asSent);
             violations.sort(Comparator.comparing(v -> v.get("field")));
             throw new GatewayException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
                 Map.of("violations", List.copyOf(violations)), Map.of());

@@ -35,6 +35,8 @@ public abstract class FoundationContractTest extends ContractTestBase {
         assertEquals("application/json", response.mediaType());
         JsonNode body = response.json();
         assertEquals("ok", body.get("status").getStringValue());
+        assertEquals("gatehouse", body.get("service").getStringValue(), "gateway.service-name's default");
+        assertEquals(null, body.get("environment"), "gateway.environment unset: left out, not guessed");
         JsonNode database = body.get("checks").get("database");
         assertEquals("ok", database.get("status").getStringValue());
         assertTrue(database.get("latency_ms").getNumberValue().longValue() >= 0);

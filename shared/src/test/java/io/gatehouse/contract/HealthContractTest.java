@@ -25,6 +25,8 @@ public abstract class HealthContractTest extends ContractTestBase {
     protected Map<String, Object> properties() {
         Map<String, Object> properties = super.properties();
         properties.put("gateway.api-version", "v7");
+        properties.put("gateway.service-name", "edge-gateway");
+        properties.put("gateway.environment", "staging");
         properties.put("gateway.upstreams.catalog.targets", List.of(catalog.url()));
         properties.put("gateway.upstreams.catalog.health-path", "/healthz");
         properties.put("gateway.upstreams.billing.targets", List.of("http://127.0.0.1:" + TestUpstream.closedPort()));
@@ -42,6 +44,8 @@ public abstract class HealthContractTest extends ContractTestBase {
         assertEquals(200, response.status(), response.text());
         JsonNode body = response.json();
         assertEquals("degraded", body.get("status").getStringValue());
+        assertEquals("edge-gateway", body.get("service").getStringValue());
+        assertEquals("staging", body.get("environment").getStringValue());
         JsonNode checks = body.get("checks");
         assertEquals("ok", checks.get("upstream:catalog").get("status").getStringValue());
         assertEquals("down", checks.get("upstream:billing").get("status").getStringValue());

@@ -3,12 +3,16 @@ package io.gatehouse.contract;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.testing.TestSchema;
+import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,5 +101,56 @@ public abstract class IdentityContractSupport extends ContractTestBase {
      */
     protected static long millisUntil(Supplier<Boolean> condition, long deadlineMillis) {
         return io.gatehouse.testing.Await.millisUntil(condition, deadlineMillis);
+    }
+
+    /**
+     * @param requestId a request's id
+     * @return the one audit event of that request, once the runtime's writer has stored it
+     */
+    protected JsonNode auditEvent(String requestId) {
+        List<JsonNode> found = new ArrayList<>();
+        long millis = millisUntil(() -> {
+            found.clear();
+            ContractResponse listed = send(admin(ContractRequest.get("/admin/audit?request_id=" + requestId)));
+            assertEquals(200, listed.status(), listed.text());
+            listed.json().get("events").values().forEach(found::add);
+            return !found.isEmpty();
+        }, 5000);
+        assertTrue(millis >= 0, "no audit event for " + requestId);
+        assertEquals(1, found.size(), "one event per request");
+        return found.getFirst();
+    }
+
+    /**
+     * @param response a response
+     * @param name     a cookie's name
+     * @return the {@code Set-Cookie} header that sets it, whole
+     */
+    protected static String setCookie(ContractResponse response, String name) {
+        return response.setCookies().stream().filter(c -> c.startsWith(name + "=")).findFirst()
+            .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + " among " + response.setCookies()));
+    }
+
+    /**
+     * The settings of a login against the run's Keycloak as the login suites drive it: the session
+     * secret, {@code redirect-base-url} (the browser does not follow Keycloak's redirect there but
+     * hands its path and query to the runtime), the provider {@code keycloak} (client
+     * {@code gatehouse-sso}, realm roles), tenants from the {@code tenant} claim, and the
+     * principal header.
+     *
+     * @param properties      the suite's properties
+     * @param issuer          Keycloak's issuer
+     * @param base            the redirect base URL
+     * @param principalHeader the header naming how an admitted request was authenticated
+     */
+    protected static void keycloakLogin(Map<String, Object> properties, String issuer, String base, String principalHeader) {
+        properties.put("gateway.session.secret", SessionContractTest.SESSION_SECRET);
+        properties.put("gateway.sso.redirect-base-url", base);
+        properties.put("gateway.sso.providers.keycloak.issuer", issuer);
+        properties.put("gateway.sso.providers.keycloak.client-id", "gatehouse-sso");
+        properties.put("gateway.sso.providers.keycloak.client-secret", "gatehouse-sso-secret");
+        properties.put("gateway.sso.providers.keycloak.roles-claim", "realm_access.roles");
+        properties.put("gateway.jwt.tenant-claims", List.of("tenant"));
+        properties.put("gateway.route-access.principal-header", principalHeader);
     }
 }

@@ -39,14 +39,7 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
     @Override
     protected Map<String, Object> properties() {
         Map<String, Object> properties = super.properties();
-        properties.put("gateway.session.secret", SessionContractTest.SESSION_SECRET);
-        properties.put("gateway.sso.redirect-base-url", BASE);
-        properties.put("gateway.sso.providers.keycloak.issuer", issuer);
-        properties.put("gateway.sso.providers.keycloak.client-id", "gatehouse-sso");
-        properties.put("gateway.sso.providers.keycloak.client-secret", "gatehouse-sso-secret");
-        properties.put("gateway.sso.providers.keycloak.roles-claim", "realm_access.roles");
-        properties.put("gateway.jwt.tenant-claims", List.of("tenant"));
-        properties.put("gateway.route-access.principal-header", PRINCIPAL_HEADER);
+        keycloakLogin(properties, issuer, BASE, PRINCIPAL_HEADER);
         properties.put("gateway.upstreams.app.targets", List.of(upstream.url()));
         TestRoutes.put(properties, 0, "app", "/app/**", "app", Map.of("auth", "session", "claims.forward.email", "X-User-Email",
             "authorization.roles", List.of("gatehouse-user")));
@@ -186,25 +179,5 @@ public abstract class OidcLoginContractTest extends IdentityContractSupport {
                 jar.put(name, pair.substring(name.length() + 1));
             }
         }
-    }
-
-    /** The one audit event of a request, once the runtime's writer has stored it. */
-    private JsonNode auditEvent(String requestId) {
-        java.util.List<JsonNode> found = new java.util.ArrayList<>();
-        long millis = io.gatehouse.testing.Await.millisUntil(() -> {
-            found.clear();
-            ContractResponse listed = send(admin(ContractRequest.get("/admin/audit?request_id=" + requestId)));
-            assertEquals(200, listed.status(), listed.text());
-            listed.json().get("events").values().forEach(found::add);
-            return !found.isEmpty();
-        }, 5000);
-        assertTrue(millis >= 0, "no audit event for " + requestId);
-        assertEquals(1, found.size(), "one event per login");
-        return found.getFirst();
-    }
-
-    private static String setCookie(ContractResponse response, String name) {
-        return response.setCookies().stream().filter(c -> c.startsWith(name + "=")).findFirst()
-            .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + " among " + response.setCookies()));
     }
 }

@@ -80,7 +80,19 @@ public abstract class SsoProviderAdminContractTest extends IdentityContractSuppo
             Arguments.of("scopes without openid", "{\"id\":\"a7\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"scopes\":[\"profile\"]}", "scopes"),
             Arguments.of("id with a space", "{\"id\":\"bad id\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\"}", "id"),
             Arguments.of("no id", "{\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\"}", "id"),
-            Arguments.of("tenant with a space", "{\"id\":\"a8\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"tenant\":\"a b\"}", "tenant"));
+            Arguments.of("tenant with a space", "{\"id\":\"a8\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"tenant\":\"a b\"}", "tenant"),
+            Arguments.of("an allowed domain with @", "{\"id\":\"a9\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"allowed_domains\":[\"@example.com\"]}", "allowed_domains[0]"),
+            Arguments.of("a default role with a space", "{\"id\":\"a10\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"default_roles\":[\"a b\"]}", "default_roles[0]"),
+            Arguments.of("a group without roles", "{\"id\":\"a11\",\"issuer\":\"https://login.example.com\",\"client_id\":\"c\",\"client_secret\":\"s\",\"group_roles\":{\"admins\":[]}}", "group_roles.admins"),
+            Arguments.of("SSO gateway: type saml", ssoGateway("s1", "").replace("\"type\":\"oidc\"", "\"type\":\"saml\""), "type"),
+            Arguments.of("SSO gateway: an unknown config key", ssoGateway("s2", "\"config\":{\"prompt\":\"login\"}"), "config.prompt"),
+            Arguments.of("SSO gateway: a config value of the wrong type", ssoGateway("s3", "\"config\":{\"auto_provision\":\"yes\"}"), "config.auto_provision"),
+            Arguments.of("SSO gateway: name and id", ssoGateway("s4", "\"id\":\"s4\""), "name"),
+            Arguments.of("SSO gateway: config.tenant and tenant", ssoGateway("s5", "\"tenant\":\"a\",\"config\":{\"tenant\":\"b\"}"), "config.tenant"),
+            Arguments.of("SSO gateway: a metadata URL that is no discovery URL", "{\"name\":\"s6\",\"type\":\"oidc\",\"oidc_client_id\":\"c\",\"oidc_client_secret\":\"s\",\"oidc_metadata_url\":\"https://login.example.com/metadata\"}", "oidc_metadata_url"),
+            Arguments.of("SSO gateway: an http metadata URL off loopback", "{\"name\":\"s7\",\"type\":\"oidc\",\"oidc_client_id\":\"c\",\"oidc_client_secret\":\"s\",\"oidc_metadata_url\":\"http://login.example.com/.well-known/openid-configuration\"}", "oidc_metadata_url"),
+            Arguments.of("SSO gateway: scopes without openid", ssoGateway("s8", "\"oidc_scopes\":\"profile email\"").replace("\"oidc_scopes\":\"openid email profile groups\",", ""), "oidc_scopes"),
+            Arguments.of("SSO gateway: no client secret", ssoGateway("s9", "").replace("\"oidc_client_secret\":\"" + SECRET_VALUE + "\",", ""), "client_secret"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -151,6 +163,22 @@ public abstract class SsoProviderAdminContractTest extends IdentityContractSuppo
     }
 
     @Test
+    void legacyAliasesSwitchedOff_thenTheSsoGatewayPathsAre404AndV1Unchanged() {
+        Map<String, Object> off = properties();
+        off.put("gateway.legacy-aliases.sso", "false");
+        GatewayTransport other = runtime().start(off);
+        try {
+            for (String path : List.of("/sso/session", "/sso/oidc/providers", "/sso/oidc/login?provider=corp", "/sso/oidc/callback")) {
+                assertEnvelope(other.send(ContractRequest.get(path)), 404, "not_found");
+            }
+            assertEquals(200, other.send(ContractRequest.get("/v1/auth/providers")).status());
+        } finally {
+            other.close();
+        }
+        assertEquals(200, send(ContractRequest.get("/sso/session")).status(), "on by default");
+    }
+
+    @Test
     void withoutAdminToken_then401() {
         ContractResponse response = send(ContractRequest.get(PATH));
         assertEquals(401, response.status());
@@ -158,6 +186,114 @@ public abstract class SsoProviderAdminContractTest extends IdentityContractSuppo
         ContractResponse wrong = send(ContractRequest.of("POST", PATH).header("Authorization", "Bearer wrong")
             .body("application/json", provider("x1", "https://x.example.com")));
         assertEquals(401, wrong.status());
+    }
+
+    /**
+     * The SSO gateway's body for the same kind of provider, as its API took it.
+     *
+     * @param name  the provider's name
+     * @param extra more members, or empty
+     * @return the JSON
+     */
+    static String ssoGateway(String name, String extra) {
+        return "{\"name\":\"" + name + "\",\"type\":\"oidc\",\"enabled\":true,\"oidc_client_id\":\"gatehouse-web\","
+            + "\"oidc_client_secret\":\"" + SECRET_VALUE + "\","
+            + "\"oidc_metadata_url\":\"https://login.example.com/realms/corp/.well-known/openid-configuration\","
+            + "\"oidc_scopes\":\"openid email profile groups\","
+            + "\"allowed_domains\":[\"Example.com\",\"partner.test\"],\"default_roles\":[\"viewer\"]"
+            + (extra.isEmpty() ? "" : "," + extra) + "}";
+    }
+
+    @Test
+    void ssoGatewayBody_thenAcceptedAndMappedOntoGatehouseFields() {
+        ContractResponse created = send(adminJson("POST", PATH, ssoGateway("legacy", "\"config\":{\"auto_provision\":false,"
+            + "\"groups_claim\":\"realm_access.groups\",\"group_roles\":{\"/ops\":[\"admin\",\"viewer\"]},"
+            + "\"roles_claim\":\"realm_access.roles\",\"tenant\":\"corp\"}")));
+        assertEquals(201, created.status(), created.text());
+        assertFalse(created.text().contains(SECRET_VALUE), created.text());
+        JsonNode body = created.json();
+        assertEquals("legacy", body.get("id").getStringValue());
+        assertEquals("oidc", body.get("type").getStringValue());
+        assertEquals("https://login.example.com/realms/corp", body.get("issuer").getStringValue(), "the issuer before the discovery path");
+        assertEquals("gatehouse-web", body.get("client_id").getStringValue());
+        assertTrue(body.get("client_secret_set").getBooleanValue());
+        assertEquals(List.of("openid", "email", "profile", "groups"), strings(body.get("scopes")));
+        assertEquals(List.of("example.com", "partner.test"), strings(body.get("allowed_domains")), "domains in lower case");
+        assertEquals(List.of("viewer"), strings(body.get("default_roles")));
+        assertFalse(body.get("auto_provision").getBooleanValue());
+        assertEquals("realm_access.groups", body.get("groups_claim").getStringValue());
+        assertEquals(List.of("admin", "viewer"), strings(body.get("group_roles").get("/ops")));
+        assertEquals("realm_access.roles", body.get("roles_claim").getStringValue());
+        assertEquals("corp", body.get("tenant").getStringValue());
+
+        ContractResponse patched = send(adminJson("PATCH", PATH + "/legacy",
+            "{\"oidc_scopes\":[\"openid\",\"email\"],\"config\":{\"auto_provision\":true}}"));
+        assertEquals(200, patched.status(), patched.text());
+        assertEquals(List.of("openid", "email"), strings(patched.json().get("scopes")));
+        assertTrue(patched.json().get("auto_provision").getBooleanValue());
+        assertEquals(List.of("viewer"), strings(patched.json().get("default_roles")), "PATCH keeps absent fields");
+
+        ContractResponse put = send(adminJson("PUT", PATH + "/legacy", "{\"name\":\"legacy\",\"type\":\"oidc\","
+            + "\"oidc_client_id\":\"other\",\"oidc_metadata_url\":\"https://login.example.com/realms/corp/.well-known/openid-configuration\"}"));
+        assertEquals(200, put.status(), put.text());
+        assertEquals("other", put.json().get("client_id").getStringValue());
+        assertTrue(put.json().get("client_secret_set").getBooleanValue(), "PUT without a secret keeps the stored one");
+        assertEquals(List.of(), strings(put.json().get("allowed_domains")), "PUT resets absent fields to their defaults");
+        assertEquals(List.of(), strings(put.json().get("default_roles")));
+        assertTrue(put.json().get("auto_provision").getBooleanValue());
+        assertEquals("groups", put.json().get("groups_claim").getStringValue());
+
+        ContractResponse renamed = send(adminJson("PATCH", PATH + "/legacy", "{\"name\":\"other-name\"}"));
+        assertEquals(400, renamed.status(), renamed.text());
+        assertEquals("name", renamed.json().get("error").get("details").get("violations").get(0).get("field").getStringValue());
+    }
+
+    @Test
+    void gatehouseJitFields_thenStoredShownAndResetByPut() {
+        ContractResponse created = send(adminJson("POST", PATH, "{\"id\":\"jit\",\"issuer\":\"https://jit.example.com\","
+            + "\"client_id\":\"c\",\"client_secret\":\"" + SECRET_VALUE + "\",\"auto_provision\":false,"
+            + "\"allowed_domains\":[\"example.com\"],\"default_roles\":[\"member\"],\"groups_claim\":\"grp\","
+            + "\"group_roles\":{\"Team Leads\":[\"lead\"]}}"));
+        assertEquals(201, created.status(), created.text());
+        ContractResponse shown = send(admin(ContractRequest.get(PATH + "/jit")));
+        JsonNode body = shown.json();
+        assertFalse(body.get("auto_provision").getBooleanValue());
+        assertEquals(List.of("example.com"), strings(body.get("allowed_domains")));
+        assertEquals(List.of("member"), strings(body.get("default_roles")));
+        assertEquals("grp", body.get("groups_claim").getStringValue());
+        assertEquals(List.of("lead"), strings(body.get("group_roles").get("Team Leads")), "group names keep spaces and case");
+    }
+
+    @Test
+    void publicProviderList_thenEnabledProvidersWithoutCredentialsOrSecrets() {
+        assertEquals(201, send(adminJson("POST", PATH, provider("listed", "https://listed.example.com"))).status());
+        assertEquals(201, send(adminJson("POST", PATH, provider("hidden", "https://hidden.example.com"))).status());
+        assertEquals(200, send(adminJson("PATCH", PATH + "/hidden", "{\"enabled\":false}")).status());
+
+        ContractResponse listed = send(ContractRequest.get("/v1/auth/providers"));
+        assertEquals(200, listed.status(), listed.text());
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        for (JsonNode p : listed.json().get("providers").values()) {
+            byName.put(p.get("name").getStringValue(), p);
+        }
+        assertEquals("oidc", byName.get("listed").get("type").getStringValue());
+        assertEquals("/v1/auth/login/listed", byName.get("listed").get("login_url").getStringValue());
+        assertEquals("/v1/auth/login/corp", byName.get("corp").get("login_url").getStringValue(), "configured ones too");
+        assertFalse(byName.containsKey("hidden"), "a disabled provider is not offered");
+        for (String leak : List.of("gatehouse-web", SECRET_VALUE, "configured-secret", "listed.example.com", "client")) {
+            assertFalse(listed.text().contains(leak), leak + " in " + listed.text());
+        }
+
+        ContractResponse legacy = send(ContractRequest.get("/sso/oidc/providers"));
+        assertEquals(200, legacy.status(), legacy.text());
+        boolean found = false;
+        for (JsonNode p : legacy.json().get("providers").values()) {
+            if (p.get("name").getStringValue().equals("listed")) {
+                assertEquals("/sso/oidc/login?provider=listed", p.get("login_url").getStringValue());
+                found = true;
+            }
+        }
+        assertTrue(found, legacy.text());
     }
 
     private static String provider(String id, String issuer) {

@@ -50,10 +50,12 @@ class IdentityDatabaseTest {
                 while (rows.next()) {
                     versions.add(rows.getString(1));
                 }
-                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15"), versions,
-                    "the admin store's V1, the identity migrations (SSO's V13 among them), the audit log's V14 and tenancy's V15 share one history");
+                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15", "17"), versions,
+                    "the admin store's V1, the identity migrations (SSO's V13 among them), the audit log's V14, tenancy's V15 "
+                        + "and SSO provisioning's V17 share one history");
             }
-            // V13: SSO providers load, and a user is unique per provider and subject, on both databases.
+            // V13 and V17: SSO providers load with their provisioning columns, and a user is unique per provider and subject,
+            // on both databases.
             context.getBean(io.gatehouse.identity.sso.SsoProviders.class).reload(false);
             try (Connection connection = context.getBean(DataSource.class).getConnection()) {
                 String insert = "INSERT INTO gh_users (id, provider, subject, first_login_at, last_login_at) VALUES (?, 'kc', 'sub-1', 1, 1)";

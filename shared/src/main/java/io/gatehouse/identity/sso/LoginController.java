@@ -6,6 +6,8 @@ import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.IdentitySync;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.sso.SsoModels.LogoutView;
+import io.gatehouse.identity.sso.SsoModels.PublicProvider;
+import io.gatehouse.identity.sso.SsoModels.PublicProviderList;
 import io.gatehouse.identity.sso.SsoModels.SessionView;
 import io.gatehouse.proxy.ProxyConfiguration;
 import io.gatehouse.security.AuthMode;
@@ -52,8 +54,10 @@ import java.util.Map;
 /**
  * The browser login: {@code /v1/auth/login/{provider}} sends the browser to the provider
  * (authorization code with PKCE S256, state and nonce), {@code /v1/auth/callback/{provider}}
- * finishes it (code exchange, ID token checks, just-in-time user, session cookie),
- * {@code /v1/auth/logout} ends the session everywhere and {@code /v1/auth/session} shows it.
+ * finishes it (code exchange, ID token checks, the provider's provisioning controls, just-in-time
+ * user, session cookie), {@code /v1/auth/logout} ends the session everywhere,
+ * {@code /v1/auth/session} shows it and {@code /v1/auth/providers} lists the enabled providers for
+ * a login page. {@link LegacySsoController} serves the SSO gateway's paths through the same methods.
  *
  * <p>Nothing is kept on the server between login and callback: state, nonce, PKCE verifier and the
  * redirect travel in the login cookie, sealed with the session secret, so any instance (or Lambda)
@@ -117,12 +121,25 @@ final class LoginController {
     @Operation(summary = "Start an OIDC login", description = "302 to the provider's authorization endpoint; redirect is where the "
         + "browser goes after the login (a same-origin path, default /).")
     HttpResponse<?> login(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String redirect) {
+        return startLogin(request, provider, redirect, CALLBACK_PATH + provider);
+    }
+
+    /**
+     * Sends the browser to the provider.
+     *
+     * @param request      the request
+     * @param provider     the provider's id
+     * @param redirect     where the browser goes after the login
+     * @param callbackPath the path of the callback on this gateway, the {@code redirect_uri} after the base URL
+     * @return the 302 with the login cookie
+     */
+    HttpResponse<?> startLogin(HttpRequest<?> request, String provider, @Nullable String redirect, String callbackPath) {
         SsoProvider found = enabled(provider);
         OpenIdConnect.Metadata metadata = openId.metadata(found);
         String state = Secrets.randomToken(32);
         String nonce = Secrets.randomToken(32);
         String verifier = Secrets.randomToken(32);
-        String redirectUri = baseUrl(request) + CALLBACK_PATH + found.id();
+        String redirectUri = baseUrl(request) + callbackPath;
         String sealed = tokens.seal(new JWTClaimsSet.Builder()
             .claim("provider", found.id())
             .claim("state", state)
@@ -148,31 +165,57 @@ final class LoginController {
     }
 
     @Get("/callback/{provider}")
-    @Operation(summary = "Finish an OIDC login", description = "The redirect_uri: exchanges the code, checks the ID token, provisions "
-        + "the user, sets the session cookie and sends the browser where the login was asked to go.")
+    @Operation(summary = "Finish an OIDC login", description = "The redirect_uri: exchanges the code, checks the ID token, applies the "
+        + "provider's provisioning controls (allowed email domains, auto-provision), provisions the user, sets the session cookie and "
+        + "sends the browser where the login was asked to go.")
     HttpResponse<?> callback(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String code,
                              @Nullable @QueryValue String state, @Nullable @QueryValue String error,
                              @Nullable @QueryValue("error_description") String errorDescription) {
+        return finishLogin(request, provider, code, state, error, errorDescription);
+    }
+
+    /**
+     * Finishes a login.
+     *
+     * @param request          the request
+     * @param provider         the provider the callback path names, or {@code null} when it names none (the SSO
+     *                         gateway's {@code /sso/oidc/callback}): then the login state says
+     * @param code             the authorization code
+     * @param state            the state
+     * @param error            the provider's error, if it sent one
+     * @param errorDescription its description
+     * @return the 302 with the session cookie
+     */
+    HttpResponse<?> finishLogin(HttpRequest<?> request, @Nullable String provider, @Nullable String code, @Nullable String state,
+                                @Nullable String error, @Nullable String errorDescription) {
         JWTClaimsSet login = loginState(request, provider, state);
+        String providerId = String.valueOf(login.getClaim("provider"));
         if (error != null) {
             // This login is over: its cookie goes with the error, as it would with a session.
-            throw new GatewayException(ErrorCode.UNAUTHORIZED, "The identity provider did not log the user in (" + clean(error) + ").",
-                Map.of("provider", provider, "reason", "provider_error", "error", clean(error),
-                    "error_description", errorDescription == null ? "" : clean(errorDescription)),
-                Map.of(HttpHeaders.SET_COOKIE, ServerCookieEncoder.INSTANCE.encode(
-                    sessions.cookie(loginCookieName(state), "", "/", Duration.ZERO)).getFirst()));
+            throw endLogin(ErrorCode.UNAUTHORIZED, "The identity provider did not log the user in (" + clean(error) + ").",
+                Map.of("provider", providerId, "reason", "provider_error", "error", clean(error),
+                    "error_description", errorDescription == null ? "" : clean(errorDescription)), state);
         }
         if (code == null || code.isBlank()) {
-            throw badRequest("The callback has no authorization code.", provider, "missing_code");
+            throw badRequest("The callback has no authorization code.", providerId, "missing_code");
         }
-        SsoProvider found = enabled(provider);
+        SsoProvider found = enabled(providerId);
         OpenIdConnect.Tokens exchanged = openId.exchange(found, code, String.valueOf(login.getClaim("verifier")),
             String.valueOf(login.getClaim("redirect_uri")));
         JWTClaimsSet idToken = openId.verify(found, exchanged.idToken(), String.valueOf(login.getClaim("nonce")));
-        String tenant = tenant(found, idToken);
+        SsoProvider.Provisioning provisioning = found.provisioning();
         String email = idToken.getClaim("email") instanceof String e ? e : null;
+        if (!provisioning.allowedDomains().isEmpty()) {
+            admitEmail(found, email, verified(idToken), state);
+        }
+        String tenant = tenant(found, idToken);
         String name = idToken.getClaim("name") instanceof String n ? n : null;
-        String userId = users.provision(found.id(), idToken.getSubject(), email, name, tenant);
+        String userId = users.provision(found.id(), idToken.getSubject(), email, name, tenant, provisioning.autoProvision());
+        if (userId == null) {
+            throw endLogin(ErrorCode.FORBIDDEN, "This user has not been provisioned for '" + found.id() + "', and the provider "
+                + "does not provision users on their first login (auto-provision is off).",
+                Map.of("provider", found.id(), "reason", "user_not_provisioned"), state);
+        }
         Map<String, Object> claims = new LinkedHashMap<>();
         for (String copied : COPIED_CLAIMS) {
             Object value = idToken.getClaim(copied);
@@ -182,7 +225,7 @@ final class LoginController {
         }
         claims.put(SessionClaims.PROVIDER, found.id());
         claims.put(SessionClaims.PROVIDER_SUBJECT, idToken.getSubject());
-        claims.put(SessionClaims.ROLES, roles(idToken, found.rolesClaim()));
+        claims.put(SessionClaims.ROLES, provisioning.roles(roles(idToken, found.rolesClaim()), roles(idToken, provisioning.groupsClaim())));
         if (exchanged.scope() != null) {
             claims.put(SessionClaims.SCOPE, exchanged.scope());
         }
@@ -196,6 +239,53 @@ final class LoginController {
         return noStore(found(URI.create(String.valueOf(login.getClaim("redirect")))))
             .cookie(session)
             .cookie(sessions.cookie(loginCookieName(state), "", "/", Duration.ZERO));
+    }
+
+    /**
+     * The provider's email-domain allowlist, on the ID token's verified {@code email}: a missing or
+     * unverified email is refused as well, since its domain proves nothing.
+     */
+    private void admitEmail(SsoProvider provider, @Nullable String email, boolean verified, String state) {
+        if (email == null || !verified) {
+            throw endLogin(ErrorCode.FORBIDDEN, "The provider '" + provider.id() + "' admits users of some email domains only, "
+                + "and the identity provider did not vouch for this user's email (" + (email == null ? "no email claim"
+                : "email_verified is not true") + ").", Map.of("provider", provider.id(), "reason", "email_not_verified"), state);
+        }
+        if (!provider.provisioning().admitsEmail(email)) {
+            String domain = SsoProvider.Provisioning.domain(email);
+            throw endLogin(ErrorCode.FORBIDDEN, "Users of the email domain '" + clean(domain) + "' may not log in with '"
+                + provider.id() + "'.", Map.of("provider", provider.id(), "reason", "domain_not_allowed", "domain", clean(domain)), state);
+        }
+    }
+
+    /** {@code email_verified} is a boolean; some providers send the string {@code "true"}. */
+    private static boolean verified(JWTClaimsSet idToken) {
+        Object value = idToken.getClaim("email_verified");
+        return Boolean.TRUE.equals(value) || "true".equals(value);
+    }
+
+    /** A refusal that ends the login: the answer removes this login's cookie too. */
+    private GatewayException endLogin(ErrorCode code, String message, Map<String, Object> details, String state) {
+        return new GatewayException(code, message, details, Map.of(HttpHeaders.SET_COOKIE, ServerCookieEncoder.INSTANCE.encode(
+            sessions.cookie(loginCookieName(state), "", "/", Duration.ZERO)).getFirst()));
+    }
+
+    @Get(value = "/providers", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "The SSO providers users may log in with", description = "Public: each enabled provider's name, type and "
+        + "login URL, for a login page to offer; never a client id or secret.")
+    HttpResponse<PublicProviderList> providers() {
+        return noStore(HttpResponse.ok(providerList(id -> LOGIN_PATH + id)));
+    }
+
+    /**
+     * @param loginPath the login path of a provider id
+     * @return the enabled providers with their login URLs
+     */
+    PublicProviderList providerList(java.util.function.Function<String, String> loginPath) {
+        sync.ensureFresh().join();
+        String base = configuration.getRedirectBaseUrl() == null ? "" : configuration.getRedirectBaseUrl();
+        return new PublicProviderList(providers.all().stream().filter(SsoProvider::enabled)
+            .map(p -> new PublicProvider(p.id(), SsoProvider.TYPE_OIDC, base + loginPath.apply(p.id()))).toList());
     }
 
     @Post(value = "/logout", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -234,12 +324,20 @@ final class LoginController {
     @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
     @Operation(summary = "The current session's user", description = "401 without a valid session cookie.")
     HttpResponse<SessionView> session(HttpRequest<?> request) {
-        JWTClaimsSet claims = sessions.current(request).orElseThrow(() -> new GatewayException(ErrorCode.UNAUTHORIZED,
+        SessionView view = sessionView(request).orElseThrow(() -> new GatewayException(ErrorCode.UNAUTHORIZED,
             "No session: log in first.", Map.of("auth", "session", "reason", "missing_credentials"), Map.of()));
-        return noStore(HttpResponse.ok(new SessionView(claims.getSubject(), string(claims, SessionClaims.PROVIDER),
+        return noStore(HttpResponse.ok(view));
+    }
+
+    /**
+     * @param request a request
+     * @return the user of its valid, unrevoked session, if it has one
+     */
+    java.util.Optional<SessionView> sessionView(HttpRequest<?> request) {
+        return sessions.current(request).map(claims -> new SessionView(true, claims.getSubject(), string(claims, SessionClaims.PROVIDER),
             string(claims, SessionClaims.PROVIDER_SUBJECT), string(claims, "email"), string(claims, "name"),
             string(claims, SessionClaims.TENANT), Sessions.roles(claims), string(claims, SessionClaims.SCOPE),
-            claims.getExpirationTime().toInstant())));
+            claims.getExpirationTime().toInstant()));
     }
 
     private SsoProvider enabled(String id) {
@@ -249,7 +347,7 @@ final class LoginController {
             "No enabled SSO provider '" + id + "'.", Map.of("provider", id), Map.of()));
     }
 
-    private JWTClaimsSet loginState(HttpRequest<?> request, String provider, String state) {
+    private JWTClaimsSet loginState(HttpRequest<?> request, @Nullable String provider, String state) {
         String sealed = state == null || state.isEmpty() ? null : request.getCookies().findCookie(loginCookieName(state))
             .map(Cookie::getValue).filter(v -> !v.isEmpty()).orElse(null);
         if (sealed == null) {
@@ -268,7 +366,7 @@ final class LoginController {
             throw badRequest(e.reason() == InvalidTokenException.Reason.EXPIRED ? e.getMessage()
                 : "The login state is not valid; start again.", provider, "invalid_login_state");
         }
-        if (!provider.equals(login.getClaim("provider"))) {
+        if (provider != null && !provider.equals(login.getClaim("provider"))) {
             throw badRequest("This login was started with another provider.", provider, "provider_mismatch");
         }
         if (state == null || !Secrets.constantTimeEquals(state, String.valueOf(login.getClaim("state")))) {
@@ -426,8 +524,9 @@ final class LoginController {
         return value.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private static GatewayException badRequest(String message, String provider, String reason) {
-        return new GatewayException(ErrorCode.BAD_REQUEST, message, Map.of("provider", provider, "reason", reason), Map.of());
+    private static GatewayException badRequest(String message, @Nullable String provider, String reason) {
+        return new GatewayException(ErrorCode.BAD_REQUEST, message,
+            provider == null ? Map.of("reason", reason) : Map.of("provider", provider, "reason", reason), Map.of());
     }
 
     /** 302 Found, as browsers and OAuth 2.0 (RFC 6749 section 4.1) expect; Micronaut's redirect() is 301. */
@@ -435,7 +534,7 @@ final class LoginController {
         return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, location.toString());
     }
 
-    private static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> response) {
+    static <T> MutableHttpResponse<T> noStore(MutableHttpResponse<T> response) {
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache");
     }
 }

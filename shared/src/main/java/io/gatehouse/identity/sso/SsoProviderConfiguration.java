@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One SSO provider from configuration, {@code gateway.sso.providers.<id>.*}. Read-only through
@@ -24,6 +25,12 @@ public class SsoProviderConfiguration {
     /** The scopes asked for by default. */
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email");
 
+    /** A user's first login creates the user by default, as the login always did. */
+    public static final boolean DEFAULT_AUTO_PROVISION = true;
+
+    /** The claim (or dotted path) holding a user's groups, read for {@code group-roles}. */
+    public static final String DEFAULT_GROUPS_CLAIM = "groups";
+
     private final String id;
     private String issuer;
     private String clientId;
@@ -32,6 +39,11 @@ public class SsoProviderConfiguration {
     private String tenant;
     private String rolesClaim = DEFAULT_ROLES_CLAIM;
     private boolean enabled = DEFAULT_ENABLED;
+    private boolean autoProvision = DEFAULT_AUTO_PROVISION;
+    private List<String> allowedDomains = List.of();
+    private List<String> defaultRoles = List.of();
+    private String groupsClaim = DEFAULT_GROUPS_CLAIM;
+    private Map<String, List<String>> groupRoles = Map.of();
 
     /**
      * @param id the provider's id, the key under {@code gateway.sso.providers}
@@ -159,5 +171,92 @@ public class SsoProviderConfiguration {
      */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    /**
+     * Whether a user's first login with this provider creates the user (just in time). Default
+     * {@value #DEFAULT_AUTO_PROVISION}; with {@code false} only users already known by provider
+     * and subject may log in, others get 403 {@code user_not_provisioned}.
+     *
+     * @return whether users are provisioned on first login
+     */
+    public boolean isAutoProvision() {
+        return autoProvision;
+    }
+
+    /**
+     * @param autoProvision whether users are provisioned on first login
+     */
+    public void setAutoProvision(boolean autoProvision) {
+        this.autoProvision = autoProvision;
+    }
+
+    /**
+     * The email domains whose users may log in, compared with the domain of the ID token's
+     * verified {@code email}; others get 403 {@code domain_not_allowed}. Default empty: every
+     * domain, and no email needed.
+     *
+     * @return the domains
+     */
+    public List<String> getAllowedDomains() {
+        return allowedDomains;
+    }
+
+    /**
+     * @param allowedDomains the domains
+     */
+    public void setAllowedDomains(List<String> allowedDomains) {
+        this.allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+    }
+
+    /**
+     * Roles every user of this provider gets in the session, besides those of the roles claim.
+     * Default empty.
+     *
+     * @return the roles
+     */
+    public List<String> getDefaultRoles() {
+        return defaultRoles;
+    }
+
+    /**
+     * @param defaultRoles the roles
+     */
+    public void setDefaultRoles(List<String> defaultRoles) {
+        this.defaultRoles = defaultRoles == null ? List.of() : List.copyOf(defaultRoles);
+    }
+
+    /**
+     * The ID token claim, or dotted path, holding the user's groups for {@code group-roles}.
+     * Default {@value #DEFAULT_GROUPS_CLAIM}.
+     *
+     * @return the claim or path
+     */
+    public String getGroupsClaim() {
+        return groupsClaim;
+    }
+
+    /**
+     * @param groupsClaim the claim or path; blank keeps the default
+     */
+    public void setGroupsClaim(String groupsClaim) {
+        this.groupsClaim = groupsClaim == null || groupsClaim.isBlank() ? DEFAULT_GROUPS_CLAIM : groupsClaim.trim();
+    }
+
+    /**
+     * Roles granted per group the user belongs to at the provider: group name (exactly as the
+     * groups claim names it) to roles. Default empty.
+     *
+     * @return the map
+     */
+    public Map<String, List<String>> getGroupRoles() {
+        return groupRoles;
+    }
+
+    /**
+     * @param groupRoles the map
+     */
+    public void setGroupRoles(Map<String, List<String>> groupRoles) {
+        this.groupRoles = groupRoles == null ? Map.of() : groupRoles;
     }
 }

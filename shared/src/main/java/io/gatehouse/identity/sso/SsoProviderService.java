@@ -40,8 +40,9 @@ final class SsoProviderService {
         return providers.find(id).orElseThrow(() -> notFound(id));
     }
 
-    SsoProvider create(ProviderRequest request) {
+    SsoProvider create(ProviderRequest body) {
         Validation validation = new Validation();
+        ProviderRequest request = body == null ? null : body.resolve(validation);
         SsoProvider provider = fromRequest(validation, request == null ? null : request.id(), request, null);
         validation.check();
         requireWritable(provider.id());
@@ -49,9 +50,11 @@ final class SsoProviderService {
             if (find(connection, provider.id()) != null) {
                 return null;
             }
-            try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO gh_sso_providers (" + SsoProviders.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(statement, provider);
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_sso_providers (id, created_at, "
+                + SsoProviders.SETTINGS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                statement.setString(1, provider.id());
+                statement.setLong(2, provider.createdAt().getEpochSecond());
+                SsoProviders.bindSettings(statement, 3, provider, provider.updatedAt());
                 statement.executeUpdate();
             }
             IdentitySync.bump(connection, SsoProviders.TOPIC);
@@ -71,30 +74,24 @@ final class SsoProviderService {
      * @param partial PATCH (absent fields keep their values) rather than PUT (absent fields take defaults)
      * @return the provider as stored
      */
-    SsoProvider update(String id, ProviderRequest request, boolean partial) {
+    SsoProvider update(String id, ProviderRequest body, boolean partial) {
         requireWritable(id);
         SsoProvider existing = database.transaction(connection -> find(connection, id));
         if (existing == null) {
             throw notFound(id);
         }
         Validation validation = new Validation();
+        ProviderRequest request = body == null ? null : body.resolve(validation);
         if (request != null && request.id() != null && !request.id().equals(id)) {
             validation.problem("id", "cannot be changed (the path names the provider)");
         }
         SsoProvider provider = fromRequest(validation, id, request, partial ? existing : secretOnly(existing));
         validation.check();
         SsoProvider updated = database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_sso_providers SET issuer = ?, client_id = ?, "
-                + "client_secret = ?, scopes = ?, tenant = ?, roles_claim = ?, enabled = ?, updated_at = ? WHERE id = ?")) {
-                statement.setString(1, provider.issuer());
-                statement.setString(2, provider.clientId());
-                statement.setString(3, provider.clientSecret());
-                statement.setString(4, String.join(" ", provider.scopes()));
-                statement.setString(5, provider.tenant());
-                statement.setString(6, provider.rolesClaim());
-                statement.setBoolean(7, provider.enabled());
-                statement.setLong(8, clock.instant().getEpochSecond());
-                statement.setString(9, id);
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_sso_providers SET "
+                + SsoProviders.SETTINGS.replace(",", " = ?,") + " = ? WHERE id = ?")) {
+                int next = SsoProviders.bindSettings(statement, 1, provider, clock.instant());
+                statement.setString(next, id);
                 if (statement.executeUpdate() == 0) {
                     return null;
                 }
@@ -131,21 +128,32 @@ final class SsoProviderService {
     private static SsoProvider secretOnly(SsoProvider existing) {
         return new SsoProvider(existing.id(), null, null, existing.clientSecret(), SsoProviderConfiguration.DEFAULT_SCOPES, null,
             SsoProviderConfiguration.DEFAULT_ROLES_CLAIM, SsoProviderConfiguration.DEFAULT_ENABLED, SsoProvider.API,
-            existing.createdAt(), existing.updatedAt());
+            existing.createdAt(), existing.updatedAt(), SsoProvider.Provisioning.DEFAULT);
     }
 
+    /**
+     * @param validation where problems go
+     * @param id         the provider's id (from the path or the body)
+     * @param request    the request, already {@linkplain ProviderRequest#resolve resolved} to Gatehouse's fields
+     * @param base       what absent fields keep (PATCH: the stored provider; PUT: defaults and the secret), or {@code null} on POST
+     */
     private SsoProvider fromRequest(Validation validation, String id, ProviderRequest request, SsoProvider base) {
-        ProviderRequest r = request == null ? new ProviderRequest(null, null, null, null, null, null, null, null) : request;
+        ProviderRequest r = request == null ? ProviderRequest.EMPTY : request;
+        SsoProvider b = base == null ? new SsoProvider(id, null, null, null, SsoProviderConfiguration.DEFAULT_SCOPES, null,
+            SsoProviderConfiguration.DEFAULT_ROLES_CLAIM, SsoProviderConfiguration.DEFAULT_ENABLED, SsoProvider.API, null, null,
+            SsoProvider.Provisioning.DEFAULT) : base;
+        SsoProvider.Provisioning p = b.provisioning();
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        return SsoProviders.validate(validation, id,
-            r.issuer() != null || base == null ? r.issuer() : base.issuer(),
-            r.clientId() != null || base == null ? r.clientId() : base.clientId(),
-            r.clientSecret() != null || base == null ? r.clientSecret() : base.clientSecret(),
-            r.scopes() != null ? r.scopes() : base == null ? SsoProviderConfiguration.DEFAULT_SCOPES : base.scopes(),
-            r.tenant() != null || base == null ? r.tenant() : base.tenant(),
-            r.rolesClaim() != null ? r.rolesClaim() : base == null ? SsoProviderConfiguration.DEFAULT_ROLES_CLAIM : base.rolesClaim(),
-            r.enabled() != null ? r.enabled() : base == null || base.enabled(),
-            SsoProvider.API, base == null ? now : base.createdAt(), now);
+        return SsoProviders.validate(validation, new SsoProvider(id,
+            or(r.issuer(), b.issuer()), or(r.clientId(), b.clientId()), or(r.clientSecret(), b.clientSecret()),
+            or(r.scopes(), b.scopes()), or(r.tenant(), b.tenant()), or(r.rolesClaim(), b.rolesClaim()), or(r.enabled(), b.enabled()),
+            SsoProvider.API, base == null ? now : base.createdAt(), now,
+            new SsoProvider.Provisioning(or(r.autoProvision(), p.autoProvision()), or(r.allowedDomains(), p.allowedDomains()),
+                or(r.defaultRoles(), p.defaultRoles()), or(r.groupsClaim(), p.groupsClaim()), or(r.groupRoles(), p.groupRoles()))));
+    }
+
+    private static <T> T or(T given, T kept) {
+        return given != null ? given : kept;
     }
 
     private void requireWritable(String id) {
@@ -167,18 +175,5 @@ final class SsoProviderService {
                 return rows.next() ? SsoProviders.read(rows) : null;
             }
         }
-    }
-
-    private static void bind(PreparedStatement statement, SsoProvider provider) throws SQLException {
-        statement.setString(1, provider.id());
-        statement.setString(2, provider.issuer());
-        statement.setString(3, provider.clientId());
-        statement.setString(4, provider.clientSecret());
-        statement.setString(5, String.join(" ", provider.scopes()));
-        statement.setString(6, provider.tenant());
-        statement.setString(7, provider.rolesClaim());
-        statement.setBoolean(8, provider.enabled());
-        statement.setLong(9, provider.createdAt().getEpochSecond());
-        statement.setLong(10, provider.updatedAt().getEpochSecond());
     }
 }

@@ -35,7 +35,16 @@ public class SsoProviders implements IdentitySync.Cache {
     public static final String TOPIC = "sso-providers";
 
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
-    static final String COLUMNS = "id, issuer, client_id, client_secret, scopes, tenant, roles_claim, enabled, created_at, updated_at";
+    static final String COLUMNS = "id, issuer, client_id, client_secret, scopes, tenant, roles_claim, enabled, created_at, updated_at, "
+        + "auto_provision, allowed_domains, default_roles, groups_claim, group_roles";
+    /** The columns an update writes, in the order {@link #bindSettings} binds them. */
+    static final String SETTINGS = "issuer, client_id, client_secret, scopes, tenant, roles_claim, enabled, updated_at, "
+        + "auto_provision, allowed_domains, default_roles, groups_claim, group_roles";
+    private static final java.util.regex.Pattern DOMAIN =
+        java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final int MAX_GROUP_LENGTH = 256;
+    private static final int MAX_LIST_LENGTH = 4000;
+    private static final int MAX_GROUP_ROLES_LENGTH = 16000;
 
     private final Map<String, SsoProvider> configured;
     private final IdentityDatabase database;
@@ -45,8 +54,10 @@ public class SsoProviders implements IdentitySync.Cache {
         Map<String, SsoProvider> fromConfiguration = new LinkedHashMap<>();
         for (SsoProviderConfiguration c : configurations) {
             Validation validation = new Validation();
-            SsoProvider provider = validate(validation, c.getId(), c.getIssuer(), c.getClientId(), c.getClientSecret(),
-                c.getScopes(), c.getTenant(), c.getRolesClaim(), c.isEnabled(), SsoProvider.CONFIGURATION, null, null);
+            SsoProvider provider = validate(validation, new SsoProvider(c.getId(), c.getIssuer(), c.getClientId(), c.getClientSecret(),
+                c.getScopes(), c.getTenant(), c.getRolesClaim(), c.isEnabled(), SsoProvider.CONFIGURATION, null, null,
+                new SsoProvider.Provisioning(c.isAutoProvision(), c.getAllowedDomains(), c.getDefaultRoles(), c.getGroupsClaim(),
+                    groupRoles(c.getGroupRoles()))));
             try {
                 validation.check();
             } catch (GatewayException e) {
@@ -108,10 +119,19 @@ public class SsoProviders implements IdentitySync.Cache {
         });
     }
 
-    static SsoProvider validate(Validation validation, String id, String issuer, String clientId, String clientSecret,
-                                        List<String> scopes, String tenant, String rolesClaim, boolean enabled, String source,
-                                        Instant createdAt, Instant updatedAt) {
-        String checkedId = validation.name("id", id, true);
+    /**
+     * Checks and normalises a provider as given (configuration or API), naming each bad field as
+     * the API spells it.
+     *
+     * @param validation where problems go
+     * @param raw        the provider as given: fields may be {@code null} or untrimmed
+     * @return the provider to use once {@code validation} passes
+     */
+    static SsoProvider validate(Validation validation, SsoProvider raw) {
+        String checkedId = validation.name("id", raw.id(), true);
+        String issuer = raw.issuer();
+        String clientId = raw.clientId();
+        String clientSecret = raw.clientSecret();
         String checkedIssuer = issuer == null ? null : issuer.trim();
         if (checkedIssuer == null || checkedIssuer.isEmpty()) {
             validation.problem("issuer", "is required");
@@ -128,18 +148,59 @@ public class SsoProviders implements IdentitySync.Cache {
         } else if (clientSecret.length() > 1024) {
             validation.problem("client_secret", "must be at most 1024 characters");
         }
-        List<String> checkedScopes = validation.names("scopes", scopes);
+        List<String> checkedScopes = validation.names("scopes", raw.scopes());
         if (!checkedScopes.contains("openid")) {
             validation.problem("scopes", "must include openid");
         }
-        String checkedTenant = validation.name("tenant", tenant, false);
-        String checkedRoles = rolesClaim == null || rolesClaim.isBlank() ? SsoProviderConfiguration.DEFAULT_ROLES_CLAIM : rolesClaim.trim();
-        if (checkedRoles.length() > 256 || checkedRoles.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            validation.problem("roles_claim", "must be a claim name or dotted path of at most 256 visible ASCII characters");
+        String checkedTenant = validation.name("tenant", raw.tenant(), false);
+        String checkedRoles = claimPath(validation, "roles_claim", raw.rolesClaim(), SsoProviderConfiguration.DEFAULT_ROLES_CLAIM);
+        SsoProvider.Provisioning p = raw.provisioning();
+        List<String> domains = new ArrayList<>();
+        for (int i = 0; i < p.allowedDomains().size(); i++) {
+            String domain = p.allowedDomains().get(i);
+            String normalised = domain == null ? "" : domain.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!DOMAIN.matcher(normalised).matches() || normalised.length() > 253) {
+                validation.problem("allowed_domains[" + i + "]", "must be a domain name such as example.com (no @, no wildcard)");
+            } else if (!domains.contains(normalised)) {
+                domains.add(normalised);
+            }
+        }
+        List<String> defaultRoles = validation.names("default_roles", p.defaultRoles());
+        String groupsClaim = claimPath(validation, "groups_claim", p.groupsClaim(), SsoProviderConfiguration.DEFAULT_GROUPS_CLAIM);
+        Map<String, List<String>> groupRoles = new LinkedHashMap<>();
+        p.groupRoles().forEach((group, roles) -> {
+            if (group == null || group.isBlank() || group.length() > MAX_GROUP_LENGTH || group.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                validation.problem("group_roles", "group names must be 1-" + MAX_GROUP_LENGTH + " characters without control characters");
+                return;
+            }
+            List<String> checked = validation.names("group_roles." + group, roles);
+            if (checked.isEmpty()) {
+                validation.problem("group_roles." + group, "must name at least one role");
+            }
+            groupRoles.put(group, checked);
+        });
+        // The columns' sizes (V17__sso_provisioning.sql).
+        if (String.join(" ", domains).length() > MAX_LIST_LENGTH) {
+            validation.problem("allowed_domains", "must be at most " + MAX_LIST_LENGTH + " characters in all");
+        }
+        if (String.join(" ", defaultRoles).length() > MAX_LIST_LENGTH) {
+            validation.problem("default_roles", "must be at most " + MAX_LIST_LENGTH + " characters in all");
+        }
+        if (com.nimbusds.jose.util.JSONObjectUtils.toJSONString(new LinkedHashMap<String, Object>(groupRoles)).length() > MAX_GROUP_ROLES_LENGTH) {
+            validation.problem("group_roles", "must be at most " + MAX_GROUP_ROLES_LENGTH + " characters as JSON");
         }
         return new SsoProvider(checkedId == null ? "" : checkedId, checkedIssuer == null ? "" : checkedIssuer,
             clientId == null ? "" : clientId.trim(), clientSecret == null ? "" : clientSecret, checkedScopes, checkedTenant,
-            checkedRoles, enabled, source, createdAt, updatedAt);
+            checkedRoles, raw.enabled(), raw.source(), raw.createdAt(), raw.updatedAt(),
+            new SsoProvider.Provisioning(p.autoProvision(), domains, defaultRoles, groupsClaim, groupRoles));
+    }
+
+    private static String claimPath(Validation validation, String field, String value, String fallback) {
+        String checked = value == null || value.isBlank() ? fallback : value.trim();
+        if (checked.length() > 256 || checked.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            validation.problem(field, "must be a claim name or dotted path of at most 256 visible ASCII characters");
+        }
+        return checked;
     }
 
     /** HTTPS, or HTTP on a loopback host (a provider on the same machine, as in tests); no query or fragment. */
@@ -161,10 +222,67 @@ public class SsoProviders implements IdentitySync.Cache {
     }
 
     static SsoProvider read(ResultSet rows) throws SQLException {
-        List<String> scopes = new ArrayList<>(List.of(rows.getString(5).split(" ")));
-        scopes.removeIf(String::isEmpty);
-        return new SsoProvider(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), scopes,
+        return new SsoProvider(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), words(rows.getString(5)),
             rows.getString(6), rows.getString(7), rows.getBoolean(8), SsoProvider.API,
-            Instant.ofEpochSecond(rows.getLong(9)), Instant.ofEpochSecond(rows.getLong(10)));
+            Instant.ofEpochSecond(rows.getLong(9)), Instant.ofEpochSecond(rows.getLong(10)),
+            new SsoProvider.Provisioning(rows.getBoolean(11), words(rows.getString(12)), words(rows.getString(13)), rows.getString(14),
+                fromJson(rows.getString(15))));
+    }
+
+    /**
+     * Binds a provider's changeable columns, in the order of {@link #SETTINGS}.
+     *
+     * @param statement an INSERT or UPDATE
+     * @param first     the index of the first column bound
+     * @param provider  the provider
+     * @param updatedAt when it changes
+     * @return the next index
+     * @throws SQLException when binding fails
+     */
+    static int bindSettings(PreparedStatement statement, int first, SsoProvider provider, Instant updatedAt) throws SQLException {
+        int i = first;
+        statement.setString(i++, provider.issuer());
+        statement.setString(i++, provider.clientId());
+        statement.setString(i++, provider.clientSecret());
+        statement.setString(i++, String.join(" ", provider.scopes()));
+        statement.setString(i++, provider.tenant());
+        statement.setString(i++, provider.rolesClaim());
+        statement.setBoolean(i++, provider.enabled());
+        statement.setLong(i++, updatedAt.getEpochSecond());
+        SsoProvider.Provisioning p = provider.provisioning();
+        statement.setBoolean(i++, p.autoProvision());
+        statement.setString(i++, String.join(" ", p.allowedDomains()));
+        statement.setString(i++, String.join(" ", p.defaultRoles()));
+        statement.setString(i++, p.groupsClaim());
+        statement.setString(i++, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(new LinkedHashMap<String, Object>(p.groupRoles())));
+        return i;
+    }
+
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>(List.of(text == null ? new String[0] : text.split(" ")));
+        words.removeIf(String::isEmpty);
+        return words;
+    }
+
+    private static Map<String, List<String>> fromJson(String json) throws SQLException {
+        try {
+            return groupRoles(com.nimbusds.jose.util.JSONObjectUtils.parse(json == null || json.isBlank() ? "{}" : json));
+        } catch (java.text.ParseException e) {
+            throw new SQLException("gh_sso_providers.group_roles is not a JSON object", e);
+        }
+    }
+
+    /**
+     * @param map group names to role lists, as configuration or JSON bind them (a list, or a comma-separated string)
+     * @return the same with string lists
+     */
+    static Map<String, List<String>> groupRoles(Map<String, ?> map) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((group, roles) -> out.put(group, roles instanceof java.util.Collection<?> list
+                ? list.stream().map(String::valueOf).toList()
+                : roles == null ? List.of() : words(String.valueOf(roles).replace(',', ' '))));
+        }
+        return out;
     }
 }

@@ -12,8 +12,9 @@ import java.time.Clock;
 
 /**
  * The users who logged in through an SSO provider, provisioned just in time: the first login of
- * a (provider, subject) pair creates a row of {@code gh_users} with a new user id; every later
- * login updates its email, name, tenant and last login time. Blocking.
+ * a (provider, subject) pair creates a row of {@code gh_users} with a new user id, unless the
+ * provider's {@code auto-provision} is off; every later login updates its email, name, tenant and
+ * last login time. Blocking.
  */
 @Singleton
 class Users {
@@ -31,18 +32,21 @@ class Users {
      * @param email    its {@code email}, or {@code null}
      * @param name     its {@code name}, or {@code null}
      * @param tenant   the user's tenant, or {@code null}
-     * @return the user's id
+     * @param create   whether a user not known yet is created
+     * @return the user's id, or {@code null} when the user is not known and {@code create} is false
      */
-    String provision(String provider, String subject, @Nullable String email, @Nullable String name, @Nullable String tenant) {
+    @Nullable
+    String provision(String provider, String subject, @Nullable String email, @Nullable String name, @Nullable String tenant,
+                     boolean create) {
         try {
-            return upsert(provider, subject, email, name, tenant);
+            return upsert(provider, subject, email, name, tenant, create);
         } catch (RuntimeException e) {
             // Two first logins of the same user at once: one insert wins, the other updates it.
-            return upsert(provider, subject, email, name, tenant);
+            return upsert(provider, subject, email, name, tenant, create);
         }
     }
 
-    private String upsert(String provider, String subject, String email, String name, String tenant) {
+    private String upsert(String provider, String subject, String email, String name, String tenant, boolean create) {
         long now = clock.instant().getEpochSecond();
         return database.transaction(connection -> {
             String id = null;
@@ -66,6 +70,9 @@ class Users {
                     update.executeUpdate();
                 }
                 return id;
+            }
+            if (!create) {
+                return null;
             }
             String created = "u_" + Secrets.randomHex(12);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO gh_users (id, provider, subject, email, name, tenant, "

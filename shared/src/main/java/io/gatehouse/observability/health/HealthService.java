@@ -1,5 +1,6 @@
 package io.gatehouse.observability.health;
 
+import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.runtime.RuntimeMode;
 import io.micronaut.core.annotation.Internal;
 import jakarta.annotation.PreDestroy;
@@ -29,14 +30,16 @@ public final class HealthService {
     private final List<DependencyChecks> dynamicChecks;
     private final Duration timeout;
     private final RuntimeMode runtimeMode;
+    private final GatewayConfiguration gateway;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     HealthService(List<DependencyCheck> checks, List<DependencyChecks> dynamicChecks, HealthConfiguration configuration,
-                  RuntimeMode runtimeMode) {
+                  RuntimeMode runtimeMode, GatewayConfiguration gateway) {
         this.checks = List.copyOf(checks);
         this.dynamicChecks = List.copyOf(dynamicChecks);
         this.timeout = configuration.getTimeout();
         this.runtimeMode = runtimeMode;
+        this.gateway = gateway;
     }
 
     /** A check's result and how long it took, measured where it ran. */
@@ -73,7 +76,7 @@ public final class HealthService {
             results.put(r.check().name(), result);
             overall = worse(overall, contribution(result));
         }
-        return new HealthReport(overall, runtimeMode.name(), results);
+        return new HealthReport(overall, gateway.getServiceName(), gateway.getEnvironment(), runtimeMode.name(), results);
     }
 
     private Timed await(Running running, long deadlineNanos) {
