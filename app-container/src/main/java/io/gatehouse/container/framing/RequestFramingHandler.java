@@ -66,8 +66,9 @@ import java.util.regex.Pattern;
  *       terminator): 400 when no response to that request has started yet, otherwise the connection
  *       is closed.</li>
  * </ul>
- * An absolute-form target is turned into origin-form and its authority replaces {@code Host} (RFC
- * 9112 §3.2.2: the target's authority wins), so routes and upstreams see one host. An
+ * An absolute-form target is turned into origin-form when its authority and {@code Host} name the
+ * same host, and refused (400 {@code host_mismatch}) when they do not, so that routes and upstreams
+ * see one host. An
  * {@code Upgrade: h2c} is removed with {@code HTTP2-Settings}: the gateway never lets a client
  * switch a connection to an upstream to HTTP/2.
  */
@@ -318,7 +319,12 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
         return null;
     }
 
-    /** RFC 9112 §3.2.2: the authority of an absolute-form target wins over {@code Host}. */
+    /**
+     * An absolute-form target becomes origin-form. Its authority must name the same host as
+     * {@code Host} (the default port of the scheme may be left out on either side); a mismatch is
+     * refused, as HAProxy, Jetty and Kestrel do, rather than letting one layer route on {@code Host}
+     * and another on the target (RFC 9112 §3.2.2 lets the target win; a client MUST send the same).
+     */
     private static Refusal absoluteFormToOriginForm(HttpRequest request) {
         String target = request.uri();
         if (!absoluteForm(target)) {
@@ -333,6 +339,12 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
         if (authority.isEmpty() || authority.indexOf('@') >= 0 || !HOST.matcher(authority).matches()) {
             return Refusal.badRequest("The absolute request target has no valid authority.", "invalid_request_target");
         }
+        String defaultPort = target.regionMatches(true, 0, "https", 0, 5) ? ":443" : ":80";
+        String host = request.headers().get(HttpHeaderNames.HOST, "");
+        if (!withoutPort(authority, defaultPort).equalsIgnoreCase(withoutPort(host, defaultPort))) {
+            return Refusal.badRequest("The Host header does not name the authority of the absolute request target.",
+                "host_mismatch");
+        }
         String rest = target.substring(authorityEnd);
         int fragment = rest.indexOf('#');
         if (fragment >= 0) {
@@ -341,6 +353,10 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
         request.setUri(rest.startsWith("/") ? rest : "/" + rest);
         request.headers().set(HttpHeaderNames.HOST, authority);
         return null;
+    }
+
+    private static String withoutPort(String authority, String defaultPort) {
+        return authority.endsWith(defaultPort) ? authority.substring(0, authority.length() - defaultPort.length()) : authority;
     }
 
     private static void removeH2cUpgrade(HttpHeaders headers) {

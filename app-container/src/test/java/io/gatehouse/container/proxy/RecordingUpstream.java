@@ -30,8 +30,9 @@ final class RecordingUpstream implements AutoCloseable {
      * @param requestLine the request line, without CRLF
      * @param headerLines the header lines as received, without CRLF
      * @param body        the body (chunked bodies decoded)
+     * @param complete    whether the request arrived whole: its header section and all of its body
      */
-    record Received(String requestLine, List<String> headerLines, String body) {
+    record Received(String requestLine, List<String> headerLines, String body, boolean complete) {
         /**
          * @param name a header name
          * @return the values of that header, in order
@@ -77,9 +78,16 @@ final class RecordingUpstream implements AutoCloseable {
     }
 
     /**
-     * @return the request lines received since the last {@link #clear()}
+     * @return the request lines of the complete requests received since the last {@link #clear()}
      */
     List<String> requestLines() {
+        return received.stream().filter(Received::complete).map(Received::requestLine).toList();
+    }
+
+    /**
+     * @return the request lines of every request that started to arrive since the last {@link #clear()}
+     */
+    List<String> allRequestLines() {
         return received.stream().map(Received::requestLine).toList();
     }
 
@@ -124,12 +132,21 @@ final class RecordingUpstream implements AutoCloseable {
                     headers.add(line);
                 }
                 if (line == null) {
-                    received.add(new Received(requestLine, headers, ""));
+                    received.add(new Received(requestLine, headers, "", false));
                     return;
                 }
-                Received request = new Received(requestLine, headers, "");
-                String body = body(in, request);
-                received.add(new Received(requestLine, headers, body));
+                Received request = new Received(requestLine, headers, "", false);
+                ByteArrayOutputStream body = new ByteArrayOutputStream();
+                boolean complete;
+                try {
+                    complete = body(in, request, body);
+                } catch (IOException | RuntimeException broken) {
+                    complete = false;
+                }
+                received.add(new Received(requestLine, headers, body.toString(StandardCharsets.ISO_8859_1), complete));
+                if (!complete) {
+                    return;
+                }
                 String path = requestLine.split(" ")[1];
                 byte[] canned = raw.get(path);
                 if (canned != null) {
@@ -147,8 +164,8 @@ final class RecordingUpstream implements AutoCloseable {
         }
     }
 
-    private static String body(InputStream in, Received request) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+    /** Reads the body into {@code body}; {@code true} when all of it arrived. */
+    private static boolean body(InputStream in, Received request, ByteArrayOutputStream body) throws IOException {
         List<String> encoding = request.header("transfer-encoding");
         List<String> length = request.header("content-length");
         if (!encoding.isEmpty()) {
@@ -158,19 +175,29 @@ final class RecordingUpstream implements AutoCloseable {
                 if (size == 0) {
                     while (true) {
                         String trailer = line(in);
-                        if (trailer == null || trailer.isEmpty()) {
-                            break;
+                        if (trailer == null) {
+                            return false;
+                        }
+                        if (trailer.isEmpty()) {
+                            return true;
                         }
                     }
-                    break;
                 }
-                body.write(in.readNBytes(size));
-                line(in);
+                byte[] chunk = in.readNBytes(size);
+                body.write(chunk);
+                if (chunk.length < size || line(in) == null) {
+                    return false;
+                }
             }
-        } else if (!length.isEmpty()) {
-            body.write(in.readNBytes(Integer.parseInt(length.get(0))));
+            return false;
         }
-        return body.toString(StandardCharsets.ISO_8859_1);
+        if (!length.isEmpty()) {
+            int expected = Integer.parseInt(length.get(0));
+            byte[] bytes = in.readNBytes(expected);
+            body.write(bytes);
+            return bytes.length == expected;
+        }
+        return true;
     }
 
     /** A line up to LF, without its CRLF (or LF); {@code null} at the end of the stream. */
