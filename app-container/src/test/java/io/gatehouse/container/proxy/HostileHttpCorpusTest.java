@@ -1,5 +1,6 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.testing.RecordingUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;

@@ -1,4 +1,4 @@
-package io.gatehouse.container.proxy;
+package io.gatehouse.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #respondRaw}, writes those bytes as they are and closes. It parses requests itself, so
  * what it records is what a real server would see, not what a decoder made of it.
  */
-final class RecordingUpstream implements AutoCloseable {
+public final class RecordingUpstream implements AutoCloseable {
 
     /**
      * One request as received.
@@ -32,12 +32,12 @@ final class RecordingUpstream implements AutoCloseable {
      * @param body        the body (chunked bodies decoded)
      * @param complete    whether the request arrived whole: its header section and all of its body
      */
-    record Received(String requestLine, List<String> headerLines, String body, boolean complete) {
+    public record Received(String requestLine, List<String> headerLines, String body, boolean complete) {
         /**
          * @param name a header name
          * @return the values of that header, in order
          */
-        List<String> header(String name) {
+        public List<String> header(String name) {
             String prefix = name.toLowerCase(Locale.ROOT) + ":";
             return headerLines.stream()
                 .filter(line -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
@@ -58,7 +58,7 @@ final class RecordingUpstream implements AutoCloseable {
         acceptor.start();
     }
 
-    static RecordingUpstream start() {
+    public static RecordingUpstream start() {
         try {
             return new RecordingUpstream(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
         } catch (IOException e) {
@@ -66,32 +66,32 @@ final class RecordingUpstream implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
     /**
      * @return every request received since the last {@link #clear()}, in arrival order
      */
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /**
      * @return the request lines of the complete requests received since the last {@link #clear()}
      */
-    List<String> requestLines() {
+    public List<String> requestLines() {
         return received.stream().filter(Received::complete).map(Received::requestLine).toList();
     }
 
     /**
      * @return the request lines of every request that started to arrive since the last {@link #clear()}
      */
-    List<String> allRequestLines() {
+    public List<String> allRequestLines() {
         return received.stream().map(Received::requestLine).toList();
     }
 
-    void clear() {
+    public void clear() {
         received.clear();
     }
 
@@ -99,7 +99,7 @@ final class RecordingUpstream implements AutoCloseable {
      * @param path     a request path
      * @param response the bytes to answer it with, as they are; the connection is closed after them
      */
-    void respondRaw(String path, String response) {
+    public void respondRaw(String path, String response) {
         raw.put(path, response.getBytes(StandardCharsets.ISO_8859_1));
     }
 
