@@ -127,6 +127,22 @@ class LambdaHostileEventTest {
         assertEquals(List.of(), upstream.allRequestLines());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("payloads")
+    void upstreamHeaderWithControlCharacters_thenBadGatewayEnvelopeNotRelayed(GatewayRuntime runtime) {
+        List<String> broken = List.of(
+            "HTTP/1.1 200 OK\r\nX-Split: a\rSet-Cookie: evil=1\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nX-Split: a\u0000b\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nX-Split: a\nSet-Cookie: evil=1\r\nContent-Length: 2\r\n\r\nok");
+        for (int i = 0; i < broken.size(); i++) {
+            upstream.respondRaw("/proxied/split/" + i, broken.get(i));
+            ContractResponse response = gateway(runtime).send(ContractRequest.get("/proxied/split/" + i));
+            assertEquals(502, response.status(), broken.get(i) + " gave " + response.text());
+            assertEquals("bad_gateway", response.json().get("error").get("code").getStringValue());
+            assertTrue(response.header("Set-Cookie").isEmpty() && response.header("X-Split").isEmpty(), response.headers().toString());
+        }
+    }
+
     @Test
     void twoHostValuesInMultiValueHeaders_thenRefusedAsOnTheContainer() {
         upstream.clear();
