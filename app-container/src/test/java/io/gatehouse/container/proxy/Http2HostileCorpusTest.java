@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * client with prior knowledge ({@link RawH2}) sends header blocks that RFC 9113 §8 makes malformed,
  * and a CONTINUATION flood. Each must end in a stream reset, a GOAWAY, a close or a 4xx response, and
  * the recording upstream behind a catch-all route must never receive the request. A valid request
- * through the same writer reaches the upstream, so the writer is proven to work.
+ * through the same writer reaches the upstream, so the writer is proven to work. HTTP/1.1 on the
+ * same server passes the same front door as on an HTTP/1.1-only one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Http2HostileCorpusTest {
@@ -119,6 +120,28 @@ class Http2HostileCorpusTest {
             assertEquals(new RawH2.Outcome(RawH2.HEADERS, 200), h2.outcome(1));
         }
         assertEquals(List.of("GET /h2/valid HTTP/1.1"), upstream.requestLines());
+    }
+
+    @Test
+    void http1OnTheH2cServer_thenTheSameFrontDoor() throws Exception {
+        upstream.clear();
+        try (RawHttp raw = new RawHttp(gateway.port())) {
+            raw.send("GET /h2/first HTTP/1.1\r\nHost: gw.test\r\n\r\n"
+                + "GET /h2/second HTTP/1.1\r\n\r\n"
+                + "GET /smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+            assertEquals(200, raw.read().status());
+            RawHttp.Response refused = raw.read();
+            assertEquals(400, refused.status(), refused.body());
+            assertTrue(refused.body().contains("\"reason\":\"missing_host\""), refused.body());
+            assertEquals("close", refused.header("connection"));
+            assertTrue(raw.closedByServer());
+        }
+        try (RawHttp raw = new RawHttp(gateway.port())) {
+            raw.send("GET /h2/version HTTP/2.0\r\nHost: gw.test\r\n\r\n");
+            assertEquals(505, raw.read().status());
+            assertTrue(raw.closedByServer());
+        }
+        assertEquals(List.of("GET /h2/first HTTP/1.1"), upstream.requestLines());
     }
 
     /** A valid request on a new connection, then: the upstream saw that one and nothing else. */
