@@ -340,8 +340,9 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
             return Refusal.badRequest("The absolute request target has no valid authority.", "invalid_request_target");
         }
         String defaultPort = target.regionMatches(true, 0, "https", 0, 5) ? ":443" : ":80";
-        String host = request.headers().get(HttpHeaderNames.HOST, "");
-        if (!withoutPort(authority, defaultPort).equalsIgnoreCase(withoutPort(host, defaultPort))) {
+        // Only an HTTP/1.0 request may come without Host (checkHost); its target then names the host.
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !withoutPort(authority, defaultPort).equalsIgnoreCase(withoutPort(host, defaultPort))) {
             return Refusal.badRequest("The Host header does not name the authority of the absolute request target.",
                 "host_mismatch");
         }

@@ -284,6 +284,12 @@ class HostileHttpCorpusTest {
         RecordingUpstream.Received received = upstream.received().getFirst();
         assertEquals("GET /proxied/abs?x=1 HTTP/1.1", received.requestLine());
         assertEquals(List.of("API.example.test:80"), received.header("x-forwarded-host"));
+        upstream.clear();
+        try (RawHttp raw = new RawHttp(gateway.port())) {
+            raw.send("GET http://old.example.test/proxied/abs10 HTTP/1.0\r\n\r\n");
+            assertEquals(200, raw.read().status());
+        }
+        assertEquals(List.of("old.example.test"), upstream.received().getFirst().header("x-forwarded-host"));
         try (RawHttp raw = new RawHttp(gateway.port())) {
             raw.send("GET HTTP://GW.TEST/ping HTTP/1.1\r\n" + HOST + "\r\n");
             RawHttp.Response ping = raw.read();
