@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,22 @@ class Http2HostileCorpusTest {
             if (outcome == null) {
                 outcome = h2.outcome(1);
             }
+            assertTrue(outcome.refused(), outcome.toString());
+        }
+        assertUpstreamSawOnlyTheControl();
+    }
+
+    @Test
+    void contentLengthShorterThanTheData_thenNoSecondRequestUpstream() throws Exception {
+        // The HTTP/2-to-HTTP/1.1 downgrade smuggle: a declared length of 0, and a request as the data.
+        upstream.clear();
+        try (RawH2 h2 = new RawH2(gateway.port())) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>(List.of(entry(":method", "POST"), entry(":scheme", "http"),
+                entry(":authority", "gw.test"), entry(":path", "/h2/cl"), entry("content-length", "0")));
+            h2.frame(RawH2.HEADERS, RawH2.END_HEADERS, 1, RawH2.block(headers));
+            h2.frame(RawH2.DATA, RawH2.END_STREAM, 1,
+                "GET /smuggled HTTP/1.1\r\nHost: gw.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            RawH2.Outcome outcome = h2.outcome(1);
             assertTrue(outcome.refused(), outcome.toString());
         }
         assertUpstreamSawOnlyTheControl();
