@@ -14,7 +14,8 @@ import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
  * <p>It is micronaut-aws's {@link APIGatewayV2HTTPEventFunction} with its exchange replaced by
  * {@link HttpApiExchangeHandler}, which reads what payload 2.0 carries and micronaut-aws ignores
  * (the {@code cookies} array, {@code rawQueryString}, a named stage in {@code rawPath}) and answers
- * with every {@code Set-Cookie} in {@code cookies}.
+ * with every {@code Set-Cookie} in {@code cookies}. An event with a header no HTTP message could
+ * carry is refused first ({@link EventHeaders}).
  */
 public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
 
@@ -36,6 +37,15 @@ public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent input, Context context) {
+        EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), null);
+        if (refusal != null) {
+            APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+            response.setStatusCode(refusal.status());
+            response.setBody(refusal.body());
+            response.setIsBase64Encoded(false);
+            response.setHeaders(refusal.headers());
+            return response;
+        }
         HandlerUtils.configureWithContext(this, context);
         return exchangeHandler.exchange(input, new APIGatewayV2HTTPResponse()).getResponse().getNativeResponse();
     }

@@ -20,7 +20,8 @@ import java.util.Map;
  * <p>It is micronaut-aws's {@link ApiGatewayProxyRequestEventFunction} with the event normalised
  * first: the path becomes the API-relative path (no custom-domain base path, percent-encoding kept
  * as the client sent it), and several {@code Cookie} headers become one, so every request cookie is
- * seen. Its exchange is {@link RestApiExchangeHandler}, whose response sends every body that is not
+ * seen. An event with a header no HTTP message could carry is refused first ({@link EventHeaders}).
+ * Its exchange is {@link RestApiExchangeHandler}, whose response sends every body that is not
  * plain UTF-8 text base64-encoded.
  */
 public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
@@ -44,6 +45,18 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
+        EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), input.getMultiValueHeaders());
+        if (refusal != null) {
+            APIGatewayProxyResponseEvent response = new APIGatewayProxyResponseEvent();
+            response.setStatusCode(refusal.status());
+            response.setBody(refusal.body());
+            response.setIsBase64Encoded(false);
+            response.setHeaders(refusal.headers());
+            Map<String, List<String>> multi = new HashMap<>();
+            refusal.headers().forEach((name, value) -> multi.put(name, List.of(value)));
+            response.setMultiValueHeaders(multi);
+            return response;
+        }
         normalise(input);
         HandlerUtils.configureWithContext(this, context);
         return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();

@@ -26,10 +26,14 @@ public enum ErrorCode {
     CONFLICT(HttpStatus.CONFLICT, "conflict"),
     /** The body is larger than the gateway accepts. */
     PAYLOAD_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large"),
+    /** The request line (and so its target) is longer than the gateway reads. */
+    URI_TOO_LONG(HttpStatus.REQUEST_URI_TOO_LONG, "uri_too_long"),
     /** The body's media type is not accepted here. */
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
     /** The caller exceeded a rate limit or quota. */
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited"),
+    /** The request's header section is larger than the gateway reads. */
+    HEADERS_TOO_LARGE(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large"),
     /** The gateway failed in a way it did not expect. */
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error"),
     /** This runtime does not serve the feature. */
@@ -39,7 +43,9 @@ public enum ErrorCode {
     /** No healthy upstream, an open circuit, or the gateway itself is not ready. */
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable"),
     /** The upstream did not answer in time. */
-    GATEWAY_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "gateway_timeout");
+    GATEWAY_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "gateway_timeout"),
+    /** The request's HTTP major version is not 1 (on an HTTP/1.1 connection). */
+    HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "http_version_not_supported");
 
     private final HttpStatus status;
     private final String code;

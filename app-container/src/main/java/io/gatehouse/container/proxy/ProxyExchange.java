@@ -34,6 +34,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -75,6 +76,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     /** The message of a 502 after a connect failure. */
     static final String CONNECT_FAILED = "The upstream could not be reached.";
     /** The message of a 502 when the upstream closed without answering. */
+    static final String MALFORMED_RESPONSE = "The upstream's response is not valid HTTP/1.1.";
     static final String UPSTREAM_CLOSED = "The upstream closed the connection without a complete response.";
     /** The message of a 504. */
     static final String TIMED_OUT = "The upstream did not answer in time.";
@@ -489,6 +491,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     public void upstreamRead(UpstreamConnection c, Object message) {
         if (c != connection || state == State.DONE) {
             ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpObject object && object.decoderResult().isFailure()) {
+            // A header with CR, LF, NUL or another control character, or broken framing: never relayed.
+            ReferenceCountUtil.release(message);
+            reportFailed(FailureKind.RESET);
+            fail(ErrorCode.BAD_GATEWAY, MALFORMED_RESPONSE, details(null), Map.of());
             return;
         }
         if (message instanceof HttpResponse response) {

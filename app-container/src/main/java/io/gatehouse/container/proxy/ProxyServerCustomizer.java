@@ -1,5 +1,6 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.container.framing.RequestFramingHandler;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
@@ -13,8 +14,9 @@ import jakarta.inject.Singleton;
 
 /**
  * Registers the streaming proxy with Micronaut's Netty server: every HTTP/1.1 connection gets a
- * {@link ProxyConnectionHandler} right after the {@code HttpServerCodec}, before Micronaut's own
- * request handler. HTTP/2 connections are left to Micronaut alone.
+ * {@link ProxyConnectionHandler} right after the {@code HttpServerCodec} and the
+ * {@link RequestFramingHandler}, before Micronaut's own request handler. HTTP/2 connections are
+ * left to Micronaut alone.
  */
 @Singleton
 @Internal
@@ -63,8 +65,10 @@ final class ProxyServerCustomizer implements BeanCreatedEventListener<NettyServe
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null
                 && pipeline.get(HANDLER_NAME) == null) {
-                pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, HANDLER_NAME,
-                    new ProxyConnectionHandler(proxy.get()));
+                // Behind the front door (RequestFramingHandler) when it is already in place.
+                String after = pipeline.get(RequestFramingHandler.NAME) != null
+                    ? RequestFramingHandler.NAME : ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC;
+                pipeline.addAfter(after, HANDLER_NAME, new ProxyConnectionHandler(proxy.get()));
             }
         }
     }

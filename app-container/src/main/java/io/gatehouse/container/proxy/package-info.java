@@ -3,7 +3,8 @@
  *
  * <p>{@link io.gatehouse.container.proxy.ProxyServerCustomizer} puts a
  * {@link io.gatehouse.container.proxy.ProxyConnectionHandler} into every HTTP/1.1 connection, right
- * after Netty's {@code HttpServerCodec}. Requests for paths Micronaut serves itself (the gateway's
+ * after Netty's {@code HttpServerCodec} and the front door that refuses badly framed requests
+ * ({@link io.gatehouse.container.framing.RequestFramingHandler}). Requests for paths Micronaut serves itself (the gateway's
  * own endpoints) and requests no route matches pass on to Micronaut untouched; every other request
  * becomes a {@link io.gatehouse.container.proxy.ProxyExchange} that streams the request to a pooled
  * keep-alive connection ({@link io.gatehouse.container.proxy.UpstreamPool}) and the response back,

@@ -34,6 +34,20 @@ final class ProxyGateway implements AutoCloseable {
         return start(yaml, Map.of());
     }
 
+    /**
+     * @param upstreamUrl the only target of the only upstream
+     * @param properties  further application properties
+     * @return a gateway whose one route, {@code /**}, proxies every path but its own endpoints there
+     */
+    static ProxyGateway catchAll(String upstreamUrl, Map<String, Object> properties) {
+        return start("""
+            upstreams:
+              recorder: { targets: [ "%s" ] }
+            routes:
+              - { id: everything, match: { path: "/**" }, upstream: recorder }
+            """.formatted(upstreamUrl), properties);
+    }
+
     static ProxyGateway start(String yaml, Map<String, Object> properties) {
         try {
             Path file = Files.createTempFile("gatehouse-proxy-test", ".yml");
