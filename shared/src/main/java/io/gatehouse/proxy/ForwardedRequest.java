@@ -82,7 +82,8 @@ final class ForwardedRequest {
         String clientHost = in.get(HttpHeaders.HOST);
 
         String forwardedFor = joined(in.getAll(ForwardingHeaders.X_FORWARDED_FOR));
-        out.add(Map.entry(ForwardingHeaders.X_FORWARDED_FOR, appendClient(forwardedFor, clientAddress)));
+        out.add(Map.entry(ForwardingHeaders.X_FORWARDED_FOR, trusted
+            ? appendClient(forwardedFor, clientAddress) : clientAddress));
         String proto = trusted ? in.get(ForwardingHeaders.X_FORWARDED_PROTO) : null;
         out.add(Map.entry(ForwardingHeaders.X_FORWARDED_PROTO, proto == null ? scheme : proto));
         String forwardedHost = trusted ? in.get(ForwardingHeaders.X_FORWARDED_HOST) : null;
@@ -99,8 +100,8 @@ final class ForwardedRequest {
             out.add(Map.entry(ForwardingHeaders.X_FORWARDED_PREFIX, fullPrefix));
         }
         String forwarded = joined(in.getAll(ForwardingHeaders.FORWARDED));
-        out.add(Map.entry(ForwardingHeaders.FORWARDED, ForwardingHeaders.appendForwarded(forwarded,
-            ForwardingHeaders.forwardedElement(clientAddress, scheme, clientHost))));
+        out.add(Map.entry(ForwardingHeaders.FORWARDED, ForwardingHeaders.forwarded(forwarded,
+            ForwardingHeaders.forwardedElement(clientAddress, scheme, clientHost), trusted)));
         out.add(Map.entry(RequestIds.HEADER, RequestIds.of(request)));
         if (bodyLength > 0 || in.contains(HttpHeaders.CONTENT_LENGTH)) {
             out.add(Map.entry(HttpHeaders.CONTENT_LENGTH, String.valueOf(bodyLength)));
@@ -144,7 +145,7 @@ final class ForwardedRequest {
                 return existing;
             }
         }
-        return ForwardingHeaders.appendForwardedFor(existing, clientAddress);
+        return ForwardingHeaders.forwardedFor(existing, clientAddress, true);
     }
 
     /** What strip-prefix or strip-segments removed from the front of the path, or {@code null}. */

@@ -15,9 +15,11 @@ import java.util.Set;
  *       {@code Proxy-Authorization}, {@code Proxy-Connection}, {@code TE}, {@code Trailer},
  *       {@code Transfer-Encoding}, {@code Upgrade}) and every header the {@code Connection} header
  *       names are removed in both directions (RFC 9110 §7.6.1); a WebSocket upgrade re-adds its own.</li>
- *   <li>{@code X-Forwarded-For} gets the client address appended; {@code X-Forwarded-Proto},
- *       {@code -Host} and {@code -Prefix} describe the client's request (kept from the caller only
- *       when forwarded headers are trusted); {@code Forwarded} gets an element appended.</li>
+ *   <li>{@code X-Forwarded-For} and {@code Forwarded} describe this hop: the client address (and an
+ *       RFC 7239 element) appended to the caller's value when forwarded headers are trusted, and
+ *       replacing it otherwise, so an untrusted client cannot plant an address an upstream might
+ *       believe; {@code X-Forwarded-Proto}, {@code -Host} and {@code -Prefix} describe the client's
+ *       request (kept from the caller only when forwarded headers are trusted).</li>
  *   <li>{@code Host} is the target's authority by default, the client's with {@code host-header: preserve},
  *       or a literal.</li>
  * </ul>
@@ -76,10 +78,12 @@ public final class ForwardingHeaders {
     /**
      * @param existing the incoming {@code X-Forwarded-For}, or {@code null}
      * @param clientIp the address of the client connected to the gateway
-     * @return the value to send
+     * @param trusted  whether the caller's forwarded headers are trusted
+     * @return the value to send: the caller's chain with the client appended when trusted, the
+     *         client alone otherwise
      */
-    public static String appendForwardedFor(String existing, String clientIp) {
-        return existing == null || existing.isBlank() ? clientIp : existing + ", " + clientIp;
+    public static String forwardedFor(String existing, String clientIp, boolean trusted) {
+        return !trusted || existing == null || existing.isBlank() ? clientIp : existing + ", " + clientIp;
     }
 
     /**
@@ -107,10 +111,12 @@ public final class ForwardingHeaders {
     /**
      * @param existing the incoming {@code Forwarded}, or {@code null}
      * @param element  this hop's element
-     * @return the value to send
+     * @param trusted  whether the caller's forwarded headers are trusted
+     * @return the value to send: the caller's elements with this hop's appended when trusted, this
+     *         hop's alone otherwise
      */
-    public static String appendForwarded(String existing, String element) {
-        return existing == null || existing.isBlank() ? element : existing + ", " + element;
+    public static String forwarded(String existing, String element, boolean trusted) {
+        return !trusted || existing == null || existing.isBlank() ? element : existing + ", " + element;
     }
 
     /**

@@ -11,7 +11,7 @@ public class ProxyConfiguration {
     /** The prefix of the proxy settings. */
     public static final String PREFIX = "gateway.proxy";
 
-    /** By default the client's X-Forwarded-Proto/-Host/-Prefix are replaced, not trusted. */
+    /** By default the client's X-Forwarded-For/-Proto/-Host/-Prefix and Forwarded are replaced, not trusted. */
     public static final boolean DEFAULT_TRUST_FORWARDED_HEADERS = false;
 
     /** The default largest buffered body, in bytes, where bodies are buffered (Lambda). */
@@ -21,8 +21,9 @@ public class ProxyConfiguration {
     private int maxBufferedBody = DEFAULT_MAX_BUFFERED_BODY;
 
     /**
-     * Whether {@code X-Forwarded-Proto}, {@code -Host} and {@code -Prefix} from the caller are kept
-     * (set it when a trusted load balancer or API Gateway is in front). Default
+     * Whether {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code -Prefix} and
+     * {@code Forwarded} from the caller are kept, this hop appended to the chains (set it when a
+     * trusted load balancer or API Gateway is in front); otherwise they are replaced. Default
      * {@value #DEFAULT_TRUST_FORWARDED_HEADERS}.
      *
      * @return whether forwarded headers are trusted

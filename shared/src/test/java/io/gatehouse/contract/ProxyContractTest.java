@@ -469,10 +469,16 @@ public abstract class ProxyContractTest extends ContractTestBase {
     }
 
     @Test
-    void forwardedForFromCaller_thenClientAppended() {
-        JsonNode echo = echoed(sendHost(ContractRequest.get("/p/pass/hello").header("X-Forwarded-For", "198.51.100.9")));
+    void untrustedForwardedForAndForwarded_thenReplacedByTheClientHop() {
+        JsonNode echo = echoed(sendHost(ContractRequest.get("/p/pass/hello")
+            .header("X-Forwarded-For", "198.51.100.9").header("Forwarded", "for=198.51.100.9;proto=https")));
         String forwardedFor = header(echo, "x-forwarded-for");
-        assertTrue(forwardedFor.startsWith("198.51.100.9, "), forwardedFor);
+        assertFalse(forwardedFor.contains("198.51.100.9"), forwardedFor);
+        assertFalse(forwardedFor.contains(","), "one hop only: " + forwardedFor);
+        expectedClientAddress().ifPresent(expected -> assertEquals(expected, forwardedFor));
+        String forwarded = header(echo, "forwarded");
+        assertFalse(forwarded.contains("198.51.100.9"), forwarded);
+        assertTrue(forwarded.startsWith("for=") && !forwarded.contains(","), forwarded);
     }
 
     @Test

@@ -237,16 +237,16 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         String proto = handler.secure() ? "https" : "http";
         String clientIp = handler.clientIp();
-        headers.set(X_FORWARDED_FOR, ForwardingHeaders.appendForwardedFor(headers.get(X_FORWARDED_FOR), clientIp));
         boolean trust = proxy.trustForwardedHeaders();
+        headers.set(X_FORWARDED_FOR, ForwardingHeaders.forwardedFor(headers.get(X_FORWARDED_FOR), clientIp, trust));
         setForwarded(headers, X_FORWARDED_PROTO, proto, trust);
         setForwarded(headers, X_FORWARDED_HOST, clientHost, trust);
         // A trusted caller's prefix stays in front of what this gateway stripped, as in the buffered engine.
         String prefix = ForwardingHeaders.appendForwardedPrefix(trust ? headers.get(X_FORWARDED_PREFIX) : null,
             forwardedPrefix(view.path(), upstreamPath));
         setForwarded(headers, X_FORWARDED_PREFIX, prefix, false);
-        headers.set(FORWARDED, ForwardingHeaders.appendForwarded(headers.get(FORWARDED),
-            ForwardingHeaders.forwardedElement(clientIp, proto, clientHost)));
+        headers.set(FORWARDED, ForwardingHeaders.forwarded(headers.get(FORWARDED),
+            ForwardingHeaders.forwardedElement(clientIp, proto, clientHost), trust));
         headers.set(X_REQUEST_ID, requestId);
         if (webSocket) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);

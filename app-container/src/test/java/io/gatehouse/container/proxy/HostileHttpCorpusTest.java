@@ -354,9 +354,9 @@ class HostileHttpCorpusTest {
         assertEquals(List.of("gw.test"), received.header("x-forwarded-host"));
         assertEquals(List.of("http"), received.header("x-forwarded-proto"));
         assertEquals(List.of(), received.header("x-forwarded-prefix"));
-        assertEquals(List.of("6.6.6.6, 127.0.0.1"), received.header("x-forwarded-for"));
+        assertEquals(List.of("127.0.0.1"), received.header("x-forwarded-for"));
         assertEquals(List.of(), received.header("x-internal-secret"));
-        assertEquals(List.of("for=6.6.6.6;host=evil.test;proto=https, for=127.0.0.1;proto=http;host=gw.test"),
+        assertEquals(List.of("for=127.0.0.1;proto=http;host=gw.test"),
             received.header("forwarded"));
     }
 
