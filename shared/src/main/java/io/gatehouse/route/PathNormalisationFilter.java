@@ -24,17 +24,19 @@ final class PathNormalisationFilter implements Ordered {
 
     private final PathNormaliser normaliser;
     private final ErrorResponses errors;
+    private final RawPathResolver rawPaths;
 
-    PathNormalisationFilter(PathNormaliser normaliser, ErrorResponses errors) {
+    PathNormalisationFilter(PathNormaliser normaliser, ErrorResponses errors, @Nullable RawPathResolver rawPaths) {
         this.normaliser = normaliser;
         this.errors = errors;
+        this.rawPaths = rawPaths == null ? RequestPath::raw : rawPaths;
     }
 
     @RequestFilter
     @Nullable
     MutableHttpResponse<?> normalise(HttpRequest<?> request) {
         try {
-            request.setAttribute(RequestPath.ATTRIBUTE, normaliser.normalise(RequestPath.raw(request)));
+            request.setAttribute(RequestPath.ATTRIBUTE, normaliser.normalise(rawPaths.rawPath(request)));
             return null;
         } catch (PathNormaliser.InvalidPathException e) {
             return errors.response(request, e.errorCode(), e.getMessage(), e.details());

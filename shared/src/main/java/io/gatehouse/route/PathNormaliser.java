@@ -89,6 +89,23 @@ public final class PathNormaliser {
     }
 
     /**
+     * Why the default rule refuses a request target that a runtime could not even parse (Micronaut
+     * answers such a target before any filter runs), so that its 400 names the same reason.
+     *
+     * @param target a request target as the client sent it, with or without a query
+     * @return the refusal of its path; {@code invalid_character} when the path alone is acceptable
+     */
+    public static InvalidPathException refusalOf(String target) {
+        int question = target.indexOf('?');
+        try {
+            DEFAULT.normalise(question < 0 ? target : target.substring(0, question));
+        } catch (InvalidPathException e) {
+            return e;
+        }
+        return refused(INVALID_CHARACTER, "the request target cannot be parsed");
+    }
+
+    /**
      * One scan: {@code true} when the path starts with {@code /} and has no character or sequence
      * that normalisation would change or refuse.
      */

@@ -33,7 +33,25 @@ final class NettyRequestView implements RequestView {
      */
     NettyRequestView(HttpRequest request, PathNormaliser normaliser) {
         this.request = request;
-        String uri = request.uri();
+        Target target = target(request.uri());
+        this.rawPath = target.path();
+        this.path = normaliser.normalise(rawPath);
+        this.rawQuery = target.query();
+    }
+
+    /** A request target split into its path, as the client encoded it, and its raw query. */
+    private record Target(String path, String query) {
+    }
+
+    /**
+     * @param uri a request target (origin-form or absolute-form)
+     * @return its path as the client encoded it, {@code /} when empty
+     */
+    static String rawPath(String uri) {
+        return target(uri).path();
+    }
+
+    private static Target target(String uri) {
         int start = 0;
         // An absolute-form target (proxy style, RFC 9112 §3.2.2): keep only its path and query.
         if (!uri.isEmpty() && uri.charAt(0) != '/') {
@@ -52,9 +70,8 @@ final class NettyRequestView implements RequestView {
         int hash = uri.indexOf('#', start);
         int end = question >= 0 ? question : hash >= 0 ? hash : uri.length();
         String p = uri.substring(start, end);
-        this.rawPath = p.isEmpty() ? "/" : p;
-        this.path = normaliser.normalise(rawPath);
-        this.rawQuery = question >= 0 ? uri.substring(question + 1, hash > question ? hash : uri.length()) : null;
+        return new Target(p.isEmpty() ? "/" : p,
+            question >= 0 ? uri.substring(question + 1, hash > question ? hash : uri.length()) : null);
     }
 
     @Override
