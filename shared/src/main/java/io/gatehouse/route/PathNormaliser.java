@@ -92,13 +92,16 @@ public final class PathNormaliser {
      * Why the default rule refuses a request target that a runtime could not even parse (Micronaut
      * answers such a target before any filter runs), so that its 400 names the same reason.
      *
-     * @param target a request target as the client sent it, with or without a query
+     * @param target a request target as the client sent it (origin-form or absolute-form), with or
+     *               without a query
      * @return the refusal of its path; {@code invalid_character} when the path alone is acceptable
      */
     public static InvalidPathException refusalOf(String target) {
-        int question = target.indexOf('?');
+        int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
+        int start = scheme < 0 ? 0 : Math.max(0, target.indexOf('/', scheme + 3));
+        int question = target.indexOf('?', start);
         try {
-            DEFAULT.normalise(question < 0 ? target : target.substring(0, question));
+            DEFAULT.normalise(target.substring(start, question < 0 ? target.length() : question));
         } catch (InvalidPathException e) {
             return e;
         }

@@ -127,6 +127,13 @@ class PathNormaliserTest {
     }
 
     @Test
+    void unparsableTarget_thenTheReasonOfItsPath() {
+        assertEquals(PathNormaliser.BACKSLASH, PathNormaliser.refusalOf("/pub/..\\priv?x=1").reason());
+        assertEquals(PathNormaliser.INVALID_PERCENT_ENCODING, PathNormaliser.refusalOf("http://h:1/a%zz?q").reason());
+        assertEquals(PathNormaliser.INVALID_CHARACTER, PathNormaliser.refusalOf("/a?q=%zz").reason());
+    }
+
+    @Test
     void configuration_thenDefaultRefusesAndKeepKeeps() {
         PathNormalisationConfiguration configuration = new PathNormalisationConfiguration();
         assertSame(PathNormaliser.DEFAULT, configuration.normaliser());

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -216,8 +217,10 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         String incoming = request.headers().get(ProxyExchange.X_REQUEST_ID);
         String requestId = incoming == null ? StreamingProxy.newRequestId() : RequestIds.resolve(incoming);
         byte[] json = proxy.errors().json(requestId, refusal.errorCode(), refusal.getMessage(), refusal.details());
+        boolean head = HttpMethod.HEAD.equals(request.method());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(refusal.errorCode().status().getCode()), Unpooled.wrappedBuffer(json));
+            HttpResponseStatus.valueOf(refusal.errorCode().status().getCode()),
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json));
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);

@@ -63,7 +63,7 @@ public final class RawHttp implements AutoCloseable {
      * @param headRequest whether the response answers a HEAD request (no body)
      * @return the next response
      */
-    Response read(boolean headRequest) throws IOException {
+    public Response read(boolean headRequest) throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
