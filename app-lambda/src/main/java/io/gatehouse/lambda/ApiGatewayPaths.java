@@ -1,5 +1,7 @@
 package io.gatehouse.lambda;
 
+import io.gatehouse.route.PathNormaliser;
+
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,28 @@ final class ApiGatewayPaths {
             path = withoutStage(called, stage);
         }
         return withoutBasePath(path, basePaths);
+    }
+
+    /**
+     * Normalises the API-relative path before Micronaut routes it, so that its own endpoints are
+     * matched on the same path as the gateway's routes. A path the rule refuses is left as it is:
+     * the gateway's filter answers it with 400 before anything else runs. Its leading slashes are
+     * merged into one, since the request URI would read {@code //a/b} as host {@code a}.
+     *
+     * @param path       an API-relative path, from {@link #apiRelative}
+     * @param normaliser the path normalisation rule
+     * @return the normalised path, or {@code path} with one leading slash when it is refused
+     */
+    static String normalised(String path, PathNormaliser normaliser) {
+        try {
+            return normaliser.normalise(path);
+        } catch (PathNormaliser.InvalidPathException e) {
+            int start = 0;
+            while (start + 1 < path.length() && path.charAt(start + 1) == '/') {
+                start++;
+            }
+            return path.substring(start);
+        }
     }
 
     /** The tail of {@code called}, starting at a slash, whose decoding is {@code decoded}; or {@code null}. */

@@ -2,6 +2,7 @@ package io.gatehouse.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.gatehouse.route.PathNormaliser;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.BinaryTypeConfiguration;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventHandler;
@@ -15,10 +16,12 @@ import io.micronaut.servlet.http.ServletExchange;
 final class HttpApiExchangeHandler extends APIGatewayV2HTTPEventHandler {
 
     private final LambdaConfiguration configuration;
+    private final PathNormaliser pathNormaliser;
 
     HttpApiExchangeHandler(ApplicationContext applicationContext) {
         super(applicationContext);
         this.configuration = applicationContext.getBean(LambdaConfiguration.class);
+        this.pathNormaliser = applicationContext.getBean(PathNormaliser.class);
     }
 
     @Override
@@ -31,6 +34,7 @@ final class HttpApiExchangeHandler extends APIGatewayV2HTTPEventHandler {
                 getApplicationContext().getBean(BinaryTypeConfiguration.class)),
             getApplicationContext().getConversionService(),
             getApplicationContext().getBean(BodyBuilder.class),
-            configuration.getBasePaths());
+            configuration.getBasePaths(),
+            pathNormaliser);
     }
 }

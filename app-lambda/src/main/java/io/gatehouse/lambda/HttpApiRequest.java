@@ -2,6 +2,7 @@ package io.gatehouse.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.gatehouse.route.PathNormaliser;
 import io.micronaut.core.convert.ConversionService;
 import io.micronaut.function.aws.proxy.ApiGatewayServletRequest;
 import io.micronaut.http.HttpHeaders;
@@ -34,8 +35,8 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
     private final Map<String, List<String>> query;
 
     HttpApiRequest(APIGatewayV2HTTPEvent event, HttpApiResponse<Object> response, ConversionService conversionService,
-                   BodyBuilder bodyBuilder, List<String> basePaths) {
-        super(conversionService, event, uri(event, basePaths),
+                   BodyBuilder bodyBuilder, List<String> basePaths, PathNormaliser pathNormaliser) {
+        super(conversionService, event, uri(event, basePaths, pathNormaliser),
             parseMethod(() -> event.getRequestContext().getHttp().getMethod()), LOG, bodyBuilder);
         this.response = response;
         String raw = event.getRawQueryString();
@@ -44,7 +45,7 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
             : new QueryStringDecoder(raw, false).parameters();
     }
 
-    private static URI uri(APIGatewayV2HTTPEvent event, List<String> basePaths) {
+    private static URI uri(APIGatewayV2HTTPEvent event, List<String> basePaths, PathNormaliser pathNormaliser) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         String called = event.getRawPath() != null ? event.getRawPath() : context.getHttp().getPath();
         String routeKey = event.getRouteKey();
@@ -53,7 +54,8 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
         // replaces both the stage and the mapping key, which rawPath then carries neither of.
         String domain = context.getDomainName();
         String stage = domain == null || domain.contains(".execute-api.") ? context.getStage() : null;
-        String path = ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, stage, basePaths);
+        String path = ApiGatewayPaths.normalised(
+            ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, stage, basePaths), pathNormaliser);
         String raw = event.getRawQueryString();
         return URI.create(raw == null || raw.isEmpty() ? path : path + "?" + raw);
     }

@@ -3,6 +3,7 @@ package io.gatehouse.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import io.gatehouse.route.PathNormaliser;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.HandlerUtils;
 import io.micronaut.function.aws.proxy.payload1.ApiGatewayProxyRequestEventFunction;
@@ -28,6 +29,7 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
     private final RestApiExchangeHandler exchangeHandler;
     private List<String> basePaths;
+    private PathNormaliser pathNormaliser;
 
     /** Used by the Lambda runtime: starts the application context. */
     public RestApiHandler() {
@@ -65,9 +67,11 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
     private void normalise(APIGatewayProxyRequestEvent event) {
         if (basePaths == null) {
             basePaths = applicationContext.getBean(LambdaConfiguration.class).getBasePaths();
+            pathNormaliser = applicationContext.getBean(PathNormaliser.class);
         }
         // A REST API's path never carries the stage, but does carry a custom domain's base path.
-        event.setPath(ApiGatewayPaths.apiRelative(event.getResource(), event.getPathParameters(), event.getPath(), null, basePaths));
+        String path = ApiGatewayPaths.apiRelative(event.getResource(), event.getPathParameters(), event.getPath(), null, basePaths);
+        event.setPath(ApiGatewayPaths.normalised(path, pathNormaliser));
         joinCookieHeaders(event);
     }
 

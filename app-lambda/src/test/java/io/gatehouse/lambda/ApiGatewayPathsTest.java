@@ -1,5 +1,6 @@
 package io.gatehouse.lambda;
 
+import io.gatehouse.route.PathNormaliser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,5 +62,20 @@ class ApiGatewayPathsTest {
     void apiRelative_thenPathInsideTheApi(String description, String template, Map<String, String> parameters,
                                           String called, String stage, List<String> basePaths, String expected) {
         assertEquals(expected, ApiGatewayPaths.apiRelative(template, parameters, called, stage, basePaths));
+    }
+
+    static Stream<Arguments> normalisedCases() {
+        return Stream.of(
+            Arguments.of("plain path unchanged", "/v1/health", "/v1/health"),
+            Arguments.of("dot segments removed", "/pub/%2e%2e/v1/health", "/v1/health"),
+            Arguments.of("double slash merged", "//ping", "/ping"),
+            Arguments.of("refused path left for the filter", "/pub/a%2Fb", "/pub/a%2Fb"),
+            Arguments.of("refused path keeps one leading slash", "//priv;x/a", "/priv;x/a"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("normalisedCases")
+    void normalised_thenNormalOrRefusedWithOneLeadingSlash(String description, String path, String expected) {
+        assertEquals(expected, ApiGatewayPaths.normalised(path, PathNormaliser.DEFAULT));
     }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.error;
 
+import io.gatehouse.route.PathNormaliser;
 import io.micronaut.core.annotation.Internal;
 import io.micronaut.core.annotation.NonNull;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
@@ -17,6 +18,7 @@ import io.micronaut.json.JsonSyntaxException;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
 
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,13 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
             message = "None of the accepted media types can be produced.";
             details.put("accepted", List.copyOf(notAcceptable.getAcceptedTypes()));
             details.put("available", List.copyOf(notAcceptable.getProduceableContentTypes()));
+        } else if (status == 400 && uriSyntax(cause) != null) {
+            // A target Micronaut could not parse (a backslash, a malformed escape): refused before
+            // any filter, it gets the answer path normalisation gives on every other engine.
+            GatewayException refusal = PathNormaliser.refusalOf(uriSyntax(cause).getInput());
+            code = refusal.errorCode().code();
+            message = refusal.getMessage();
+            details.putAll(refusal.details());
         } else if (status == 404) {
             message = "No route matches " + request.getMethodName() + " " + request.getPath() + ".";
             details.put("method", request.getMethodName());
@@ -94,6 +103,15 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
             envelopeResponse.contentType(MediaType.APPLICATION_JSON_TYPE);
         }
         return envelopeResponse;
+    }
+
+    private static URISyntaxException uriSyntax(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof URISyntaxException syntax) {
+                return syntax;
+            }
+        }
+        return null;
     }
 
     private static boolean isMalformedJson(Throwable cause) {

@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_JSON(HttpStatus.BAD_REQUEST, "invalid_json"),
     /** A parameter, header or body field failed validation. */
     VALIDATION_FAILED(HttpStatus.BAD_REQUEST, "validation_failed"),
+    /** The request path cannot be made unambiguous (see the path normalisation rule). */
+    INVALID_PATH(HttpStatus.BAD_REQUEST, "invalid_path"),
     /** No or invalid credentials. */
     UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
     /** Valid credentials that may not do this. */

@@ -2,6 +2,7 @@ package io.gatehouse.proxy;
 
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.RouteDefinition;
+import io.gatehouse.route.RequestPath;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.security.UpstreamIdentity;
 import io.gatehouse.upstream.TargetState;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * The request to send upstream, computed once per client request and completed per target: the
- * rewritten path with the raw query, the client's headers without hop-by-hop ones, and the
+ * rewritten normalised path ({@link RequestPath}) with the raw query, the client's headers without hop-by-hop ones, and the
  * forwarding headers ({@link ForwardingHeaders}). Only the URI and {@code Host} depend on the
  * target, so a retry to another target reuses everything else.
  */
@@ -57,8 +58,7 @@ final class ForwardedRequest {
                                int bodyLength) {
         RouteDefinition route = match.route().definition();
         HttpHeaders in = request.getHeaders();
-        String requestPath = request.getUri().getRawPath() == null || request.getUri().getRawPath().isEmpty()
-            ? "/" : request.getUri().getRawPath();
+        String requestPath = RequestPath.of(request);
         String upstreamPath = match.upstreamPath(requestPath);
         Set<String> connectionTokens = ForwardingHeaders.connectionTokens(in.getAll(HttpHeaders.CONNECTION));
 

@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.route.RequestPath;
 import io.gatehouse.route.RequestView;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A Micronaut request as the route table sees it.
+ * A Micronaut request as the route table sees it, with its normalised path ({@link RequestPath}).
  */
 final class HttpRequestView implements RequestView {
 
@@ -17,8 +18,7 @@ final class HttpRequestView implements RequestView {
 
     HttpRequestView(HttpRequest<?> request) {
         this.request = request;
-        String raw = request.getUri().getRawPath();
-        this.path = raw == null || raw.isEmpty() ? "/" : raw;
+        this.path = RequestPath.of(request);
     }
 
     @Override

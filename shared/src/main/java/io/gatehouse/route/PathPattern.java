@@ -20,6 +20,9 @@ public final class PathPattern {
     private record Segment(Kind kind, String text) {
     }
 
+    /** Checks literal segments: the rule requests are normalised by, encoded slashes allowed. */
+    private static final PathNormaliser LITERALS = new PathNormaliser(true);
+
     private final String pattern;
     private final List<Segment> segments;
     private final boolean remainder;
@@ -75,10 +78,37 @@ public final class PathPattern {
             } else if (part.isEmpty() && !last && !(parts.length == 1)) {
                 throw new IllegalArgumentException("must not contain empty segments ('//')");
             } else {
+                requireNormal(part);
                 segments.add(new Segment(Kind.LITERAL, part));
             }
         }
         return new PathPattern(pattern, segments, remainder);
+    }
+
+    /**
+     * Requests are matched on their normalised path ({@link PathNormaliser}), so a literal segment
+     * that normalisation would change or refuse could never match: it is refused here. An encoded
+     * slash is allowed, for {@code gateway.path-normalisation.encoded-slash: keep}.
+     */
+    private static void requireNormal(String literal) {
+        if (literal.isEmpty()) {
+            return;
+        }
+        if (literal.equals(".") || literal.equals("..")) {
+            throw new IllegalArgumentException("segment '" + literal + "' can never match: request paths are matched "
+                + "with dot segments removed");
+        }
+        String normal;
+        try {
+            normal = LITERALS.normalise("/" + literal);
+        } catch (PathNormaliser.InvalidPathException e) {
+            throw new IllegalArgumentException("segment '" + literal + "' can never match: requests with "
+                + e.reason() + " are refused (see path normalisation)");
+        }
+        if (!normal.equals("/" + literal)) {
+            throw new IllegalArgumentException("segment '" + literal + "' can never match a normalised path; write '"
+                + normal.substring(1) + "'");
+        }
     }
 
     /**

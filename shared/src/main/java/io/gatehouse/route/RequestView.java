@@ -14,7 +14,9 @@ public interface RequestView {
     String method();
 
     /**
-     * @return the path, starting with {@code /}, not decoded
+     * @return the normalised path ({@link PathNormaliser}), starting with {@code /}: percent-encoded
+     *     unreserved characters decoded, dot segments and empty segments removed, every other
+     *     percent-encoding kept
      */
     String path();
 

@@ -1,5 +1,6 @@
 package io.gatehouse.security;
 
+import io.gatehouse.route.RequestPath;
 import io.gatehouse.route.RequestView;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * A {@link RequestView} over Micronaut's {@link HttpRequest}, for engines and filters that run in
- * Micronaut's HTTP layer (the buffered engine on Lambda, {@link RouteAccessFilter}).
+ * Micronaut's HTTP layer (the buffered engine on Lambda, {@link RouteAccessFilter}). Its path is the
+ * normalised one ({@link RequestPath}).
  */
 public final class HttpRequestView implements RequestView {
 
@@ -32,8 +34,7 @@ public final class HttpRequestView implements RequestView {
 
     @Override
     public String path() {
-        String raw = request.getUri().getRawPath();
-        return raw == null || raw.isEmpty() ? "/" : raw;
+        return RequestPath.of(request);
     }
 
     @Override

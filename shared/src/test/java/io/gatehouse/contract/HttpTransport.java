@@ -61,7 +61,7 @@ public final class HttpTransport implements GatewayTransport {
         HttpRequest.BodyPublisher body = request.body() == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(request.body());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(request.target()))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target(request))
             .timeout(Duration.ofSeconds(30))
             .method(request.method(), body);
         request.headers().forEach(h -> builder.header(h.getKey(), h.getValue()));
@@ -80,6 +80,18 @@ public final class HttpTransport implements GatewayTransport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The base with the request's target appended as written: {@link URI#resolve} would remove
+     * {@code ..} segments and read {@code //x} as another host, and the path suites must send both.
+     */
+    private URI target(ContractRequest request) {
+        String prefix = base.toString();
+        if (prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return URI.create(prefix + request.target());
     }
 
     @Override

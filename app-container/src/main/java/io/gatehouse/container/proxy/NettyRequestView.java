@@ -1,5 +1,6 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.route.RequestView;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -13,20 +14,44 @@ import java.util.Map;
 
 /**
  * A {@link RequestView} over Netty's request head, read before any header is rewritten. The path
- * is split from the query once; the host and the query parameters are computed only when a route
- * asks for them.
+ * is split from the query and normalised ({@link PathNormaliser}) once; the host and the query
+ * parameters are computed only when a route asks for them.
  */
 final class NettyRequestView implements RequestView {
 
     private final HttpRequest request;
+    private final String rawPath;
     private final String path;
     private final String rawQuery;
     private String host;
     private Map<String, List<String>> parameters;
 
-    NettyRequestView(HttpRequest request) {
+    /**
+     * @param request    the request head
+     * @param normaliser the path normalisation rule
+     * @throws PathNormaliser.InvalidPathException when the path is refused
+     */
+    NettyRequestView(HttpRequest request, PathNormaliser normaliser) {
         this.request = request;
-        String uri = request.uri();
+        Target target = target(request.uri());
+        this.rawPath = target.path();
+        this.path = normaliser.normalise(rawPath);
+        this.rawQuery = target.query();
+    }
+
+    /** A request target split into its path, as the client encoded it, and its raw query. */
+    private record Target(String path, String query) {
+    }
+
+    /**
+     * @param uri a request target (origin-form or absolute-form)
+     * @return its path as the client encoded it, {@code /} when empty
+     */
+    static String rawPath(String uri) {
+        return target(uri).path();
+    }
+
+    private static Target target(String uri) {
         int start = 0;
         // An absolute-form target (proxy style, RFC 9112 §3.2.2): keep only its path and query.
         if (!uri.isEmpty() && uri.charAt(0) != '/') {
@@ -45,8 +70,8 @@ final class NettyRequestView implements RequestView {
         int hash = uri.indexOf('#', start);
         int end = question >= 0 ? question : hash >= 0 ? hash : uri.length();
         String p = uri.substring(start, end);
-        this.path = p.isEmpty() ? "/" : p;
-        this.rawQuery = question >= 0 ? uri.substring(question + 1, hash > question ? hash : uri.length()) : null;
+        return new Target(p.isEmpty() ? "/" : p,
+            question >= 0 ? uri.substring(question + 1, hash > question ? hash : uri.length()) : null);
     }
 
     @Override
@@ -57,6 +82,13 @@ final class NettyRequestView implements RequestView {
     @Override
     public String path() {
         return path;
+    }
+
+    /**
+     * @return whether normalisation changed the path the client sent
+     */
+    boolean pathChanged() {
+        return path != rawPath && !path.equals(rawPath);
     }
 
     /**

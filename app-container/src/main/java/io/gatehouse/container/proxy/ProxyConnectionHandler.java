@@ -1,14 +1,27 @@
 package io.gatehouse.container.proxy;
 
 import io.gatehouse.definition.GatewayState;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.observability.RequestIds;
+import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.upstream.Upstream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -20,7 +33,9 @@ import java.util.ArrayDeque;
 /**
  * Sits between Netty's {@code HttpServerCodec} and Micronaut's request handler on one client
  * connection and decides, request by request, who answers: Micronaut (its own endpoints, and paths
- * no route matches) or a {@link ProxyExchange}.
+ * no route matches) or a {@link ProxyExchange}. The decision is made on the normalised path
+ * ({@link PathNormaliser}); a path it refuses is answered here with 400 {@code invalid_path}, and a
+ * path it changed reaches Micronaut changed.
  *
  * <p>Responses leave in request order (HTTP/1.1 pipelining): a request waits in a backlog, with
  * reading paused, until every earlier response is complete, whoever writes it. Micronaut's
@@ -152,7 +167,12 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
 
     private boolean route(HttpRequest request) {
         if (request.decoderResult().isSuccess()) {
-            NettyRequestView view = new NettyRequestView(request);
+            NettyRequestView view;
+            try {
+                view = new NettyRequestView(request, proxy.pathNormaliser());
+            } catch (PathNormaliser.InvalidPathException e) {
+                return refuse(request, e);
+            }
             if (!proxy.micronautRoutes().owns(view.path())) {
                 GatewayState.Snapshot snapshot = proxy.state().current();
                 RouteMatch match = snapshot.table().match(view);
@@ -168,6 +188,11 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
                     return true;
                 }
             }
+            if (view.pathChanged()) {
+                // Micronaut routes its own endpoints on the path the gateway decided on, too.
+                String query = view.rawQuery();
+                request.setUri(query == null ? view.path() : view.path() + "?" + query);
+            }
         }
         if (active != null) {
             return false;
@@ -175,6 +200,35 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         micronautPending++;
         sink = MICRONAUT;
         ctx.fireChannelRead(request);
+        return true;
+    }
+
+    /**
+     * Answers a request whose path normalisation refuses with the 400 envelope, once every earlier
+     * response is out, and closes the connection: its body, if any, is not read.
+     *
+     * @return {@code false} when it must wait for earlier responses
+     */
+    private boolean refuse(HttpRequest request, GatewayException refusal) {
+        if (active != null || micronautPending > 0) {
+            return false;
+        }
+        sink = DISCARD;
+        String incoming = request.headers().get(ProxyExchange.X_REQUEST_ID);
+        String requestId = incoming == null ? StreamingProxy.newRequestId() : RequestIds.resolve(incoming);
+        byte[] json = proxy.errors().json(requestId, refusal.errorCode(), refusal.getMessage(), refusal.details());
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(refusal.errorCode().status().getCode()),
+            head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json));
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        headers.set(ProxyExchange.X_REQUEST_ID, requestId);
+        headers.set(ProxyExchange.X_API_VERSION, proxy.apiVersion());
+        ReferenceCountUtil.release(request);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         return true;
     }
 

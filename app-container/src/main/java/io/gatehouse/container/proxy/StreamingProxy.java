@@ -2,6 +2,7 @@ package io.gatehouse.container.proxy;
 
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
+import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.security.RouteAccess;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
@@ -46,6 +47,7 @@ final class StreamingProxy {
     private final String apiVersion;
     private final RouteAccess access;
     private final AsciiString principalHeader;
+    private final PathNormaliser pathNormaliser;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private volatile MicronautRoutes micronautRoutes;
     private volatile SslContext clientSsl;
@@ -53,7 +55,7 @@ final class StreamingProxy {
     StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
-                   RouteAccessFilterConfiguration accessConfiguration) {
+                   RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser) {
         this.state = state;
         this.router = router;
         this.errors = errors;
@@ -64,6 +66,14 @@ final class StreamingProxy {
         this.access = access;
         String header = accessConfiguration.getPrincipalHeader();
         this.principalHeader = header == null || header.isBlank() ? null : AsciiString.cached(header);
+        this.pathNormaliser = pathNormaliser;
+    }
+
+    /**
+     * @return the path normalisation rule every request passes before anything is matched
+     */
+    PathNormaliser pathNormaliser() {
+        return pathNormaliser;
     }
 
     /**

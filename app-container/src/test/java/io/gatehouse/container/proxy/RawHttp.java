@@ -16,7 +16,7 @@ import java.util.Map;
  * A bare HTTP/1.1 client on one socket, for what {@code java.net.http} will not do: hop-by-hop
  * request headers, pipelining, HTTP/1.0.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
     /**
      * One response read off the socket.
@@ -25,8 +25,12 @@ final class RawHttp implements AutoCloseable {
      * @param headers the headers, lower-case names, values of repeated headers joined by ", "
      * @param body    the body
      */
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, String body) {
+        /**
+         * @param name a header name, any case
+         * @return its value, or {@code null}
+         */
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -35,14 +39,22 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttp(int port) throws IOException {
+    /**
+     * @param port the gateway's port on 127.0.0.1
+     * @throws IOException when it cannot connect
+     */
+    public RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    void send(String request) throws IOException {
+    /**
+     * @param request the bytes to send, as ISO-8859-1
+     * @throws IOException when the socket fails
+     */
+    public void send(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
@@ -51,7 +63,7 @@ final class RawHttp implements AutoCloseable {
      * @param headRequest whether the response answers a HEAD request (no body)
      * @return the next response
      */
-    Response read(boolean headRequest) throws IOException {
+    public Response read(boolean headRequest) throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -82,14 +94,18 @@ final class RawHttp implements AutoCloseable {
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
     }
 
-    Response read() throws IOException {
+    /**
+     * @return the next response
+     * @throws IOException when the socket fails
+     */
+    public Response read() throws IOException {
         return read(false);
     }
 
     /**
      * @return whether the server closed the connection (end of stream) within the socket timeout
      */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         return in.read() < 0;
     }
 
