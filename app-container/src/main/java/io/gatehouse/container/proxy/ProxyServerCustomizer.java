@@ -24,6 +24,9 @@ final class ProxyServerCustomizer implements BeanCreatedEventListener<NettyServe
     /** The name of the proxy handler in the server pipeline. */
     static final String HANDLER_NAME = "gatehouse-proxy";
 
+    /** The name of the container's client guard ({@code io.gatehouse.container.server}), when installed. */
+    private static final String CLIENT_GUARD = "gatehouse-client-guard";
+
     private final BeanProvider<StreamingProxy> proxy;
 
     ProxyServerCustomizer(BeanProvider<StreamingProxy> proxy) {
@@ -63,8 +66,9 @@ final class ProxyServerCustomizer implements BeanCreatedEventListener<NettyServe
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null
                 && pipeline.get(HANDLER_NAME) == null) {
-                pipeline.addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, HANDLER_NAME,
-                    new ProxyConnectionHandler(proxy.get()));
+                // After the client guard when it is there, so that it sees every request head.
+                String after = pipeline.get(CLIENT_GUARD) != null ? CLIENT_GUARD : ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC;
+                pipeline.addAfter(after, HANDLER_NAME, new ProxyConnectionHandler(proxy.get()));
             }
         }
     }

@@ -7,6 +7,7 @@ import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.proxy.ProxyConfiguration;
+import io.gatehouse.runtime.LocalResources;
 import io.micronaut.core.annotation.Internal;
 import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.NettyChannelType;
@@ -45,6 +46,7 @@ final class StreamingProxy {
     private final EventLoopGroupFactory eventLoopGroupFactory;
     private final String apiVersion;
     private final RouteAccess access;
+    private final LocalResources localResources;
     private final AsciiString principalHeader;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private volatile MicronautRoutes micronautRoutes;
@@ -53,7 +55,8 @@ final class StreamingProxy {
     StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
-                   RouteAccessFilterConfiguration accessConfiguration) {
+                   RouteAccessFilterConfiguration accessConfiguration, LocalResources localResources) {
+        this.localResources = localResources;
         this.state = state;
         this.router = router;
         this.errors = errors;
@@ -90,6 +93,20 @@ final class StreamingProxy {
 
     String apiVersion() {
         return apiVersion;
+    }
+
+    /**
+     * @return the gateway's own resources, told of every local failure
+     */
+    LocalResources localResources() {
+        return localResources;
+    }
+
+    /**
+     * @return {@code gateway.proxy.max-request-body}
+     */
+    long maxRequestBody() {
+        return proxyConfiguration.getMaxRequestBody();
     }
 
     boolean trustForwardedHeaders() {

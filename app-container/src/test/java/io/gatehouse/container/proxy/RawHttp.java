@@ -16,7 +16,7 @@ import java.util.Map;
  * A bare HTTP/1.1 client on one socket, for what {@code java.net.http} will not do: hop-by-hop
  * request headers, pipelining, HTTP/1.0.
  */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
 
     /**
      * One response read off the socket.
@@ -25,8 +25,8 @@ final class RawHttp implements AutoCloseable {
      * @param headers the headers, lower-case names, values of repeated headers joined by ", "
      * @param body    the body
      */
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -35,14 +35,14 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttp(int port) throws IOException {
+    public RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    void send(String request) throws IOException {
+    public void send(String request) throws IOException {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
@@ -82,15 +82,27 @@ final class RawHttp implements AutoCloseable {
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
     }
 
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
     /**
-     * @return whether the server closed the connection (end of stream) within the socket timeout
+     * @return whether the server closed the connection (end of stream, or a reset) within the socket timeout
      */
-    boolean closedByServer() throws IOException {
-        return in.read() < 0;
+    /**
+     * @return bytes of a response waiting to be read
+     */
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    public boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException reset) {
+            // Bytes sent after the server closed are answered with a reset: closed all the same.
+            return true;
+        }
     }
 
     List<Response> readAll(int count) throws IOException {
