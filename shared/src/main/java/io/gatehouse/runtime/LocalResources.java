@@ -117,7 +117,8 @@ public class LocalResources {
             }
         }
         if (started) {
-            long open = openFiles();
+            long count = openFiles();
+            Object open = count >= 0 ? count : "all";
             long max = maxFiles();
             if (shortage == Shortage.OPEN_FILE_LIMIT) {
                 LOG.warn("open-file limit reached: {} of {} descriptors open; new requests are answered 503 overloaded"
@@ -184,7 +185,12 @@ public class LocalResources {
      *     (or cannot count them because none is left to list them with)
      */
     public long openFiles() {
-        return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getOpenFileDescriptorCount() : -1;
+        try {
+            return os instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getOpenFileDescriptorCount() : -1;
+        } catch (InternalError noDescriptorLeft) {
+            // Counting lists /proc/self/fd, which takes a descriptor of its own.
+            return -1;
+        }
     }
 
     /**

@@ -25,7 +25,8 @@ final class ServerLimits {
     private final ErrorResponses errors;
     private final LocalResources resources;
     private final String apiVersion;
-    private final int maxConnections;
+    /** The limit, {@code 0} until the first connection resolves the default. */
+    private volatile int maxConnections;
     private final AtomicInteger connections = new AtomicInteger();
 
     ServerLimits(ServerLimitsConfiguration configuration, ErrorResponses errors, LocalResources resources,
@@ -37,12 +38,29 @@ final class ServerLimits {
         Integer configured = configuration.getMaxConnections();
         if (configured != null) {
             this.maxConnections = Math.max(1, configured);
-        } else {
-            this.maxConnections = defaultMaxConnections(resources.maxFiles(), resources.openFiles());
         }
-        LOG.info("Client connections limited to {} ({}; open-file limit {}, {} open now)", maxConnections,
-            configured != null ? "gateway.server.max-connections" : "derived from the open-file limit",
-            resources.maxFiles(), resources.openFiles());
+    }
+
+    /**
+     * @return the limit; the default is derived when the first connection arrives, so that the
+     *     descriptors the running server holds (event loops, listeners, pools) are counted
+     */
+    int maxConnections() {
+        int max = maxConnections;
+        if (max == 0) {
+            synchronized (this) {
+                max = maxConnections;
+                if (max == 0) {
+                    long limit = resources.maxFiles();
+                    long open = resources.openFiles();
+                    max = defaultMaxConnections(limit, open);
+                    LOG.info("Client connections limited to {} (derived from the open-file limit {}, {} open now;"
+                        + " gateway.server.max-connections sets it)", max, limit, open);
+                    maxConnections = max;
+                }
+            }
+        }
+        return max;
     }
 
     /**
@@ -65,7 +83,7 @@ final class ServerLimits {
      * @return whether it is above the limit (it is refused then)
      */
     boolean opened() {
-        boolean over = connections.incrementAndGet() > maxConnections;
+        boolean over = connections.incrementAndGet() > maxConnections();
         if (over) {
             resources.exhausted(LocalResources.Shortage.MAX_CONNECTIONS);
         }
@@ -75,10 +93,6 @@ final class ServerLimits {
     /** A client connection closed. */
     void closed() {
         connections.decrementAndGet();
-    }
-
-    int maxConnections() {
-        return maxConnections;
     }
 
     LocalResources resources() {
