@@ -12,7 +12,12 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,13 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The container's limits on what a client sends, over raw sockets: the request body limit on the
  * streaming engine (by {@code Content-Length} and while a chunked body streams), Micronaut's
  * {@code max-request-size} on a gateway endpoint, the request-head deadline against a trickled
- * head, the minimum body rate against a trickled body, and the connection limit.
+ * head, the minimum body rate against a trickled body, a client that never reads its response (cut
+ * by the route's idle timeout, the upstream connection closed), and the connection limit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientGuardTest {
 
     private static final JsonMapper JSON = JsonMapper.createDefault();
 
+    private final CountDownLatch streamCut = new CountDownLatch(1);
     private TestUpstream upstream;
     private ProxyGateway gateway;
     private ProxyGateway limited;
@@ -44,12 +51,24 @@ class ClientGuardTest {
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
+        }).handle("/stream", exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[64 * 1024];
+            try (var out = exchange.getResponseBody()) {
+                for (int i = 0; i < 16_384; i++) {
+                    out.write(chunk);
+                    out.flush();
+                }
+            } catch (IOException cut) {
+                streamCut.countDown();
+            }
         });
         String yaml = """
             upstreams:
               up: { targets: [ "%s" ] }
             routes:
               - { id: up, match: { path: "/up/**" }, upstream: up, strip-prefix: true }
+              - { id: big, match: { path: "/big/**" }, upstream: up, strip-prefix: true, timeouts: { idle: 1s } }
             """.formatted(upstream.url());
         gateway = ProxyGateway.start(yaml, Map.of(
             "gateway.proxy.max-request-body", 1000,
@@ -202,6 +221,26 @@ class ClientGuardTest {
             }
         }
         assertNotNull(served, "a connection is served once the others closed");
+    }
+
+    @Test
+    void clientThatNeverReads_isCutAtTheIdleTimeoutAndTheUpstreamReleased() throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            socket.getOutputStream().write("GET /big/stream HTTP/1.1\r\nHost: gw.test\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            // Never read: the response (1 GiB) backs up; the route's idle timeout (1 s) ends the exchange.
+            assertTrue(streamCut.await(30, TimeUnit.SECONDS), "the upstream connection was closed");
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+            assertTrue(read < 1L << 30, "the client connection was closed before the whole response: " + read);
+        }
     }
 
     private static JsonNode envelope(RawHttp.Response response, int status, String code) throws IOException {
