@@ -62,6 +62,12 @@ import java.util.concurrent.TimeUnit;
  * methods, only before any byte of the response reached the client, only while the request body
  * received so far fits the retry buffer, after a connect failure or a status in
  * {@code retries.on-statuses}, with exponential backoff, on another target when there is one.
+ *
+ * <p>Limits: a request whose {@code Content-Length} exceeds {@code gateway.proxy.max-request-body}
+ * is answered 413 before anything else; a chunked body is counted as it arrives and the exchange
+ * is abandoned (413 while no response started, then the connection closes) when it crosses the
+ * limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
+ * 503 {@code overloaded}, not retried, and never counts against the target.
  */
 final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.Owner {
 
