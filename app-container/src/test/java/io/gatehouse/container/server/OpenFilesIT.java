@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * than the outlier detection's five consecutive failures; the log must say
  * {@code open-file limit reached} exactly once; {@code /v1/health} must show {@code open-files}
  * degraded; and once descriptors are free again, a plain request to the same target must succeed
- * (it was never ejected).
+ * (it was never ejected). With the default connection limit instead, held requests are refused
+ * with 503 {@code overloaded} ({@code max_connections}) before the descriptors run out.
  */
 class OpenFilesIT {
 
@@ -53,16 +54,7 @@ class OpenFilesIT {
                 routes:
                   - { id: up, match: { path: "/up/**" }, upstream: up, strip-prefix: true }
                 """.formatted(upstream.url()));
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder("bash", "-c", "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"",
-                java, "-Xmx256m", "-Dgateway.server.max-connections=100000", "-Dgateway.definition.watch=false",
-                "-jar", jar)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-            builder.environment().put("GATEHOUSE_CONFIG", config.toString());
-            builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(port));
-            builder.environment().put("GATEHOUSE_HOST", "127.0.0.1");
-            Process gateway = builder.start();
+            Process gateway = launch(jar, port, config, log, "-Dgateway.server.max-connections=100000");
             try {
                 PackagedGateway.awaitReady(port, gateway, log);
                 Path fds = Path.of("/proc", String.valueOf(gateway.pid()), "fd");
@@ -148,6 +140,94 @@ class OpenFilesIT {
         } finally {
             Files.deleteIfExists(config);
         }
+    }
+
+    @Test
+    void defaultConnectionLimit_refusesCleanlyBeforeDescriptorsRunOut() throws Exception {
+        String jar = PackagedGateway.jar();
+        int port = TestUpstream.closedPort();
+        Path config = Files.createTempFile("gatehouse-open-files", ".yml");
+        Path log = Files.createTempFile("gatehouse-open-files", ".log");
+        List<RawHttp> held = new ArrayList<>();
+        try (EchoUpstream upstream = EchoUpstream.start("only")) {
+            Files.writeString(config, """
+                upstreams:
+                  up: { targets: [ "%s" ] }
+                routes:
+                  - { id: up, match: { path: "/up/**" }, upstream: up, strip-prefix: true }
+                """.formatted(upstream.url()));
+            Process gateway = launch(jar, port, config, log);
+            try {
+                PackagedGateway.awaitReady(port, gateway, log);
+                // Hold proxied requests (two descriptors each) until the gateway refuses one: with the
+                // default limit that is the connection limit, never the open-file limit.
+                RawHttp.Response refused = null;
+                for (int i = 0; i < LIMIT && refused == null; i++) {
+                    RawHttp raw = new RawHttp(port);
+                    held.add(raw);
+                    raw.send("GET /up/hold HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+                    int expected = held.size();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (upstream.held() < expected && raw.available() == 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    if (raw.available() > 0) {
+                        refused = raw.read();
+                    } else {
+                        assertEquals(expected, upstream.held(), "request " + expected + " neither held nor answered:\n"
+                            + Files.readString(log));
+                    }
+                }
+                assertTrue(refused != null, "no connection was refused");
+                assertEquals(503, refused.status(), refused.body());
+                JsonNode error = JSON.readValue(refused.body(), JsonNode.class).get("error");
+                assertEquals("overloaded", error.get("code").getStringValue());
+                assertEquals("max_connections", error.get("details").get("reason").getStringValue());
+                assertEquals("1", refused.header("retry-after"));
+                String output = Files.readString(log);
+                assertTrue(output.contains("Client connections limited to"), output);
+                assertTrue(!output.contains("open-file limit reached"), "descriptors never ran out:\n" + output);
+                // The gateway endpoints still answer on a connection freed by closing a held one.
+                held.removeLast().close();
+                held.removeLast().close();
+                RawHttp.Response ping = null;
+                for (int attempt = 0; attempt < 50 && (ping == null || ping.status() != 200); attempt++) {
+                    try (RawHttp raw = new RawHttp(port)) {
+                        raw.send("GET /ping HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+                        ping = raw.read();
+                    }
+                    Thread.sleep(100);
+                }
+                assertEquals(200, ping.status(), ping.body());
+            } finally {
+                for (RawHttp raw : held) {
+                    raw.close();
+                }
+                upstream.releaseHeld();
+                gateway.destroy();
+                if (!gateway.waitFor(10, TimeUnit.SECONDS)) {
+                    gateway.destroyForcibly();
+                }
+            }
+        } finally {
+            Files.deleteIfExists(config);
+        }
+    }
+
+    /** The packaged gateway under {@code ulimit -n} {@value #LIMIT}, its output in {@code log}. */
+    private static Process launch(String jar, int port, Path config, Path log, String... properties) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + LIMIT + " && exec \"$0\" \"$@\"",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-Dgateway.definition.watch=false"));
+        command.addAll(List.of(properties));
+        command.addAll(List.of("-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().put("GATEHOUSE_CONFIG", config.toString());
+        builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(port));
+        builder.environment().put("GATEHOUSE_HOST", "127.0.0.1");
+        return builder.start();
     }
 
     private static long count(Path fds) {
