@@ -6,6 +6,8 @@ import io.gatehouse.testing.TestUpstream;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -21,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The gateway running out of file descriptors: the packaged jar ({@code target/gatehouse-container.jar},
+ * The gateway running out of file descriptors, on the streaming engine and on the buffered one
+ * ({@code gateway.proxy.streaming.enabled: false}): the packaged jar ({@code target/gatehouse-container.jar},
  * run by failsafe after packaging) under {@code ulimit -n 256}, its connection limit set out of the
  * way, with requests held in flight at an {@link EchoUpstream} ({@code /hold}) until the process
  * has exactly one descriptor free (counted in {@code /proc/<pid>/fd}). Each further proxied request
@@ -39,8 +42,9 @@ class OpenFilesIT {
     private static final int OVERLOADED_REQUESTS = 7;
     private static final JsonMapper JSON = JsonMapper.createDefault();
 
-    @Test
-    void descriptorsExhausted_then503OverloadedAndTargetNotEjected() throws Exception {
+    @ParameterizedTest(name = "streaming engine: {0}")
+    @ValueSource(booleans = {true, false})
+    void descriptorsExhausted_then503OverloadedAndTargetNotEjected(boolean streaming) throws Exception {
         String jar = PackagedGateway.jar();
         int port = TestUpstream.closedPort();
         Path config = Files.createTempFile("gatehouse-open-files", ".yml");
@@ -54,7 +58,9 @@ class OpenFilesIT {
                 routes:
                   - { id: up, match: { path: "/up/**" }, upstream: up, strip-prefix: true }
                 """.formatted(upstream.url()));
-            Process gateway = launch(jar, port, config, log, "-Dgateway.server.max-connections=100000");
+            // Without the streaming engine, routes take the buffered engine (Micronaut's HTTP client).
+            Process gateway = launch(jar, port, config, log, "-Dgateway.server.max-connections=100000",
+                "-Dgateway.proxy.streaming.enabled=" + streaming);
             try {
                 PackagedGateway.awaitReady(port, gateway, log);
                 Path fds = Path.of("/proc", String.valueOf(gateway.pid()), "fd");
@@ -81,7 +87,8 @@ class OpenFilesIT {
 
                 for (int i = 0; i < OVERLOADED_REQUESTS; i++) {
                     try (RawHttp raw = new RawHttp(port)) {
-                        raw.send("GET /up/hold HTTP/1.1\r\nHost: gw.test\r\n\r\n");
+                        // Connection: close, so that the descriptor comes back on either engine.
+                        raw.send("GET /up/hold HTTP/1.1\r\nHost: gw.test\r\nConnection: close\r\n\r\n");
                         RawHttp.Response response = raw.read();
                         assertEquals(503, response.status(), response.body() + "\n" + Files.readString(log));
                         JsonNode error = JSON.readValue(response.body(), JsonNode.class).get("error");
@@ -94,11 +101,12 @@ class OpenFilesIT {
                 assertEquals(1, Files.readAllLines(log).stream().filter(l -> l.contains("open-file limit reached")).count(),
                     "logged once per episode:\n" + Files.readString(log));
 
-                // Free some descriptors: the health report shows the episode.
+                // Free some descriptors: the health report shows the episode. (The buffered engine keeps
+                // a call to the upstream going when its client leaves, so only the client's is freed there.)
                 for (int i = 0; i < 20; i++) {
                     held.removeLast().close();
                 }
-                await(() -> count(fds) <= LIMIT - 30, "descriptors freed", log);
+                await(() -> count(fds) <= LIMIT - 15, "descriptors freed", log);
                 try (RawHttp raw = new RawHttp(port)) {
                     raw.send("GET /v1/health HTTP/1.1\r\nHost: gw.test\r\n\r\n");
                     RawHttp.Response health = raw.read();
@@ -115,7 +123,7 @@ class OpenFilesIT {
                 }
                 held.clear();
                 upstream.releaseHeld();
-                await(() -> count(fds) < LIMIT / 2, "descriptors freed", log);
+                await(() -> count(fds) <= LIMIT - 20, "descriptors freed", log);
                 try (RawHttp raw = new RawHttp(port)) {
                     raw.send("GET /up/plain HTTP/1.1\r\nHost: gw.test\r\n\r\n");
                     RawHttp.Response plain = raw.read();
