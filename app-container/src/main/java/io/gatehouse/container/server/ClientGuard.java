@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * cannot take more body) the clock stands still. On expiry the client gets 408
  * {@code request_timeout} when no response to it has started (and none is owed for an earlier
  * request), and the connection closes either way. No thread is held: one timer per connection,
- * only while a head or body is on its way. After a protocol switch (WebSocket, h2c) the guard
- * stands aside.
+ * and only while a head or body is still on its way when a read burst ends (a request that arrives
+ * whole in one read never needs one). After a protocol switch (WebSocket, h2c) the guard stands
+ * aside.
  */
 final class ClientGuard {
 
@@ -99,8 +100,17 @@ final class ClientGuard {
         if (readPendingSince >= 0) {
             readPendingSince = now;
         }
+        // The timer starts when a read burst ends with the head or body still incomplete: most
+        // requests arrive whole in one read and never need one.
         cancelTimer();
-        schedule(next == Phase.HEAD ? limits.requestHeadTimeoutNanos() : limits.requestBodyGraceNanos());
+    }
+
+    /** At the end of a read burst: a head or body still on its way gets its timer. */
+    private void readBurstEnded() {
+        if (timer == null && (phase == Phase.HEAD || phase == Phase.BODY)) {
+            long waited = waited(System.nanoTime());
+            schedule((phase == Phase.HEAD ? limits.requestHeadTimeoutNanos() : limits.requestBodyGraceNanos()) - waited);
+        }
     }
 
     private void idle() {
@@ -118,7 +128,7 @@ final class ClientGuard {
     }
 
     private void schedule(long nanos) {
-        if (ctx != null && nanos > 0 && (phase == Phase.HEAD || phase == Phase.BODY && limits.requestBodyMinRate() > 0)) {
+        if (ctx != null && (phase == Phase.HEAD || phase == Phase.BODY && limits.requestBodyMinRate() > 0)) {
             timer = ctx.executor().schedule(this::check, Math.max(nanos, TimeUnit.MILLISECONDS.toNanos(50)),
                 TimeUnit.NANOSECONDS);
         }
@@ -248,6 +258,12 @@ final class ClientGuard {
                 }
             }
             context.fireChannelRead(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            readBurstEnded();
+            context.fireChannelReadComplete();
         }
 
         @Override
