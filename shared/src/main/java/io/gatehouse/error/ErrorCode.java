@@ -24,6 +24,8 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
     /** None of the accepted media types can be produced. */
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not_acceptable"),
+    /** The client did not send its request head, or its body, within the gateway's deadline. */
+    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "request_timeout"),
     /** The resource changed under the request. */
     CONFLICT(HttpStatus.CONFLICT, "conflict"),
     /** The body is larger than the gateway accepts. */
@@ -44,6 +46,11 @@ public enum ErrorCode {
     BAD_GATEWAY(HttpStatus.BAD_GATEWAY, "bad_gateway"),
     /** No healthy upstream, an open circuit, or the gateway itself is not ready. */
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable"),
+    /**
+     * The gateway itself is out of a local resource (open files, connections, ephemeral ports),
+     * not the upstream; sent with {@code Retry-After}.
+     */
+    OVERLOADED(HttpStatus.SERVICE_UNAVAILABLE, "overloaded"),
     /** The upstream did not answer in time. */
     GATEWAY_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "gateway_timeout"),
     /** The request's HTTP major version is not 1 (on an HTTP/1.1 connection). */

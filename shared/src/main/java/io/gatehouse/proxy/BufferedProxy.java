@@ -2,6 +2,8 @@ package io.gatehouse.proxy;
 
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.runtime.LocalResources;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.route.RouteMatch;
@@ -50,8 +52,12 @@ import java.util.function.Supplier;
  * before they reach Micronaut.
  *
  * <ul>
- *   <li>The request body is limited to {@code gateway.proxy.max-buffered-body} (413 beyond), and so
- *       is the upstream's response body (502 beyond).</li>
+ *   <li>The request body is limited to the smaller of {@code gateway.proxy.max-request-body} and
+ *       {@code gateway.proxy.max-buffered-body} (413 beyond), the upstream's response body to
+ *       {@code gateway.proxy.max-buffered-body} (502 beyond).</li>
+ *   <li>A call that fails for want of a local resource (open files, ephemeral ports; see
+ *       {@link LocalResources}) is answered 503 {@code overloaded} and never counts against the
+ *       target.</li>
  *   <li>Upstream statuses, headers and bodies pass through unchanged, 4xx and 5xx included; only
  *       hop-by-hop headers are removed (both ways) and forwarding headers set
  *       ({@link ForwardedRequest}).</li>
@@ -81,9 +87,11 @@ final class BufferedProxy {
     private final ErrorResponses errors;
     private final ClientConnection clientConnection;
     private final ProxyConfiguration configuration;
+    private final LocalResources localResources;
 
     BufferedProxy(UpstreamClients clients, ErrorResponses errors, ClientConnection clientConnection,
-                  ProxyConfiguration configuration) {
+                  ProxyConfiguration configuration, LocalResources localResources) {
+        this.localResources = localResources;
         this.clients = clients;
         this.errors = errors;
         this.clientConnection = clientConnection;
@@ -105,7 +113,7 @@ final class BufferedProxy {
             return Mono.just(errors.response(request, ErrorCode.BAD_GATEWAY,
                 "Route '" + route.id() + "' names an upstream that is not in force.", Map.of("route", route.id())));
         }
-        int limit = configuration.getMaxBufferedBody();
+        int limit = (int) configuration.bufferedRequestLimit();
         if (request.getContentLength() > limit) {
             return Mono.just(tooLarge(request, limit));
         }
@@ -161,6 +169,13 @@ final class BufferedProxy {
                 if (failure instanceof ResponseTooLargeException tooLarge) {
                     outcome.completed(tooLarge.status());
                     return Mono.just(failure(exchange, FailureKind.RESET, failure));
+                }
+                LocalResources.Shortage shortage = LocalResources.localFailure(failure);
+                if (shortage != null) {
+                    // The gateway ran out, not the target: nothing counts against it, and no retry.
+                    outcome.released();
+                    localResources.exhausted(shortage);
+                    return Mono.just(response(exchange.request(), LocalResources.overloaded(shortage)));
                 }
                 FailureKind kind = classify(failure);
                 outcome.failed(kind);
@@ -314,6 +329,10 @@ final class BufferedProxy {
     }
 
     private MutableHttpResponse<?> unavailable(HttpRequest<?> request, UpstreamUnavailableException e) {
+        return response(request, e);
+    }
+
+    private MutableHttpResponse<?> response(HttpRequest<?> request, GatewayException e) {
         MutableHttpResponse<?> response = errors.response(request, e.errorCode(), e.getMessage(), e.details());
         e.headers().forEach(response.getHeaders()::set);
         return response;
@@ -331,8 +350,7 @@ final class BufferedProxy {
     }
 
     private MutableHttpResponse<?> tooLarge(HttpRequest<?> request, int limit) {
-        return errors.response(request, ErrorCode.PAYLOAD_TOO_LARGE, "The request body is larger than the "
-            + limit + " bytes the gateway buffers.", Map.of("limit_bytes", limit));
+        return response(request, ProxyConfiguration.bodyTooLarge(limit));
     }
 
     /**

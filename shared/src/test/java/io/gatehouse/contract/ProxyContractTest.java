@@ -117,6 +117,7 @@ public abstract class ProxyContractTest extends ContractTestBase {
         // The documented option for upstreams that take %2F as data: percentEncodedTarget's
         // "encoded slash" case proves it (PathNormalisationContractTest proves the refusing default).
         p.put("gateway.path-normalisation.encoded-slash", "keep");
+        p.put("gateway.proxy.max-request-body", 8192);
         p.put("gateway.upstreams.echo.targets", List.of(echo.url()));
         p.put("gateway.upstreams.second.targets", List.of(second.url()));
         String closed = "http://127.0.0.1:" + TestUpstream.closedPort();
@@ -447,6 +448,16 @@ public abstract class ProxyContractTest extends ContractTestBase {
         } else {
             assertEquals(body, echoed(response).get("body").getStringValue(), "a streaming engine has no buffer limit");
         }
+    }
+
+    @Test
+    void bodyAboveRequestBodyLimit_then413OnEveryEngine() {
+        int before = echo.requests();
+        ContractResponse response = send(ContractRequest.of("POST", "/p/pass/upload").body("text/plain", "x".repeat(9000)));
+        JsonNode error = assertEnvelope(response, 413, "payload_too_large");
+        // A buffering engine applies the smaller of max-request-body and max-buffered-body.
+        assertEquals(bufferedEngine() ? 4096 : 8192, error.get("details").get("limit_bytes").getIntValue());
+        assertEquals(before, echo.requests(), "the upstream never saw it");
     }
 
     // --- forwarding headers -------------------------------------------------------------------

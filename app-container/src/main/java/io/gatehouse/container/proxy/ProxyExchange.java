@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.proxy.ForwardingHeaders;
+import io.gatehouse.proxy.ProxyConfiguration;
 import io.gatehouse.route.RouteDefinition;
+import io.gatehouse.runtime.LocalResources;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.upstream.FailureKind;
 import io.gatehouse.upstream.Selection;
@@ -61,6 +63,12 @@ import java.util.concurrent.TimeUnit;
  * methods, only before any byte of the response reached the client, only while the request body
  * received so far fits the retry buffer, after a connect failure or a status in
  * {@code retries.on-statuses}, with exponential backoff, on another target when there is one.
+ *
+ * <p>Limits: a request whose {@code Content-Length} exceeds {@code gateway.proxy.max-request-body}
+ * is answered 413 before anything else; a chunked body is counted as it arrives and the exchange
+ * is abandoned (413 while no response started, then the connection closes) when it crosses the
+ * limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
+ * 503 {@code overloaded}, not retried, and never counts against the target.
  */
 final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.Owner {
 
@@ -120,6 +128,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     /** Request body received: kept whole while a retry is possible, otherwise only what is not written yet. */
     private final ArrayList<ByteBuf> body = new ArrayList<>(0);
     private long bodyBytes;
+    /** Request body bytes received in all, against {@code gateway.proxy.max-request-body}. */
+    private long received;
     private boolean bodyRetainable;
     private int written;
     private boolean requestComplete;
@@ -181,6 +191,12 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      * request body waits meanwhile as it does while connecting.
      */
     void start() {
+        long limit = proxy.maxRequestBody();
+        if (HttpUtil.getContentLength(request, -1L) > limit) {
+            // Refused before anything else, so that no byte of it is read or buffered.
+            fail(ProxyConfiguration.bodyTooLarge(limit));
+            return;
+        }
         CompletableFuture<GatewayPrincipal> decision;
         try {
             decision = proxy.access().checkAsync(match, view, requestId).toCompletableFuture();
@@ -343,6 +359,17 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         if (state != State.CONNECTING) {
             return;
         }
+        LocalResources.Shortage shortage = LocalResources.localFailure(cause);
+        if (shortage != null) {
+            // The gateway ran out (EMFILE and the like), not the target: nothing counts against
+            // it, and a retry would fail the same way.
+            reportReleased();
+            proxy.localResources().exhausted(shortage);
+            // Closing the client's connection gives a descriptor back.
+            closeClientAfter = true;
+            fail(LocalResources.overloaded(shortage));
+            return;
+        }
         boolean timeout = cause instanceof ConnectTimeoutException;
         reportFailed(timeout ? FailureKind.TIMEOUT : FailureKind.CONNECT);
         if (canRetry() && retryFindsTarget()) {
@@ -416,6 +443,12 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         ByteBuf data = content.content();
+        received += data.readableBytes();
+        if (received > proxy.maxRequestBody()) {
+            content.release();
+            bodyTooLarge();
+            return;
+        }
         if (data.isReadable()) {
             body.add(data);
             if (bodyRetainable) {
@@ -432,6 +465,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         if (state == State.WAITING || state == State.STREAMING) {
             writeBody();
+        }
+    }
+
+    /**
+     * A chunked body crossed the limit: the target learns nothing (the exchange is abandoned, not
+     * failed), the client gets 413 when no response started yet, and the connection closes.
+     */
+    private void bodyTooLarge() {
+        reportReleased();
+        GatewayException tooLarge = ProxyConfiguration.bodyTooLarge(proxy.maxRequestBody());
+        if (state == State.STREAMING) {
+            abortClient();
+        } else {
+            fail(tooLarge);
         }
     }
 
@@ -729,7 +776,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         extraHeaders.forEach(headers::set);
         stamp(headers);
         // A body still on its way would be read as the next request: close instead.
-        boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        boolean close = closeClientAfter || !clientKeepAlive || bodyExpected && !requestComplete;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -26,6 +26,9 @@ final class ProxyServerCustomizer implements BeanCreatedEventListener<NettyServe
     /** The name of the proxy handler in the server pipeline. */
     static final String HANDLER_NAME = "gatehouse-proxy";
 
+    /** The name of the container's client guard ({@code io.gatehouse.container.server}), when installed. */
+    private static final String CLIENT_GUARD = "gatehouse-client-guard";
+
     private final BeanProvider<StreamingProxy> proxy;
 
     ProxyServerCustomizer(BeanProvider<StreamingProxy> proxy) {
@@ -65,9 +68,15 @@ final class ProxyServerCustomizer implements BeanCreatedEventListener<NettyServe
             ChannelPipeline pipeline = channel.pipeline();
             if (pipeline.get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null
                 && pipeline.get(HANDLER_NAME) == null) {
-                // Behind the front door (RequestFramingHandler) when it is already in place.
-                String after = pipeline.get(RequestFramingHandler.NAME) != null
-                    ? RequestFramingHandler.NAME : ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC;
+                // Behind the front door (RequestFramingHandler) and the client guard, whichever of
+                // them are in place and in whatever order their customizers ran: both insert
+                // themselves right after the codec, so the last of the three is the proxy's place.
+                String after = ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC;
+                for (String name : pipeline.names()) {
+                    if (name.equals(RequestFramingHandler.NAME) || name.equals(CLIENT_GUARD)) {
+                        after = name;
+                    }
+                }
                 pipeline.addAfter(after, HANDLER_NAME, new ProxyConnectionHandler(proxy.get()));
             }
         }

@@ -8,6 +8,7 @@ import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.proxy.ProxyConfiguration;
+import io.gatehouse.runtime.LocalResources;
 import io.micronaut.core.annotation.Internal;
 import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.NettyChannelType;
@@ -46,6 +47,7 @@ final class StreamingProxy {
     private final EventLoopGroupFactory eventLoopGroupFactory;
     private final String apiVersion;
     private final RouteAccess access;
+    private final LocalResources localResources;
     private final AsciiString principalHeader;
     private final PathNormaliser pathNormaliser;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
@@ -55,7 +57,9 @@ final class StreamingProxy {
     StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
-                   RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser) {
+                   RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser,
+                   LocalResources localResources) {
+        this.localResources = localResources;
         this.state = state;
         this.router = router;
         this.errors = errors;
@@ -100,6 +104,20 @@ final class StreamingProxy {
 
     String apiVersion() {
         return apiVersion;
+    }
+
+    /**
+     * @return the gateway's own resources, told of every local failure
+     */
+    LocalResources localResources() {
+        return localResources;
+    }
+
+    /**
+     * @return {@code gateway.proxy.max-request-body}
+     */
+    long maxRequestBody() {
+        return proxyConfiguration.getMaxRequestBody();
     }
 
     boolean trustForwardedHeaders() {

@@ -159,7 +159,13 @@ final class UpstreamPool {
         ChannelFuture future = b.connect(target.host(), target.port());
         future.addListener(f -> {
             if (!f.isSuccess()) {
-                acquirer.connectFailed(f.cause());
+                if (loop.inEventLoop()) {
+                    acquirer.connectFailed(f.cause());
+                } else {
+                    // A channel that could not even be created (EMFILE on socket()) fails on Netty's
+                    // global executor; the exchange lives on this loop.
+                    loop.execute(() -> acquirer.connectFailed(f.cause()));
+                }
                 return;
             }
             SslHandler sslHandler = future.channel().pipeline().get(SslHandler.class);

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The container gateway on an ephemeral loopback port, routing by a generated declarative file.
  */
-final class ProxyGateway implements AutoCloseable {
+public final class ProxyGateway implements AutoCloseable {
 
     private final EmbeddedServer server;
     private final Path file;
@@ -30,7 +30,7 @@ final class ProxyGateway implements AutoCloseable {
      * @param yaml the declarative file's content (routes and upstreams)
      * @return the started gateway
      */
-    static ProxyGateway start(String yaml) {
+    public static ProxyGateway start(String yaml) {
         return start(yaml, Map.of());
     }
 
@@ -48,7 +48,7 @@ final class ProxyGateway implements AutoCloseable {
             """.formatted(upstreamUrl), properties);
     }
 
-    static ProxyGateway start(String yaml, Map<String, Object> properties) {
+    public static ProxyGateway start(String yaml, Map<String, Object> properties) {
         try {
             Path file = Files.createTempFile("gatehouse-proxy-test", ".yml");
             Files.writeString(file, yaml);
@@ -63,15 +63,15 @@ final class ProxyGateway implements AutoCloseable {
         }
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + server.getPort() + pathAndQuery);
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
-    ApplicationContext context() {
+    public ApplicationContext context() {
         return server.getApplicationContext();
     }
 

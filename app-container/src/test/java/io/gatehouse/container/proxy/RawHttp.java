@@ -103,10 +103,24 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /**
-     * @return whether the server closed the connection (end of stream) within the socket timeout
+     * @return bytes of a response waiting to be read
+     * @throws IOException when the socket fails
+     */
+    public int available() throws IOException {
+        return in.available();
+    }
+
+    /**
+     * @return whether the server closed the connection (end of stream, or a reset) within the socket timeout
+     * @throws IOException when the socket fails otherwise
      */
     public boolean closedByServer() throws IOException {
-        return in.read() < 0;
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketException reset) {
+            // Bytes sent after the server closed are answered with a reset: closed all the same.
+            return true;
+        }
     }
 
     List<Response> readAll(int count) throws IOException {
