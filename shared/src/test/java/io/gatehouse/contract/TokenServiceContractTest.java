@@ -275,11 +275,26 @@ public abstract class TokenServiceContractTest extends IdentityContractSupport {
     @Test
     void foreignJtiRevokedByATenantAdministrator_thenOnlyThatTenantsTokenIsRefused() {
         String jti = java.util.UUID.randomUUID().toString();
+        String requestId = "foreign-revocation-" + jti;
         ContractResponse revoked = send(ContractRequest.of("DELETE", "/v1/tokens/" + jti + "?reason=acme%20offboarding")
-            .header("Authorization", "Bearer " + tenantAdmin("acme")));
+            .header("Authorization", "Bearer " + tenantAdmin("acme")).header("X-Request-ID", requestId));
         assertEquals(200, revoked.status(), revoked.text());
         assertEquals("acme", revoked.json().get("tenant").getStringValue());
         assertEquals("acme-admin", revoked.json().get("revoked_by").getStringValue());
+
+        List<JsonNode> events = new ArrayList<>();
+        long millis = millisUntil(() -> {
+            events.clear();
+            send(admin(ContractRequest.get("/admin/audit?request_id=" + requestId))).json().get("events").values().forEach(events::add);
+            return !events.isEmpty();
+        }, 5000);
+        assertTrue(millis >= 0, "the foreign revocation was never audited");
+        JsonNode event = events.getFirst();
+        assertEquals("token.revoke", event.get("action").getStringValue());
+        assertEquals("token:" + jti, event.get("target").getStringValue());
+        assertEquals("acme", event.get("tenant").getStringValue());
+        assertEquals("foreign", event.get("details").get("kind").getStringValue());
+        assertEquals("acme offboarding", event.get("details").get("reason").getStringValue());
 
         assertEquals(401, send(secured(foreignToken(jti, "acme"))).status(), "acme's token with that jti is revoked");
         assertEquals(502, send(secured(foreignToken(jti, "globex"))).status(), "globex's token with the same jti is not");

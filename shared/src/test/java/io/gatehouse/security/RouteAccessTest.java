@@ -258,6 +258,39 @@ class RouteAccessTest {
         assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "[] | routes[0].claims.match.service: must name at least one accepted value",
+        "[api, api] | routes[0].claims.match.service[1]: repeats 'api'",
+        "[api, \"{service}\"] | routes[0].claims.match.service[1]: uses {service} but match.path has no such variable",
+        "[api, \"\"] | routes[0].claims.match.service[1]: must not be blank"})
+    void invalidClaimMatchLists_thenRefusedWithTheFieldPath(String accepted, String expected) {
+        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
+            upstreams:
+              svc: { targets: ["http://127.0.0.1:9"] }
+            routes:
+              - id: r
+                match: { path: "/p/{project}/**" }
+                upstream: svc
+                claims: { match: { service: %s } }
+            """.formatted(accepted)));
+        assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} could be accepted by {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "api | api | true",
+        "api | web | false",
+        "acme | {project} | true",
+        "acme/x | {project} | false",
+        "acme-web | {project}-web | true",
+        "acme-api | {project}-web | false",
+        "a.b | a.b | true",
+        "axb | a.b | false"})
+    void couldAccept_thenLiteralsEqualAndTemplatesTakeOneSegment(String value, String template, boolean expected) {
+        assertEquals(expected, RoutePolicy.couldAccept(List.of(template), value));
+    }
+
     @Test
     void rulesWithoutAnAuthKey_thenJwtIsRequired() {
         assertEquals(AuthMode.JWT, access.mode(match("/admin-area/x").route()));

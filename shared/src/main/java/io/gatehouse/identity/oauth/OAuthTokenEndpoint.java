@@ -2,6 +2,7 @@ package io.gatehouse.identity.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gatehouse.identity.RequestBodies;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.token.IssuedToken;
 import io.gatehouse.identity.token.TokenService;
@@ -10,7 +11,6 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.core.util.SupplierUtil;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -27,7 +27,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -143,7 +142,7 @@ final class OAuthTokenEndpoint {
         if (!FORM.equalsIgnoreCase(contentType) && !isJson) {
             throw OAuthException.invalidRequest("The request must be application/x-www-form-urlencoded or application/json.");
         }
-        byte[] raw = rawBody(request, body);
+        byte[] raw = RequestBodies.raw(request, body);
         Map<String, String> form = isJson ? parseJson(raw)
             : raw.length > 0 ? parseForm(new String(raw, StandardCharsets.UTF_8))
             : formFromParameters(request);
@@ -264,24 +263,6 @@ final class OAuthTokenEndpoint {
         }
         return clients.authenticate(clientId, secret)
             .orElseThrow(() -> OAuthException.invalidClient("The client is unknown or its secret is wrong."));
-    }
-
-    /**
-     * The form as sent, when the runtime bound it to {@code byte[]} (Netty) or still has it as
-     * bytes; empty when it was already turned into parameters (see {@link #formFromParameters}).
-     */
-    private static byte[] rawBody(HttpRequest<?> request, byte[] bound) {
-        if (bound != null && bound.length > 0) {
-            return bound;
-        }
-        if (request instanceof ServerHttpRequest<?> server) {
-            try (InputStream in = server.byteBody().split().toInputStream()) {
-                return in.readAllBytes();
-            } catch (IOException | RuntimeException e) {
-                return new byte[0];
-            }
-        }
-        return new byte[0];
     }
 
     /**

@@ -5,6 +5,7 @@ import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.identity.RequestBodies;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -19,10 +20,17 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -39,8 +47,10 @@ final class TokenController {
 
     private final TokenService tokens;
     private final AdminCredentials admin;
+    private final JsonMapper json;
 
-    TokenController(TokenService tokens, AdminCredentials admin) {
+    TokenController(TokenService tokens, AdminCredentials admin, JsonMapper json) {
+        this.json = json;
         this.tokens = tokens;
         this.admin = admin;
     }
@@ -90,21 +100,68 @@ final class TokenController {
     @Audited(value = "token.revoke", target = "token:{jti}",
         details = {"kind={body.kind}", "tenant={body.tenant}", "reason={body.revocation_reason}"})
     @Operation(summary = "Revoke a token", description = "Every instance and Lambda refuses it within one second. The reason comes "
-        + "as {\"reason\"} in the body or ?reason=, not both. A jti the gateway did not issue (a token signed with the shared "
-        + "secret elsewhere) is revoked too, until its expires_at if given, else gateway.tokens.max-lifetime from now.")
-    TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti, @Nullable @QueryValue String reason,
-                         @Nullable @Body RevocationRequest body) {
+        + "as {\"reason\"} in the body or ?reason= (the same value if both). A jti the gateway did not issue (a token signed with the shared "
+        + "secret elsewhere) is revoked too, until its expires_at if given, else gateway.tokens.max-lifetime from now.",
+        requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "optional",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RevocationRequest.class))))
+    // No @Body: micronaut-aws answers 400 "Empty body" for a DELETE without one, even to a @Nullable byte[].
+    TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti, @Nullable @QueryValue String reason) {
         AdminPrincipal principal = admin.require(request);
-        RevocationRequest asked = body == null ? new RevocationRequest(reason, null) : body;
-        if (reason != null && body != null && body.reason() != null && !reason.equals(body.reason())) {
-            throw new GatewayException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
-                Map.of("violations", List.of(Map.of("field", "reason", "message",
-                    "is given in the query and in the body with different values; give it once"))), Map.of());
+        RevocationRequest asked = revocation(RequestBodies.raw(request, null));
+        if (reason != null && asked.reason() != null && !reason.equals(asked.reason())) {
+            throw invalid("reason", "is given in the query and in the body with different values; give it once");
         }
-        if (reason != null && body != null && body.reason() == null) {
-            asked = new RevocationRequest(reason, body.expiresAt());
+        return tokens.revoke(principal, jti, new RevocationRequest(reason != null ? reason : asked.reason(), asked.expiresAt()));
+    }
+
+    /**
+     * The optional body of a revocation, read here rather than bound: micronaut-aws refuses an
+     * empty body bound to an object, and a member that is not {@link RevocationRequest}'s is
+     * refused by name.
+     */
+    private RevocationRequest revocation(byte[] raw) {
+        if (raw.length == 0) {
+            return new RevocationRequest(null, null);
         }
-        return tokens.revoke(principal, jti, asked);
+        JsonNode root;
+        try {
+            root = json.readValue(raw, JsonNode.class);
+        } catch (IOException | RuntimeException e) {
+            throw invalid("body", "is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("body", "must be a JSON object with reason and expires_at");
+        }
+        String reason = null;
+        Instant expiresAt = null;
+        for (Map.Entry<String, JsonNode> member : root.entries()) {
+            JsonNode value = member.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            switch (member.getKey()) {
+                case "reason" -> {
+                    if (!value.isString()) {
+                        throw invalid("reason", "must be a string");
+                    }
+                    reason = value.getStringValue();
+                }
+                case "expires_at" -> {
+                    try {
+                        expiresAt = Instant.parse(value.isString() ? value.getStringValue() : "");
+                    } catch (DateTimeParseException e) {
+                        throw invalid("expires_at", "must be an ISO-8601 instant such as 2027-03-01T00:00:00Z");
+                    }
+                }
+                default -> throw invalid(member.getKey(), "is not a field of a revocation (reason, expires_at)");
+            }
+        }
+        return new RevocationRequest(reason, expiresAt);
+    }
+
+    private static GatewayException invalid(String field, String message) {
+        return new GatewayException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+            Map.of("violations", List.of(Map.of("field", field, "message", message))), Map.of());
     }
 
     @Post(value = "/cleanup", produces = MediaType.APPLICATION_JSON)

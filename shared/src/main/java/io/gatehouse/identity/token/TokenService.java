@@ -318,15 +318,16 @@ public class TokenService {
     }
 
     /**
-     * Revokes a token everywhere, without a reason (a session's logout).
+     * Revokes a token the gateway recorded, without a reason (a session's logout).
      *
      * @param admin who asks
      * @param jti   the token's {@code jti}
      * @return the token's metadata, revoked
+     * @throws GatewayException 404 when the gateway never recorded it or it was cleaned up
      * @see #revoke(AdminPrincipal, String, RevocationRequest)
      */
     public TokenMetadata revoke(AdminPrincipal admin, String jti) {
-        return revoke(admin, jti, null);
+        return revoke(admin, jti, null, false);
     }
 
     /**
@@ -346,6 +347,10 @@ public class TokenService {
      * @throws GatewayException 400 for an unusable jti, reason or expiry, 403 {@code cross_tenant}
      */
     public TokenMetadata revoke(AdminPrincipal admin, String jti, @Nullable RevocationRequest request) {
+        return revoke(admin, jti, request, true);
+    }
+
+    private TokenMetadata revoke(AdminPrincipal admin, String jti, @Nullable RevocationRequest request, boolean foreign) {
         Validation validation = new Validation();
         if (jti == null || !JTI.matcher(jti).matches()) {
             validation.problem("jti", "must be 1-256 visible ASCII characters without spaces");
@@ -359,6 +364,9 @@ public class TokenService {
         validation.check();
         TokenMetadata token = database.transaction(connection -> {
             TokenMetadata found = find(connection, jti);
+            if (found == null && !foreign) {
+                throw new GatewayException(ErrorCode.NOT_FOUND, "No token with jti '" + jti + "'.", Map.of("jti", jti), Map.of());
+            }
             if (found == null) {
                 found = new TokenMetadata(jti, TokenMetadata.FOREIGN, null, null, null, null, null, null,
                     foreignExpiry != null ? foreignExpiry : now.plus(configuration.getMaxLifetime()), now, admin.tenant(), null,
