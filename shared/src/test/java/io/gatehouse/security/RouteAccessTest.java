@@ -246,15 +246,20 @@ class RouteAccessTest {
         "[a, b] | routes[0].authorization.groups: must be a map with allow or deny",
         "{ allow: [a], only: [b] } | routes[0].authorization.groups.only: unknown field"})
     void invalidGroupLists_thenRefusedWithTheFieldPath(String groups, String expected) {
+        assertRouteRefused("authorization: { groups: " + groups + " }", expected);
+    }
+
+    /** Asserts that a route to /p/{project}/** with the given policy line does not load, naming the problem. */
+    private static void assertRouteRefused(String policy, String expected) {
         DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
             upstreams:
               svc: { targets: ["http://127.0.0.1:9"] }
             routes:
               - id: r
-                match: { path: "/r/**" }
+                match: { path: "/p/{project}/**" }
                 upstream: svc
-                authorization: { groups: %s }
-            """.formatted(groups)));
+                %s
+            """.formatted(policy)));
         assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
     }
 
@@ -265,16 +270,7 @@ class RouteAccessTest {
         "[api, \"{service}\"] | routes[0].claims.match.service[1]: uses {service} but match.path has no such variable",
         "[api, \"\"] | routes[0].claims.match.service[1]: must not be blank"})
     void invalidClaimMatchLists_thenRefusedWithTheFieldPath(String accepted, String expected) {
-        DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
-            upstreams:
-              svc: { targets: ["http://127.0.0.1:9"] }
-            routes:
-              - id: r
-                match: { path: "/p/{project}/**" }
-                upstream: svc
-                claims: { match: { service: %s } }
-            """.formatted(accepted)));
-        assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
+        assertRouteRefused("claims: { match: { service: " + accepted + " } }", expected);
     }
 
     @ParameterizedTest(name = "{0} could be accepted by {1}: {2}")
