@@ -1,6 +1,5 @@
 package io.gatehouse.security;
 
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -69,11 +68,11 @@ public record GatewayPrincipal(String subject, String method, Map<String, Object
     }
 
     /**
-     * @param name a claim name
+     * @param name a claim name, or a dotted path into nested claims ({@link ClaimPath})
      * @return the claim's value, or {@code null}
      */
     public Object claim(String name) {
-        return claims.get(name);
+        return ClaimPath.resolve(claims, name);
     }
 
     /**
@@ -84,20 +83,12 @@ public record GatewayPrincipal(String subject, String method, Map<String, Object
      * @return the groups, roles first
      */
     public Set<String> groups() {
-        Object claim = claims.get(GROUPS_CLAIM);
-        if (claim == null) {
+        Set<String> named = ClaimPath.words(claims.get(GROUPS_CLAIM));
+        if (named.isEmpty()) {
             return roles;
         }
         Set<String> out = new LinkedHashSet<>(roles);
-        if (claim instanceof Collection<?> values) {
-            values.stream().filter(java.util.Objects::nonNull).map(String::valueOf).forEach(out::add);
-        } else if (claim instanceof String text) {
-            for (String part : text.split("[\\s,]+")) {
-                if (!part.isEmpty()) {
-                    out.add(part);
-                }
-            }
-        }
+        out.addAll(named);
         return out;
     }
 }

@@ -345,11 +345,13 @@ public class RouteAccess {
                     Map.of("reason", "missing_claim", "claim", claim), Map.of());
             }
         }
-        for (Map.Entry<String, String> rule : policy.claimMatch().entrySet()) {
-            String expected = RoutePolicy.expand(rule.getValue(), match.variables());
-            if (!claimEquals(principal.claim(rule.getKey()), expected)) {
+        for (Map.Entry<String, List<String>> rule : policy.claimMatch().entrySet()) {
+            List<String> expected = rule.getValue().stream().map(template -> RoutePolicy.expand(template, match.variables())).toList();
+            Object claim = principal.claim(rule.getKey());
+            if (expected.stream().noneMatch(value -> claimEquals(claim, value))) {
                 throw forbidden("The credential's '" + rule.getKey() + "' claim does not match this path.",
-                    Map.of("reason", "claim_mismatch", "claim", rule.getKey(), "expected", expected), Map.of());
+                    Map.of("reason", "claim_mismatch", "claim", rule.getKey(),
+                        "expected", expected.size() == 1 ? expected.getFirst() : expected), Map.of());
             }
         }
         if (!policy.roles().isEmpty() && java.util.Collections.disjoint(policy.roles(), principal.roles())) {

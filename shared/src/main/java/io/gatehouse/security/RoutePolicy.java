@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * claims:
  *   required: [sub, project]     # 403 when missing
  *   match: { project: "{project}", service: "{service}" }   # claim must equal the path variable
+ *   match: { service: [prefect, api, "{service}"] }          # or any of a list of values and templates
  *   forward: { sub: X-User-Id }  # claim sent to the upstream as a header
  *   strip-authorization: true    # the upstream does not see the token
  * authorization:
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  *
  * @param auth               the {@code auth} policy, or {@code null} when the route does not say
  * @param requiredClaims     claims the credential must carry
- * @param claimMatch         claim name to the value it must equal, a template over the path variables such as {@code {project}}
+ * @param claimMatch         claim name (or dotted path) to the values of which it must equal one: literals or
+ *                           templates over the path variables such as {@code {project}}
  * @param forward            claim name to the request header the upstream receives it in
  * @param stripAuthorization whether the {@code Authorization} header is removed before forwarding
  * @param roles              roles of which the principal needs one; empty for no rule
@@ -46,7 +48,7 @@ import java.util.regex.Pattern;
  * @param opa                the external policy decision the request needs, or {@code null}
  * @param tenant             the tenant the principal must belong to, a template over the path variables, or {@code null}
  */
-public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, String> claimMatch, Map<String, String> forward,
+public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String, List<String>> claimMatch, Map<String, String> forward,
                           boolean stripAuthorization, Set<String> roles, Set<String> scopes, Set<String> allowGroups,
                           Set<String> denyGroups, Opa opa, String tenant) {
 
@@ -145,7 +147,7 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
         AuthMode auth = authNode.choice(null, AuthMode.class);
         ConfigNode claims = route.get("claims");
         List<String> required = new ArrayList<>();
-        Map<String, String> claimMatch = new LinkedHashMap<>();
+        Map<String, List<String>> claimMatch = new LinkedHashMap<>();
         Map<String, String> forward = new LinkedHashMap<>();
         boolean strip = false;
         if (!claims.isMissing()) {
@@ -155,9 +157,9 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
                 claims.allowOnly("required", "match", "forward", "strip-authorization");
                 required.addAll(names(claims.get("required"), "a claim name"));
                 claims.get("match").entries().forEach((claim, value) -> {
-                    String template = template(value, match);
-                    if (template != null) {
-                        claimMatch.put(claim, template);
+                    List<String> accepted = accepted(value, match);
+                    if (!accepted.isEmpty()) {
+                        claimMatch.put(claim, accepted);
                     }
                 });
                 claims.get("forward").entries().forEach((claim, value) -> {
@@ -202,6 +204,54 @@ public record RoutePolicy(AuthMode auth, List<String> requiredClaims, Map<String
             authNode.problem("is none, but the route's claims, authorization or tenant rules need an authenticated caller");
         }
         return policy;
+    }
+
+    /**
+     * A {@code claims.match} value: one value or a list of them, each a literal or a template.
+     * A list must name at least one value and none twice.
+     */
+    private static List<String> accepted(ConfigNode value, RouteDefinition.Match match) {
+        if (!(value.raw() instanceof List<?> list)) {
+            String template = template(value, match);
+            return template == null ? List.of() : List.of(template);
+        }
+        if (list.isEmpty()) {
+            value.problem("must name at least one accepted value");
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (ConfigNode element : value.elements()) {
+            String template = template(element, match);
+            if (template != null && !out.add(template)) {
+                element.problem("repeats '" + template + "'");
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Whether a claim value could pass a {@code claims.match} rule on some request: equal to a
+     * literal, or of the shape of a template, each path variable standing for one path segment.
+     *
+     * @param accepted the rule's values
+     * @param value    a claim value
+     * @return whether some path could make the rule accept it
+     */
+    public static boolean couldAccept(List<String> accepted, String value) {
+        for (String template : accepted) {
+            Matcher m = VARIABLE.matcher(template);
+            StringBuilder regex = new StringBuilder();
+            int last = 0;
+            while (m.find()) {
+                regex.append(Pattern.quote(template.substring(last, m.start()))).append("[^/]+");
+                last = m.end();
+            }
+            regex.append(Pattern.quote(template.substring(last)));
+            if (Pattern.matches(regex.toString(), value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A route's {@code tenant}: {@value #ANY_TENANT} alone, or a template; a {@code *} within a tenant is a mistake. */

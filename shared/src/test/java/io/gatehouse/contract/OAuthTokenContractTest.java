@@ -155,9 +155,53 @@ public abstract class OAuthTokenContractTest extends IdentityContractSupport {
         assertTrue(response.header("WWW-Authenticate").orElse("").startsWith("Basic"), response.headers().toString());
     }
 
+    private static ContractRequest json(String body) {
+        return ContractRequest.of("POST", "/oauth/token").body("application/json", body);
+    }
+
     @Test
-    void jsonBody_thenInvalidRequest() {
-        ContractRequest request = ContractRequest.of("POST", "/oauth/token").body("application/json", "{\"grant_type\":\"client_credentials\"}");
+    void jsonClientCredentials_thenTheSameAnswerAsTheForm() {
+        JsonNode body = granted(json("{\"grant_type\":\"client_credentials\",\"client_id\":\"" + clientId + "\",\"client_secret\":\""
+            + secret + "\",\"scope\":\"read\"}"));
+        assertEquals("Bearer", body.get("token_type").getStringValue());
+        assertEquals(3600, body.get("expires_in").getLongValue());
+        assertEquals("read", body.get("scope").getStringValue());
+        Map<String, Object> claims = verifiedClaims(body.get("access_token").getStringValue());
+        assertEquals(clientId, claims.get("client_id"));
+        assertEquals("read", claims.get("scope"));
+
+        JsonNode basic = granted(basic(json("{\"grant_type\":\"client_credentials\"}")));
+        assertEquals("read write", basic.get("scope").getStringValue());
+        JsonNode refreshed = granted(basic(json("{\"grant_type\":\"refresh_token\",\"refresh_token\":\""
+            + basic.get("refresh_token").getStringValue() + "\"}")));
+        verifiedClaims(refreshed.get("access_token").getStringValue());
+    }
+
+    static Stream<Arguments> badJsonBodies() {
+        return Stream.of(
+            Arguments.of("unknown field", "{\"grant_type\":\"client_credentials\",\"audience\":\"x\"}", "audience"),
+            Arguments.of("not a string", "{\"grant_type\":\"client_credentials\",\"scope\":[\"read\"]}", "scope"),
+            Arguments.of("not an object", "[\"client_credentials\"]", "JSON object"),
+            Arguments.of("not JSON", "grant_type=client_credentials", "not valid JSON"),
+            Arguments.of("no grant_type", "{\"scope\":\"read\"}", "grant_type"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badJsonBodies")
+    void badJsonBody_thenInvalidRequestNamingIt(String name, String body, String named) {
+        JsonNode error = assertOAuthError(send(basic(json(body))), 400, "invalid_request");
+        assertTrue(error.get("error_description").getStringValue().contains(named), error.toString());
+    }
+
+    @Test
+    void jsonWithWrongSecret_then401InvalidClient() {
+        assertOAuthError(send(json("{\"grant_type\":\"client_credentials\",\"client_id\":\"" + clientId
+            + "\",\"client_secret\":\"wrong\"}")), 401, "invalid_client");
+    }
+
+    @Test
+    void otherContentType_thenInvalidRequest() {
+        ContractRequest request = ContractRequest.of("POST", "/oauth/token").body("text/plain", "grant_type=client_credentials");
         assertOAuthError(send(basic(request)), 400, "invalid_request");
     }
 
@@ -197,6 +241,13 @@ public abstract class OAuthTokenContractTest extends IdentityContractSupport {
             assertEquals("alice", verifiedClaims(ok.json().get("access_token").getStringValue()).get("sub"));
 
             assertOAuthError(legacy.send(basic(form("grant_type=password&username=alice&password=wrong"), id, password)), 400, "invalid_grant");
+            // The high-throughput spec's JSON token request: every credential in the body.
+            ContractResponse json = legacy.send(json("{\"grant_type\":\"password\",\"username\":\"alice\",\"password\":\""
+                + USER_PASSWORD + "\",\"client_id\":\"" + id + "\",\"client_secret\":\"" + password + "\",\"scope\":\"read\"}"));
+            assertEquals(200, json.status(), json.text());
+            assertEquals("alice", verifiedClaims(json.json().get("access_token").getStringValue()).get("sub"));
+            assertOAuthError(legacy.send(json("{\"grant_type\":\"password\",\"username\":\"alice\",\"password\":\"wrong\","
+                + "\"client_id\":\"" + id + "\",\"client_secret\":\"" + password + "\"}")), 400, "invalid_grant");
             assertOAuthError(legacy.send(basic(form("grant_type=password&username=alice&password=x"))), 400, "unauthorized_client");
         } finally {
             legacy.close();

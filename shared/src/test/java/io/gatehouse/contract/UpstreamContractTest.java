@@ -108,6 +108,10 @@ public abstract class UpstreamContractTest extends ContractTestBase {
                 load-balancer: consistent-hash
                 hash-on: claim:sub
                 targets: [ "%1$s", "%2$s", "%3$s" ]
+              by-nested-claim:
+                load-balancer: consistent-hash
+                hash-on: claim:organization.id
+                targets: [ "%1$s", "%2$s", "%3$s" ]
               outliers:
                 targets: [ "%1$s", "%2$s" ]
                 outlier-detection: { consecutive-failures: 1, ejection-time: %4$dms }
@@ -129,6 +133,7 @@ public abstract class UpstreamContractTest extends ContractTestBase {
               - { id: least-outstanding, match: { path: "/lb/least/**" }, upstream: least-outstanding, strip-prefix: true }
               - { id: by-header, match: { path: "/lb/header/**" }, upstream: by-header, strip-prefix: true }
               - { id: by-claim, match: { path: "/lb/claim/**" }, upstream: by-claim, strip-prefix: true, auth: jwt }
+              - { id: by-nested-claim, match: { path: "/lb/nested-claim/**" }, upstream: by-nested-claim, strip-prefix: true, auth: jwt }
               - { id: outliers, match: { path: "/outliers/**" }, upstream: outliers, strip-prefix: true, retries: 0 }
               - { id: probed, match: { path: "/probed/**" }, upstream: probed, strip-prefix: true }
               - { id: breaker-closes, match: { path: "/breaker/closes/**" }, upstream: breaker-closes, strip-prefix: true, retries: 0 }
@@ -231,9 +236,12 @@ public abstract class UpstreamContractTest extends ContractTestBase {
         Function<String, ContractRequest> header = key -> ContractRequest.get("/lb/header/x").header("X-User-Id", key);
         Function<String, ContractRequest> claim = key -> ContractRequest.get("/lb/claim/x")
             .header("Authorization", "Bearer " + TestTokens.hmac(TestTokens.claims(key).build(), JWSAlgorithm.HS256));
+        Function<String, ContractRequest> nested = key -> ContractRequest.get("/lb/nested-claim/x").header("Authorization", "Bearer "
+            + TestTokens.hmac(TestTokens.claims("same-subject").claim("organization", Map.of("id", key)).build(), JWSAlgorithm.HS256));
         return Stream.of(
             Arguments.of("header X-User-Id", header),
-            Arguments.of("claim sub of a JWT", claim));
+            Arguments.of("claim sub of a JWT", claim),
+            Arguments.of("nested claim organization.id of a JWT", nested));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,8 @@ package io.gatehouse.identity;
 
 import io.gatehouse.identity.token.IssuedToken;
 import io.gatehouse.identity.token.Revocations;
+import io.gatehouse.identity.token.RevocationRequest;
+import io.gatehouse.identity.token.TokenMetadata;
 import io.gatehouse.identity.token.TokenRequest;
 import io.gatehouse.identity.token.TokenService;
 import io.gatehouse.testing.TestSchema;
@@ -39,9 +41,18 @@ class IdentityDatabaseTest {
         properties.put("gateway.jwt.secret", IdentityInstances.SECRET);
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             TokenService tokens = context.getBean(TokenService.class);
-            IssuedToken token = tokens.issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", "robot", null, 60L, "acme"));
+            IssuedToken token = tokens.issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", "robot", "V16: a description", null, 60L, null, "acme"));
             assertEquals("acme", tokens.revoke(AdminPrincipal.GLOBAL, token.metadata().jti()).tenant(), "V15's tenant column");
             assertTrue(context.getBean(Revocations.class).isRevoked(token.metadata().jti()));
+            // V16: the description, who revoked and why, and a foreign jti longer than the gateway's own.
+            TokenMetadata reasoned = tokens.revoke(AdminPrincipal.GLOBAL, token.metadata().jti(), null);
+            assertEquals("V16: a description", reasoned.description());
+            assertEquals("admin-token", reasoned.revokedBy());
+            String foreign = "router-" + "f".repeat(100);
+            TokenMetadata stopped = tokens.revoke(AdminPrincipal.GLOBAL, foreign, new RevocationRequest("leaked", null));
+            assertEquals(TokenMetadata.FOREIGN, stopped.kind());
+            assertEquals("leaked", tokens.get(AdminPrincipal.GLOBAL, foreign).revocationReason());
+            assertTrue(context.getBean(Revocations.class).isRevoked(foreign, "any-tenant"));
 
             try (Connection connection = context.getBean(DataSource.class).getConnection();
                  ResultSet rows = connection.createStatement().executeQuery(
@@ -50,9 +61,9 @@ class IdentityDatabaseTest {
                 while (rows.next()) {
                     versions.add(rows.getString(1));
                 }
-                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15", "17"), versions,
-                    "the admin store's V1, the identity migrations (SSO's V13 among them), the audit log's V14, tenancy's V15 "
-                        + "and SSO provisioning's V17 share one history");
+                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15", "16", "17"), versions,
+                    "the admin store's V1, the identity migrations (SSO's V13 among them), the audit log's V14, tenancy's V15, "
+                        + "the token migration's V16 and SSO provisioning's V17 share one history");
             }
             // V13 and V17: SSO providers load with their provisioning columns, and a user is unique per provider and subject,
             // on both databases.

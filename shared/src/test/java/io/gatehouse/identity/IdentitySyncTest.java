@@ -56,7 +56,7 @@ class IdentitySyncTest {
         ApplicationContext b = IdentityInstances.start(schema, mode);
         toClose.add(b);
 
-        IssuedToken token = a.getBean(TokenService.class).issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", null, "1h", null, null));
+        IssuedToken token = a.getBean(TokenService.class).issue(AdminPrincipal.GLOBAL, new TokenRequest("alpha", "orders", null, null, "1h", null, null, null));
         Revocations onB = b.getBean(Revocations.class);
         // B has loaded its view once (as its first request or first tick would) and knows nothing revoked.
         b.getBean(IdentitySync.class).check().get();

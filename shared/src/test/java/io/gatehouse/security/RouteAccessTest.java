@@ -246,16 +246,45 @@ class RouteAccessTest {
         "[a, b] | routes[0].authorization.groups: must be a map with allow or deny",
         "{ allow: [a], only: [b] } | routes[0].authorization.groups.only: unknown field"})
     void invalidGroupLists_thenRefusedWithTheFieldPath(String groups, String expected) {
+        assertRouteRefused("authorization: { groups: " + groups + " }", expected);
+    }
+
+    /** Asserts that a route to /p/{project}/** with the given policy line does not load, naming the problem. */
+    private static void assertRouteRefused(String policy, String expected) {
         DefinitionException e = assertThrows(DefinitionException.class, () -> definition("""
             upstreams:
               svc: { targets: ["http://127.0.0.1:9"] }
             routes:
               - id: r
-                match: { path: "/r/**" }
+                match: { path: "/p/{project}/**" }
                 upstream: svc
-                authorization: { groups: %s }
-            """.formatted(groups)));
+                %s
+            """.formatted(policy)));
         assertTrue(e.getMessage().contains(expected), "missing \"" + expected + "\" in:\n" + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "[] | routes[0].claims.match.service: must name at least one accepted value",
+        "[api, api] | routes[0].claims.match.service[1]: repeats 'api'",
+        "[api, \"{service}\"] | routes[0].claims.match.service[1]: uses {service} but match.path has no such variable",
+        "[api, \"\"] | routes[0].claims.match.service[1]: must not be blank"})
+    void invalidClaimMatchLists_thenRefusedWithTheFieldPath(String accepted, String expected) {
+        assertRouteRefused("claims: { match: { service: " + accepted + " } }", expected);
+    }
+
+    @ParameterizedTest(name = "{0} could be accepted by {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "api | api | true",
+        "api | web | false",
+        "acme | {project} | true",
+        "acme/x | {project} | false",
+        "acme-web | {project}-web | true",
+        "acme-api | {project}-web | false",
+        "a.b | a.b | true",
+        "axb | a.b | false"})
+    void couldAccept_thenLiteralsEqualAndTemplatesTakeOneSegment(String value, String template, boolean expected) {
+        assertEquals(expected, RoutePolicy.couldAccept(List.of(template), value));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gatehouse.identity.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gatehouse.identity.RequestBodies;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.token.IssuedToken;
 import io.gatehouse.identity.token.TokenService;
@@ -10,19 +11,22 @@ import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.core.util.SupplierUtil;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -36,8 +40,11 @@ import java.util.function.Supplier;
 /**
  * {@code POST /oauth/token} (RFC 6749 §3.2): {@code client_credentials} and {@code refresh_token}
  * grants, and the legacy {@code password} grant when
- * {@code gateway.oauth.password-grant.enabled=true}. The client authenticates with HTTP Basic or
- * with {@code client_id} and {@code client_secret} in the form, not both. Errors on this endpoint
+ * {@code gateway.oauth.password-grant.enabled=true}. The parameters come as an RFC 6749 form
+ * ({@code application/x-www-form-urlencoded}) or as a JSON object of the same names (the
+ * high-throughput gateway spec's token request), with the same answers; a JSON field that is not
+ * a parameter of this endpoint, or not a string, is refused by name. The client authenticates with
+ * HTTP Basic or with {@code client_id} and {@code client_secret} in the body, not both. Errors on this endpoint
  * are RFC 6749 §5.2 bodies ({@link OAuthExceptionHandler}); responses are never cached.
  */
 @Controller("/oauth/token")
@@ -46,17 +53,20 @@ import java.util.function.Supplier;
 final class OAuthTokenEndpoint {
 
     private static final String FORM = MediaType.APPLICATION_FORM_URLENCODED;
+    private static final String JSON = MediaType.APPLICATION_JSON;
 
     private final OAuthClients clients;
     private final RefreshTokens refreshTokens;
     private final TokenService tokens;
     private final OAuthConfiguration configuration;
     private final PasswordGrantConfiguration passwordGrant;
+    private final JsonMapper json;
     // Made on first need, not at construction: 600000 PBKDF2 iterations would slow a Lambda cold start.
     private final Supplier<String> dummyPasswordHash;
 
     OAuthTokenEndpoint(OAuthClients clients, RefreshTokens refreshTokens, TokenService tokens,
-                       OAuthConfiguration configuration, PasswordGrantConfiguration passwordGrant) {
+                       OAuthConfiguration configuration, PasswordGrantConfiguration passwordGrant, JsonMapper json) {
+        this.json = json;
         this.clients = clients;
         this.refreshTokens = refreshTokens;
         this.tokens = tokens;
@@ -83,18 +93,58 @@ final class OAuthTokenEndpoint {
                          String scope) {
     }
 
-    // consumes ALL: the form is read from the raw body here, the same way on Netty and on both
-    // Lambda payloads, and a wrong content type is an RFC 6749 invalid_request rather than a 415.
+    /**
+     * The parameters of a token request, as form fields or JSON members of these names; each
+     * grant reads the ones it needs (RFC 6749 §4.3, §4.4, §6).
+     *
+     * @param grantType    {@code client_credentials}, {@code refresh_token} or {@code password}
+     * @param clientId     the client, unless HTTP Basic names it
+     * @param clientSecret its secret, unless HTTP Basic carries it
+     * @param scope        the scopes asked for, space-separated; all the client's when absent
+     * @param refreshToken for {@code refresh_token}: the refresh token
+     * @param username     for {@code password}: the user name
+     * @param password     for {@code password}: the password
+     */
+    @Serdeable
+    @Schema(name = "OAuthTokenRequest", description = "The token request, as an RFC 6749 form or a JSON object with the same names.")
+    record TokenRequestParameters(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) @JsonProperty("grant_type") String grantType,
+                                  @Nullable @JsonProperty("client_id") String clientId,
+                                  @Nullable @JsonProperty("client_secret") String clientSecret,
+                                  @Nullable String scope,
+                                  @Nullable @JsonProperty("refresh_token") String refreshToken,
+                                  @Nullable String username,
+                                  @Nullable String password) {
+    }
+
+    /** The JSON members {@link TokenRequestParameters} names; any other is refused. */
+    private static final Set<String> PARAMETERS = Set.of("grant_type", "client_id", "client_secret", "scope", "refresh_token",
+        "username", "password");
+
+    // consumes ALL: the body is read raw here, the same way on Netty and on both Lambda payloads,
+    // and a wrong content type is an RFC 6749 invalid_request rather than a 415.
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "OAuth2 token endpoint", description = "client_credentials and refresh_token grants (password when enabled); RFC 6749 error bodies.")
-    HttpResponse<TokenResponse> token(HttpRequest<?> request, @Nullable @Body byte[] body) {
+    @Operation(summary = "OAuth2 token endpoint", description = "client_credentials and refresh_token grants (password when "
+        + "enabled); the parameters as an RFC 6749 form or as a JSON object of the same names, with the same answers; RFC 6749 "
+        + "error bodies.")
+    @ApiResponse(responseCode = "200", description = "the token (RFC 6749 §5.1)",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
+    @ApiResponse(responseCode = "400", description = "an RFC 6749 §5.2 error: invalid_request, invalid_grant, unsupported_grant_type, invalid_scope")
+    @ApiResponse(responseCode = "401", description = "an RFC 6749 §5.2 invalid_client error")
+    HttpResponse<TokenResponse> token(HttpRequest<?> request,
+                                      @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                                          @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
+                                              schema = @Schema(implementation = TokenRequestParameters.class)),
+                                          @Content(mediaType = MediaType.APPLICATION_JSON,
+                                              schema = @Schema(implementation = TokenRequestParameters.class))})
+                                      @Nullable @Body byte[] body) {
         String contentType = request.getContentType().map(MediaType::getName).orElse("");
-        if (!FORM.equalsIgnoreCase(contentType)) {
-            throw OAuthException.invalidRequest("The request must be application/x-www-form-urlencoded.");
+        boolean isJson = JSON.equalsIgnoreCase(contentType);
+        if (!FORM.equalsIgnoreCase(contentType) && !isJson) {
+            throw OAuthException.invalidRequest("The request must be application/x-www-form-urlencoded or application/json.");
         }
-        byte[] raw = rawBody(request, body);
-        Map<String, String> form = raw.length > 0
-            ? parseForm(new String(raw, StandardCharsets.UTF_8))
+        byte[] raw = RequestBodies.raw(request, body);
+        Map<String, String> form = isJson ? parseJson(raw)
+            : raw.length > 0 ? parseForm(new String(raw, StandardCharsets.UTF_8))
             : formFromParameters(request);
         OAuthClients.Client client = authenticate(request, form);
         String grantType = form.get("grant_type");
@@ -216,24 +266,6 @@ final class OAuthTokenEndpoint {
     }
 
     /**
-     * The form as sent, when the runtime bound it to {@code byte[]} (Netty) or still has it as
-     * bytes; empty when it was already turned into parameters (see {@link #formFromParameters}).
-     */
-    private static byte[] rawBody(HttpRequest<?> request, byte[] bound) {
-        if (bound != null && bound.length > 0) {
-            return bound;
-        }
-        if (request instanceof ServerHttpRequest<?> server) {
-            try (InputStream in = server.byteBody().split().toInputStream()) {
-                return in.readAllBytes();
-            } catch (IOException | RuntimeException e) {
-                return new byte[0];
-            }
-        }
-        return new byte[0];
-    }
-
-    /**
      * On Lambda, micronaut-aws reads a form body into the request parameters (merged with the
      * query string) and binds nothing to {@code byte[]}: take the form from there.
      */
@@ -248,6 +280,41 @@ final class OAuthTokenEndpoint {
                 form.put(name, present.getFirst());
             }
         });
+        return form;
+    }
+
+    /**
+     * A JSON token request: one object whose members are the form's parameters, each a string;
+     * an empty string or {@code null} is omitted, as an empty form parameter is (RFC 6749 §3.2).
+     */
+    private Map<String, String> parseJson(byte[] raw) {
+        JsonNode root;
+        try {
+            root = raw.length == 0 ? null : json.readValue(raw, JsonNode.class);
+        } catch (IOException | RuntimeException e) {
+            throw OAuthException.invalidRequest("The body is not valid JSON.");
+        }
+        if (root == null || !root.isObject()) {
+            throw OAuthException.invalidRequest("The body must be a JSON object of the token request's parameters.");
+        }
+        Map<String, String> form = new HashMap<>();
+        for (Map.Entry<String, JsonNode> member : root.entries()) {
+            String name = member.getKey();
+            if (!PARAMETERS.contains(name)) {
+                throw OAuthException.invalidRequest("Unknown field '" + name + "'; the token request takes "
+                    + String.join(", ", PARAMETERS.stream().sorted().toList()) + ".");
+            }
+            JsonNode value = member.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (!value.isString()) {
+                throw OAuthException.invalidRequest("Field '" + name + "' must be a string.");
+            }
+            if (!value.getStringValue().isEmpty()) {
+                form.put(name, value.getStringValue());
+            }
+        }
         return form;
     }
 

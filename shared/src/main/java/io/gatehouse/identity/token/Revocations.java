@@ -19,9 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #isRevoked(String)} is a map look-up, safe to call on an event loop. The JWT verifier
  * calls it with a token's {@code jti} after checking the signature.
  *
+ * <p>A revocation of a token the gateway issued applies to that token. A revocation of a token it
+ * did not issue (kind {@code foreign}) made by a tenant administrator applies only to a token of
+ * that tenant with that {@code jti}: another tenant's token that happens to carry the same
+ * {@code jti} is not stopped by it.
+ *
  * <p>PostgreSQL ({@code gh_tokens.revoked_at}) is the truth; with Redis, the sorted set
- * {@code <prefix>:revoked} (member {@code jti}, score the token's expiry in epoch seconds) caches it
- * so that instances reload from Redis instead of the database. {@link IdentitySync} decides when
+ * {@code <prefix>:revoked} (member {@code jti}, or {@code jti tenant} for a tenant's revocation of
+ * a foreign token; score the token's expiry in epoch seconds) caches it so that instances reload
+ * from Redis instead of the database. {@link IdentitySync} decides when
  * to reload; a revocation announced on pub/sub is added before any reload.
  */
 @Singleton
@@ -32,7 +38,21 @@ public class Revocations implements IdentitySync.Cache {
 
     private final IdentityDatabase database;
     private final IdentityRedis redis;
-    private volatile Map<String, Long> revoked = new ConcurrentHashMap<>();
+    private volatile Map<String, Entry> revoked = new ConcurrentHashMap<>();
+
+    /**
+     * One revocation.
+     *
+     * @param expiresAt when it can be forgotten, epoch seconds
+     * @param tenant    the tenant whose token it stops, or {@code null} for the token with that {@code jti} whatever its tenant
+     */
+    record Entry(long expiresAt, String tenant) {
+
+        /** The Redis member and the announcement's tail: {@code jti} or {@code jti tenant}. */
+        String member(String jti) {
+            return tenant == null ? jti : jti + " " + tenant;
+        }
+    }
 
     Revocations(IdentityDatabase database, IdentityRedis redis) {
         this.database = database;
@@ -47,7 +67,19 @@ public class Revocations implements IdentitySync.Cache {
      *         for how fresh that is)
      */
     public boolean isRevoked(String jti) {
-        return jti != null && revoked.containsKey(jti);
+        return isRevoked(jti, null);
+    }
+
+    /**
+     * Non-blocking.
+     *
+     * @param jti    a token's {@code jti} claim
+     * @param tenant the token's tenant, or {@code null}
+     * @return whether the token was revoked: its {@code jti} is, for every tenant or for its own
+     */
+    public boolean isRevoked(String jti, String tenant) {
+        Entry entry = jti == null ? null : revoked.get(jti);
+        return entry != null && (entry.tenant() == null || entry.tenant().equals(tenant));
     }
 
     /**
@@ -63,14 +95,14 @@ public class Revocations implements IdentitySync.Cache {
     }
 
     /**
-     * @param payload {@code <jti> <expires-at epoch seconds>}
+     * @param payload {@code <jti> <expires-at epoch seconds>}, then {@code <tenant>} for a tenant's revocation of a foreign token
      */
     @Override
     public void onMessage(String payload) {
         String[] parts = payload.split(" ");
-        if (parts.length == 2) {
+        if (parts.length == 2 || parts.length == 3) {
             try {
-                add(parts[0], Long.parseLong(parts[1]));
+                add(parts[0], new Entry(Long.parseLong(parts[1]), parts.length == 3 ? parts[2] : null));
             } catch (NumberFormatException ignored) {
                 // Not a revocation message of ours; the reload it causes still applies.
             }
@@ -80,19 +112,23 @@ public class Revocations implements IdentitySync.Cache {
     @Override
     public void reload(boolean fromRedis) throws Exception {
         long now = Instant.now().getEpochSecond();
-        Map<String, Long> fresh = new ConcurrentHashMap<>();
+        Map<String, Entry> fresh = new ConcurrentHashMap<>();
         if (fromRedis) {
             List<ScoredValue<String>> members = redis.await(redis.async().zrangebyscoreWithScores(
                 redis.key("revoked"), Range.from(Range.Boundary.including(now), Range.Boundary.unbounded())));
-            members.forEach(m -> fresh.put(m.getValue(), (long) m.getScore()));
+            members.forEach(m -> {
+                int space = m.getValue().indexOf(' ');
+                fresh.put(space < 0 ? m.getValue() : m.getValue().substring(0, space),
+                    new Entry((long) m.getScore(), space < 0 ? null : m.getValue().substring(space + 1)));
+            });
         } else {
             database.transaction(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT jti, expires_at FROM gh_tokens WHERE revoked_at IS NOT NULL AND expires_at > ?")) {
+                    "SELECT jti, expires_at, kind, tenant FROM gh_tokens WHERE revoked_at IS NOT NULL AND expires_at > ?")) {
                     statement.setLong(1, now);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            fresh.put(rows.getString(1), rows.getLong(2));
+                            fresh.put(rows.getString(1), entry(rows.getLong(2), rows.getString(3), rows.getString(4)));
                         }
                     }
                 }
@@ -100,8 +136,8 @@ public class Revocations implements IdentitySync.Cache {
             });
             if (redis.configured() && !fresh.isEmpty()) {
                 // Refill the cache (first use, or Redis lost its data).
-                for (Map.Entry<String, Long> entry : fresh.entrySet()) {
-                    redis.await(redis.async().zadd(redis.key("revoked"), entry.getValue(), entry.getKey()));
+                for (Map.Entry<String, Entry> entry : fresh.entrySet()) {
+                    redis.await(redis.async().zadd(redis.key("revoked"), entry.getValue().expiresAt(), entry.getValue().member(entry.getKey())));
                 }
             }
         }
@@ -114,10 +150,10 @@ public class Revocations implements IdentitySync.Cache {
      * revocation committed must not drop it. Synchronised with {@link #add} so no addition falls
      * between the merge and the swap.
      */
-    private synchronized void swap(Map<String, Long> fresh, long now) {
-        revoked.forEach((jti, expiresAt) -> {
-            if (expiresAt > now) {
-                fresh.putIfAbsent(jti, expiresAt);
+    private synchronized void swap(Map<String, Entry> fresh, long now) {
+        revoked.forEach((jti, entry) -> {
+            if (entry.expiresAt() > now) {
+                fresh.putIfAbsent(jti, entry);
             }
         });
         revoked = fresh;
@@ -127,10 +163,22 @@ public class Revocations implements IdentitySync.Cache {
      * Adds a revocation to this instance's view at once (the revoking instance does so before it
      * answers).
      *
-     * @param jti       the token
-     * @param expiresAt its expiry, epoch seconds
+     * @param jti   the token
+     * @param entry the revocation
      */
-    synchronized void add(String jti, long expiresAt) {
-        revoked.put(jti, expiresAt);
+    synchronized void add(String jti, Entry entry) {
+        revoked.put(jti, entry);
+    }
+
+    /**
+     * The revocation a stored row stands for.
+     *
+     * @param expiresAt the row's {@code expires_at}
+     * @param kind      the row's kind
+     * @param tenant    the row's tenant
+     * @return a foreign token's revocation is its tenant's; any other's applies to its {@code jti} alone
+     */
+    static Entry entry(long expiresAt, String kind, String tenant) {
+        return new Entry(expiresAt, TokenMetadata.FOREIGN.equals(kind) ? tenant : null);
     }
 }

@@ -23,6 +23,10 @@ public class TokenConfiguration {
     /** The default {@code iss} claim of issued tokens. */
     public static final String DEFAULT_ISSUER = "gatehouse";
 
+    /** By default the token service issues for any project and service, whether or not a route accepts them. */
+    public static final boolean DEFAULT_REQUIRE_ACCEPTING_ROUTE = false;
+
+    private boolean requireAcceptingRoute = DEFAULT_REQUIRE_ACCEPTING_ROUTE;
     private Duration defaultLifetime = Duration.ofDays(90);
     private Duration maxLifetime = Duration.ofDays(365);
     private String issuer = DEFAULT_ISSUER;
@@ -44,8 +48,9 @@ public class TokenConfiguration {
     }
 
     /**
-     * The longest lifetime a request may ask for; longer ones are refused with 400. Default
-     * {@value #DEFAULT_MAX_LIFETIME}.
+     * The longest lifetime a request may ask for; longer ones are refused with 400. It also bounds
+     * how long the revocation of a token the gateway did not issue is kept when its expiry is not
+     * given. Default {@value #DEFAULT_MAX_LIFETIME}.
      *
      * @return the maximum lifetime
      */
@@ -58,6 +63,25 @@ public class TokenConfiguration {
      */
     public void setMaxLifetime(Duration maxLifetime) {
         this.maxLifetime = maxLifetime;
+    }
+
+    /**
+     * Whether {@code POST /v1/tokens} refuses (400, on {@code project} and {@code service}) to issue
+     * a token that no route in force would admit: no route taking a JWT whose {@code claims.match}
+     * on {@code project} and {@code service} (a value, a list or a template) and whose
+     * {@code tenant} could accept it. Default {@value #DEFAULT_REQUIRE_ACCEPTING_ROUTE}.
+     *
+     * @return whether a token needs a route that accepts it
+     */
+    public boolean isRequireAcceptingRoute() {
+        return requireAcceptingRoute;
+    }
+
+    /**
+     * @param requireAcceptingRoute whether a token needs a route that accepts it
+     */
+    public void setRequireAcceptingRoute(boolean requireAcceptingRoute) {
+        this.requireAcceptingRoute = requireAcceptingRoute;
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.gatehouse.identity.token;
 
 import io.gatehouse.audit.Audited;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.identity.RequestBodies;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -16,16 +20,25 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The token service, admin only: {@code POST /v1/tokens} issues a signed JWT (shown once),
- * {@code GET /v1/tokens} lists active ones, {@code DELETE /v1/tokens/{jti}} revokes one,
- * {@code POST /v1/tokens/cleanup} deletes expired ones.
+ * {@code GET /v1/tokens} lists active ones, {@code GET /v1/tokens/{jti}} shows one (revoked ones
+ * with who revoked them, when and why), {@code DELETE /v1/tokens/{jti}} revokes one (also a token
+ * the gateway did not issue but accepts), {@code POST /v1/tokens/cleanup} deletes expired ones.
  */
 @Controller("/v1/tokens")
 @Tag(name = "tokens")
@@ -34,8 +47,10 @@ final class TokenController {
 
     private final TokenService tokens;
     private final AdminCredentials admin;
+    private final JsonMapper json;
 
-    TokenController(TokenService tokens, AdminCredentials admin) {
+    TokenController(TokenService tokens, AdminCredentials admin, JsonMapper json) {
+        this.json = json;
         this.tokens = tokens;
         this.admin = admin;
     }
@@ -61,8 +76,10 @@ final class TokenController {
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "token.issue", target = "token:{body.jti}",
-        details = {"project={body.project}", "service={body.service}", "subject={body.subject}"})
-    @Operation(summary = "Issue a token", description = "Signs a JWT with jti, project, service, sub, iat, exp; the token is shown only in this response.")
+        details = {"project={body.project}", "service={body.service}", "subject={body.subject}", "description={body.description}"})
+    @Operation(summary = "Issue a token", description = "Signs a JWT with jti, project, service, sub, iat, exp; the token is shown "
+        + "only in this response. Takes Gatehouse's ttl or expires_in, or the Traefik router's expiresInDays (default 90, at most "
+        + "gateway.tokens.max-lifetime); answers with both shapes' fields.")
     HttpResponse<IssuedToken> issue(HttpRequest<?> request, @Nullable @Body TokenRequest body) {
         return HttpResponse.created(tokens.issue(admin.require(request), body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
@@ -73,11 +90,78 @@ final class TokenController {
         return new TokenList(tokens.active(admin.require(request), project));
     }
 
+    @Get(value = "/{jti}", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Show a token", description = "Its metadata, revoked or not, until it is cleaned up; never the token.")
+    TokenMetadata show(HttpRequest<?> request, @PathVariable String jti) {
+        return tokens.get(admin.require(request), jti);
+    }
+
     @Delete(value = "/{jti}", produces = MediaType.APPLICATION_JSON)
-    @Audited(value = "token.revoke", target = "token:{jti}")
-    @Operation(summary = "Revoke a token", description = "Every instance and Lambda refuses it within one second.")
-    TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti) {
-        return tokens.revoke(admin.require(request), jti);
+    @Audited(value = "token.revoke", target = "token:{jti}",
+        details = {"kind={body.kind}", "tenant={body.tenant}", "reason={body.revocation_reason}"})
+    @Operation(summary = "Revoke a token", description = "Every instance and Lambda refuses it within one second. The reason comes "
+        + "as {\"reason\"} in the body or ?reason= (the same value if both). A jti the gateway did not issue (a token signed with the shared "
+        + "secret elsewhere) is revoked too, until its expires_at if given, else gateway.tokens.max-lifetime from now.",
+        requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "optional",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RevocationRequest.class))))
+    // No @Body: micronaut-aws answers 400 "Empty body" for a DELETE without one, even to a @Nullable byte[].
+    TokenMetadata revoke(HttpRequest<?> request, @PathVariable String jti, @Nullable @QueryValue String reason) {
+        AdminPrincipal principal = admin.require(request);
+        RevocationRequest asked = revocation(RequestBodies.raw(request, null));
+        if (reason != null && asked.reason() != null && !reason.equals(asked.reason())) {
+            throw invalid("reason", "is given in the query and in the body with different values; give it once");
+        }
+        return tokens.revoke(principal, jti, new RevocationRequest(reason != null ? reason : asked.reason(), asked.expiresAt()));
+    }
+
+    /**
+     * The optional body of a revocation, read here rather than bound: micronaut-aws refuses an
+     * empty body bound to an object, and a member that is not {@link RevocationRequest}'s is
+     * refused by name.
+     */
+    private RevocationRequest revocation(byte[] raw) {
+        if (raw.length == 0) {
+            return new RevocationRequest(null, null);
+        }
+        JsonNode root;
+        try {
+            root = json.readValue(raw, JsonNode.class);
+        } catch (IOException | RuntimeException e) {
+            throw invalid("body", "is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("body", "must be a JSON object with reason and expires_at");
+        }
+        String reason = null;
+        Instant expiresAt = null;
+        for (Map.Entry<String, JsonNode> member : root.entries()) {
+            JsonNode value = member.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            switch (member.getKey()) {
+                case "reason" -> {
+                    if (!value.isString()) {
+                        throw invalid("reason", "must be a string");
+                    }
+                    reason = value.getStringValue();
+                }
+                case "expires_at" -> {
+                    try {
+                        expiresAt = Instant.parse(value.isString() ? value.getStringValue() : "");
+                    } catch (DateTimeParseException e) {
+                        throw invalid("expires_at", "must be an ISO-8601 instant such as 2027-03-01T00:00:00Z");
+                    }
+                }
+                default -> throw invalid(member.getKey(), "is not a field of a revocation (reason, expires_at)");
+            }
+        }
+        return new RevocationRequest(reason, expiresAt);
+    }
+
+    private static GatewayException invalid(String field, String message) {
+        return new GatewayException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+            Map.of("violations", List.of(Map.of("field", field, "message", message))), Map.of());
     }
 
     @Post(value = "/cleanup", produces = MediaType.APPLICATION_JSON)

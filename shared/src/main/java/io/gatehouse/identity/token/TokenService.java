@@ -38,7 +38,14 @@ public class TokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
 
-    private static final String COLUMNS = "jti, kind, project, service, subject, client_id, scope, issued_at, expires_at, revoked_at, tenant";
+    private static final String COLUMNS = "jti, kind, project, service, subject, client_id, scope, issued_at, expires_at, revoked_at, tenant, "
+        + "description, revoked_by, revocation_reason";
+
+    /** The longest description and revocation reason, in characters (their columns' size). */
+    static final int MAX_TEXT = 500;
+
+    /** A {@code jti} to revoke: another issuer's may be a UUID, a ULID or hex; no spaces or control characters. */
+    private static final java.util.regex.Pattern JTI = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,256}");
 
     private final IdentityDatabase database;
     private final IdentityRedis redis;
@@ -46,11 +53,13 @@ public class TokenService {
     private final Revocations revocations;
     private final TokenSigner signer;
     private final TokenConfiguration configuration;
+    private final RouteAcceptance routes;
     private final String tenantClaim;
     private final Clock clock = Clock.systemUTC();
 
     TokenService(IdentityDatabase database, IdentityRedis redis, IdentitySync sync, Revocations revocations,
-                 TokenSigner signer, TokenConfiguration configuration, JwtConfiguration jwt) {
+                 TokenSigner signer, TokenConfiguration configuration, JwtConfiguration jwt, RouteAcceptance routes) {
+        this.routes = routes;
         this.tenantClaim = jwt.tenantClaim();
         this.database = database;
         this.redis = redis;
@@ -71,9 +80,28 @@ public class TokenService {
      * @param scope    the {@code scope} claim (space-separated), or {@code null}
      * @param lifetime how long it is valid
      * @param tenant   the tenant claim, or {@code null}
+     * @param description what the token is for, or {@code null}
      */
     public record Grant(String kind, @Nullable String project, @Nullable String service, String subject,
-                        @Nullable String clientId, @Nullable String scope, Duration lifetime, @Nullable String tenant) {
+                        @Nullable String clientId, @Nullable String scope, Duration lifetime, @Nullable String tenant,
+                        @Nullable String description) {
+
+        /**
+         * A grant without a description.
+         *
+         * @param kind     {@code service}, {@code oauth} or {@code session}
+         * @param project  the {@code project} claim, or {@code null}
+         * @param service  the {@code service} claim, or {@code null}
+         * @param subject  the {@code sub} claim
+         * @param clientId the {@code client_id} claim, or {@code null}
+         * @param scope    the {@code scope} claim (space-separated), or {@code null}
+         * @param lifetime how long it is valid
+         * @param tenant   the tenant claim, or {@code null}
+         */
+        public Grant(String kind, @Nullable String project, @Nullable String service, String subject,
+                     @Nullable String clientId, @Nullable String scope, Duration lifetime, @Nullable String tenant) {
+            this(kind, project, service, subject, clientId, scope, lifetime, tenant, null);
+        }
     }
 
     /**
@@ -92,29 +120,80 @@ public class TokenService {
         if (subject != null && subject.length() > 256) {
             validation.problem("subject", "must be at most 256 characters");
         }
-        Duration lifetime = configuration.getDefaultLifetime();
-        if (request != null && request.ttl() != null && request.expiresIn() != null) {
-            validation.problem("ttl", "give either ttl or expires_in, not both");
-        } else if (request != null && request.ttl() != null) {
-            Duration asked = validation.duration("ttl", request.ttl());
-            lifetime = asked == null ? lifetime : asked;
-        } else if (request != null && request.expiresIn() != null) {
-            if (request.expiresIn() <= 0) {
-                validation.problem("expires_in", "must be positive");
-            } else {
-                lifetime = Duration.ofSeconds(request.expiresIn());
-            }
-        }
-        if (lifetime.compareTo(configuration.getMaxLifetime()) > 0) {
-            validation.problem(request != null && request.expiresIn() != null ? "expires_in" : "ttl",
-                "must not exceed the maximum lifetime of " + configuration.getMaxLifetime().toDays() + " days ("
-                    + configuration.getMaxLifetime().toSeconds() + " s)");
-        }
+        String description = text(validation, "description", request == null ? null : request.description());
+        Duration lifetime = lifetime(validation, request);
         String requested = validation.name("tenant", request == null ? null : request.tenant(), false);
         validation.check();
         String tenant = admin.stamp(requested, "token", project + "/" + service);
+        if (configuration.isRequireAcceptingRoute()) {
+            routes.requireAccepting(project, service, tenant);
+        }
         return issue(new Grant("service", project, service, subject == null ? project + "/" + service : subject, null, null, lifetime,
-            tenant));
+            tenant, description));
+    }
+
+    /**
+     * The lifetime a request asks for: {@code ttl}, {@code expires_in} or {@code expiresInDays},
+     * the default when it names none. Several are accepted only when they name the same lifetime:
+     * a client that sends the router's field and Gatehouse's must not get either silently.
+     */
+    private Duration lifetime(Validation validation, TokenRequest request) {
+        Map<String, Duration> asked = new java.util.LinkedHashMap<>();
+        if (request != null && request.ttl() != null) {
+            Duration ttl = validation.duration("ttl", request.ttl());
+            if (ttl != null) {
+                asked.put("ttl", ttl);
+            }
+        }
+        if (request != null && request.expiresIn() != null) {
+            if (request.expiresIn() <= 0) {
+                validation.problem("expires_in", "must be positive");
+            } else {
+                asked.put("expires_in", Duration.ofSeconds(request.expiresIn()));
+            }
+        }
+        if (request != null && request.expiresInDays() != null) {
+            if (request.expiresInDays() <= 0) {
+                validation.problem("expiresInDays", "must be a positive number of days");
+            } else if (request.expiresInDays() > configuration.getMaxLifetime().toDays()) {
+                asked.put("expiresInDays", configuration.getMaxLifetime().plusDays(1));
+            } else {
+                asked.put("expiresInDays", Duration.ofDays(request.expiresInDays()));
+            }
+        }
+        if (asked.isEmpty()) {
+            return configuration.getDefaultLifetime();
+        }
+        if (asked.values().stream().distinct().count() > 1) {
+            for (String field : asked.keySet()) {
+                validation.problem(field, "names another lifetime than " + String.join(" and ",
+                    asked.keySet().stream().filter(other -> !other.equals(field)).toList()) + "; give one of "
+                    + String.join(", ", asked.keySet()) + ", or the same lifetime in each");
+            }
+            return configuration.getDefaultLifetime();
+        }
+        Map.Entry<String, Duration> first = asked.entrySet().iterator().next();
+        if (first.getValue().compareTo(configuration.getMaxLifetime()) > 0) {
+            for (String field : asked.keySet()) {
+                validation.problem(field, "must not exceed the maximum lifetime of " + configuration.getMaxLifetime().toDays()
+                    + " days (" + configuration.getMaxLifetime().toSeconds() + " s)");
+            }
+        }
+        return first.getValue();
+    }
+
+    /** Free text of at most {@value #MAX_TEXT} characters, without control characters; {@code null} when blank. */
+    private static String text(Validation validation, String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String trimmed = value.trim();
+        if (trimmed.length() > MAX_TEXT) {
+            validation.problem(field, "must be at most " + MAX_TEXT + " characters");
+        } else if (trimmed.chars().anyMatch(Character::isISOControl)) {
+            validation.problem(field, "must not contain control characters");
+        }
+        return trimmed;
     }
 
     /**
@@ -150,7 +229,7 @@ public class TokenService {
         }
         String token = signer.sign(claims.build());
         TokenMetadata metadata = new TokenMetadata(jti, grant.kind(), grant.project(), grant.service(), grant.subject(),
-            grant.clientId(), grant.scope(), issuedAt, expiresAt, null, grant.tenant());
+            grant.clientId(), grant.scope(), issuedAt, expiresAt, grant.tenant(), grant.description());
         insert(metadata);
         return new IssuedToken(token, "Bearer", grant.lifetime().toSeconds(), metadata);
     }
@@ -165,14 +244,21 @@ public class TokenService {
     public TokenMetadata record(Grant grant) {
         Instant issuedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         TokenMetadata metadata = new TokenMetadata(Secrets.randomHex(16), grant.kind(), grant.project(), grant.service(),
-            grant.subject(), grant.clientId(), grant.scope(), issuedAt, issuedAt.plus(grant.lifetime()), null, grant.tenant());
+            grant.subject(), grant.clientId(), grant.scope(), issuedAt, issuedAt.plus(grant.lifetime()), grant.tenant(), grant.description());
         insert(metadata);
         return metadata;
     }
 
     private void insert(TokenMetadata metadata) {
         database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert(connection, metadata);
+            return null;
+        });
+    }
+
+    private static void insert(java.sql.Connection connection, TokenMetadata metadata) throws SQLException {
+        {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO gh_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, metadata.jti());
                 statement.setString(2, metadata.kind());
                 statement.setString(3, metadata.project());
@@ -180,14 +266,24 @@ public class TokenService {
                 statement.setString(5, metadata.subject());
                 statement.setString(6, metadata.clientId());
                 statement.setString(7, metadata.scope());
-                statement.setLong(8, metadata.issuedAt().getEpochSecond());
+                if (metadata.issuedAt() == null) {
+                    statement.setNull(8, Types.BIGINT);
+                } else {
+                    statement.setLong(8, metadata.issuedAt().getEpochSecond());
+                }
                 statement.setLong(9, metadata.expiresAt().getEpochSecond());
-                statement.setNull(10, Types.BIGINT);
+                if (metadata.revokedAt() == null) {
+                    statement.setNull(10, Types.BIGINT);
+                } else {
+                    statement.setLong(10, metadata.revokedAt().getEpochSecond());
+                }
                 statement.setString(11, metadata.tenant());
+                statement.setString(12, metadata.description());
+                statement.setString(13, metadata.revokedBy());
+                statement.setString(14, metadata.revocationReason());
                 statement.executeUpdate();
             }
-            return null;
-        });
+        }
     }
 
     /**
@@ -222,26 +318,76 @@ public class TokenService {
     }
 
     /**
-     * Revokes a token everywhere: stored in the database, added to this instance's set, added to
-     * Redis and announced (see {@link IdentitySync}). Revoking again announces again.
+     * Revokes a token the gateway recorded, without a reason (a session's logout).
      *
-     * @param admin who asks; a tenant administrator revokes its tenant's tokens only
+     * @param admin who asks
      * @param jti   the token's {@code jti}
      * @return the token's metadata, revoked
-     * @throws GatewayException 404 when the gateway never issued it or it was cleaned up, 403 {@code cross_tenant}
+     * @throws GatewayException 404 when the gateway never recorded it or it was cleaned up
+     * @see #revoke(AdminPrincipal, String, RevocationRequest)
      */
     public TokenMetadata revoke(AdminPrincipal admin, String jti) {
-        long now = clock.instant().getEpochSecond();
+        return revoke(admin, jti, null, false);
+    }
+
+    /**
+     * Revokes a token everywhere: stored in the database, added to this instance's set, added to
+     * Redis and announced (see {@link IdentitySync}). Revoking again announces again and keeps
+     * who revoked it first, when and why.
+     *
+     * <p>A {@code jti} the gateway did not issue is a token another issuer signed with the shared
+     * secret (before the migration): it is recorded as a {@code foreign} row, kept until the
+     * {@code expires_at} the request gives or {@code gateway.tokens.max-lifetime} from now. A
+     * tenant administrator's foreign revocation stops that tenant's token with that {@code jti} only.
+     *
+     * @param admin   who asks; a tenant administrator revokes its tenant's tokens only
+     * @param jti     the token's {@code jti}
+     * @param request the reason, and a foreign token's expiry; may be {@code null}
+     * @return the token's metadata, revoked
+     * @throws GatewayException 400 for an unusable jti, reason or expiry, 403 {@code cross_tenant}
+     */
+    public TokenMetadata revoke(AdminPrincipal admin, String jti, @Nullable RevocationRequest request) {
+        return revoke(admin, jti, request, true);
+    }
+
+    private TokenMetadata revoke(AdminPrincipal admin, String jti, @Nullable RevocationRequest request, boolean foreign) {
+        Validation validation = new Validation();
+        if (jti == null || !JTI.matcher(jti).matches()) {
+            validation.problem("jti", "must be 1-256 visible ASCII characters without spaces");
+        }
+        String reason = text(validation, "reason", request == null ? null : request.reason());
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant foreignExpiry = request == null ? null : request.expiresAt();
+        if (foreignExpiry != null && !foreignExpiry.isAfter(now)) {
+            validation.problem("expires_at", "is not in the future: a token that has expired is refused anyway");
+        }
+        validation.check();
         TokenMetadata token = database.transaction(connection -> {
             TokenMetadata found = find(connection, jti);
+            if (found == null && !foreign) {
+                throw new GatewayException(ErrorCode.NOT_FOUND, "No token with jti '" + jti + "'.", Map.of("jti", jti), Map.of());
+            }
             if (found == null) {
-                return null;
+                found = new TokenMetadata(jti, TokenMetadata.FOREIGN, null, null, null, null, null, null,
+                    foreignExpiry != null ? foreignExpiry : now.plus(configuration.getMaxLifetime()), now, admin.tenant(), null,
+                    admin.subject(), reason);
+                insert(connection, found);
+                IdentitySync.bump(connection, Revocations.TOPIC);
+                return found;
             }
             admin.check(found.tenant(), "token", jti);
+            if (foreignExpiry != null && !TokenMetadata.FOREIGN.equals(found.kind())) {
+                throw new GatewayException(ErrorCode.VALIDATION_FAILED, "The request is not valid.",
+                    Map.of("violations", List.of(Map.of("field", "expires_at", "message",
+                        "applies only to a token this gateway did not issue; this one expires at " + found.expiresAt()))), Map.of());
+            }
             if (found.revokedAt() == null) {
-                try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_tokens SET revoked_at = ? WHERE jti = ?")) {
-                    statement.setLong(1, now);
-                    statement.setString(2, jti);
+                try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE gh_tokens SET revoked_at = ?, revoked_by = ?, revocation_reason = ? WHERE jti = ?")) {
+                    statement.setLong(1, now.getEpochSecond());
+                    statement.setString(2, admin.subject());
+                    statement.setString(3, reason);
+                    statement.setString(4, jti);
                     statement.executeUpdate();
                 }
                 IdentitySync.bump(connection, Revocations.TOPIC);
@@ -249,14 +395,11 @@ public class TokenService {
             }
             return found;
         });
-        if (token == null) {
-            throw new GatewayException(ErrorCode.NOT_FOUND, "No token with jti '" + jti + "'.", Map.of("jti", jti), Map.of());
-        }
-        long expiresAt = token.expiresAt().getEpochSecond();
-        revocations.add(jti, expiresAt);
+        Revocations.Entry entry = Revocations.entry(token.expiresAt().getEpochSecond(), token.kind(), token.tenant());
+        revocations.add(jti, entry);
         if (redis.configured()) {
             try {
-                redis.await(redis.async().zadd(redis.key("revoked"), expiresAt, jti));
+                redis.await(redis.async().zadd(redis.key("revoked"), entry.expiresAt(), entry.member(jti)));
             } catch (Exception e) {
                 LOG.warn("Revocation of {} is stored but not cached in Redis: {}", jti, e.getMessage());
                 throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
@@ -264,8 +407,23 @@ public class TokenService {
                     Map.of("store", "redis"), Map.of("Retry-After", "1"));
             }
         }
-        sync.announce(Revocations.TOPIC, jti + " " + expiresAt);
+        sync.announce(Revocations.TOPIC, entry.tenant() == null ? jti + " " + entry.expiresAt()
+            : jti + " " + entry.expiresAt() + " " + entry.tenant());
         return token;
+    }
+
+    /**
+     * @param admin who asks; a tenant administrator sees its tenant's tokens only
+     * @param jti   a token's {@code jti}
+     * @return what is kept about it, revoked or not, until it is cleaned up
+     * @throws GatewayException 404 when the gateway knows no such token (or it is another tenant's)
+     */
+    public TokenMetadata get(AdminPrincipal admin, String jti) {
+        TokenMetadata found = database.transaction(connection -> find(connection, jti));
+        if (found == null || !admin.reaches(found.tenant())) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "No token with jti '" + jti + "'.", Map.of("jti", jti), Map.of());
+        }
+        return found;
     }
 
     /**
@@ -302,10 +460,12 @@ public class TokenService {
     }
 
     private static TokenMetadata read(ResultSet rows) throws SQLException {
+        long issued = rows.getLong(8);
+        Instant issuedAt = rows.wasNull() ? null : Instant.ofEpochSecond(issued);
         long revoked = rows.getLong(10);
         Instant revokedAt = rows.wasNull() ? null : Instant.ofEpochSecond(revoked);
         return new TokenMetadata(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
-            rows.getString(6), rows.getString(7), Instant.ofEpochSecond(rows.getLong(8)), Instant.ofEpochSecond(rows.getLong(9)), revokedAt,
-            rows.getString(11));
+            rows.getString(6), rows.getString(7), issuedAt, Instant.ofEpochSecond(rows.getLong(9)), revokedAt,
+            rows.getString(11), rows.getString(12), rows.getString(13), rows.getString(14));
     }
 }

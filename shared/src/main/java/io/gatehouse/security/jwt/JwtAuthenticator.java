@@ -7,6 +7,7 @@ import io.gatehouse.route.RequestView;
 import io.gatehouse.security.AuthenticationResult;
 import io.gatehouse.security.Authenticator;
 import io.gatehouse.security.BearerChallenge;
+import io.gatehouse.security.ClaimPath;
 import io.gatehouse.security.GatewayPrincipal;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.order.Ordered;
@@ -16,9 +17,8 @@ import io.gatehouse.identity.token.TokenConfiguration;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -30,7 +30,8 @@ import java.util.concurrent.CompletionStage;
  * The {@code jwt} method: a bearer token in {@code Authorization: Bearer <token>}, checked by
  * {@link JwtVerifier}. The principal's subject is {@code sub}; roles come from
  * {@code gateway.jwt.roles-claim}; scopes from {@code scope} (space-separated) and {@code scp};
- * the tenant from the first present of {@code gateway.jwt.tenant-claims}. A token with a tenant
+ * the tenant from the first present of {@code gateway.jwt.tenant-claims}. Roles and tenant claims
+ * are names or dotted paths ({@code realm_access.roles}), read by {@link ClaimPath}. A token with a tenant
  * whose {@code iss} is the token service's ({@code gateway.tokens.issuer}) was minted by this
  * gateway (only its own key signs that issuer's tokens, and the token service always sets it): its
  * principal is {@link GatewayPrincipal#tenantBound() tenant-bound}. An identity provider's token
@@ -47,7 +48,7 @@ public class JwtAuthenticator implements Authenticator, Ordered {
 
     private final JwtVerifier verifier;
     private final JwtConfiguration configuration;
-    private final Predicate<String> revoked;
+    private final BiPredicate<String, String> revoked;
     private final String mintedIssuer;
 
     @Inject
@@ -57,10 +58,10 @@ public class JwtAuthenticator implements Authenticator, Ordered {
 
     /** Without the token service's revocations (unit tests of verification alone). */
     JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration) {
-        this(verifier, configuration, jti -> false, TokenConfiguration.DEFAULT_ISSUER);
+        this(verifier, configuration, (jti, tenant) -> false, TokenConfiguration.DEFAULT_ISSUER);
     }
 
-    private JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Predicate<String> revoked, String mintedIssuer) {
+    private JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, BiPredicate<String, String> revoked, String mintedIssuer) {
         this.verifier = verifier;
         this.configuration = configuration;
         this.revoked = revoked;
@@ -99,11 +100,12 @@ public class JwtAuthenticator implements Authenticator, Ordered {
         }
         try {
             JWTClaimsSet claims = verifier.verify(token);
+            GatewayPrincipal principal = principal(claims);
             // After the signature: an unverified jti must not be able to probe the revocation list.
-            if (claims.getJWTID() != null && revoked.test(claims.getJWTID())) {
+            if (claims.getJWTID() != null && revoked.test(claims.getJWTID(), principal.tenant())) {
                 throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED, "The token has been revoked.");
             }
-            return new AuthenticationResult.Authenticated(principal(claims));
+            return new AuthenticationResult.Authenticated(principal);
         } catch (InvalidTokenException e) {
             return rejected(e);
         }
@@ -133,12 +135,12 @@ public class JwtAuthenticator implements Authenticator, Ordered {
 
     private GatewayPrincipal principal(JWTClaimsSet claims) {
         Map<String, Object> json = new LinkedHashMap<>(claims.toJSONObject());
-        Set<String> roles = values(json.get(configuration.getRolesClaim()));
-        Set<String> scopes = new LinkedHashSet<>(values(json.get("scope")));
-        scopes.addAll(values(json.get("scp")));
+        Set<String> roles = ClaimPath.values(json, configuration.getRolesClaim());
+        Set<String> scopes = new LinkedHashSet<>(ClaimPath.values(json, "scope"));
+        scopes.addAll(ClaimPath.values(json, "scp"));
         String tenant = null;
         for (String name : configuration.getTenantClaims()) {
-            Object value = json.get(name);
+            Object value = ClaimPath.resolve(json, name);
             if (value instanceof String text && !text.isBlank()) {
                 tenant = text;
                 break;
@@ -147,24 +149,6 @@ public class JwtAuthenticator implements Authenticator, Ordered {
         // The token service signs with the gateway's key and always sets its issuer: a tenant administrator's token.
         boolean minted = mintedIssuer != null && mintedIssuer.equals(claims.getIssuer());
         return new GatewayPrincipal(claims.getSubject(), METHOD, json, roles, scopes, tenant, minted);
-    }
-
-    private static Set<String> values(Object claim) {
-        Set<String> out = new LinkedHashSet<>();
-        if (claim instanceof String text) {
-            for (String part : text.split("[\\s,]+")) {
-                if (!part.isEmpty()) {
-                    out.add(part);
-                }
-            }
-        } else if (claim instanceof Collection<?> list) {
-            for (Object item : list) {
-                if (item != null) {
-                    out.add(String.valueOf(item));
-                }
-            }
-        }
-        return out;
     }
 
     private static AuthenticationResult rejected(InvalidTokenException e) {

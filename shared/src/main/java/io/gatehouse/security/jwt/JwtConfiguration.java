@@ -306,10 +306,13 @@ public class JwtConfiguration {
     }
 
     /**
-     * The claim that holds the principal's roles (a list, or a space- or comma-separated string).
-     * Default {@value #DEFAULT_ROLES_CLAIM}. Scopes always come from {@code scope} and {@code scp}.
+     * The claim that holds the principal's roles (a list, or a space- or comma-separated string):
+     * a name or a dotted path into nested claims, such as Keycloak's {@code realm_access.roles} or
+     * {@code resource_access.<client>.roles} (an exact key wins over a path; see
+     * {@code io.gatehouse.security.ClaimPath}). Default {@value #DEFAULT_ROLES_CLAIM}. Scopes always
+     * come from {@code scope} and {@code scp}.
      *
-     * @return the claim name
+     * @return the claim name or path
      */
     public String getRolesClaim() {
         return rolesClaim;

@@ -360,7 +360,7 @@ public class JwtVerifier {
                 + "names none of the accepted audiences.");
         }
         for (String name : configuration.getRequiredClaims()) {
-            if (claims.getClaim(name) == null) {
+            if (io.gatehouse.security.ClaimPath.resolve(claims.getClaims(), name) == null) {
                 throw new InvalidTokenException(Reason.MISSING_CLAIM, "The token lacks the required claim '" + name + "'.");
             }
         }
