@@ -3,6 +3,7 @@ package io.gatehouse.identity.sso;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.security.ClaimPath;
 import io.gatehouse.identity.IdentitySync;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.sso.SsoModels.LogoutView;
@@ -398,7 +399,7 @@ final class LoginController {
             return provider.tenant();
         }
         for (String name : jwt.getTenantClaims()) {
-            if (idToken.getClaim(name) instanceof String value && !value.isBlank()) {
+            if (ClaimPath.resolve(idToken.getClaims(), name) instanceof String value && !value.isBlank()) {
                 return value;
             }
         }
@@ -407,25 +408,11 @@ final class LoginController {
 
     /**
      * @param idToken the ID token's claims
-     * @param path    a claim name, or a dotted path into nested objects ({@code realm_access.roles})
+     * @param path    a claim name, or a dotted path into nested objects ({@code realm_access.roles}), as {@link ClaimPath} reads it
      * @return the roles found there: a list, or a space- or comma-separated string
      */
     static List<String> roles(JWTClaimsSet idToken, String path) {
-        Object value = idToken.getClaim(path);
-        if (value == null && path.contains(".")) {
-            Object node = idToken.getClaims();
-            for (String part : path.split("\\.")) {
-                node = node instanceof Map<?, ?> map ? map.get(part) : null;
-            }
-            value = node;
-        }
-        if (value instanceof List<?> list) {
-            return list.stream().filter(java.util.Objects::nonNull).map(String::valueOf).distinct().toList();
-        }
-        if (value instanceof String text) {
-            return java.util.Arrays.stream(text.split("[\\s,]+")).filter(s -> !s.isEmpty()).distinct().toList();
-        }
-        return List.of();
+        return List.copyOf(ClaimPath.values(idToken.getClaims(), path));
     }
 
     private String endSessionUrl(HttpRequest<?> request, JWTClaimsSet session, String redirect) {
