@@ -143,10 +143,9 @@ public final class KongImport {
     }
 
     private void collectPlugins(Map<String, Object> root) {
-        int i = 0;
         for (Object plugin : list(root.get("plugins"))) {
             Map<String, Object> p = map(plugin);
-            add(p, "plugins[" + i++ + "]", serviceRef(p.get("service")), serviceRef(p.get("route")), serviceRef(p.get("consumer")));
+            add(p, "", serviceRef(p.get("service")), serviceRef(p.get("route")), serviceRef(p.get("consumer")));
         }
         for (Object s : list(root.get("services"))) {
             Map<String, Object> service = map(s);
@@ -177,7 +176,8 @@ public final class KongImport {
 
     private void add(Map<String, Object> plugin, String where, String service, String route, String consumer) {
         String name = string(plugin.get("name"), "?");
-        plugins.add(new Plugin(name, map(plugin.get("config")), where + ".plugins[" + name + "]", service, route, consumer,
+        plugins.add(new Plugin(name, map(plugin.get("config")), (where.isEmpty() ? "" : where + ".") + "plugins[" + name + "]",
+            service, route, consumer,
             bool(plugin.get("enabled"), true)));
     }
 
