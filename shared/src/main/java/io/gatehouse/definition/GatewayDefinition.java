@@ -98,7 +98,8 @@ public record GatewayDefinition(
                     return;
                 }
                 SectionValidator.validateAll("consumers", name, node);
-                consumers.put(name, node.raw());
+                // A consumer with nothing under its name (no groups, no keys) is an empty map, not a null Map.copyOf refuses.
+                consumers.put(name, node.raw() == null ? Map.of() : node.raw());
                 consumerSources.put(name, source.name());
             });
             root.get("plans").entries().forEach((name, node) -> {

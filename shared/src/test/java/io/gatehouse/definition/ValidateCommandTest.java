@@ -55,6 +55,8 @@ class ValidateCommandTest {
                 ValidateCommand.INVALID, """
                 Invalid gateway configuration (1 problem):
                   - %s: consumers.partner.keys[0].sha256: must be 64 hex digits, the SHA-256 of the key"""),
+            Arguments.of("a consumer with nothing under its name", GOOD.replace("    groups: [partners]\n", ""), ValidateCommand.VALID,
+                "%s: valid: 1 routes, 1 upstreams, 1 consumers, 1 plans"),
             Arguments.of("a limits.plan naming no plan", GOOD.replace("gold: {}", "silver: {}"), ValidateCommand.INVALID, """
                 Invalid gateway configuration (1 problem):
                   - %s: routes[0].limits.plan: unknown plan 'gold' (defined: silver)"""),
