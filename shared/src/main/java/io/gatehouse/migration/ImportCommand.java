@@ -2,6 +2,8 @@ package io.gatehouse.migration;
 
 import io.gatehouse.config.DefinitionException;
 import io.gatehouse.definition.GatewayDefinition;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -22,7 +24,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/gatehouse import kong <kong.yml> [-o <out.yml>]} and
- * {@code bin/gatehouse import traefik <dynamic dir or file> [-o <out.yml>]}: writes the Gatehouse
+ * {@code bin/gatehouse import traefik <dynamic dir or file> [-o <out.yml>]} (YAML and TOML files): writes the Gatehouse
  * route file (to standard output, or to {@code -o}), and on standard error what was mapped in a
  * way worth telling, the application properties the file needs, and everything not mapped with
  * the reason. The route file is validated as the gateway would validate it before it is written.
@@ -152,9 +154,13 @@ public final class ImportCommand {
                     documents.add(new TraefikImport.Document(name, tree));
                 }
             } else if (name.endsWith(".toml")) {
-                skipped.put(path.toString(), "TOML is not read; convert it to YAML (Traefik reads both alike) and import again");
+                try {
+                    documents.add(new TraefikImport.Document(name, new TomlMapper().readValue(path.toFile(), Map.class)));
+                } catch (JacksonException e) {
+                    throw new IllegalArgumentException(path + ": not valid TOML: " + e.getOriginalMessage());
+                }
             } else {
-                skipped.put(path.toString(), "not a YAML file of the dynamic configuration");
+                skipped.put(path.toString(), "not a YAML or TOML file of the dynamic configuration");
             }
         }
         if (documents.isEmpty() && skipped.isEmpty()) {

@@ -16,7 +16,7 @@ import static io.gatehouse.migration.Trees.string;
 import static io.gatehouse.migration.Trees.strings;
 
 /**
- * Turns Traefik's dynamic configuration (the file provider's YAML: {@code http.routers},
+ * Turns Traefik's dynamic configuration (the file provider's YAML or TOML: {@code http.routers},
  * {@code http.middlewares}, {@code http.services}) into a Gatehouse route file.
  *
  * <ul>

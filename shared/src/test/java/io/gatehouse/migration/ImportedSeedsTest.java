@@ -149,7 +149,6 @@ class ImportedSeedsTest {
 
         Imported imported = importer("traefik", traefik);
         assertEquals(ImportCommand.SOME_UNMAPPED, imported.status(), imported.report());
-        assertTrue(imported.report().contains("legacy.toml: TOML is not read"), imported.report());
         assertTrue(imported.report().contains("routers.internal-admin.rule: 'PathPrefix(`/admin`) && !ClientIP(`10.0.0.0/8`)': "
             + "a negation (!) cannot be expressed"), imported.report());
         assertTrue(imported.report().contains("require.service on route shop-catalog: one of [catalog, catalog-v2]"), imported.report());
@@ -185,6 +184,9 @@ class ImportedSeedsTest {
         assertEquals("/hello", post.json().get("path"));
         assertEquals("blog.example.com", post.upstreamHeader("host"), "passHostHeader defaults to true");
         assertEquals(404, send(port, "POST", "/blog/posts/hello", Map.of()).status(), "Method(`GET`, `HEAD`)");
+        Response legacy = send(port, "GET", "/legacy/feed", Map.of());
+        assertEquals(200, legacy.status(), legacy.body());
+        assertEquals("/feed", legacy.json().get("path"), "the router and middleware of the TOML file");
         assertEquals(404, send(port, "GET", "/admin/users", Map.of()).status(), "the router that could not be mapped is absent");
         assertFalse(posts.arrivals().stream().anyMatch(a -> a.path().startsWith("/admin")));
     }
