@@ -93,6 +93,26 @@ class GatehouseCommandsIT {
         assertTrue(notKong.err().contains("is not a Kong declarative configuration (no _format_version)"), notKong.err());
     }
 
+    @Test
+    void importTraefik_thenYamlAndTomlFilesBecomeOneRouteFileThatValidates() throws Exception {
+        Path traefik = Files.createDirectories(dir.resolve("dynamic"));
+        for (String name : List.of("routers.yml", "middlewares.yml", "services.yml", "legacy.toml")) {
+            try (InputStream seed = GatehouseCommandsIT.class.getResourceAsStream("/migration/traefik/" + name)) {
+                Files.writeString(traefik.resolve(name),
+                    new String(seed.readAllBytes(), StandardCharsets.UTF_8).replaceAll("@[A-Z_]+_PORT@", "18080"));
+            }
+        }
+        Path output = dir.resolve("imported.yml");
+        Run imported = run(IMPORT, "traefik", traefik.toString(), "-o", output.toString());
+        assertEquals(1, imported.status(), imported.err());
+        assertTrue(imported.err().startsWith("gatehouse import: 4 routes written to " + output), imported.err());
+        assertTrue(imported.err().contains("a negation (!) cannot be expressed"), imported.err());
+
+        Run validated = run(VALIDATE, output.toString());
+        assertEquals(0, validated.status(), validated.err());
+        assertEquals(output.toAbsolutePath() + ": valid: 4 routes, 3 upstreams, 0 consumers, 0 plans", validated.out().strip());
+    }
+
     private Run run(String main, String... args) throws IOException, InterruptedException {
         String jar = System.getProperty("gatehouse.container.jar", "target/gatehouse-container.jar");
         assertTrue(Files.isRegularFile(Path.of(jar)), "run after packaging: " + jar + " is missing");
