@@ -202,7 +202,15 @@ public final class TraefikImport {
                 continue;
             }
             Long weight = number(map(server).get("weight"));
-            targets.add(weight == null ? url : new LinkedHashMap<>(Map.of("url", url, "weight", weight)));
+            if (weight == null) {
+                targets.add(url);
+            } else {
+                // url first, as the docs write a target; Map.of would iterate in no fixed order.
+                Map<String, Object> target = new LinkedHashMap<>();
+                target.put("url", url);
+                target.put("weight", weight);
+                targets.add(target);
+            }
         }
         if (targets.isEmpty()) {
             file.unmapped(at, "no servers; its routers are left out");
