@@ -326,7 +326,8 @@ final class AdminService {
             }
         }
         try {
-            GatewayDefinition.of(candidate);
+            // The whole definition as the next reload sees it, every participant included (declared consumers).
+            state.validate(candidate);
         } catch (DefinitionException e) {
             throw invalid(kind, id, problems(e.problems(), kind, id));
         }

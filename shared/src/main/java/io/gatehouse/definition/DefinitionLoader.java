@@ -110,6 +110,18 @@ public class DefinitionLoader {
         return sources;
     }
 
+    /**
+     * Reads one declarative file as {@link #sources()} reads the configured one: parsed, its
+     * placeholders resolved, not yet validated.
+     *
+     * @param path the file
+     * @return it as a source
+     * @throws DefinitionException when it cannot be read or parsed, or a placeholder cannot be resolved
+     */
+    public GatewayDefinition.Source read(Path path) {
+        return readFile(path);
+    }
+
     private GatewayDefinition.Source readFile(Path path) {
         String name = path.toAbsolutePath().normalize().toString();
         if (!Files.isRegularFile(path)) {

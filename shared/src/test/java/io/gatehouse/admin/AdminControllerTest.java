@@ -210,6 +210,45 @@ class AdminControllerTest {
         assertEquals(1, ((Number) body.get("routes")).intValue());
     }
 
+    @Test
+    void fileHoldsAnInvalidConsumer_thenAnAdminWriteIsRefusedAndNothingIsStored() throws java.io.IOException {
+        long version = gateway.state().current().table().version();
+        java.nio.file.Files.writeString(dir.resolve("gatehouse.yml"), AdminTestGateway.FILE + """
+            consumers:
+              alice:
+                keys: [{sha256: not-a-hash}]
+            """);
+
+        HttpResponse<String> response = gateway.admin("PUT", "/admin/upstreams/made", UPSTREAM);
+
+        assertEquals(400, response.statusCode(), response.body());
+        Map<String, Object> error = error(response);
+        assertEquals("validation_failed", error.get("code"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> problems = (List<Map<String, Object>>) ((Map<String, Object>) error.get("details")).get("problems");
+        assertTrue(problems.stream().anyMatch(p -> String.valueOf(p.get("source")).endsWith("gatehouse.yml")
+            && "consumers.alice.keys[0].sha256".equals(p.get("path"))), problems.toString());
+        assertEquals(404, gateway.admin("GET", "/admin/upstreams/made", null).statusCode(), "nothing was stored");
+        assertFalse(gateway.state().current().upstreams().containsKey("made"));
+        assertEquals(version, gateway.state().current().table().version());
+    }
+
+    @Test
+    void routeLimitsNameAnUndefinedPlan_then400AndNothingChanged() {
+        long version = gateway.state().current().table().version();
+        HttpResponse<String> response = gateway.admin("PUT", "/admin/routes/limited",
+            "{\"match\": {\"path\": \"/limited/**\"}, \"upstream\": \"file-upstream\", \"limits\": {\"plan\": \"gold\"}}");
+
+        assertEquals(400, response.statusCode(), response.body());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> problems = (List<Map<String, Object>>) ((Map<String, Object>) error(response).get("details"))
+            .get("problems");
+        assertEquals(List.of(Map.of("source", "request body", "path", "limits.plan", "message", "unknown plan 'gold' (defined: none)")),
+            problems);
+        assertNull(gateway.routeFor("/limited/x"));
+        assertEquals(version, gateway.state().current().table().version());
+    }
+
     private Map<String, Object> error(HttpResponse<String> response) {
         @SuppressWarnings("unchecked")
         Map<String, Object> error = (Map<String, Object>) gateway.json(response).get("error");

@@ -5,15 +5,11 @@ import io.gatehouse.identity.IdentityDatabase;
 import io.gatehouse.identity.IdentitySync;
 import io.gatehouse.identity.Secrets;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.event.ApplicationEventListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,18 +21,17 @@ import java.util.Optional;
  *
  * <p>Keys of consumers created through {@code /admin/consumers} come from the database and are
  * reloaded when {@link IdentitySync} sees the {@code consumers} topic move; keys of consumers
- * declared in the definition file are read from it at start-up and on every reload.
+ * declared in the definition file are part of the {@link GatewayState} snapshot
+ * ({@link DeclaredConsumerParticipant}), so they change together with the route table.
  */
 @Context
-public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<GatewayState.Swapped> {
+public class ApiKeys implements IdentitySync.Cache {
 
     /** The change topic of consumers and keys. */
     public static final String TOPIC = "consumers";
 
     /** Longer header values are not keys of ours and are not hashed. */
     private static final int MAX_KEY_LENGTH = 256;
-
-    private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
 
     /**
      * A key as the request path sees it.
@@ -51,13 +46,12 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
     private final ApiKeyConfiguration configuration;
     private final Clock clock = Clock.systemUTC();
     private volatile Map<String, Entry> stored = Map.of();
-    private volatile Map<String, Entry> declaredKeys = Map.of();
-    private volatile Map<String, DeclaredConsumers.Declared> declared = Map.of();
+    private final GatewayState state;
 
     ApiKeys(IdentityDatabase database, ApiKeyConfiguration configuration, GatewayState state) {
         this.database = database;
         this.configuration = configuration;
-        applyDeclared(DeclaredConsumers.parse(state.current().definition().consumers()));
+        this.state = state;
     }
 
     /**
@@ -71,7 +65,7 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
             return Optional.empty();
         }
         String hash = Secrets.sha256(presentedKey.trim());
-        Entry entry = declaredKeys.get(hash);
+        Entry entry = declaredKeys().keys().get(hash);
         if (entry == null) {
             entry = stored.get(hash);
         }
@@ -92,7 +86,13 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
      * @return the consumers declared in the definition file, by name
      */
     Map<String, DeclaredConsumers.Declared> declared() {
-        return declared;
+        return declaredKeys().consumers();
+    }
+
+    /** The declared consumers of the snapshot in force: they change with the route table, in one swap. */
+    private DeclaredConsumerParticipant.Keys declaredKeys() {
+        DeclaredConsumerParticipant.Keys keys = state.current().part(DeclaredConsumerParticipant.class);
+        return keys == null ? DeclaredConsumerParticipant.Keys.NONE : keys;
     }
 
     @Override
@@ -126,22 +126,5 @@ public class ApiKeys implements IdentitySync.Cache, ApplicationEventListener<Gat
             return out;
         });
         stored = Map.copyOf(fresh);
-    }
-
-    @Override
-    public void onApplicationEvent(GatewayState.Swapped event) {
-        try {
-            applyDeclared(DeclaredConsumers.parse(event.snapshot().definition().consumers()));
-        } catch (RuntimeException e) {
-            LOG.error("Declared consumers not changed: {}", e.getMessage());
-        }
-    }
-
-    private void applyDeclared(Map<String, DeclaredConsumers.Declared> consumers) {
-        Map<String, Entry> keys = new HashMap<>();
-        consumers.values().forEach(c -> c.keys().forEach((hash, id) ->
-            keys.put(hash, new Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file", c.tenant()), 0))));
-        declared = Map.copyOf(consumers);
-        declaredKeys = Map.copyOf(keys);
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.identity.apikey;
 import io.gatehouse.config.ConfigNode;
 import io.gatehouse.config.DefinitionException;
 import io.gatehouse.config.DefinitionProblem;
+import io.gatehouse.definition.GatewayDefinition;
 import io.gatehouse.identity.Validation;
 
 import java.util.ArrayList;
@@ -45,51 +46,68 @@ final class DeclaredConsumers {
     }
 
     /**
-     * @param raw the raw {@code consumers} map
+     * @param raw the raw {@code consumers} map, validated already by {@link GatewayDefinition#of}
      * @return the consumers by name
      * @throws DefinitionException naming every problem
      */
     static Map<String, Declared> parse(Map<String, Object> raw) {
         List<DefinitionProblem> problems = new ArrayList<>();
         Map<String, Declared> out = new LinkedHashMap<>();
-        ConfigNode root = ConfigNode.root("consumers", raw, problems);
-        root.entries().forEach((name, node) -> {
-            if (!Validation.NAME.matcher(name).matches()) {
-                node.problem("consumer name must be 1-128 letters, digits, '.', '_', ':' or '-'");
-                return;
+        ConfigNode.root("consumers", raw, problems).entries().forEach((name, node) -> {
+            Declared declared = parse(name, node);
+            if (declared != null) {
+                out.put(name, declared);
             }
-            node.allowOnly("groups", "keys", "tenant");
-            String tenant = node.get("tenant").string(null);
-            if (tenant != null && !Validation.NAME.matcher(tenant).matches()) {
-                node.get("tenant").problem("tenant must be 1-128 letters, digits, '.', '_', ':' or '-'");
-            }
-            List<String> groups = node.get("groups").list(g -> {
-                String group = g.requiredString();
-                if (group != null && !Validation.NAME.matcher(group).matches()) {
-                    g.problem("group must be 1-128 letters, digits, '.', '_', ':' or '-'");
-                    return null;
-                }
-                return group;
-            });
-            Map<String, String> keys = new LinkedHashMap<>();
-            for (ConfigNode key : node.get("keys").elements()) {
-                key.allowOnly("id", "sha256");
-                String hash = key.get("sha256").requiredString();
-                if (hash == null) {
-                    continue;
-                }
-                if (!SHA256_HEX.matcher(hash).matches()) {
-                    key.get("sha256").problem("must be 64 hex digits, the SHA-256 of the key");
-                    continue;
-                }
-                hash = hash.toLowerCase(Locale.ROOT);
-                keys.put(hash, key.get("id").string(hash.substring(0, 12)));
-            }
-            out.put(name, new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys), tenant));
         });
         if (!problems.isEmpty()) {
             throw new DefinitionException(problems);
         }
         return out;
+    }
+
+    /**
+     * Reads one consumer, recording every problem on the node.
+     *
+     * @param name the consumer's name
+     * @param node its configuration
+     * @return the consumer, or {@code null} when its name is invalid
+     */
+    static Declared parse(String name, ConfigNode node) {
+        if (!Validation.NAME.matcher(name).matches()) {
+            node.problem("consumer name must be 1-128 letters, digits, '.', '_', ':' or '-'");
+            return null;
+        }
+        if (!node.isMissing() && !(node.raw() instanceof Map<?, ?>)) {
+            node.problem("a consumer must be a map with groups, keys and tenant");
+            return null;
+        }
+        node.allowOnly("groups", "keys", "tenant");
+        String tenant = node.get("tenant").string(null);
+        if (tenant != null && !Validation.NAME.matcher(tenant).matches()) {
+            node.get("tenant").problem("tenant must be 1-128 letters, digits, '.', '_', ':' or '-'");
+        }
+        List<String> groups = node.get("groups").list(g -> {
+            String group = g.requiredString();
+            if (group != null && !Validation.NAME.matcher(group).matches()) {
+                g.problem("group must be 1-128 letters, digits, '.', '_', ':' or '-'");
+                return null;
+            }
+            return group;
+        });
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (ConfigNode key : node.get("keys").elements()) {
+            key.allowOnly("id", "sha256");
+            String hash = key.get("sha256").requiredString();
+            if (hash == null) {
+                continue;
+            }
+            if (!SHA256_HEX.matcher(hash).matches()) {
+                key.get("sha256").problem("must be 64 hex digits, the SHA-256 of the key");
+                continue;
+            }
+            hash = hash.toLowerCase(Locale.ROOT);
+            keys.put(hash, key.get("id").string(hash.substring(0, 12)));
+        }
+        return new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys), tenant);
     }
 }
