@@ -1,8 +1,10 @@
 package io.gatehouse.migration;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +35,9 @@ import static io.gatehouse.migration.Trees.strings;
  *   <li>a {@code loadBalancer} service becomes an upstream (servers, health check); Traefik's
  *       default {@code passHostHeader: true} becomes {@code host-header: preserve}.</li>
  * </ul>
- * Everything else is listed as not mapped, with the reason. A claim required to be one of a list
- * of values is listed too: {@code claims.match} takes one value per claim today.
+ * A claim required to be one of several values ({@code service: [catalog, catalog-v2]}, or
+ * {@code $or} over values) becomes a {@code claims.match} list. Everything else is listed as not
+ * mapped, with the reason.
  */
 public final class TraefikImport {
 
@@ -397,16 +400,10 @@ public final class TraefikImport {
         Map<String, Object> claims = (Map<String, Object>) body.computeIfAbsent("claims", k -> new LinkedHashMap<>());
         Map<String, Object> match = new LinkedHashMap<>();
         map(config.get("require")).forEach((claim, value) -> {
-            if (value instanceof List<?> values) {
-                file.unmapped(at + ".require." + claim + " on route " + route, "one of " + values + ": claims.match takes one value "
-                    + "per claim; split the router per value or require one");
-            } else if (value instanceof Map<?, ?>) {
-                file.unmapped(at + ".require." + claim + " on route " + route, "a nested requirement has no Gatehouse equivalent");
-            } else if (String.valueOf(value).contains("{{") || String.valueOf(value).contains("*")) {
-                file.unmapped(at + ".require." + claim + " on route " + route, "'" + value + "' is a template or wildcard; "
-                    + "write claims.match over the route's path variables ({project}) by hand");
-            } else {
-                match.put(claim, String.valueOf(value));
+            String where = at + ".require." + claim + " on route " + route;
+            Object accepted = accepted(value, where);
+            if (accepted != null) {
+                match.put(claim, accepted);
             }
         });
         if (!match.isEmpty()) {
@@ -445,6 +442,48 @@ public final class TraefikImport {
         }
         config.keySet().stream().filter(k -> !JWT_KEYS.contains(k)).forEach(k ->
             file.unmapped(at + "." + k, "no Gatehouse equivalent (the token is read from the Authorization header)"));
+    }
+
+    /**
+     * A {@code require} entry as a {@code claims.match} value: a value stays one value; a list of
+     * values, or {@code $or} over values, is "any one of these" in the plugin, as a list is in
+     * {@code claims.match} (repeats dropped: the plugin ignores them, Gatehouse refuses them). A
+     * list of one is one value.
+     *
+     * @return the value or list, or {@code null} when it was listed as not mapped
+     */
+    private Object accepted(Object value, String where) {
+        if (value instanceof Map<?, ?> operator && operator.size() == 1 && operator.get("$or") instanceof List<?> any) {
+            value = any;
+        }
+        if (value instanceof Map<?, ?>) {
+            file.unmapped(where, "a nested requirement or $and has no Gatehouse equivalent");
+            return null;
+        }
+        List<?> values = value instanceof List<?> list ? list : Collections.singletonList(value);
+        Set<String> out = new LinkedHashSet<>();
+        for (Object v : values) {
+            if (v == null || v instanceof Map<?, ?> || v instanceof List<?>) {
+                file.unmapped(where, "'" + v + "' in " + values + " is not a plain value; claims.match compares values");
+                return null;
+            }
+            String text = String.valueOf(v);
+            if (text.isEmpty()) {
+                file.unmapped(where, "an empty value; claims.match compares non-empty values");
+                return null;
+            }
+            if (text.contains("{") || text.contains("}") || text.contains("*")) {
+                file.unmapped(where, "'" + text + "' is a template or wildcard (Gatehouse reads {name} as a path variable); "
+                    + "write claims.match over the route's path variables ({project}) by hand");
+                return null;
+            }
+            out.add(text);
+        }
+        if (out.isEmpty()) {
+            file.unmapped(where, "an empty list accepts no token; claims.match needs at least one value");
+            return null;
+        }
+        return out.size() == 1 ? out.iterator().next() : List.copyOf(out);
     }
 
     private static String stripProvider(String name) {

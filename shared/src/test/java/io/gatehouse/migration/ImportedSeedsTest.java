@@ -61,6 +61,11 @@ class ImportedSeedsTest {
     /** A response read off the socket. */
     private record Response(int status, Map<String, String> headers, String body) {
 
+        @SuppressWarnings("unchecked")
+        Map<String, Object> details() {
+            return (Map<String, Object>) ((Map<String, Object>) json().get("error")).get("details");
+        }
+
         Map<String, Object> json() {
             try {
                 return JSON.readValue(body, Argument.mapOf(String.class, Object.class));
@@ -151,7 +156,15 @@ class ImportedSeedsTest {
         assertEquals(ImportCommand.SOME_UNMAPPED, imported.status(), imported.report());
         assertTrue(imported.report().contains("routers.internal-admin.rule: 'PathPrefix(`/admin`) && !ClientIP(`10.0.0.0/8`)': "
             + "a negation (!) cannot be expressed"), imported.report());
-        assertTrue(imported.report().contains("require.service on route shop-catalog: one of [catalog, catalog-v2]"), imported.report());
+        assertFalse(imported.report().contains("require.service"), "the accepted services are a claims.match list: "
+            + imported.report());
+        assertTrue(Files.readString(imported.file()).contains("""
+                    service:
+                    - catalog
+                    - storefront
+                    - search
+                    - checkout
+            """), Files.readString(imported.file()));
 
         int port = gateway(imported, Map.of("gateway.jwt.secret", TRAEFIK_JWT_SECRET));
 
@@ -178,6 +191,21 @@ class ImportedSeedsTest {
         assertEquals(catalog.authority(), listed.upstreamHeader("host"), "passHostHeader: false");
         assertEquals(404, send(port, "GET", "/shop/catalog/list", Map.of("Host", "elsewhere.example.com",
             "Authorization", "Bearer " + token("shop", "catalog"))).status());
+        for (String accepted : List.of("storefront", "search", "checkout")) {
+            Response admittedService = send(port, "GET", "/shop/catalog/list", Map.of("Host", "shop.example.com",
+                "Authorization", "Bearer " + token("shop", accepted)));
+            assertEquals(200, admittedService.status(), accepted + ": " + admittedService.body());
+        }
+        Response refusedService = send(port, "GET", "/shop/catalog/list", Map.of("Host", "shop.example.com",
+            "Authorization", "Bearer " + token("shop", "orders")));
+        assertEquals(403, refusedService.status(), refusedService.body());
+        Map<String, Object> details = refusedService.details();
+        assertEquals("claim_mismatch", details.get("reason"), refusedService.body());
+        assertEquals("service", details.get("claim"), refusedService.body());
+        assertEquals(List.of("catalog", "storefront", "search", "checkout"), details.get("expected"), refusedService.body());
+        assertEquals(403, send(port, "GET", "/shop/catalog/list", Map.of("Host", "shop.example.com",
+            "Authorization", "Bearer " + token("blog", "catalog"))).status(), "the project is still checked");
+        assertEquals(4, catalog.requests(), "only the accepted services reached the catalog");
 
         Response post = send(port, "GET", "/blog/posts/hello", Map.of("Host", "blog.example.com"));
         assertEquals(200, post.status(), post.body());

@@ -41,6 +41,26 @@ class TraefikImportTest {
                   require: {project: shop, aud: [a, b], tenant: "{{.Host}}"}
                   headerMap: {X-User: sub}
                   forwardToken: false
+            one-of:
+              plugin:
+                jwt:
+                  require: {service: {$or: [catalog, catalog-v2]}}
+            repeated:
+              plugin:
+                jwt:
+                  require: {service: [api, api], version: 2}
+            all-of:
+              plugin:
+                jwt:
+                  require: {role: {$and: [hr, power]}}
+            templated-list:
+              plugin:
+                jwt:
+                  require: {service: [api, "{{.Host}}"]}
+            none-of:
+              plugin:
+                jwt:
+                  require: {service: []}
             limit:
               rateLimit: {average: 10}
             auth:
@@ -83,11 +103,24 @@ class TraefikImportTest {
             Arguments.of("stripPrefix of another prefix is not mapped", "PathPrefix(`/other`)", "strip-api", null,
                 "strips [/api] but the route's path is /other/**"),
             Arguments.of("the JWT plugin becomes auth, claims.match, forward and strip-authorization", "PathPrefix(`/api`)", "jwt",
-                "    auth: jwt\n    claims:\n      match:\n        project: shop\n      forward:\n        sub: X-User\n"
-                    + "      strip-authorization: true\n", "one of [a, b]: claims.match takes one value"),
+                "    auth: jwt\n    claims:\n      match:\n        project: shop\n        aud:\n        - a\n        - b\n"
+                    + "      forward:\n        sub: X-User\n      strip-authorization: true\n", "'{{.Host}}' is a template"),
+            Arguments.of("a required value stays one value", "PathPrefix(`/api`)", "jwt", "      match:\n        project: shop\n",
+                "'{{.Host}}' is a template"),
+            Arguments.of("a list of required values becomes a claims.match list", "PathPrefix(`/api`)", "jwt",
+                "        aud:\n        - a\n        - b\n", "'{{.Host}}' is a template"),
+            Arguments.of("$or over values becomes a claims.match list", "PathPrefix(`/api`)", "one-of",
+                "    claims:\n      match:\n        service:\n        - catalog\n        - catalog-v2\n", null),
+            Arguments.of("a value listed twice is kept once, and a list of one is one value", "PathPrefix(`/api`)", "repeated",
+                "      match:\n        service: api\n        version: '2'\n", null),
+            Arguments.of("$and is not mapped", "PathPrefix(`/api`)", "all-of", null, "a nested requirement or $and"),
+            Arguments.of("a list with a template is not mapped", "PathPrefix(`/api`)", "templated-list", null,
+                "'{{.Host}}' is a template"),
+            Arguments.of("an empty list is not mapped", "PathPrefix(`/api`)", "none-of", null, "an empty list accepts no token"),
             Arguments.of("a templated claim requirement is not mapped", "PathPrefix(`/api`)", "jwt", null,
                 "'{{.Host}}' is a template"),
-            Arguments.of("a chain is followed", "PathPrefix(`/api`)", "both", "    strip-prefix: true\n", "one of [a, b]"),
+            Arguments.of("a chain is followed", "PathPrefix(`/api`)", "both", "    strip-prefix: true\n",
+                "'{{.Host}}' is a template"),
             Arguments.of("rateLimit is a comment, not enforced", "PathPrefix(`/api`)", "limit",
                 "  # limits (not enforced yet): {average=10}\n", "rate limits are not enforced"),
             Arguments.of("basicAuth is not mapped", "PathPrefix(`/api`)", "auth", null, "API keys, JWTs and sessions only"),
