@@ -38,7 +38,10 @@ import static io.gatehouse.migration.Trees.strings;
  *       {@code auth: any}; {@code acl} becomes {@code authorization.groups};</li>
  *   <li>a consumer keeps its name, its {@code acls} become its groups, its
  *       {@code keyauth_credentials} its keys (as SHA-256 hashes); its {@code jwt_secrets} become the
- *       {@code gateway.jwt.secret} and {@code gateway.jwt.issuers} settings when one secret serves all;</li>
+ *       {@code gateway.jwt.secret} and {@code gateway.jwt.issuers} settings when one secret serves all;
+ *       when a jwt plugin finds the credential by another claim ({@code key_claim_name}), each jwt
+ *       route requires that claim to be one of the credentials' keys ({@code claims.match}, a list
+ *       for several);</li>
  *   <li>{@code rate-limiting} and {@code cors} are written as comments (not enforced yet),
  *       {@code prometheus} is built in ({@code /metrics}).</li>
  * </ul>
@@ -52,6 +55,18 @@ public final class KongImport {
     private static final long KONG_DEFAULT_TIMEOUT_MS = 60_000;
     private static final int MIN_SECRET_BYTES = 32;
 
+    /**
+     * A consumer's jwt credential.
+     *
+     * @param key     its key: the value of the plugin's {@code key_claim_name} claim that finds it
+     * @param where   where it is, for the report
+     * @param secret  its HMAC secret, or {@code null}
+     * @param problem why its secret cannot be {@code gateway.jwt.secret}, or {@code null}
+     * @param usable  whether Gatehouse can verify its tokens (with the secret, or a JWKS for a public key)
+     */
+    private record JwtCredential(String key, String where, String secret, String problem, boolean usable) {
+    }
+
     /** A plugin and what it applies to. */
     private record Plugin(String name, Map<String, Object> config, String where, String service, String route, String consumer,
                           boolean enabled) {
@@ -62,6 +77,7 @@ public final class KongImport {
     private final Map<String, Map<String, Object>> kongUpstreams = new LinkedHashMap<>();
     private final Set<String> routeIds = new HashSet<>();
     private final Set<String> upstreamNames = new HashSet<>();
+    private final List<JwtCredential> jwtCredentials = new ArrayList<>();
     private boolean jwtUsed;
     private boolean keyAuthUsed;
 
@@ -93,6 +109,7 @@ public final class KongImport {
             kongUpstreams.put(string(u.get("name"), ""), u);
         }
         collectPlugins(root);
+        collectJwtCredentials(root);
         List<Map<String, Object>> services = list(root.get("services")).stream().map(Trees::map).toList();
         Map<String, String> upstreamOfService = new LinkedHashMap<>();
         for (Map<String, Object> service : services) {
@@ -123,7 +140,7 @@ public final class KongImport {
             route(r, service, name, upstreamOfService.get(name), where);
         }
         consumers(root);
-        jwtSettings(root);
+        jwtSettings();
         if (keyAuthUsed) {
             keyAuthSettings();
         }
@@ -376,6 +393,7 @@ public final class KongImport {
     private void policies(Map<String, Object> body, List<String> comments, Map<String, Plugin> plugins, String where) {
         boolean keyAuth = false;
         boolean jwt = false;
+        Plugin jwtPlugin = null;
         for (Plugin plugin : plugins.values()) {
             String at = where + "." + plugin.name();
             if (!plugin.enabled()) {
@@ -396,6 +414,7 @@ public final class KongImport {
                 case "jwt" -> {
                     jwt = true;
                     jwtUsed = true;
+                    jwtPlugin = plugin;
                     if (plugin.config().get("anonymous") != null) {
                         file.unmapped(at + ".anonymous", "Gatehouse has no anonymous consumer; a route is open (no auth) or needs a credential");
                     }
@@ -431,6 +450,9 @@ public final class KongImport {
             body.put("auth", "api-key");
         } else if (jwt) {
             body.put("auth", "jwt");
+        }
+        if (jwt && !issuerSetting()) {
+            credentialKeys(body, comments, keyClaim(jwtPlugin), keyAuth, where);
         }
         if (jwt && body.containsKey("authorization")) {
             file.unmapped(where + ".acl", "a JWT caller's groups come from the token's roles and groups claims in Gatehouse, "
@@ -555,12 +577,8 @@ public final class KongImport {
         }
     }
 
-    private void jwtSettings(Map<String, Object> root) {
-        if (!jwtUsed) {
-            return;
-        }
-        Map<String, String> secrets = new LinkedHashMap<>();
-        List<String> issuers = new ArrayList<>();
+    /** Reads every consumer's jwt credentials, before the routes: a route may need their keys. */
+    private void collectJwtCredentials(Map<String, Object> root) {
         for (Object c : list(root.get("consumers"))) {
             Map<String, Object> consumer = map(c);
             for (Object j : list(consumer.get("jwt_secrets"))) {
@@ -568,37 +586,87 @@ public final class KongImport {
                 String key = string(credential.get("key"), "?");
                 String where = "consumers[" + consumerName(consumer) + "].jwt_secrets[" + key + "]";
                 String algorithm = string(credential.get("algorithm"), "HS256");
-                if (!algorithm.startsWith("HS")) {
-                    file.unmapped(where, algorithm + " with a public key: publish it as a JWKS and set gateway.jwt.jwks-urls");
-                    issuers.add(key);
-                    continue;
-                }
                 String secret = string(credential.get("secret"), null);
-                if (secret == null) {
-                    file.unmapped(where, "no secret in the file (Kong generated it): export it first");
-                    continue;
+                if (!algorithm.startsWith("HS")) {
+                    jwtCredentials.add(new JwtCredential(key, where, null, algorithm + " with a public key: publish it as a JWKS and set "
+                        + "gateway.jwt.jwks-urls", true));
+                } else if (secret == null) {
+                    jwtCredentials.add(new JwtCredential(key, where, null, "no secret in the file (Kong generated it): export it first",
+                        false));
+                } else if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+                    jwtCredentials.add(new JwtCredential(key, where, null, "the secret is shorter than " + MIN_SECRET_BYTES
+                        + " bytes, which Gatehouse refuses for HS256", false));
+                } else {
+                    jwtCredentials.add(new JwtCredential(key, where, secret, null, true));
                 }
-                if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-                    file.unmapped(where, "the secret is shorter than " + MIN_SECRET_BYTES + " bytes, which Gatehouse refuses for HS256");
-                    continue;
-                }
-                secrets.put(secret, where);
-                issuers.add(key);
             }
         }
-        String claim = plugins.stream().filter(p -> p.name().equals("jwt")).map(p -> string(p.config().get("key_claim_name"), "iss"))
-            .findFirst().orElse("iss");
+    }
+
+    /** The keys of the credentials whose tokens Gatehouse can verify, in the file's order. */
+    private List<String> usableJwtKeys() {
+        return jwtCredentials.stream().filter(JwtCredential::usable).map(JwtCredential::key).distinct().toList();
+    }
+
+    /** The claim a jwt plugin finds the credential by ({@code key_claim_name}, {@code iss} by default). */
+    private static String keyClaim(Plugin plugin) {
+        return string(plugin.config().get("key_claim_name"), "iss");
+    }
+
+    /**
+     * Whether the credentials' keys become {@code gateway.jwt.issuers}: when every enabled jwt plugin
+     * finds the credential by {@code iss}. Otherwise each jwt route requires its plugin's claim to be
+     * one of the keys with a {@code claims.match} list.
+     */
+    private boolean issuerSetting() {
+        return plugins.stream().filter(p -> p.name().equals("jwt") && p.enabled()).allMatch(p -> keyClaim(p).equals("iss"));
+    }
+
+    /** Kong's credential lookup on a jwt route: the token's claim must name one of the credentials' keys. */
+    @SuppressWarnings("unchecked")
+    private void credentialKeys(Map<String, Object> body, List<String> comments, String claim, boolean keyAuth, String where) {
+        List<String> keys = usableJwtKeys();
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (keys.stream().anyMatch(k -> k.contains("{") || k.contains("}"))) {
+            file.unmapped(where + ".jwt.key_claim_name", "Kong finds the jwt credential by the '" + claim + "' claim, and a key has "
+                + "braces, which claims.match reads as a path variable: require the claim by hand");
+            return;
+        }
+        if (keyAuth) {
+            file.unmapped(where + ".jwt.key_claim_name", "Kong finds the jwt credential by the '" + claim + "' claim; a claims.match "
+                + "on it would refuse the API-key callers auth: any admits too: give the JWT callers a route of their own with "
+                + "claims.match: {" + claim + ": " + keys + "}");
+            return;
+        }
+        Map<String, Object> claims = (Map<String, Object>) body.computeIfAbsent("claims", k -> new LinkedHashMap<>());
+        claims.put("match", new LinkedHashMap<>(Map.of(claim, keys.size() == 1 ? keys.getFirst() : keys)));
+        comments.add("Kong jwt: the token's '" + claim + "' claim names one of the jwt credentials (Kong also read it from the "
+            + "token's header; claims.match reads the claims)");
+    }
+
+    private void jwtSettings() {
+        if (!jwtUsed) {
+            return;
+        }
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (JwtCredential credential : jwtCredentials) {
+            if (credential.problem() != null) {
+                file.unmapped(credential.where(), credential.problem());
+            } else {
+                secrets.put(credential.secret(), credential.where());
+            }
+        }
         if (secrets.size() == 1) {
             file.setting("gateway.jwt.secret", "the secret of " + secrets.values().iterator().next(), "Kong jwt credential");
         } else if (secrets.size() > 1) {
             file.unmapped("jwt_secrets", secrets.size() + " different HMAC secrets (" + String.join(", ", secrets.values())
                 + "): Gatehouse verifies HMAC tokens with one secret; move the issuers to one secret or to a JWKS");
         }
-        if (!issuers.isEmpty() && claim.equals("iss")) {
-            file.setting("gateway.jwt.issuers", String.join(",", issuers), "Kong jwt credential keys: the iss a token must carry");
-        } else if (!issuers.isEmpty()) {
-            file.unmapped("jwt.key_claim_name", "Kong finds the credential by the '" + claim + "' claim; Gatehouse checks iss against "
-                + "gateway.jwt.issuers: require '" + claim + "' with claims.match on the routes instead");
+        List<String> keys = usableJwtKeys();
+        if (!keys.isEmpty() && issuerSetting()) {
+            file.setting("gateway.jwt.issuers", String.join(",", keys), "Kong jwt credential keys: the iss a token must carry");
         }
         if (plugins.stream().anyMatch(p -> p.name().equals("jwt") && strings(p.config().get("claims_to_verify")).contains("exp"))) {
             file.setting("gateway.jwt.require-expiration", "true", "Kong jwt claims_to_verify: exp");

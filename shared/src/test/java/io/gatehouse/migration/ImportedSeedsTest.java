@@ -219,6 +219,43 @@ class ImportedSeedsTest {
         assertFalse(posts.arrivals().stream().anyMatch(a -> a.path().startsWith("/admin")));
     }
 
+    @Test
+    void kongJwtByAnotherClaim_thenOnlyTheCredentialsKeysAreAdmitted() throws IOException {
+        EchoUpstream reports = upstream("reports");
+        Path kong = Files.writeString(dir.resolve("kong-kid.yml"), """
+            _format_version: "3.0"
+            services:
+              - name: reports
+                url: %s
+                routes: [{name: reports, paths: [/reports]}]
+                plugins: [{name: jwt, config: {key_claim_name: kid}}]
+            consumers:
+              - username: reporting-app
+                jwt_secrets: [{key: reporting-key, secret: %s}]
+              - username: billing-app
+                jwt_secrets: [{key: billing-key, secret: %s}]
+            """.formatted("http://" + reports.authority(), KONG_JWT_SECRET, KONG_JWT_SECRET));
+        Imported imported = importer("kong", kong);
+        assertFalse(imported.settings().containsKey("gateway.jwt.issuers"), imported.report());
+        int port = gateway(imported, Map.of("gateway.jwt.secret", KONG_JWT_SECRET));
+
+        for (String key : List.of("reporting-key", "billing-key")) {
+            Response admitted = send(port, "GET", "/reports/daily", Map.of("Authorization", "Bearer " + kidToken(key)));
+            assertEquals(200, admitted.status(), key + ": " + admitted.body());
+        }
+        Response refused = send(port, "GET", "/reports/daily", Map.of("Authorization", "Bearer " + kidToken("unknown-key")));
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("kid", refused.details().get("claim"), refused.body());
+        assertEquals(List.of("reporting-key", "billing-key"), refused.details().get("expected"), refused.body());
+        assertEquals(2, reports.requests());
+    }
+
+    private static String kidToken(String key) {
+        return TestTokens.hmac(new JWTClaimsSet.Builder().issuer("anyone").subject("reporting-app").claim("kid", key)
+                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build(),
+            new JWSHeader(JWSAlgorithm.HS256), KONG_JWT_SECRET.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String kongToken(String issuer, boolean expires) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject("reporting-app");
         if (expires) {

@@ -33,6 +33,15 @@ class KongImportTest {
                 paths: [/orders]
         """;
 
+    /** Two jwt consumers sharing one secret, as one HMAC secret must serve every Gatehouse route. */
+    private static final String JWT_CONSUMERS = """
+        consumers:
+          - username: a
+            jwt_secrets: [{key: key-a, secret: shared-secret-of-more-than-32-bytes-0123}]
+          - username: b
+            jwt_secrets: [{key: key-b, secret: shared-secret-of-more-than-32-bytes-0123}]
+        """;
+
     static Stream<Arguments> rules() {
         return Stream.of(
             Arguments.of("a service's url becomes the upstream target, its path the targets' base path", SERVICE,
@@ -132,6 +141,21 @@ class KongImportTest {
                   - username: a
                     jwt_secrets: [{key: iss-a, algorithm: RS256, rsa_public_key: "-----BEGIN PUBLIC KEY-----"}]
                 """, null, "publish it as a JWKS"),
+            Arguments.of("jwt by the iss claim: the credentials' keys are gateway.jwt.issuers, not a claims.match",
+                plugin("jwt", "{}") + JWT_CONSUMERS, "    auth: jwt\n\nconsumers:", null),
+            Arguments.of("jwt by another claim with one credential: claims.match requires that key", plugin("jwt", "{key_claim_name: kid}")
+                + JWT_CONSUMERS.substring(0, JWT_CONSUMERS.indexOf("  - username: b")),
+                "  # Kong jwt: the token's 'kid' claim names one of the jwt credentials (Kong also read it from the token's header; "
+                    + "claims.match reads the claims)\n  - id: orders\n", null),
+            Arguments.of("jwt by another claim with one credential: its key is one value", plugin("jwt", "{key_claim_name: kid}")
+                + JWT_CONSUMERS.substring(0, JWT_CONSUMERS.indexOf("  - username: b")),
+                "    auth: jwt\n    claims:\n      match:\n        kid: key-a\n", null),
+            Arguments.of("jwt by another claim with several credentials: claims.match lists their keys",
+                plugin("jwt", "{key_claim_name: kid}") + JWT_CONSUMERS,
+                "    auth: jwt\n    claims:\n      match:\n        kid:\n        - key-a\n        - key-b\n", null),
+            Arguments.of("jwt by another claim with key-auth (auth: any) is not mapped", plugin("jwt", "{key_claim_name: kid}")
+                + "      - name: key-auth\n        config: {}\n" + JWT_CONSUMERS, "    auth: any\n",
+                "a claims.match on it would refuse the API-key callers auth: any admits too"),
             Arguments.of("an unknown top-level key is not mapped", SERVICE + "certificates: []\n", null, "certificates: no Gatehouse"));
     }
 
@@ -167,6 +191,15 @@ class KongImportTest {
             file.settings().stream().map(s -> s.property() + "=" + s.value()).toList());
         assertTrue(file.unmapped().stream().anyMatch(u -> u.why().contains("[apikey] are not read")), file.unmapped().toString());
         assertTrue(file.yaml().contains("#   gateway.api-keys.header = x-key"), file.yaml());
+    }
+
+    @Test
+    void jwtByAnotherClaim_thenNoIssuersSetting() {
+        RouteFile file = KongImport.convert(new Yaml(new SafeConstructor(new LoaderOptions())).load(
+            plugin("jwt", "{key_claim_name: kid}") + JWT_CONSUMERS), "kong.yml");
+        assertEquals(List.of("gateway.jwt.secret=the secret of consumers[b].jwt_secrets[key-b]"),
+            file.settings().stream().map(s -> s.property() + "=" + s.value()).toList());
+        assertEquals(List.of("jwt.uri_param_names"), file.unmapped().stream().map(RouteFile.Unmapped::where).toList());
     }
 
     @Test
