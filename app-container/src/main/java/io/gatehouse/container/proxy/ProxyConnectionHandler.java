@@ -153,7 +153,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
     private boolean route(HttpRequest request) {
         if (request.decoderResult().isSuccess()) {
             NettyRequestView view = new NettyRequestView(request);
-            if (!proxy.micronautRoutes().owns(view.path())) {
+            if (!proxy.ownedPaths().owns(view.path())) {
                 GatewayState.Snapshot snapshot = proxy.state().current();
                 RouteMatch match = snapshot.table().match(view);
                 if (match != null) {
