@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public abstract class OwnedPathsContractTest extends IdentityContractSupport {
 
-    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final List<String> BODY_METHODS = List.of("POST", "PUT", "PATCH");
     private static final List<String> CONTENT_TYPES = List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_FORM_URLENCODED);
     private static final List<String> ACCEPTS = List.of(MediaType.APPLICATION_XML, MediaType.TEXT_HTML, MediaType.TEXT_PLAIN);
