@@ -2,6 +2,8 @@ package io.gatehouse.api;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
+import java.util.Map;
+
 /**
  * The gateway's unversioned legacy aliases, each switchable under {@code gateway.legacy-aliases.*}.
  * An alias switched off has no endpoint, so the gateway no longer owns its path and a route of the
@@ -18,6 +20,15 @@ public class LegacyAliasesConfiguration {
 
     /** The switch of {@code GET /openapi.json}, the alias of {@code GET /v1/openapi.json}. */
     public static final String OPENAPI = PREFIX + ".openapi";
+
+    /**
+     * Each alias's path (as its route template) and the switch that gives it up, so that a route
+     * losing the path is told how to take it ({@link ShadowedRoutes}). An alias added later is
+     * listed here with its switch.
+     */
+    public static final Map<String, String> SWITCHES = Map.of(
+        "/health", HEALTH,
+        "/openapi.json", OPENAPI);
 
     /** By default {@code GET /health} answers as {@code GET /v1/health} does. */
     public static final boolean DEFAULT_HEALTH = true;

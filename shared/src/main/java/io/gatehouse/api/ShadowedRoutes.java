@@ -29,11 +29,6 @@ public final class ShadowedRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShadowedRoutes.class);
 
-    /** The legacy aliases' paths and the switch that gives each up. */
-    private static final Map<String, String> ALIAS_SWITCHES = Map.of(
-        "/health", LegacyAliasesConfiguration.HEALTH,
-        "/openapi.json", LegacyAliasesConfiguration.OPENAPI);
-
     private final OwnedPaths ownedPaths;
     private final GatewayState state;
     private final Map<String, List<String>> reported = new HashMap<>();
@@ -89,8 +84,9 @@ public final class ShadowedRoutes {
             .append(", defined in ").append(route.source()).append(", cannot reach ").append(lost.size())
             .append(lost.size() == 1 ? " path" : " paths").append(" the gateway owns, which it answers itself and never proxies: ")
             .append(String.join(", ", lost)).append('.');
-        List<String> switches = lost.stream().filter(ALIAS_SWITCHES::containsKey)
-            .map(p -> p + " is a legacy alias, given up with " + ALIAS_SWITCHES.get(p) + "=false").toList();
+        Map<String, String> aliases = LegacyAliasesConfiguration.SWITCHES;
+        List<String> switches = lost.stream().filter(aliases::containsKey)
+            .map(p -> p + " is a legacy alias, given up with " + aliases.get(p) + "=false").toList();
         if (!switches.isEmpty()) {
             out.append(' ').append(String.join("; ", switches)).append('.');
         }
