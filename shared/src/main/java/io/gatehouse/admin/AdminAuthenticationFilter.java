@@ -1,7 +1,9 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.security.HttpRequestView;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
@@ -24,6 +26,8 @@ import io.micronaut.http.filter.ServerFilterPhase;
  *   <li>No or another scheme: 401 with {@code WWW-Authenticate: Bearer realm="gatehouse-admin"}.</li>
  *   <li>A wrong token: 401 with {@code error="invalid_token"} added (RFC 6750 §3).</li>
  * </ul>
+ * Only the admin endpoints themselves ({@link OwnedPaths}) are guarded: another path under
+ * {@code /admin} belongs to whichever route matches it, on this engine as on the streaming one.
  * The check itself is {@link AdminCredentials}, shared with the identity endpoints: tokens are
  * compared as SHA-256 digests in constant time, which also hides the configured token's length.
  */
@@ -33,15 +37,20 @@ final class AdminAuthenticationFilter implements Ordered {
 
     private final ErrorResponses errorResponses;
     private final AdminCredentials credentials;
+    private final OwnedPaths ownedPaths;
 
-    AdminAuthenticationFilter(ErrorResponses errorResponses, AdminCredentials credentials) {
+    AdminAuthenticationFilter(ErrorResponses errorResponses, AdminCredentials credentials, OwnedPaths ownedPaths) {
         this.errorResponses = errorResponses;
         this.credentials = credentials;
+        this.ownedPaths = ownedPaths;
     }
 
     @RequestFilter
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {
+        if (!ownedPaths.owns(new HttpRequestView(request).path())) {
+            return null; // Not an admin endpoint: a route may serve it, as on every engine.
+        }
         return credentials.refusal(request).map(refused -> {
             MutableHttpResponse<?> response = errorResponses.response(request, refused.errorCode(), refused.getMessage(),
                 refused.details());

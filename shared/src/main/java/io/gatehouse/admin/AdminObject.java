@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 
+import java.util.List;
+
 /**
  * One route or upstream as the admin API shows it.
  *
@@ -13,6 +15,8 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param definition the object as stored (the JSON accepted by {@code PUT}); only for admin objects
  * @param revision   the store revision in force; only for admin objects
  * @param tenant     the tenant owning it; absent for a global object
+ * @param unreachablePaths for a route, the gateway-owned paths its pattern matches, which the gateway
+ *                   answers itself and never proxies; absent when there are none
  */
 @Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,5 +26,14 @@ public record AdminObject(
     @JsonProperty("read_only") boolean readOnly,
     Object definition,
     Long revision,
-    String tenant) {
+    String tenant,
+    @JsonProperty("unreachable_paths") List<String> unreachablePaths) {
+
+    /**
+     * @param paths the owned paths the route cannot reach
+     * @return a copy that shows them, or this object when there are none
+     */
+    public AdminObject withUnreachablePaths(List<String> paths) {
+        return paths.isEmpty() ? this : new AdminObject(id, source, readOnly, definition, revision, tenant, List.copyOf(paths));
+    }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.admin.AdminStore.Kind;
+import io.gatehouse.api.ShadowedRoutes;
 import io.gatehouse.config.ConfigNode;
 import io.gatehouse.config.DefinitionException;
 import io.gatehouse.config.DefinitionProblem;
@@ -56,6 +57,7 @@ final class AdminService {
     }
 
     private final DefinitionLoader loader;
+    private final ShadowedRoutes shadowed;
     private final GatewayState state;
     private final AdminStore store;
     private final AdminDefinitions definitions;
@@ -63,8 +65,9 @@ final class AdminService {
     private final TenantConfinement confinement;
 
     AdminService(DefinitionLoader loader, GatewayState state, AdminStore store, AdminDefinitions definitions, AdminSync sync,
-                 TenantConfinement confinement) {
+                 TenantConfinement confinement, ShadowedRoutes shadowed) {
         this.confinement = confinement;
+        this.shadowed = shadowed;
         this.loader = loader;
         this.state = state;
         this.store = store;
@@ -101,7 +104,8 @@ final class AdminService {
         List<AdminObject> out = new ArrayList<>();
         if (kind == Kind.ROUTE) {
             for (RouteDefinition route : definition.routes()) {
-                out.add(view(kind, route.id(), route.source(), contents, RoutePolicy.of(route).literalTenant()));
+                out.add(view(kind, route.id(), route.source(), contents, RoutePolicy.of(route).literalTenant())
+                    .withUnreachablePaths(shadowed.unreachable(route)));
             }
             return out;
         }
@@ -170,6 +174,9 @@ final class AdminService {
         });
         String tenant = owner(admin, kind, id, tree, existing);
         if (!admin.global()) {
+            if (kind == Kind.ROUTE) {
+                confinement.checkRouteOptions(id, tree);
+            }
             List<Map<String, Object>> confined = kind == Kind.ROUTE ? confinement.routeProblems(tenant, tree)
                 : confinement.upstreamProblems(tree);
             if (!confined.isEmpty()) {
@@ -194,8 +201,12 @@ final class AdminService {
             validate(others, after, kind, id, true);
         });
         reloadAfter(applied);
-        return new Put(new AdminObject(id, AdminDefinitions.SOURCE, false, tree, applied.contents().revision(), tenant),
-            !applied.existed());
+        AdminObject written = new AdminObject(id, AdminDefinitions.SOURCE, false, tree, applied.contents().revision(), tenant, null);
+        if (kind == Kind.ROUTE) {
+            written = written.withUnreachablePaths(state.current().definition().routes().stream().filter(r -> r.id().equals(id))
+                .findFirst().map(shadowed::unreachable).orElse(List.of()));
+        }
+        return new Put(written, !applied.existed());
     }
 
     /**
@@ -389,9 +400,9 @@ final class AdminService {
     private AdminObject view(Kind kind, String id, String source, AdminStore.Contents contents, String declaredTenant) {
         AdminStore.Entry entry = AdminDefinitions.SOURCE.equals(source) ? contents.find(kind, id) : null;
         if (entry == null) {
-            return new AdminObject(id, source, !AdminDefinitions.SOURCE.equals(source), null, null, declaredTenant);
+            return new AdminObject(id, source, !AdminDefinitions.SOURCE.equals(source), null, null, declaredTenant, null);
         }
-        return new AdminObject(id, source, false, entry.tree(), contents.revision(), entry.tenant());
+        return new AdminObject(id, source, false, entry.tree(), contents.revision(), entry.tenant(), null);
     }
 
     private static void checkName(Kind kind, String id) {

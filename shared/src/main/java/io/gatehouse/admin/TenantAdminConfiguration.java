@@ -34,8 +34,12 @@ public class TenantAdminConfiguration {
     /** The placeholder of {@link #getPathPrefix()} replaced by the tenant. */
     public static final String TENANT_VARIABLE = "{tenant}";
 
+    /** By default only the global administrator may show an external decision service the callers' credentials. */
+    public static final boolean DEFAULT_FORWARD_CREDENTIALS = false;
+
     private String pathPrefix = DEFAULT_PATH_PREFIX;
     private int maxPriority = DEFAULT_MAX_PRIORITY;
+    private boolean forwardCredentials = DEFAULT_FORWARD_CREDENTIALS;
     private List<String> upstreams = List.of();
     private List<String> allowedTargets = List.of();
 
@@ -121,5 +125,26 @@ public class TenantAdminConfiguration {
      */
     public void setAllowedTargets(List<String> allowedTargets) {
         this.allowedTargets = allowedTargets == null ? List.of() : List.copyOf(allowedTargets);
+    }
+
+    /**
+     * Whether a tenant administrator's route may set {@code authorization.opa.forward-credentials:
+     * true}, which shows the external decision service the callers' {@code Authorization}, cookies
+     * and API keys unredacted. Default {@value #DEFAULT_FORWARD_CREDENTIALS}: such a route is
+     * refused with 403 naming the key, and only the global administrator (or the file) may set it.
+     * A tenant route that does not set the key follows {@code gateway.opa.forward-credentials}, which
+     * only the global configuration sets.
+     *
+     * @return whether tenant administrators may set it
+     */
+    public boolean isForwardCredentials() {
+        return forwardCredentials;
+    }
+
+    /**
+     * @param forwardCredentials whether tenant administrators may set it
+     */
+    public void setForwardCredentials(boolean forwardCredentials) {
+        this.forwardCredentials = forwardCredentials;
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
 import jakarta.inject.Singleton;
 
 import java.net.InetAddress;
@@ -13,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Applies {@link TenantAdminConfiguration} to what a tenant administrator writes: the path prefix
- * and priority ceiling of its routes, and the addresses its upstreams may target. Each problem
+ * and priority ceiling of its routes, the options its routes may not set (credentials shown to a
+ * decision service), and the addresses its upstreams may target. Each problem
  * names the field of the request body, as the definition's own validation does.
  *
  * <p>Targets are checked when they are written, on the addresses their host resolves to then; a
@@ -21,6 +24,9 @@ import java.util.regex.Pattern;
  */
 @Singleton
 final class TenantConfinement {
+
+    /** The route key only the global administrator may set to {@code true} by default. */
+    static final String FORWARD_CREDENTIALS_KEY = "authorization.opa.forward-credentials";
 
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
 
@@ -82,6 +88,33 @@ final class TenantConfinement {
                 + " for a tenant administrator's route (" + TenantAdminConfiguration.PREFIX + ".max-priority)"));
         }
         return problems;
+    }
+
+    /**
+     * Refuses what a tenant administrator's route may not set whatever its paths: today
+     * {@code authorization.opa.forward-credentials: true}, unless
+     * {@code gateway.admin.tenants.forward-credentials} allows it.
+     *
+     * @param id   the route's id
+     * @param tree the route as written
+     * @throws GatewayException 403 {@code global_admin_required} naming the key
+     */
+    void checkRouteOptions(String id, Map<String, Object> tree) {
+        if (configuration.isForwardCredentials()) {
+            return;
+        }
+        Object authorization = tree.get("authorization");
+        Object opa = authorization instanceof Map<?, ?> map ? map.get("opa") : null;
+        Object forward = opa instanceof Map<?, ?> map ? map.get("forward-credentials") : null;
+        if (Boolean.TRUE.equals(forward) || (forward instanceof String text && text.trim().equalsIgnoreCase("true"))) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reason", "global_admin_required");
+            details.put("key", FORWARD_CREDENTIALS_KEY);
+            details.put("property", TenantAdminConfiguration.PREFIX + ".forward-credentials");
+            throw new GatewayException(ErrorCode.FORBIDDEN, "Route '" + id + "': only the global administrator may set "
+                + FORWARD_CREDENTIALS_KEY + ", which shows the decision service the callers' credentials ("
+                + TenantAdminConfiguration.PREFIX + ".forward-credentials allows tenant administrators).", details, Map.of());
+        }
     }
 
     /**

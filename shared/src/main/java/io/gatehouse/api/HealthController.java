@@ -10,7 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
-import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -19,7 +18,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code GET /v1/health}: the status of the gateway and of each dependency it is configured with.
- * {@code GET /health} is a legacy alias, left out of the OpenAPI document.
+ * {@code GET /health} is its legacy alias ({@link LegacyHealthController}).
  */
 @Controller
 @Tag(name = "operations")
@@ -40,12 +39,5 @@ final class HealthController {
         HealthReport report = healthService.report();
         HttpStatus status = report.status() == HealthStatus.DOWN ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
         return HttpResponse.status(status).body(report);
-    }
-
-    @Hidden
-    @Get(value = "/health", produces = MediaType.APPLICATION_JSON)
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    HttpResponse<HealthReport> legacyHealth() {
-        return health();
     }
 }

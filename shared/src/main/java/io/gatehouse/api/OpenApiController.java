@@ -7,7 +7,6 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.json.JsonMapper;
-import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -22,8 +21,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * {@code GET /v1/openapi.json} (and the legacy {@code /openapi.json}): the OpenAPI 3 document that
- * micronaut-openapi generated at compile time, converted once from YAML to JSON.
+ * {@code GET /v1/openapi.json}: the OpenAPI 3 document that micronaut-openapi generated at compile
+ * time, converted once from YAML to JSON. {@code GET /openapi.json} is its legacy alias
+ * ({@link LegacyOpenApiController}).
  */
 @Controller
 @Tag(name = "documentation")
@@ -49,12 +49,6 @@ final class OpenApiController {
             document = current;
         }
         return current;
-    }
-
-    @Hidden
-    @Get(value = "/openapi.json", produces = MediaType.APPLICATION_JSON)
-    byte[] legacyOpenApi() {
-        return openApi();
     }
 
     private byte[] load() {

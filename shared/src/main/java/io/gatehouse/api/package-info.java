@@ -1,5 +1,7 @@
 /**
  * The gateway's own endpoints: health, the OpenAPI document and its Swagger UI, ping and
- * Prometheus metrics. Served identically by the container and both Lambda payloads.
+ * Prometheus metrics, and the switchable legacy aliases. Served identically by the container and
+ * both Lambda payloads. {@link io.gatehouse.api.OwnedPaths} says which paths the gateway owns (those
+ * are never proxied) and {@link io.gatehouse.api.ShadowedRoutes} names the routes that lose some.
  */
 package io.gatehouse.api;

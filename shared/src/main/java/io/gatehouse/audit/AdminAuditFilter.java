@@ -1,9 +1,11 @@
 package io.gatehouse.audit;
 
+import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.error.ErrorEnvelope;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.security.GatewayPrincipal;
+import io.gatehouse.security.HttpRequestView;
 import io.gatehouse.observability.RequestIds;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.AnnotationValue;
@@ -48,15 +50,20 @@ final class AdminAuditFilter implements Ordered {
     private final AuditLog log;
     private final AdminCredentials credentials;
     private final JsonMapper json;
+    private final OwnedPaths ownedPaths;
 
-    AdminAuditFilter(AuditLog log, AdminCredentials credentials, JsonMapper json) {
+    AdminAuditFilter(AuditLog log, AdminCredentials credentials, JsonMapper json, OwnedPaths ownedPaths) {
         this.log = log;
         this.credentials = credentials;
         this.json = json;
+        this.ownedPaths = ownedPaths;
     }
 
     @ResponseFilter
     void record(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (!ownedPaths.owns(new HttpRequestView(request).path())) {
+            return; // A route's answer under /admin, not a management endpoint's.
+        }
         int status = response.code();
         if (status == 401) {
             String challenge = response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE);

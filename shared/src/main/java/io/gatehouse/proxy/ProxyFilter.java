@@ -1,5 +1,6 @@
 package io.gatehouse.proxy;
 
+import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.RouteMatch;
 import io.micronaut.core.annotation.Internal;
@@ -15,9 +16,13 @@ import org.reactivestreams.Publisher;
 
 /**
  * Proxies every request that no gateway endpoint handles and a route of the table in force
- * matches, through the {@link BufferedProxy}. Gateway-owned endpoints always win: a request that
- * Micronaut routed to a controller ({@link RouteAttributes#getRouteMatch}) goes on unchanged, and
- * so does one no route matches (it ends in the usual 404 envelope).
+ * matches, through the {@link BufferedProxy}. Gateway-owned paths always win: a request that
+ * Micronaut routed to a controller ({@link RouteAttributes#getRouteMatch}) goes on unchanged; so
+ * does one for a path the gateway owns ({@link OwnedPaths}) that Micronaut could not route, because
+ * its method, {@code Content-Type} or {@code Accept} fits none of that path's endpoints (Micronaut
+ * then answers 405, 415 or 406, never the upstream, which would otherwise receive the caller's
+ * credentials for the gateway's own API); and so does one no route matches (it ends in the usual
+ * 404 envelope).
  *
  * <p>Ordered {@link ServerFilterPhase#LAST}{@code .after()}: the innermost filter, where a controller
  * would be. Everything that wraps a controller call, whatever its phase (metrics, tracing, sessions,
@@ -34,10 +39,12 @@ final class ProxyFilter implements Ordered {
 
     private final GatewayState state;
     private final BufferedProxy proxy;
+    private final OwnedPaths ownedPaths;
 
-    ProxyFilter(GatewayState state, BufferedProxy proxy) {
+    ProxyFilter(GatewayState state, BufferedProxy proxy, OwnedPaths ownedPaths) {
         this.state = state;
         this.proxy = proxy;
+        this.ownedPaths = ownedPaths;
     }
 
     @RequestFilter
@@ -45,8 +52,12 @@ final class ProxyFilter implements Ordered {
         if (RouteAttributes.getRouteMatch(request).isPresent()) {
             return next.proceed();
         }
+        HttpRequestView view = new HttpRequestView(request);
+        if (ownedPaths.owns(view.path())) {
+            return next.proceed();
+        }
         GatewayState.Snapshot snapshot = state.current();
-        RouteMatch match = snapshot.table().match(new HttpRequestView(request));
+        RouteMatch match = snapshot.table().match(view);
         if (match == null) {
             return next.proceed();
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.security;
 
+import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
@@ -30,8 +31,10 @@ import java.util.concurrent.CompletionException;
  * {@link GatewayPrincipal} as the {@link GatewayPrincipal#ATTRIBUTE} attribute and its route match as
  * {@link RouteAccess#ROUTE_MATCH_ATTRIBUTE}; its headers are prepared for the upstream (forged
  * claim headers removed, forwarded claims set, {@code Authorization} stripped where the route says
- * so). A refused one is answered here with the 401/403 envelope. Requests that match no route (the
- * gateway's own endpoints) pass untouched.
+ * so). A refused one is answered here with the 401/403 envelope. Requests that match no route pass
+ * untouched, and so do requests for a path the gateway owns ({@link OwnedPaths}), whatever routes
+ * match it: the gateway's own endpoints are never a route's, so a route's rules (and an external
+ * decision service that may be shown credentials) never see them.
  *
  * <p>micronaut-security's own {@code SecurityFilter} is switched off
  * ({@code micronaut.security.filter.enabled: false}): it would reject every gateway endpoint that
@@ -45,10 +48,12 @@ final class RouteAccessFilter implements Ordered {
     private final RouteAccess access;
     private final ErrorResponses errorResponses;
     private final String principalHeader;
+    private final OwnedPaths ownedPaths;
 
     RouteAccessFilter(GatewayState state, RouteAccess access, ErrorResponses errorResponses,
-                      RouteAccessFilterConfiguration configuration) {
+                      RouteAccessFilterConfiguration configuration, OwnedPaths ownedPaths) {
         this.state = state;
+        this.ownedPaths = ownedPaths;
         this.access = access;
         this.errorResponses = errorResponses;
         this.principalHeader = configuration.getPrincipalHeader();
@@ -61,6 +66,9 @@ final class RouteAccessFilter implements Ordered {
             return continuation.proceed();
         }
         HttpRequestView view = new HttpRequestView(request);
+        if (ownedPaths.owns(view.path())) {
+            return continuation.proceed();
+        }
         RouteMatch match = state.current().table().match(view);
         if (match == null) {
             return continuation.proceed();

@@ -85,6 +85,13 @@ public abstract class ApiKeyAdminContractTest extends IdentityContractSupport {
     }
 
     @Test
+    void createKeyWithATextBody_thenRefusedAs415() {
+        createConsumer("texted", "[]");
+        assertEnvelope(send(admin(ContractRequest.of("POST", "/admin/consumers/texted/keys").body("text/plain", "ttl=1h"))),
+            415, "unsupported_media_type");
+    }
+
+    @Test
     void createConsumerAndKey_thenKeyShownOnceAndFoundWithGroups() {
         createConsumer("billing", "[\"internal\",\"billing\"]");
         JsonNode key = createKey("billing", "{}");

@@ -176,9 +176,10 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
     }
 
     @Test
-    void reloadAndTokenCleanupByATenantAdministrator_then403GlobalAdminRequired() {
+    void reloadTokenCleanupAndAuditPruneByATenantAdministrator_then403GlobalAdminRequired() {
         for (ContractRequest request : List.of(as(tenantAdmin("acme"), "POST", "/admin/reload", null),
-            as(tenantAdmin("acme"), "POST", "/v1/tokens/cleanup", null))) {
+            as(tenantAdmin("acme"), "POST", "/v1/tokens/cleanup", null),
+            as(tenantAdmin("acme"), "POST", "/admin/audit/prune", null))) {
             JsonNode refused = assertEnvelope(send(request), 403, "forbidden");
             assertEquals("global_admin_required", refused.get("details").get("reason").getStringValue());
         }
@@ -303,6 +304,59 @@ public abstract class TenancyContractTest extends IdentityContractSupport {
         assertEquals("cross_tenant", assertEnvelope(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients/" + clientId, null)),
             403, "forbidden").get("details").get("reason").getStringValue());
         assertFalse(send(as(tenantAdmin("globex"), "GET", "/admin/oauth-clients", null)).text().contains(clientId));
+    }
+
+    @Test
+    void anotherTenantsConsumerAndKeys_then403CrossTenantAndNothingChanges() {
+        String acme = tenantAdmin("acme");
+        assertEquals(201, send(as(acme, "POST", "/admin/consumers", "{\"name\":\"acme-keyholder\",\"groups\":[\"batch\"]}")).status());
+        String keyId = send(as(acme, "POST", "/admin/consumers/acme-keyholder/keys", "{}")).json().get("id").getStringValue();
+
+        String globex = tenantAdmin("globex");
+        for (ContractRequest request : List.of(
+            as(globex, "POST", "/admin/consumers/acme-keyholder/keys", "{}"),
+            as(globex, "POST", "/admin/consumers/acme-keyholder/keys", "{\"rotate\":\"" + keyId + "\"}"),
+            as(globex, "DELETE", "/admin/consumers/acme-keyholder/keys/" + keyId, null),
+            as(globex, "PATCH", "/admin/consumers/acme-keyholder", "{\"groups\":[\"globex\"]}"),
+            as(globex, "PUT", "/admin/consumers/acme-keyholder/groups", "{\"groups\":[\"globex\"]}"),
+            as(globex, "DELETE", "/admin/consumers/acme-keyholder", null))) {
+            JsonNode refused = assertEnvelope(send(request), 403, "forbidden");
+            assertEquals("cross_tenant", refused.get("details").get("reason").getStringValue(), request.method() + " " + request.path());
+        }
+        JsonNode consumer = send(as(acme, "GET", "/admin/consumers/acme-keyholder", null)).json();
+        assertEquals(List.of("batch"), List.of(consumer.get("groups").get(0).getStringValue()));
+        assertEquals(1, consumer.get("keys").size(), "no key was minted or revoked: " + consumer);
+        assertTrue(consumer.get("keys").get(0).get("active").getBooleanValue(), consumer.toString());
+    }
+
+    @Test
+    void tenantRouteShowingCredentialsToTheDecisionService_then403NamingTheKey() {
+        String acme = tenantAdmin("acme");
+        if (send(as(acme, "GET", "/admin/upstreams/acme-opa-svc", null)).status() == 404) {
+            upstreamOf(acme, "acme-opa-svc");
+        }
+        for (String forward : List.of("true", "\"true\"")) {
+            JsonNode refused = assertEnvelope(put(acme, "/admin/routes/acme-opa", "{\"match\":{\"path\":\"/acme/opa/**\"},"
+                + "\"upstream\":\"acme-opa-svc\",\"auth\":\"jwt\",\"authorization\":{\"opa\":{\"path\":\"acme/allow\","
+                + "\"forward-credentials\":" + forward + "}}}"), 403, "forbidden");
+            assertEquals("global_admin_required", refused.get("details").get("reason").getStringValue());
+            assertEquals("authorization.opa.forward-credentials", refused.get("details").get("key").getStringValue());
+            assertTrue(refused.get("message").getStringValue().contains("authorization.opa.forward-credentials"));
+        }
+        assertEquals(404, send(as(acme, "GET", "/admin/routes/acme-opa", null)).status(), "nothing was written");
+    }
+
+    @Test
+    void tenantRouteOnAnotherTenantsUpstream_then403AndItNeverRoutesThere() {
+        String globex = tenantAdmin("globex");
+        if (send(as(globex, "GET", "/admin/upstreams/globex-private", null)).status() == 404) {
+            upstreamOf(globex, "globex-private");
+        }
+        JsonNode refused = assertEnvelope(put(tenantAdmin("acme"), "/admin/routes/acme-borrow",
+            "{\"match\":{\"path\":\"/acme/borrow/**\"},\"upstream\":\"globex-private\"}"), 403, "forbidden");
+        assertEquals("cross_tenant", refused.get("details").get("reason").getStringValue());
+        assertEquals(404, send(admin(ContractRequest.get("/admin/routes/acme-borrow"))).status(), "nothing was written");
+        assertEquals(404, send(ContractRequest.get("/acme/borrow/x")).status(), "no route reaches the other tenant's upstream");
     }
 
     @Test

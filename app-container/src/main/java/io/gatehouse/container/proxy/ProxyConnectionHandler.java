@@ -173,7 +173,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
             } catch (PathNormaliser.InvalidPathException e) {
                 return refuse(request, e);
             }
-            if (!proxy.micronautRoutes().owns(view.path())) {
+            if (!proxy.ownedPaths().owns(view.path())) {
                 GatewayState.Snapshot snapshot = proxy.state().current();
                 RouteMatch match = snapshot.table().match(view);
                 if (match != null) {

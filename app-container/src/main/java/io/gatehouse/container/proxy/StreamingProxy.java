@@ -1,5 +1,6 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.PathNormaliser;
@@ -12,7 +13,6 @@ import io.gatehouse.runtime.LocalResources;
 import io.micronaut.core.annotation.Internal;
 import io.micronaut.http.netty.channel.EventLoopGroupFactory;
 import io.micronaut.http.netty.channel.NettyChannelType;
-import io.micronaut.web.router.Router;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -20,8 +20,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.FastThreadLocal;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.UncheckedIOException;
@@ -30,17 +28,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.UUID;
 
 /**
- * What every proxied connection shares: the gateway state, the paths Micronaut owns, the error
+ * What every proxied connection shares: the gateway state, the paths the gateway owns, the error
  * envelope writer, the settings, and one {@link UpstreamPool} per event loop.
  */
 @Singleton
 @Internal
 final class StreamingProxy {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StreamingProxy.class);
-
     private final GatewayState state;
-    private final Router router;
+    private final OwnedPaths ownedPaths;
     private final ErrorResponses errors;
     private final ProxyConfiguration proxyConfiguration;
     private final StreamingProxyConfiguration configuration;
@@ -51,17 +47,16 @@ final class StreamingProxy {
     private final AsciiString principalHeader;
     private final PathNormaliser pathNormaliser;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
-    private volatile MicronautRoutes micronautRoutes;
     private volatile SslContext clientSsl;
 
-    StreamingProxy(GatewayState state, Router router, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
+    StreamingProxy(GatewayState state, OwnedPaths ownedPaths, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
                    RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser,
                    LocalResources localResources) {
         this.localResources = localResources;
         this.state = state;
-        this.router = router;
+        this.ownedPaths = ownedPaths;
         this.errors = errors;
         this.proxyConfiguration = proxyConfiguration;
         this.configuration = configuration;
@@ -129,21 +124,10 @@ final class StreamingProxy {
     }
 
     /**
-     * @return the paths Micronaut serves, computed on first use (the router is complete by then)
+     * @return the paths the gateway owns, which this engine leaves to Micronaut whatever routes match them
      */
-    MicronautRoutes micronautRoutes() {
-        MicronautRoutes routes = micronautRoutes;
-        if (routes == null) {
-            synchronized (this) {
-                routes = micronautRoutes;
-                if (routes == null) {
-                    routes = new MicronautRoutes(router);
-                    micronautRoutes = routes;
-                    LOG.debug("Paths served by Micronaut, never proxied: {}", routes.describe());
-                }
-            }
-        }
-        return routes;
+    OwnedPaths ownedPaths() {
+        return ownedPaths;
     }
 
     /**

@@ -83,7 +83,7 @@ final class ConsumerController {
         return HttpResponse.noContent();
     }
 
-    @Post(value = "/{name}/keys", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Post(value = "/{name}/keys", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "api-key.create", variant = "body.rotated=api-key.rotate", target = "api-key:{body.id}",
         details = {"consumer={name}", "rotated={body.rotated.id}"})
     @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, expires after it.")

@@ -1,0 +1,77 @@
+package io.gatehouse.api;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.util.Map;
+
+/**
+ * The gateway's unversioned legacy aliases, each switchable under {@code gateway.legacy-aliases.*}.
+ * An alias switched off has no endpoint, so the gateway no longer owns its path and a route of the
+ * table may take it (a backend's own {@code /health}, say). The versioned endpoints stay.
+ */
+@ConfigurationProperties(LegacyAliasesConfiguration.PREFIX)
+public class LegacyAliasesConfiguration {
+
+    /** The prefix of these settings. */
+    public static final String PREFIX = "gateway.legacy-aliases";
+
+    /** The switch of {@code GET /health}, the alias of {@code GET /v1/health}. */
+    public static final String HEALTH = PREFIX + ".health";
+
+    /** The switch of {@code GET /openapi.json}, the alias of {@code GET /v1/openapi.json}. */
+    public static final String OPENAPI = PREFIX + ".openapi";
+
+    /**
+     * Each alias's path (as its route template) and the switch that gives it up, so that a route
+     * losing the path is told how to take it ({@link ShadowedRoutes}). An alias added later is
+     * listed here with its switch.
+     */
+    public static final Map<String, String> SWITCHES = Map.of(
+        "/health", HEALTH,
+        "/openapi.json", OPENAPI);
+
+    /** By default {@code GET /health} answers as {@code GET /v1/health} does. */
+    public static final boolean DEFAULT_HEALTH = true;
+
+    /** By default {@code GET /openapi.json} answers as {@code GET /v1/openapi.json} does. */
+    public static final boolean DEFAULT_OPENAPI = true;
+
+    private boolean health = DEFAULT_HEALTH;
+    private boolean openapi = DEFAULT_OPENAPI;
+
+    /**
+     * Whether {@code GET /health} is served (same report and status as {@code GET /v1/health}).
+     * Default {@value #DEFAULT_HEALTH}. Off: the gateway no longer owns {@code /health}, and a route
+     * whose path matches it is proxied.
+     *
+     * @return whether the alias is served
+     */
+    public boolean isHealth() {
+        return health;
+    }
+
+    /**
+     * @param health whether the alias is served
+     */
+    public void setHealth(boolean health) {
+        this.health = health;
+    }
+
+    /**
+     * Whether {@code GET /openapi.json} is served (the document of {@code GET /v1/openapi.json}).
+     * Default {@value #DEFAULT_OPENAPI}. Off: the gateway no longer owns {@code /openapi.json}, and a
+     * route whose path matches it is proxied.
+     *
+     * @return whether the alias is served
+     */
+    public boolean isOpenapi() {
+        return openapi;
+    }
+
+    /**
+     * @param openapi whether the alias is served
+     */
+    public void setOpenapi(boolean openapi) {
+        this.openapi = openapi;
+    }
+}
