@@ -65,14 +65,26 @@ class LambdaRuntimeIT {
         UPSTREAM.close();
     }
 
-    /** The proxied route the function is started with. */
+    /**
+     * The routes the function is started with: the public proxied route {@code /p/**}, an
+     * {@code auth: jwt} route {@code /priv/**} beside it, and a catch-all {@code /v1/**} over the
+     * gateway's own {@code /v1/...} endpoints, all to {@link #UPSTREAM}.
+     */
     static Map<String, String> proxiedRoute() {
-        return Map.of(
-            "gateway.upstreams.echo.targets", UPSTREAM.url(),
-            "gateway.routes[0].id", "proxied",
-            "gateway.routes[0].match.path", "/p/**",
-            "gateway.routes[0].upstream", "echo",
-            "gateway.routes[0].strip-prefix", "true");
+        return Map.ofEntries(
+            Map.entry("gateway.jwt.secret", "lambda-runtime-it-secret-0123456789abcdef"),
+            Map.entry("gateway.upstreams.echo.targets", UPSTREAM.url()),
+            Map.entry("gateway.routes[0].id", "proxied"),
+            Map.entry("gateway.routes[0].match.path", "/p/**"),
+            Map.entry("gateway.routes[0].upstream", "echo"),
+            Map.entry("gateway.routes[0].strip-prefix", "true"),
+            Map.entry("gateway.routes[1].id", "private"),
+            Map.entry("gateway.routes[1].match.path", "/priv/**"),
+            Map.entry("gateway.routes[1].upstream", "echo"),
+            Map.entry("gateway.routes[1].auth", "jwt"),
+            Map.entry("gateway.routes[2].id", "v1-catch-all"),
+            Map.entry("gateway.routes[2].match.path", "/v1/**"),
+            Map.entry("gateway.routes[2].upstream", "echo"));
     }
 
     /** REST API, payload 1.0: the response carries {@code multiValueHeaders}. */
@@ -130,13 +142,24 @@ class LambdaRuntimeIT {
         @Test
         void restApiProxiedBinaryUpload_thenUpstreamGetsExactBytesPathHeadersCookiesAndQuery() {
             JsonNode echo = body(invoke("events/rest-api-proxied-upload.json"));
-            assertEquals("/files/a%20b%2Fc", echo.get("path").getStringValue(), "the client's encoding, not re-encoded");
+            // %3A, not %2F: an encoded slash is refused with 400 encoded_slash by default (reliability.md).
+            assertEquals("/files/a%20b%3Ac", echo.get("path").getStringValue(), "the client's encoding, not re-encoded");
             assertEquals("tag=a&tag=b", echo.get("query").getStringValue());
             assertEquals("iVBORw0KGgo=", echo.get("body_base64").getStringValue());
             assertEquals(List.of("8"), strings(echo.get("headers").get("content-length")));
             assertEquals(List.of("a", "b"), strings(echo.get("headers").get("x-tag")));
             assertEquals(List.of("session=abc123; theme=dark"), strings(echo.get("headers").get("cookie")));
             assertEquals("/p", strings(echo.get("headers").get("x-forwarded-prefix")).getFirst());
+        }
+
+        @Test
+        void restApiOwnedPathWithUnproducibleAcceptUnderCatchAllRoute_then406EnvelopeAndUpstreamNotReached() {
+            assertOwnedPathAnsweredByGateway(invoke("events/rest-api-owned-path-text-html.json"));
+        }
+
+        @Test
+        void restApiDotSegmentsFromPublicRouteToJwtRoute_then401AndUpstreamNotReached() {
+            assertDotSegmentsMeetTheJwtRoute(invoke("events/rest-api-dot-segments-to-jwt-route.json"));
         }
 
         @Test
@@ -208,6 +231,18 @@ class LambdaRuntimeIT {
             assertEquals(List.of("a,b"), strings(echo.get("headers").get("x-tag")));
             assertEquals(List.of("session=abc123; theme=dark"), strings(echo.get("headers").get("cookie")));
             assertEquals("/p", strings(echo.get("headers").get("x-forwarded-prefix")).getFirst());
+        }
+
+        @Test
+        void httpApiOwnedPathWithUnproducibleAcceptUnderCatchAllRoute_then406EnvelopeAndUpstreamNotReached() {
+            JsonNode response = invoke("events/http-api-owned-path-text-html.json");
+            assertSingleValueHeaders(response);
+            assertOwnedPathAnsweredByGateway(response);
+        }
+
+        @Test
+        void httpApiDotSegmentsFromPublicRouteToJwtRoute_then401AndUpstreamNotReached() {
+            assertDotSegmentsMeetTheJwtRoute(invoke("events/http-api-dot-segments-to-jwt-route.json"));
         }
 
         @Test
@@ -335,6 +370,35 @@ class LambdaRuntimeIT {
                 JsonNode length = header.getValue();
                 assertEquals(String.valueOf(bytes.length), length.isArray() ? strings(length).getFirst() : length.getStringValue());
             }
+        }
+    }
+
+    /**
+     * {@code GET /v1/health} with {@code Accept: text/html} under the catch-all {@code /v1/**}: the
+     * gateway owns the path, so it answers 406 itself and the upstream never sees the request
+     * (issue 13: owned paths used to be proxied when no endpoint took the media type).
+     */
+    static void assertOwnedPathAnsweredByGateway(JsonNode response) {
+        JsonNode error = assertEnvelope(response, 406, "not_acceptable");
+        assertEquals(List.of("application/json"), strings(error.get("details").get("available")));
+        assertUpstreamNeverSaw("/v1/health");
+    }
+
+    /**
+     * {@code /p/../priv/a} without a token: the dot segments are removed before matching, so the
+     * request meets the {@code auth: jwt} route and is refused; neither {@code /priv/a} nor the
+     * dot-segment path reaches the upstream (issue 13: the public route used to forward it as is).
+     */
+    static void assertDotSegmentsMeetTheJwtRoute(JsonNode response) {
+        JsonNode error = assertEnvelope(response, 401, "unauthorized");
+        assertEquals("missing_credentials", error.get("details").get("reason").getStringValue());
+        assertUpstreamNeverSaw("/priv/a");
+        assertUpstreamNeverSaw("/../priv/a");
+    }
+
+    private static void assertUpstreamNeverSaw(String path) {
+        for (EchoUpstream.Arrival arrival : UPSTREAM.arrivals()) {
+            assertFalse(arrival.path().endsWith(path), "the upstream received " + arrival.method() + " " + arrival.path());
         }
     }
 
