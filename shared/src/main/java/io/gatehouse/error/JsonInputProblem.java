@@ -1,5 +1,6 @@
 package io.gatehouse.error;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,6 +19,7 @@ import io.micronaut.serde.exceptions.SerdeException;
 
 import java.io.CharConversionException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What is wrong with a JSON request body, read from the exception the parser (jackson-core) or
@@ -173,14 +176,17 @@ record JsonInputProblem(String rule, String message, Map<String, Object> details
         }
         Optional<? extends BeanIntrospection<?>> introspection = BeanIntrospector.SHARED.findIntrospection(bodyType);
         return introspection.map(found -> found.getBeanProperties().stream()
-                .map(JsonInputProblem::jsonName)
+                .flatMap(JsonInputProblem::jsonNames)
+                .distinct()
                 .sorted()
                 .toList())
             .orElse(List.of());
     }
 
-    private static String jsonName(BeanProperty<?, ?> property) {
-        return property.getAnnotationMetadata().stringValue(JsonProperty.class).filter(s -> !s.isEmpty()).orElse(property.getName());
+    /** A property's JSON name and its documented aliases ({@code @JsonAlias}). */
+    private static Stream<String> jsonNames(BeanProperty<?, ?> property) {
+        String name = property.getAnnotationMetadata().stringValue(JsonProperty.class).filter(s -> !s.isEmpty()).orElse(property.getName());
+        return Stream.concat(Stream.of(name), Arrays.stream(property.getAnnotationMetadata().stringValues(JsonAlias.class)));
     }
 
     private static void path(Throwable t, Map<String, Object> details) {
