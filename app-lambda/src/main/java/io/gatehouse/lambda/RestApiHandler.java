@@ -44,12 +44,20 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
-        normalise(input);
         HandlerUtils.configureWithContext(this, context);
-        return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
+        try {
+            normalise(input);
+            return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
+        } catch (RuntimeException unreadable) {
+            // Micronaut answers every failure inside a request; what escapes is the event itself.
+            EventFields.Unreadable answer = EventFields.unreadable(applicationContext, unreadable);
+            return new APIGatewayProxyResponseEvent().withStatusCode(answer.status()).withHeaders(answer.headers()).withBody(answer.body());
+        }
     }
 
     private void normalise(APIGatewayProxyRequestEvent event) {
+        event.setHeaders(EventFields.withoutNulls(event.getHeaders()));
+        event.setMultiValueHeaders(EventFields.withoutNullValues(event.getMultiValueHeaders()));
         if (basePaths == null) {
             basePaths = applicationContext.getBean(LambdaConfiguration.class).getBasePaths();
         }

@@ -2,6 +2,7 @@ package io.gatehouse.lambda;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link ApiGatewayPaths#apiRelative}: templates, encodings, stages and base paths.
+ * {@link ApiGatewayPaths#apiRelative}: templates, encodings, stages and base paths; and
+ * {@link ApiGatewayPaths#encodeUnsafeQuery} for raw queries a client sent as it liked.
  */
 class ApiGatewayPathsTest {
 
@@ -61,5 +63,16 @@ class ApiGatewayPathsTest {
     void apiRelative_thenPathInsideTheApi(String description, String template, Map<String, String> parameters,
                                           String called, String stage, List<String> basePaths, String expected) {
         assertEquals(expected, ApiGatewayPaths.apiRelative(template, parameters, called, stage, basePaths));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "an encoded query passes unchanged     | a=1&b=x%20y+z&c=%E2%82%AC | a=1&b=x%20y+z&c=%E2%82%AC",
+        "a percent that starts no escape       | q=100%&r=%zz              | q=100%25&r=%25zz",
+        "characters a URI cannot carry         | q=a b&r=<x>&s=€       | q=a%20b&r=%3Cx%3E&s=%E2%82%AC",
+        "a question mark and a slash may stay  | next=/a?b                 | next=/a?b"})
+    void encodeUnsafeQuery_thenAQueryUriAccepts(String description, String raw, String expected) {
+        assertEquals(expected, ApiGatewayPaths.encodeUnsafeQuery(raw));
+        java.net.URI.create("/p?" + ApiGatewayPaths.encodeUnsafeQuery(raw));
     }
 }
