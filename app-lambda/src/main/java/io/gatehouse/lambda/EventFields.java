@@ -32,9 +32,6 @@ final class EventFields {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventFields.class);
 
-    /** The characters besides letters and digits that a token may hold (RFC 9110 5.6.2). */
-    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
-
     private EventFields() {
     }
 
@@ -55,36 +52,17 @@ final class EventFields {
         return out;
     }
 
-    /** RFC 9110 5.1: a field name is a token. */
+    /** RFC 9110 5.1: a field name is a token (the rule {@link EventHeaders} refuses events by). */
     private static boolean isToken(String name) {
-        if (name == null || name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c < 0x80 && (Character.isLetterOrDigit(c) || TOKEN_SYMBOLS.indexOf(c) >= 0))) {
-                return false;
-            }
-        }
-        return true;
+        return EventHeaders.token(name);
     }
 
     /**
-     * RFC 9110 5.5: the value without the whitespace around it, or {@code null} when it holds a
-     * control character (CR, LF and NUL among them) and cannot be a field value.
+     * RFC 9110 5.5: the value without the whitespace around it, or {@code null} when it is absent or
+     * holds a control character (CR, LF and NUL among them) and cannot be a field value.
      */
     private static String fieldValue(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.strip();
-        for (int i = 0; i < trimmed.length(); i++) {
-            char c = trimmed.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7F) {
-                return null;
-            }
-        }
-        return trimmed;
+        return value == null || !EventHeaders.fieldValue(value) ? null : value.strip();
     }
 
     /**

@@ -49,12 +49,14 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
         HandlerUtils.configureWithContext(this, context);
         try {
-            input.setHeaders(EventFields.withoutNulls(input.getHeaders()));
-            input.setMultiValueHeaders(EventFields.withoutNullValues(input.getMultiValueHeaders()));
+            // Refused before anything is dropped: a header no HTTP request could carry is the
+            // client's error to hear about, not something to leave out silently.
             EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), input.getMultiValueHeaders());
             if (refusal != null) {
                 return refused(refusal);
             }
+            input.setHeaders(EventFields.withoutNulls(input.getHeaders()));
+            input.setMultiValueHeaders(EventFields.withoutNullValues(input.getMultiValueHeaders()));
             normalise(input);
             return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
         } catch (RuntimeException unreadable) {
