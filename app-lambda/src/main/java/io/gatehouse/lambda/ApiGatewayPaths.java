@@ -33,6 +33,8 @@ final class ApiGatewayPaths {
     /** What may stand unencoded in a path (RFC 3986 pchar and the slash), {@code %} aside. */
     private static final String PATH_CHARS =
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/";
+    /** What may stand unencoded in a query (RFC 3986 3.4), {@code %} aside. */
+    private static final String QUERY_CHARS = PATH_CHARS + "?";
 
     private ApiGatewayPaths() {
     }
@@ -101,13 +103,29 @@ final class ApiGatewayPaths {
      * @return an encoded path
      */
     static String encodeUnsafe(String path) {
+        return encodeUnsafe(path, PATH_CHARS);
+    }
+
+    /**
+     * Percent-encodes, as UTF-8, every character that cannot stand in an encoded query, and a
+     * {@code %} that starts no escape: a client may send {@code ?q=100%}, and API Gateway passes
+     * the raw query on as it came.
+     *
+     * @param query a raw query string
+     * @return a query {@link java.net.URI} accepts, meaning the same to a lenient reader
+     */
+    static String encodeUnsafeQuery(String query) {
+        return encodeUnsafe(query, QUERY_CHARS);
+    }
+
+    private static String encodeUnsafe(String path, String allowed) {
         StringBuilder out = new StringBuilder(path.length());
         for (int i = 0; i < path.length(); ) {
             int c = path.codePointAt(i);
             int next = i + Character.charCount(c);
             if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) && hex(path.charAt(i + 2))) {
                 out.append('%');
-            } else if (c < 0x80 && c != '%' && PATH_CHARS.indexOf(c) >= 0) {
+            } else if (c < 0x80 && c != '%' && allowed.indexOf(c) >= 0) {
                 out.append((char) c);
             } else {
                 for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {

@@ -73,7 +73,11 @@ final class EventHeaders {
     record Refusal(int status, String body, Map<String, String> headers) {
     }
 
-    private static boolean token(String name) {
+    /**
+     * @param name a header name from an event
+     * @return whether it is a token (RFC 9110 5.1), the only thing a field name can be
+     */
+    static boolean token(String name) {
         if (name == null || name.isEmpty()) {
             return false;
         }
@@ -87,7 +91,11 @@ final class EventHeaders {
         return true;
     }
 
-    private static boolean fieldValue(String value) {
+    /**
+     * @param value a header value from an event, or {@code null}
+     * @return whether it holds no control character other than tab (RFC 9110 5.5); {@code null} passes
+     */
+    static boolean fieldValue(String value) {
         if (value == null) {
             return true;
         }

@@ -47,6 +47,16 @@ public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
             return response;
         }
         HandlerUtils.configureWithContext(this, context);
-        return exchangeHandler.exchange(input, new APIGatewayV2HTTPResponse()).getResponse().getNativeResponse();
+        try {
+            return exchangeHandler.exchange(input, new APIGatewayV2HTTPResponse()).getResponse().getNativeResponse();
+        } catch (RuntimeException unreadable) {
+            // Micronaut answers every failure inside a request; what escapes is the event itself.
+            EventFields.Unreadable answer = EventFields.unreadable(applicationContext, unreadable);
+            APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+            response.setStatusCode(answer.status());
+            response.setHeaders(answer.headers());
+            response.setBody(answer.body());
+            return response;
+        }
     }
 }

@@ -36,18 +36,25 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
 
     HttpApiRequest(APIGatewayV2HTTPEvent event, HttpApiResponse<Object> response, ConversionService conversionService,
                    BodyBuilder bodyBuilder, List<String> basePaths, PathNormaliser pathNormaliser) {
-        super(conversionService, event, uri(event, basePaths, pathNormaliser),
-            parseMethod(() -> event.getRequestContext().getHttp().getMethod()), LOG, bodyBuilder);
+        super(conversionService, event, uri(event, basePaths, pathNormaliser), parseMethod(() -> method(event)), LOG, bodyBuilder);
         this.response = response;
         String raw = event.getRawQueryString();
         this.query = raw == null || raw.isEmpty()
             ? Collections.emptyMap()
-            : new QueryStringDecoder(raw, false).parameters();
+            : new QueryStringDecoder(ApiGatewayPaths.encodeUnsafeQuery(raw), false).parameters();
+    }
+
+    /** The method, or {@code ""} (an unknown method, answered 404 or 405) when the event has none. */
+    private static String method(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        return context == null || context.getHttp() == null || context.getHttp().getMethod() == null ? "" : context.getHttp().getMethod();
     }
 
     private static URI uri(APIGatewayV2HTTPEvent event, List<String> basePaths, PathNormaliser pathNormaliser) {
-        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
-        String called = event.getRawPath() != null ? event.getRawPath() : context.getHttp().getPath();
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext() != null
+            ? event.getRequestContext() : new APIGatewayV2HTTPEvent.RequestContext();
+        String called = event.getRawPath() != null ? event.getRawPath()
+            : context.getHttp() != null ? context.getHttp().getPath() : null;
         String routeKey = event.getRouteKey();
         String template = routeKey == null ? null : routeKey.substring(routeKey.indexOf(' ') + 1);
         // Only the execute-api endpoint puts a named stage in rawPath; a custom domain's API mapping
@@ -57,21 +64,22 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
         String path = ApiGatewayPaths.normalised(
             ApiGatewayPaths.apiRelative(template, event.getPathParameters(), called, stage, basePaths), pathNormaliser);
         String raw = event.getRawQueryString();
-        return URI.create(raw == null || raw.isEmpty() ? path : path + "?" + raw);
+        return URI.create(raw == null || raw.isEmpty() ? path : path + "?" + ApiGatewayPaths.encodeUnsafeQuery(raw));
     }
 
     @Override
     public byte[] getBodyBytes() throws EmptyBodyException {
-        return getBodyBytes(requestEvent::getBody, requestEvent::getIsBase64Encoded);
+        return EventFields.decodedBody(() -> getBodyBytes(requestEvent::getBody, requestEvent::getIsBase64Encoded));
     }
 
     @Override
     public MutableHttpHeaders getHeaders() {
-        List<String> cookies = requestEvent.getCookies();
+        List<String> cookies = requestEvent.getCookies() == null ? null
+            : requestEvent.getCookies().stream().filter(c -> c != null && !c.isEmpty()).toList();
+        Map<String, String> headers = EventFields.withoutNulls(requestEvent.getHeaders());
         if (cookies == null || cookies.isEmpty()) {
-            return getHeaders(requestEvent::getHeaders, Collections::emptyMap);
+            return getHeaders(() -> headers, Collections::emptyMap);
         }
-        Map<String, String> headers = requestEvent.getHeaders() == null ? new HashMap<>() : new HashMap<>(requestEvent.getHeaders());
         headers.keySet().removeIf(HttpHeaders.COOKIE::equalsIgnoreCase);
         headers.put(HttpHeaders.COOKIE, String.join("; ", cookies));
         return getHeaders(() -> headers, Collections::emptyMap);

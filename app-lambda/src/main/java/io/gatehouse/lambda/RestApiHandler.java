@@ -47,21 +47,35 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
-        EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), input.getMultiValueHeaders());
-        if (refusal != null) {
-            APIGatewayProxyResponseEvent response = new APIGatewayProxyResponseEvent();
-            response.setStatusCode(refusal.status());
-            response.setBody(refusal.body());
-            response.setIsBase64Encoded(false);
-            response.setHeaders(refusal.headers());
-            Map<String, List<String>> multi = new HashMap<>();
-            refusal.headers().forEach((name, value) -> multi.put(name, List.of(value)));
-            response.setMultiValueHeaders(multi);
-            return response;
-        }
-        normalise(input);
         HandlerUtils.configureWithContext(this, context);
-        return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
+        try {
+            // Refused before anything is dropped: a header no HTTP request could carry is the
+            // client's error to hear about, not something to leave out silently.
+            EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), input.getMultiValueHeaders());
+            if (refusal != null) {
+                return refused(refusal);
+            }
+            input.setHeaders(EventFields.withoutNulls(input.getHeaders()));
+            input.setMultiValueHeaders(EventFields.withoutNullValues(input.getMultiValueHeaders()));
+            normalise(input);
+            return exchangeHandler.exchange(input, new APIGatewayProxyResponseEvent()).getResponse().getNativeResponse();
+        } catch (RuntimeException unreadable) {
+            // Micronaut answers every failure inside a request; what escapes is the event itself.
+            EventFields.Unreadable answer = EventFields.unreadable(applicationContext, unreadable);
+            return new APIGatewayProxyResponseEvent().withStatusCode(answer.status()).withHeaders(answer.headers()).withBody(answer.body());
+        }
+    }
+
+    private static APIGatewayProxyResponseEvent refused(EventHeaders.Refusal refusal) {
+        APIGatewayProxyResponseEvent response = new APIGatewayProxyResponseEvent();
+        response.setStatusCode(refusal.status());
+        response.setBody(refusal.body());
+        response.setIsBase64Encoded(false);
+        response.setHeaders(refusal.headers());
+        Map<String, List<String>> multi = new HashMap<>();
+        refusal.headers().forEach((name, value) -> multi.put(name, List.of(value)));
+        response.setMultiValueHeaders(multi);
+        return response;
     }
 
     private void normalise(APIGatewayProxyRequestEvent event) {

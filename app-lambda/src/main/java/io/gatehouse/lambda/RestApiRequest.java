@@ -11,6 +11,8 @@ import io.micronaut.servlet.http.ServletHttpResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Objects;
+
 /**
  * A payload 1.0 request, read as micronaut-aws's own (final) {@code ApiGatewayProxyServletRequest}
  * reads it, answered through {@link RestApiResponse}. {@link RestApiHandler} has already put the
@@ -28,13 +30,13 @@ final class RestApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayProx
                    BodyBuilder bodyBuilder) {
         super(conversionService, event,
             buildUri(event.getPath(), event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()),
-            parseMethod(event::getHttpMethod), LOG, bodyBuilder);
+            parseMethod(() -> Objects.requireNonNullElse(event.getHttpMethod(), "")), LOG, bodyBuilder);
         this.response = response;
     }
 
     @Override
     public byte[] getBodyBytes() throws EmptyBodyException {
-        return getBodyBytes(requestEvent::getBody, () -> Boolean.TRUE.equals(requestEvent.getIsBase64Encoded()));
+        return EventFields.decodedBody(() -> getBodyBytes(requestEvent::getBody, () -> Boolean.TRUE.equals(requestEvent.getIsBase64Encoded())));
     }
 
     @Override

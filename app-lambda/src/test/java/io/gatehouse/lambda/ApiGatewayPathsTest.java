@@ -3,6 +3,7 @@ package io.gatehouse.lambda;
 import io.gatehouse.route.PathNormaliser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link ApiGatewayPaths#apiRelative}: templates, encodings, stages and base paths.
+ * {@link ApiGatewayPaths#apiRelative}: templates, encodings, stages and base paths; and
+ * {@link ApiGatewayPaths#encodeUnsafeQuery} for raw queries a client sent as it liked.
  */
 class ApiGatewayPathsTest {
 
@@ -77,5 +79,16 @@ class ApiGatewayPathsTest {
     @MethodSource("normalisedCases")
     void normalised_thenNormalOrRefusedWithOneLeadingSlash(String description, String path, String expected) {
         assertEquals(expected, ApiGatewayPaths.normalised(path, PathNormaliser.DEFAULT));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "an encoded query passes unchanged     | a=1&b=x%20y+z&c=%E2%82%AC | a=1&b=x%20y+z&c=%E2%82%AC",
+        "a percent that starts no escape       | q=100%&r=%zz              | q=100%25&r=%25zz",
+        "characters a URI cannot carry         | q=a b&r=<x>&s=€       | q=a%20b&r=%3Cx%3E&s=%E2%82%AC",
+        "a question mark and a slash may stay  | next=/a?b                 | next=/a?b"})
+    void encodeUnsafeQuery_thenAQueryUriAccepts(String description, String raw, String expected) {
+        assertEquals(expected, ApiGatewayPaths.encodeUnsafeQuery(raw));
+        java.net.URI.create("/p?" + ApiGatewayPaths.encodeUnsafeQuery(raw));
     }
 }

@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads the gateway definition from its sources, in this order:
@@ -129,25 +133,53 @@ public class DefinitionLoader {
                 + CONFIG_FILE_ENV + " or " + CONFIG_FILE_PROPERTY + ")")));
         }
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-            return new GatewayDefinition.Source(name, resolvePlaceholders(tree, name));
-        } catch (MarkedYAMLException e) {
-            throw new DefinitionException(List.of(new DefinitionProblem(name, "line " + (e.getProblemMark().getLine() + 1),
-                "not valid YAML: " + e.getProblem())));
+            return read(name, reader);
         } catch (IOException e) {
             throw new DefinitionException(List.of(new DefinitionProblem(name, "", "cannot be read: " + e.getMessage())));
         }
     }
 
+    /**
+     * Parses a declarative file's content (YAML, or JSON, which YAML reads too) and resolves its
+     * placeholders.
+     *
+     * @param name   how the source is named in problems
+     * @param reader the content
+     * @return the source
+     * @throws DefinitionException when the content is not valid YAML or a placeholder cannot be resolved
+     */
+    GatewayDefinition.Source read(String name, Reader reader) {
+        try {
+            Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            return new GatewayDefinition.Source(name, resolvePlaceholders(tree, name));
+        } catch (MarkedYAMLException e) {
+            throw new DefinitionException(List.of(new DefinitionProblem(name, "line " + (e.getProblemMark().getLine() + 1),
+                "not valid YAML: " + e.getProblem())));
+        } catch (YAMLException e) {
+            // Not positioned: a character YAML forbids (ReaderException), nesting past SnakeYAML's limit.
+            throw new DefinitionException(List.of(new DefinitionProblem(name, "", "not valid YAML: " + e.getMessage())));
+        }
+    }
+
     private Object resolvePlaceholders(Object node, String source) {
+        return resolvePlaceholders(node, source, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /** {@code enclosing}: the maps and lists around this node, so an alias to one of them is refused, not followed forever. */
+    private Object resolvePlaceholders(Object node, String source, Set<Object> enclosing) {
+        if ((node instanceof Map<?, ?> || node instanceof List<?>) && !enclosing.add(node)) {
+            throw new DefinitionException(List.of(new DefinitionProblem(source, "", "a YAML alias refers to a map or list that contains it")));
+        }
         if (node instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, resolvePlaceholders(v, source)));
+            map.forEach((k, v) -> out.put(k, resolvePlaceholders(v, source, enclosing)));
+            enclosing.remove(node);
             return out;
         }
         if (node instanceof List<?> list) {
             List<Object> out = new ArrayList<>(list.size());
-            list.forEach(v -> out.add(resolvePlaceholders(v, source)));
+            list.forEach(v -> out.add(resolvePlaceholders(v, source, enclosing)));
+            enclosing.remove(node);
             return out;
         }
         if (node instanceof String text && text.contains("${")) {

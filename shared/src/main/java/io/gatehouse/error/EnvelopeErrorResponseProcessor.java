@@ -4,17 +4,21 @@ import io.gatehouse.route.PathNormaliser;
 import io.micronaut.core.annotation.Internal;
 import io.micronaut.core.annotation.NonNull;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.exceptions.NotAcceptableException;
 import io.micronaut.http.server.exceptions.NotAllowedException;
 import io.micronaut.http.server.exceptions.UnsupportedMediaException;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
-import io.micronaut.json.JsonSyntaxException;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteInfo;
 import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolationException;
 
@@ -26,7 +30,9 @@ import java.util.TreeSet;
 
 /**
  * Replaces Micronaut's error body with the gateway's envelope for every error the framework
- * produces itself: unknown route, wrong method, unsupported media type, malformed JSON, failed
+ * produces itself: unknown route, wrong method, unsupported media type, a body over
+ * {@code micronaut.server.max-request-size} (413 with {@code details.limit_bytes}), JSON the body cannot
+ * be read from ({@code invalid_json} with {@code details.rule}, see {@link JsonInputProblem}), failed
  * conversion, and unexpected exceptions. Messages of server errors never reach the client; their
  * causes are logged by the framework. Micronaut's default processor steps aside when this bean
  * exists ({@code @Requires(missingBeans = ErrorResponseProcessor.class)}).
@@ -35,13 +41,12 @@ import java.util.TreeSet;
 @Singleton
 final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<ErrorEnvelope> {
 
-    /** The longest parser message passed on to a client, so bodies stay small. */
-    private static final int MAX_REASON_LENGTH = 300;
-
     private final ErrorResponses errorResponses;
+    private final HttpServerConfiguration serverConfiguration;
 
-    EnvelopeErrorResponseProcessor(ErrorResponses errorResponses) {
+    EnvelopeErrorResponseProcessor(ErrorResponses errorResponses, HttpServerConfiguration serverConfiguration) {
         this.errorResponses = errorResponses;
+        this.serverConfiguration = serverConfiguration;
     }
 
     @Override
@@ -52,6 +57,7 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
         Map<String, Object> details = new LinkedHashMap<>();
         String code = ErrorCode.codeFor(status);
         String message;
+        JsonInputProblem json;
         Throwable cause = errorContext.getRootCause().orElse(null);
         if (status >= 500) {
             message = status == 500 ? "The gateway failed to handle the request." : response.reason();
@@ -79,10 +85,15 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
             message = "No route matches " + request.getMethodName() + " " + request.getPath() + ".";
             details.put("method", request.getMethodName());
             details.put("path", request.getPath());
-        } else if (isMalformedJson(cause)) {
+        } else if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE.getCode()) {
+            long limit = serverConfiguration.getMaxRequestSize();
+            message = ErrorResponses.payloadTooLargeMessage(limit);
+            details.put("limit_bytes", limit);
+        } else if ((json = JsonInputProblem.of(cause, bodyType(request)).orElse(null)) != null) {
             code = ErrorCode.INVALID_JSON.code();
-            message = "The request body is not valid JSON for this endpoint.";
-            details.put("reason", reason(cause));
+            message = json.message();
+            details.put("rule", json.rule());
+            details.putAll(json.details());
         } else if (cause instanceof ConstraintViolationException violations) {
             code = ErrorCode.VALIDATION_FAILED.code();
             message = "The request is not valid.";
@@ -114,23 +125,12 @@ final class EnvelopeErrorResponseProcessor implements ErrorResponseProcessor<Err
         return null;
     }
 
-    private static boolean isMalformedJson(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof JsonSyntaxException || t.getClass().getName().startsWith("com.fasterxml.jackson.core")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String reason(Throwable cause) {
-        String text = cause.getMessage() == null ? "malformed JSON" : cause.getMessage();
-        // Parser messages quote a window of the input; keep the first line only and bound its size.
-        int newline = text.indexOf('\n');
-        if (newline > 0) {
-            text = text.substring(0, newline);
-        }
-        return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) : text;
+    /** The type the matched endpoint reads its body into, on every runtime (the route is matched before the body is read). */
+    private static Class<?> bodyType(HttpRequest<?> request) {
+        return RouteAttributes.getRouteInfo(request)
+            .flatMap(RouteInfo::getRequestBodyType)
+            .<Class<?>>map(Argument::getType)
+            .orElse(null);
     }
 
     private static String firstMessage(List<Error> errors, String fallback) {

@@ -76,6 +76,22 @@ public class ErrorResponses {
     }
 
     /**
+     * The answer to a body over {@code micronaut.server.max-request-size}, the same whichever
+     * runtime refuses it.
+     *
+     * @param request the request being answered
+     * @param limit   the largest body accepted, in bytes
+     * @return a 413 {@code payload_too_large} response with {@code details.limit_bytes}
+     */
+    public MutableHttpResponse<ErrorEnvelope> payloadTooLarge(HttpRequest<?> request, long limit) {
+        return response(request, ErrorCode.PAYLOAD_TOO_LARGE, payloadTooLargeMessage(limit), Map.of("limit_bytes", limit));
+    }
+
+    static String payloadTooLargeMessage(long limit) {
+        return "The request body is larger than the " + limit + " bytes the gateway accepts.";
+    }
+
+    /**
      * @param request the request being answered
      * @param code    the envelope's code
      * @param message the message for the client

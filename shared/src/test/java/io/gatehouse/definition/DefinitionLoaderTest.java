@@ -1,12 +1,19 @@
 package io.gatehouse.definition;
 
+import io.gatehouse.config.DefinitionException;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.DefaultEnvironment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DefinitionLoaderTest {
 
@@ -29,5 +36,18 @@ class DefinitionLoaderTest {
             assertEquals(3, definition.upstreams().get("billing").targets().getFirst().weight());
             assertEquals(true, definition.routes().getFirst().rewrite().stripPrefix());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "an alias to its own list | a: &a [1, *a]\\nroutes: *a\\n | a YAML alias refers to a map or list that contains it",
+        "an alias to its own map  | a: &a {b: *a}\\n               | a YAML alias refers to a map or list that contains it",
+        "a NUL character          | routes: a\u0000b              | not valid YAML: special characters are not allowed",
+        "nesting past 50 levels   | DEEP                           | not valid YAML: Nesting Depth exceeded"})
+    void yamlTheParserCannotTake_thenDefinitionExceptionNotACrash(String name, String yaml, String message) {
+        String text = yaml.equals("DEEP") ? "routes: " + "[".repeat(60) + "]".repeat(60) : yaml.replace("\\n", "\n");
+        DefinitionLoader loader = new DefinitionLoader(new DefaultEnvironment(() -> List.of("test")).start(), List.of());
+        DefinitionException refused = assertThrows(DefinitionException.class, () -> loader.read("test.yml", new StringReader(text)));
+        assertTrue(refused.problems().getFirst().message().startsWith(message), refused.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.container.framing;
 
 import io.gatehouse.error.ErrorCode;
+import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.observability.RequestIds;
 import io.micronaut.core.annotation.Internal;
@@ -227,9 +228,15 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
             return Refusal.badRequest("The request method is not a valid token.", "invalid_method");
         }
         String target = request.uri();
+        int query = target.indexOf('?');
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c <= 0x20 || c >= 0x7F) {
+                if (target.startsWith("/") && (query < 0 || i < query)) {
+                    // In the path: the answer path normalisation gives on every other engine.
+                    return new Refusal(ErrorCode.INVALID_PATH, "The request path is not accepted: control characters, "
+                        + "spaces and non-ASCII characters must be percent-encoded.", PathNormaliser.INVALID_CHARACTER);
+                }
                 return Refusal.badRequest("The request target contains a character outside visible ASCII.",
                     "invalid_request_target");
             }

@@ -165,9 +165,11 @@ class HostileHttpCorpusTest {
                 + "X-A : a\r\n\r\n", "malformed_request")),
             Named.of("header line without a colon", badRequest("GET {T} HTTP/1.1\r\n" + HOST
                 + "X-A a\r\n\r\n", "malformed_request")),
-            Named.of("NUL in the request target", badRequest("GET {T}\u0000x HTTP/1.1\r\n" + HOST + "\r\n",
-                "invalid_request_target")),
-            Named.of("non-ASCII in the request target", badRequest("GET {T}\u00e9 HTTP/1.1\r\n" + HOST + "\r\n",
+            Named.of("NUL in the request path", refused("GET {T}\u0000x HTTP/1.1\r\n" + HOST + "\r\n",
+                400, "invalid_path", "invalid_character")),
+            Named.of("non-ASCII in the request path", refused("GET {T}\u00e9 HTTP/1.1\r\n" + HOST + "\r\n",
+                400, "invalid_path", "invalid_character")),
+            Named.of("non-ASCII in the query", badRequest("GET {T}?q=\u00e9 HTTP/1.1\r\n" + HOST + "\r\n",
                 "invalid_request_target")),
             // Host (RFC 9112 §3.2)
             Named.of("HTTP/1.1 without Host", badRequest("GET {T} HTTP/1.1\r\n\r\n", "missing_host")),

@@ -77,6 +77,8 @@ class StreamingUploadIT {
         builder.environment().put("GATEHOUSE_CONFIG", config.toString());
         builder.environment().put("MICRONAUT_SERVER_PORT", String.valueOf(port));
         builder.environment().put("GATEHOUSE_HOST", "127.0.0.1");
+        // 1 GiB is over the default request body limit (10 MiB); a user streaming large uploads raises it.
+        builder.environment().put("GATEWAY_PROXY_MAX_REQUEST_BODY", String.valueOf(2L * 1024 * 1024 * 1024));
         Process gateway = builder.start();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
