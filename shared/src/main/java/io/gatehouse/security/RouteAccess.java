@@ -58,6 +58,7 @@ public class RouteAccess {
     private final AccessConfiguration configuration;
     private final OpaClient opa;
     private final RouteAccessAudit audit;
+    private final List<ForwardingGuard> guards;
     private final Map<CompiledRoute, RoutePolicy> policies = new ConcurrentHashMap<>();
 
     /**
@@ -68,12 +69,13 @@ public class RouteAccess {
      * @param opa            the decision service client, or {@code null} when there is none
      */
     public RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, @Nullable OpaClient opa) {
-        this(authenticators, configuration, opa, RouteAccessAudit.NONE);
+        this(authenticators, configuration, opa, RouteAccessAudit.NONE, List.of());
     }
 
     @Inject
     RouteAccess(List<Authenticator> authenticators, AccessConfiguration configuration, @Nullable OpaClient opa,
-                RouteAccessAudit audit) {
+                RouteAccessAudit audit, List<ForwardingGuard> guards) {
+        this.guards = List.copyOf(guards);
         // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
         this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
         this.configuration = configuration;
@@ -133,6 +135,7 @@ public class RouteAccess {
      * @throws IllegalStateException for a route whose decision is external ({@code authorization.opa})
      */
     public GatewayPrincipal check(RouteMatch match, RequestView request, @Nullable String requestId) {
+        guard(request);
         RoutePolicy policy = policy(match.route());
         if (policy.opa() != null) {
             throw new IllegalStateException("Route '" + match.route().id() + "' needs an external policy decision "
@@ -173,6 +176,11 @@ public class RouteAccess {
      * @return the principal, or a stage failed with a 401/403 (or 503) {@link GatewayException}
      */
     public CompletionStage<GatewayPrincipal> checkAsync(RouteMatch match, RequestView request, @Nullable String requestId) {
+        try {
+            guard(request);
+        } catch (GatewayException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         RoutePolicy policy = policy(match.route());
         AuthMode mode = policy.effectiveAuth(configuration.isRequireAuth());
         CompletionStage<GatewayPrincipal> admitted;
@@ -229,6 +237,13 @@ public class RouteAccess {
             return opa.decide(policy.opa(), match, request, principal, claimHeaders);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Every {@link ForwardingGuard} first, whatever the route's policy: auth: none included. */
+    private void guard(RequestView request) {
+        for (ForwardingGuard guard : guards) {
+            guard.check(request);
         }
     }
 

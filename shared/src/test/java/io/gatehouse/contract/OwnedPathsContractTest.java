@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -182,9 +184,19 @@ public abstract class OwnedPathsContractTest extends IdentityContractSupport {
 
     @Test
     void catchAllRoute_stillProxiesPathsTheGatewayDoesNotOwn() {
-        ContractResponse response = send(admin(ContractRequest.get("/orders/1")));
+        ContractResponse response = send(ContractRequest.get("/orders/1").header("Authorization", "Bearer a-user-token"));
         assertEquals(200, response.status(), response.text());
         assertEquals("/orders/1", response.header("X-Echo-Path").orElse(null));
         assertEquals(List.of("GET /orders/1"), proxied("/orders/1"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /admin/routes/x/y/z", "POST, /admin/reload/extra", "GET, /orders/1", "DELETE, /v1/tokens/a/b"})
+    void adminTokenOnARoutedPath_thenRefusedAndNeverForwarded(String method, String path) {
+        ContractResponse response = send(admin(ContractRequest.of(method, path)));
+        assertEnvelope(response, 403, "forbidden");
+        assertEquals("admin_token_not_forwarded", response.json().get("error").get("details").get("reason").getStringValue());
+        assertFalse(response.text().contains(ADMIN), "the token is not echoed");
+        assertEquals(List.of(), proxied(path), "the admin token reached the upstream");
     }
 }
