@@ -27,7 +27,7 @@ final class ForwardedRequest {
 
     /** Headers this class computes itself rather than copying from the client. */
     private static final Set<String> COMPUTED = Set.of("host", "content-length", "x-forwarded-for", "x-forwarded-proto",
-        "x-forwarded-host", "x-forwarded-prefix", "forwarded", "x-request-id");
+        "x-forwarded-host", "x-forwarded-prefix", "forwarded", "x-request-id", "x-real-ip");
 
     private final String method;
     private final String path;
@@ -84,6 +84,8 @@ final class ForwardedRequest {
         String forwardedFor = joined(in.getAll(ForwardingHeaders.X_FORWARDED_FOR));
         out.add(Map.entry(ForwardingHeaders.X_FORWARDED_FOR, trusted
             ? appendClient(forwardedFor, clientAddress) : clientAddress));
+        String realIp = trusted ? in.get(ForwardingHeaders.X_REAL_IP) : null;
+        out.add(Map.entry(ForwardingHeaders.X_REAL_IP, realIp == null ? clientAddress : realIp));
         String proto = trusted ? in.get(ForwardingHeaders.X_FORWARDED_PROTO) : null;
         out.add(Map.entry(ForwardingHeaders.X_FORWARDED_PROTO, proto == null ? scheme : proto));
         String forwardedHost = trusted ? in.get(ForwardingHeaders.X_FORWARDED_HOST) : null;

@@ -19,7 +19,8 @@ import java.util.Set;
  *       RFC 7239 element) appended to the caller's value when forwarded headers are trusted, and
  *       replacing it otherwise, so an untrusted client cannot plant an address an upstream might
  *       believe; {@code X-Forwarded-Proto}, {@code -Host} and {@code -Prefix} describe the client's
- *       request (kept from the caller only when forwarded headers are trusted).</li>
+ *       request (kept from the caller only when forwarded headers are trusted); so does
+ *       {@code X-Real-IP}, the client address.</li>
  *   <li>{@code Host} is the target's authority by default, the client's with {@code host-header: preserve},
  *       or a literal.</li>
  * </ul>
@@ -32,6 +33,8 @@ public final class ForwardingHeaders {
 
     /** {@code X-Forwarded-For}. */
     public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    /** {@code X-Real-IP}: the client address, as nginx setups and Kong send it. */
+    public static final String X_REAL_IP = "X-Real-IP";
     /** {@code X-Forwarded-Proto}. */
     public static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     /** {@code X-Forwarded-Host}. */

@@ -29,8 +29,8 @@ public class ProxyConfiguration {
     private long maxRequestBody = DEFAULT_MAX_REQUEST_BODY;
 
     /**
-     * Whether {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code -Prefix} and
-     * {@code Forwarded} from the caller are kept, this hop appended to the chains (set it when a
+     * Whether {@code X-Forwarded-For}, {@code -Proto}, {@code -Host}, {@code -Prefix},
+     * {@code Forwarded} and {@code X-Real-IP} from the caller are kept, this hop appended to the chains (set it when a
      * trusted load balancer or API Gateway is in front); otherwise they are replaced. Default
      * {@value #DEFAULT_TRUST_FORWARDED_HEADERS}.
      *

@@ -483,9 +483,13 @@ public abstract class ProxyContractTest extends ContractTestBase {
     }
 
     @Test
-    void untrustedForwardedForAndForwarded_thenReplacedByTheClientHop() {
+    void untrustedForwardedForForwardedAndRealIp_thenReplacedByTheClientHop() {
         JsonNode echo = echoed(sendHost(ContractRequest.get("/p/pass/hello")
-            .header("X-Forwarded-For", "198.51.100.9").header("Forwarded", "for=198.51.100.9;proto=https")));
+            .header("X-Forwarded-For", "198.51.100.9").header("Forwarded", "for=198.51.100.9;proto=https")
+            .header("X-Real-IP", "198.51.100.9")));
+        String realIp = header(echo, "x-real-ip");
+        assertTrue(IP.matcher(realIp).matches() && !realIp.equals("198.51.100.9"), "the client's address: " + realIp);
+        expectedClientAddress().ifPresent(expected -> assertEquals(expected, realIp));
         String forwardedFor = header(echo, "x-forwarded-for");
         assertFalse(forwardedFor.contains("198.51.100.9"), forwardedFor);
         assertFalse(forwardedFor.contains(","), "one hop only: " + forwardedFor);

@@ -76,6 +76,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     static final AsciiString X_API_VERSION = AsciiString.cached("X-API-Version");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached(ForwardingHeaders.X_FORWARDED_FOR);
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached(ForwardingHeaders.X_FORWARDED_PROTO);
+    private static final AsciiString X_REAL_IP = AsciiString.cached(ForwardingHeaders.X_REAL_IP);
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached(ForwardingHeaders.X_FORWARDED_HOST);
     private static final AsciiString X_FORWARDED_PREFIX = AsciiString.cached(ForwardingHeaders.X_FORWARDED_PREFIX);
     private static final AsciiString FORWARDED = AsciiString.cached(ForwardingHeaders.FORWARDED);
@@ -255,6 +256,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         String clientIp = handler.clientIp();
         boolean trust = proxy.trustForwardedHeaders();
         headers.set(X_FORWARDED_FOR, ForwardingHeaders.forwardedFor(headers.get(X_FORWARDED_FOR), clientIp, trust));
+        setForwarded(headers, X_REAL_IP, clientIp, trust);
         setForwarded(headers, X_FORWARDED_PROTO, proto, trust);
         setForwarded(headers, X_FORWARDED_HOST, clientHost, trust);
         // A trusted caller's prefix stays in front of what this gateway stripped, as in the buffered engine.

@@ -347,7 +347,7 @@ class HostileHttpCorpusTest {
         upstream.clear();
         try (RawHttp raw = new RawHttp(gateway.port())) {
             raw.send("GET /proxied/spoof HTTP/1.1\r\n" + HOST + "X-Forwarded-Host: evil.test\r\n"
-                + "X-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /admin\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                + "X-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /admin\r\nX-Forwarded-For: 6.6.6.6\r\nX-Real-IP: 6.6.6.6\r\n"
                 + "Forwarded: for=6.6.6.6;host=evil.test;proto=https\r\n"
                 + "Connection: keep-alive, X-Internal-Secret\r\nX-Internal-Secret: s3cret\r\n\r\n");
             assertEquals(200, raw.read().status());
@@ -357,6 +357,7 @@ class HostileHttpCorpusTest {
         assertEquals(List.of("http"), received.header("x-forwarded-proto"));
         assertEquals(List.of(), received.header("x-forwarded-prefix"));
         assertEquals(List.of("127.0.0.1"), received.header("x-forwarded-for"));
+        assertEquals(List.of("127.0.0.1"), received.header("x-real-ip"));
         assertEquals(List.of(), received.header("x-internal-secret"));
         assertEquals(List.of("for=127.0.0.1;proto=http;host=gw.test"),
             received.header("forwarded"));
