@@ -85,6 +85,61 @@ public abstract class ApiKeyAdminContractTest extends IdentityContractSupport {
     }
 
     @Test
+    void createKeyWithoutABody_thenCreatedAndFound() {
+        createConsumer("bodiless", "[\"g\"]");
+        ContractResponse response = send(admin(ContractRequest.of("POST", "/admin/consumers/bodiless/keys")));
+        assertEquals(201, response.status(), response.text());
+        assertEquals("no-store", response.header("Cache-Control").orElse(null));
+        JsonNode key = response.json();
+        assertEquals(null, key.get("rotated"), response.text());
+        ContractResponse found = lookup(key.get("key").getStringValue());
+        assertEquals(200, found.status(), found.text());
+        assertEquals("bodiless", found.json().get("consumer").getStringValue());
+        assertEquals(key.get("id").getStringValue(), found.json().get("key_id").getStringValue());
+    }
+
+    @Test
+    void createKeyWithAJsonContentTypeAndNoBytes_thenCreated() {
+        createConsumer("empty-bodied", "[]");
+        ContractResponse response = send(admin(ContractRequest.of("POST", "/admin/consumers/empty-bodied/keys").body("application/json", "")));
+        assertEquals(201, response.status(), response.text());
+        assertEquals(200, lookup(response.json().get("key").getStringValue()).status());
+    }
+
+    @Test
+    void rotateWithoutABodyThenWithOptions_thenOldExpiresWithTheOverlap() {
+        createConsumer("bodiless-rotating", "[]");
+        ContractResponse first = send(admin(ContractRequest.of("POST", "/admin/consumers/bodiless-rotating/keys")));
+        assertEquals(201, first.status(), first.text());
+        JsonNode rotated = createKey("bodiless-rotating",
+            "{\"rotate\":\"" + first.json().get("id").getStringValue() + "\",\"overlap\":\"1h\",\"ttl\":\"30d\"}");
+        assertEquals(first.json().get("id").getStringValue(), rotated.get("rotated").get("id").getStringValue());
+        assertFalse(rotated.get("rotated").get("expires_at").getStringValue().isBlank());
+        assertEquals(200, lookup(first.json().get("key").getStringValue()).status());
+        assertEquals(200, lookup(rotated.get("key").getStringValue()).status());
+    }
+
+    @Test
+    void createKeyWithAnUnknownField_thenRefusedByNameAndNoKeyCreated() {
+        createConsumer("unknowing", "[]");
+        ContractResponse response = send(adminJson("POST", "/admin/consumers/unknowing/keys", "{\"ttl\":\"1h\",\"rotation\":\"k1\"}"));
+        JsonNode error = assertEnvelope(response, 400, "invalid_json");
+        assertEquals("unknown_field", error.get("details").get("rule").getStringValue(), response.text());
+        assertEquals("rotation", error.get("details").get("field").getStringValue(), response.text());
+        List<String> accepted = strings(error.get("details").get("accepted"));
+        assertEquals(List.of("overlap", "rotate", "ttl"), accepted, response.text());
+        ContractResponse shown = send(admin(ContractRequest.get("/admin/consumers/unknowing")));
+        assertEquals(0, shown.json().get("keys").size(), shown.text());
+    }
+
+    @Test
+    void createKeyWithInvalidJson_thenInvalidJsonEnvelope() {
+        createConsumer("garbled", "[]");
+        ContractResponse response = send(adminJson("POST", "/admin/consumers/garbled/keys", "{\"ttl\":"));
+        assertEquals("truncated", assertEnvelope(response, 400, "invalid_json").get("details").get("rule").getStringValue(), response.text());
+    }
+
+    @Test
     void createKeyWithATextBody_thenRefusedAs415() {
         createConsumer("texted", "[]");
         assertEnvelope(send(admin(ContractRequest.of("POST", "/admin/consumers/texted/keys").body("text/plain", "ttl=1h"))),

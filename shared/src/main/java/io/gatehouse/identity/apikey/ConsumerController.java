@@ -2,12 +2,15 @@ package io.gatehouse.identity.apikey;
 
 import io.gatehouse.audit.Audited;
 import io.gatehouse.identity.AdminCredentials;
+import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.identity.RequestBodies;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerList;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerRequest;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerView;
 import io.gatehouse.identity.apikey.ConsumerModels.CreatedKey;
 import io.gatehouse.identity.apikey.ConsumerModels.KeyRequest;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,9 +23,12 @@ import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -34,12 +40,17 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ConsumerController {
 
+    /** The optional body of {@code POST /{name}/keys}, named as a bound {@code @Body} argument would be. */
+    private static final Argument<KeyRequest> KEY_REQUEST = Argument.of(KeyRequest.class, "body");
+
     private final ConsumerService consumers;
     private final AdminCredentials admin;
+    private final JsonMapper json;
 
-    ConsumerController(ConsumerService consumers, AdminCredentials admin) {
+    ConsumerController(ConsumerService consumers, AdminCredentials admin, JsonMapper json) {
         this.consumers = consumers;
         this.admin = admin;
+        this.json = json;
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -86,9 +97,15 @@ final class ConsumerController {
     @Post(value = "/{name}/keys", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "api-key.create", variant = "body.rotated=api-key.rotate", target = "api-key:{body.id}",
         details = {"consumer={name}", "rotated={body.rotated.id}"})
-    @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, expires after it.")
-    HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name, @Nullable @Body KeyRequest body) {
-        return HttpResponse.created(consumers.createKey(admin.require(request), name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
+    @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, "
+        + "expires after it. The body is optional: without one (or with {}) the key never expires and no key is rotated.",
+        requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "optional",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyRequest.class))))
+    // No @Body: micronaut-aws answers 400 "Empty body" for a request without one, even to a @Nullable argument.
+    HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name) {
+        AdminPrincipal principal = admin.require(request);
+        KeyRequest body = RequestBodies.json(request, json, KEY_REQUEST).orElse(null);
+        return HttpResponse.created(consumers.createKey(principal, name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Delete("/{name}/keys/{id}")
