@@ -192,6 +192,29 @@ public abstract class AuditContractTest extends IdentityContractSupport {
     }
 
     @Test
+    void keyCreatedWithoutABodyThenRotated_thenBothListedWithTheKeys() throws SQLException {
+        assertEquals(201, send(adminJson("POST", "/admin/consumers", "{\"name\":\"audit-keys\"}")).status());
+        String createdId = "audit-key-" + UUID.randomUUID();
+        ContractResponse created = send(admin(ContractRequest.of("POST", "/admin/consumers/audit-keys/keys")).header("X-Request-ID", createdId));
+        assertEquals(201, created.status(), created.text());
+        assertStoredBeforeResponse(createdId);
+        String keyId = created.json().get("id").getStringValue();
+        JsonNode create = events(createdId).getFirst();
+        assertEquals("api-key.create", create.get("action").getStringValue());
+        assertEquals("api-key:" + keyId, create.get("target").getStringValue());
+        assertEquals("audit-keys", create.get("details").get("consumer").getStringValue(), create.toString());
+
+        String rotatedId = "audit-key-rotated-" + UUID.randomUUID();
+        ContractResponse rotated = send(adminJson("POST", "/admin/consumers/audit-keys/keys", "{\"rotate\":\"" + keyId + "\"}")
+            .header("X-Request-ID", rotatedId));
+        assertEquals(201, rotated.status(), rotated.text());
+        JsonNode rotate = events(rotatedId).getFirst();
+        assertEquals("api-key.rotate", rotate.get("action").getStringValue());
+        assertEquals("api-key:" + rotated.json().get("id").getStringValue(), rotate.get("target").getStringValue());
+        assertEquals(keyId, rotate.get("details").get("rotated").getStringValue(), rotate.toString());
+    }
+
+    @Test
     void jwtWithoutAdminRoleOnAdminApi_thenRefusalListedWithItsSubject() throws SQLException {
         String requestId = "audit-admin-refused-" + UUID.randomUUID();
         ContractResponse refused = send(ContractRequest.get("/admin/routes").header("X-Request-ID", requestId)
