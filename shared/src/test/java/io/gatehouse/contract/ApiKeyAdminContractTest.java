@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import static io.gatehouse.contract.FoundationContractTest.assertEnvelope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,7 +92,7 @@ public abstract class ApiKeyAdminContractTest extends IdentityContractSupport {
         assertEquals(201, response.status(), response.text());
         assertEquals("no-store", response.header("Cache-Control").orElse(null));
         JsonNode key = response.json();
-        assertEquals(null, key.get("rotated"), response.text());
+        assertNull(key.get("rotated"), response.text());
         ContractResponse found = lookup(key.get("key").getStringValue());
         assertEquals(200, found.status(), found.text());
         assertEquals("bodiless", found.json().get("consumer").getStringValue());
