@@ -6,6 +6,9 @@ import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.observability.RequestIds;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.function.aws.proxy.MapListOfStringAndMapStringMutableHttpParameters;
+import io.micronaut.http.MutableHttpParameters;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.MediaType;
 import io.micronaut.function.aws.proxy.ApiGatewayServletRequest.EmptyBodyException;
@@ -137,5 +140,21 @@ final class EventFields {
      * @param body    the JSON body
      */
     record Unreadable(int status, Map<String, String> headers, String body) {
+    }
+
+    /**
+     * The query parameters alone, for a request whose form body micronaut-aws cannot decode (a
+     * {@code %} that starts no escape throws while it reads the body into the parameters). The body
+     * stays as it was, for an endpoint that reads it to refuse it by its own rules.
+     *
+     * @param conversionService the request's conversion service
+     * @param multi             the multi-value query parameters, or {@code null}
+     * @param single            the single-value query parameters, or {@code null}
+     * @return the parameters of the query
+     */
+    static MutableHttpParameters queryOnly(ConversionService conversionService, Map<String, List<String>> multi,
+                                           Map<String, String> single) {
+        return new MapListOfStringAndMapStringMutableHttpParameters(conversionService,
+            multi == null ? Map.of() : multi, single == null ? Map.of() : single);
     }
 }

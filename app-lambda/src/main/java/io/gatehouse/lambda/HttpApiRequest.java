@@ -87,7 +87,11 @@ final class HttpApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayV2HT
 
     @Override
     public MutableHttpParameters getParameters() {
-        return getParameters(Collections::emptyMap, () -> query);
+        try {
+            return getParameters(Collections::emptyMap, () -> query);
+        } catch (IllegalArgumentException undecodableForm) {
+            return EventFields.queryOnly(conversionService, query, null);
+        }
     }
 
     @Override

@@ -46,7 +46,12 @@ final class RestApiRequest<B> extends ApiGatewayServletRequest<B, APIGatewayProx
 
     @Override
     public MutableHttpParameters getParameters() {
-        return getParameters(requestEvent::getQueryStringParameters, requestEvent::getMultiValueQueryStringParameters);
+        try {
+            return getParameters(requestEvent::getQueryStringParameters, requestEvent::getMultiValueQueryStringParameters);
+        } catch (IllegalArgumentException undecodableForm) {
+            return EventFields.queryOnly(conversionService, requestEvent.getMultiValueQueryStringParameters(),
+                requestEvent.getQueryStringParameters());
+        }
     }
 
     @Override

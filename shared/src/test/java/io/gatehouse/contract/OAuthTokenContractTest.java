@@ -200,6 +200,12 @@ public abstract class OAuthTokenContractTest extends IdentityContractSupport {
     }
 
     @Test
+    void formWithAPercentThatStartsNoEscape_thenInvalidRequestNot500() {
+        // Found by LambdaEventFuzzTest: micronaut-aws threw while decoding such a form on Lambda.
+        assertOAuthError(send(basic(form("grant_type=client_credentials&client%_id=a"))), 400, "invalid_request");
+    }
+
+    @Test
     void otherContentType_thenInvalidRequest() {
         ContractRequest request = ContractRequest.of("POST", "/oauth/token").body("text/plain", "grant_type=client_credentials");
         assertOAuthError(send(basic(request)), 400, "invalid_request");
