@@ -47,7 +47,7 @@ class LambdaEventFuzzTest {
     private static final PojoSerializer<APIGatewayV2HTTPEvent> HTTP_EVENTS =
         LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, LambdaEventFuzzTest.class.getClassLoader());
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "20s", maxExecutions = 5000)
     void event_isAnsweredWithoutAnUnexpectedFailure(byte[] input) {
         if (input.length == 0) {
             return;

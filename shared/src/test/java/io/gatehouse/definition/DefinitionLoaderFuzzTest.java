@@ -29,7 +29,7 @@ class DefinitionLoaderFuzzTest {
         return environment;
     }
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "20s", maxExecutions = 15000)
     void load_refusesOnlyWithDefinitionException(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         GatewayDefinition definition;

@@ -66,7 +66,7 @@ class RouteTableFuzzTest {
      * The input is a request as lines: the method, the host, the path, then headers
      * ({@code name: value}) and query parameters ({@code ?name=value}), so seeds stay readable.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "20s", maxExecutions = 300000)
     void match_neverThrows(byte[] input) {
         String[] lines = new String(input, StandardCharsets.UTF_8).split("\n", -1);
         String method = lines[0].toUpperCase(Locale.ROOT);

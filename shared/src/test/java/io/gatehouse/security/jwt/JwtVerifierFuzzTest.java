@@ -33,7 +33,7 @@ class JwtVerifierFuzzTest {
      * The input's first byte chooses: odd, the rest is a header and claims (split at the first
      * newline) that are signed; even, the rest is the token as it is.
      */
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "20s", maxExecutions = 200000)
     void verify_refusesOnlyWithInvalidTokenException(byte[] input) {
         if (input.length == 0) {
             return;
