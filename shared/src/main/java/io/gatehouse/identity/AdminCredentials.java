@@ -86,7 +86,7 @@ public class AdminCredentials {
         }
         String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
         boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        if (bearer && token != null && Secrets.constantTimeEquals(authorization.substring(BEARER.length()).trim(), token)) {
+        if (carriesToken(authorization, token)) {
             return admitted(request, AdminPrincipal.GLOBAL);
         }
         if (!roles.isEmpty()) {
@@ -102,6 +102,16 @@ public class AdminCredentials {
                 Map.of(HttpHeaders.WWW_AUTHENTICATE, REALM)));
         }
         return refused(invalid());
+    }
+
+    /**
+     * @param authorization an {@code Authorization} value, or {@code null}
+     * @param token         the admin token, or {@code null} when none is configured
+     * @return whether it is {@code Bearer <admin token>}, compared in constant time
+     */
+    static boolean carriesToken(String authorization, String token) {
+        return token != null && authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+            && Secrets.constantTimeEquals(authorization.substring(BEARER.length()).trim(), token);
     }
 
     /**

@@ -23,8 +23,6 @@ import java.util.Map;
 @Internal
 final class AdminTokenGuard implements ForwardingGuard {
 
-    private static final String BEARER = "Bearer ";
-
     private final String token;
 
     AdminTokenGuard(@Nullable @Property(name = AdminCredentials.TOKEN_PROPERTY) String token) {
@@ -37,8 +35,7 @@ final class AdminTokenGuard implements ForwardingGuard {
             return;
         }
         for (String authorization : request.headers(HttpHeaders.AUTHORIZATION)) {
-            if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                && Secrets.constantTimeEquals(authorization.substring(BEARER.length()).trim(), token)) {
+            if (AdminCredentials.carriesToken(authorization, token)) {
                 throw new GatewayException(ErrorCode.FORBIDDEN,
                     "The request carries the gateway's admin token, which is never forwarded to an upstream; no admin "
                         + "endpoint serves " + request.method() + " " + request.path() + ".",
