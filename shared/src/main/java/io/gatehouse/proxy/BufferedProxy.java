@@ -201,11 +201,7 @@ final class BufferedProxy {
     }
 
     private static Mono<byte[]> readRequestBody(HttpRequest<?> request, int limit) {
-        if (request instanceof ServerHttpRequest<?> server) {
-            return readBounded(server.byteBody().toByteArrayPublisher(), limit, BodyTooLargeException::new);
-        }
-        byte[] body = request.getBody(byte[].class).orElse(new byte[0]);
-        return body.length > limit ? Mono.error(new BodyTooLargeException()) : Mono.just(body);
+        return BufferedBodies.buffered(request, limit).onErrorMap(BufferedBodies.TooLargeException.class, e -> new BodyTooLargeException());
     }
 
     private static Mono<UpstreamResponse> readResponse(HttpResponse<?> response, int limit) {
@@ -214,29 +210,13 @@ final class BufferedProxy {
         int status = response.code();
         String reason = response.reason();
         if (response instanceof ByteBodyHttpResponse<?> raw) {
-            return readBounded(raw.byteBody().toByteArrayPublisher(), limit, () -> new ResponseTooLargeException(status))
+            return BufferedBodies.bounded(raw.byteBody().toByteArrayPublisher(), limit, () -> new ResponseTooLargeException(status))
                 .map(body -> new UpstreamResponse(status, reason, headers, body))
                 .doFinally(signal -> raw.close());
         }
         byte[] body = response.getBody(byte[].class).orElse(new byte[0]);
         return body.length > limit ? Mono.error(new ResponseTooLargeException(status))
             : Mono.just(new UpstreamResponse(status, reason, headers, body));
-    }
-
-    private static Mono<byte[]> readBounded(Publisher<byte[]> chunks, int limit, Supplier<? extends RuntimeException> tooLarge) {
-        return Mono.defer(() -> {
-            AtomicLong total = new AtomicLong();
-            return Flux.from(chunks)
-                .<byte[]>handle((chunk, sink) -> {
-                    if (total.addAndGet(chunk.length) > limit) {
-                        sink.error(tooLarge.get());
-                    } else {
-                        sink.next(chunk);
-                    }
-                })
-                .collect(ByteArrayOutputStream::new, ByteArrayOutputStream::writeBytes)
-                .map(ByteArrayOutputStream::toByteArray);
-        });
     }
 
     private static MutableHttpResponse<?> toClient(UpstreamResponse response) {

@@ -4,6 +4,7 @@ import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.route.RequestPath;
 import io.gatehouse.route.RouteMatch;
+import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.security.UpstreamIdentity;
 import io.gatehouse.upstream.TargetState;
 import io.micronaut.http.HttpHeaders;
@@ -108,7 +109,13 @@ final class ForwardedRequest {
         if (bodyLength > 0 || in.contains(HttpHeaders.CONTENT_LENGTH)) {
             out.add(Map.entry(HttpHeaders.CONTENT_LENGTH, String.valueOf(bodyLength)));
         }
-        return new ForwardedRequest(request.getMethodName(), upstreamPath, request.getUri().getRawQuery(),
+        // A policy (a transform) may send another path or query upstream.
+        String query = request.getUri().getRawQuery();
+        if (request.getAttribute(PolicyExchange.ATTRIBUTE).orElse(null) instanceof PolicyExchange exchange) {
+            upstreamPath = exchange.upstreamPath(upstreamPath);
+            query = exchange.upstreamQuery(query);
+        }
+        return new ForwardedRequest(request.getMethodName(), upstreamPath, query,
             route.hostHeader(), clientHost, out);
     }
 

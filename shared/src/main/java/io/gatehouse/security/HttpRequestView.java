@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * A {@link RequestView} over Micronaut's {@link HttpRequest}, for engines and filters that run in
- * Micronaut's HTTP layer (the buffered engine on Lambda, {@link RouteAccessFilter}). Its path is the
+ * Micronaut's HTTP layer (the buffered engine on Lambda, {@code PolicyFilter}). Its path is the
  * normalised one ({@link RequestPath}).
  */
 public final class HttpRequestView implements RequestView {

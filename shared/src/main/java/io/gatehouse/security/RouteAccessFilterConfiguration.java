@@ -3,7 +3,7 @@ package io.gatehouse.security;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**
- * Settings of {@link RouteAccessFilter}, under {@code gateway.route-access.*}.
+ * Settings of {@code PolicyFilter}, under {@code gateway.route-access.*}.
  */
 @ConfigurationProperties(RouteAccessFilterConfiguration.PREFIX)
 public class RouteAccessFilterConfiguration {

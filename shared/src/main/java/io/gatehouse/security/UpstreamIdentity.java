@@ -15,7 +15,7 @@ import java.util.Set;
 public record UpstreamIdentity(Set<String> remove, Map<String, String> set) {
 
     /**
-     * The request attribute under which {@link RouteAccessFilter} leaves an admitted request's
+     * The request attribute under which {@link io.gatehouse.policy.PolicyExchange the policy chain} leaves an admitted request's
      * changes for the buffered engine, which applies them to the request it builds: a request of
      * micronaut-aws (Lambda) ignores changes made to its headers.
      */

@@ -9,7 +9,7 @@
  * {@code io.gatehouse.security.opa}, an external decision, returning a
  * {@link io.gatehouse.security.GatewayPrincipal} or throwing a 401/403
  * {@link io.gatehouse.error.GatewayException}. It never blocks: key material is held in memory
- * and refreshed in the background. {@link io.gatehouse.security.RouteAccessFilter} runs it for
+ * and refreshed in the background. the policy chain ({@code io.gatehouse.policy}) runs it for
  * requests that pass through Micronaut's HTTP layer.
  */
 package io.gatehouse.security;

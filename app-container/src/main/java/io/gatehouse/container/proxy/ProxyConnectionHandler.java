@@ -4,6 +4,8 @@ import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.route.PathNormaliser;
+import io.gatehouse.policy.PolicyChain;
+import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.route.RouteMatch;
 import io.gatehouse.upstream.Upstream;
 import io.netty.buffer.Unpooled;
@@ -176,6 +178,10 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
             if (!proxy.ownedPaths().owns(view.path())) {
                 GatewayState.Snapshot snapshot = proxy.state().current();
                 RouteMatch match = snapshot.table().match(view);
+                if (match != null && bodiesBuffered(match)) {
+                    // A policy reads a whole body (validation, caching, idempotency): the buffered engine serves it.
+                    match = null;
+                }
                 if (match != null) {
                     if (active != null || micronautPending > 0) {
                         return false;
@@ -201,6 +207,15 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         sink = MICRONAUT;
         ctx.fireChannelRead(request);
         return true;
+    }
+
+    private boolean bodiesBuffered(RouteMatch match) {
+        RouteDefinition route = match.route().definition();
+        if (route.streaming() || route.websocket()) {
+            return false;
+        }
+        PolicyChain chain = proxy.chains().chain(match.route());
+        return chain.needsRequestBody() || chain.needsResponseBody();
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.policy.PolicyChain;
+import io.gatehouse.policy.PolicyExchange;
+import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.security.UpstreamIdentity;
 import java.util.concurrent.CancellationException;
@@ -106,6 +109,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private final String clientHost;
     private String hashKey;
     private final RouteMatch match;
+    private final PolicyChain chain;
+    private final PolicyExchange exchange;
     private GatewayPrincipal principal = GatewayPrincipal.ANONYMOUS;
     private final boolean idempotent;
     private final boolean clientKeepAlive;
@@ -173,6 +178,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         this.idleTimeoutNanos = route.timeouts().idle().toNanos();
         this.bodyRetainable = idempotent;
         this.bodyExpected = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        this.chain = proxy.chains().chain(match.route());
+        this.exchange = new PolicyExchange(match, view, requestId, handler.clientIp(), handler.secure(),
+            proxy.trustForwardedHeaders());
     }
 
     private static String hashKey(Upstream upstream, HttpHeaders headers) {
@@ -187,9 +195,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     // ------------------------------------------------------------------ start
 
     /**
-     * Checks the route's access rules (authentication, claims, roles), then forwards. A decision
-     * that is not ready at once (a JWKS refresh for an unknown key) resumes on this event loop; the
-     * request body waits meanwhile as it does while connecting.
+     * Runs the route's policy chain (access, limits, ...), then forwards. A decision that is not
+     * ready at once (a JWKS refresh for an unknown key, a shared limiter) resumes on this event
+     * loop; the request body waits meanwhile as it does while connecting.
      */
     void start() {
         long limit = proxy.maxRequestBody();
@@ -198,40 +206,40 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             fail(ProxyConfiguration.bodyTooLarge(limit));
             return;
         }
-        CompletableFuture<GatewayPrincipal> decision;
-        try {
-            decision = proxy.access().checkAsync(match, view, requestId).toCompletableFuture();
-        } catch (GatewayException e) {
-            fail(e);
-            return;
-        }
+        CompletableFuture<PolicyResult> decision = chain.request(exchange).toCompletableFuture();
         if (decision.isDone()) {
-            admitted(decision);
+            decided(decision);
         } else {
-            decision.whenComplete((p, e) -> ctx.executor().execute(() -> admitted(decision)));
+            decision.whenComplete((p, e) -> ctx.executor().execute(() -> decided(decision)));
         }
     }
 
-    private void admitted(CompletableFuture<GatewayPrincipal> decision) {
+    private void decided(CompletableFuture<PolicyResult> decision) {
         if (state == State.DONE) {
             return;
         }
+        PolicyResult result;
         try {
-            principal = decision.join();
+            result = decision.join();
         } catch (CompletionException | CancellationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof GatewayException refused) {
+            GatewayException refused = PolicyChain.refusal(e);
+            if (refused != null) {
                 fail(refused);
             } else {
-                LOG.error("Route access check failed for {}", this, cause);
+                LOG.error("A policy failed for {}", this, e.getCause() == null ? e : e.getCause());
                 fail(ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.", Map.of(), Map.of());
             }
             return;
         }
-        UpstreamIdentity identity = proxy.access().upstreamIdentity(match, principal);
-        if (identity != UpstreamIdentity.NONE) {
-            identity.remove().forEach(request.headers()::remove);
-            identity.set().forEach(request.headers()::set);
+        if (result instanceof PolicyResult.Respond answer) {
+            respond(answer);
+            return;
+        }
+        principal = exchange.principal();
+        UpstreamIdentity changes = exchange.upstreamHeaders();
+        if (changes != UpstreamIdentity.NONE) {
+            changes.remove().forEach(request.headers()::remove);
+            changes.set().forEach(request.headers()::set);
         }
         if (hashKey == null && upstream != null) {
             String hashOn = upstream.definition().hashOn();
@@ -331,7 +339,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         TargetState target = selection.target();
         lastTarget = target;
         outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
-        outgoing.setUri(ForwardingHeaders.upstreamUri(target, upstreamPath, view.rawQuery()));
+        outgoing.setUri(ForwardingHeaders.upstreamUri(target, exchange.upstreamPath(upstreamPath), exchange.upstreamQuery(view.rawQuery())));
         state = State.CONNECTING;
         proxy.pool(ctx.channel()).acquire(target, route.timeouts().connect(), this);
     }
@@ -609,6 +617,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         stamp(headers);
+        policies(code, headers);
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         state = State.STREAMING;
         if (idleTimeoutNanos < timeoutNanos) {
@@ -730,6 +739,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         stamp(headers);
+        policies(101, headers);
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, headers,
             io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
@@ -748,6 +758,47 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         if (proxy.principalHeader() != null && !principal.anonymous()) {
             headers.set(proxy.principalHeader(), principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
         }
+    }
+
+    /** The response-side steps of the route's chain, on any response about to go out. */
+    private void policies(int code, HttpHeaders headers) {
+        try {
+            chain.response(exchange, new NettyResponseHead(code, headers, null));
+        } catch (RuntimeException e) {
+            LOG.error("A response policy failed for {}", this, e);
+        }
+    }
+
+    /** A step answered the request itself (a preflight, a cache hit): the upstream is not called. */
+    private void respond(PolicyResult.Respond answer) {
+        state = State.DONE;
+        cancelTimer();
+        releaseBody();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(answer.status()),
+            headRequest ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
+        HttpHeaders headers = response.headers();
+        answer.headers().forEach(header -> headers.add(header.getKey(), header.getValue()));
+        if (answer.status() != 204 && answer.status() != 304) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+        }
+        stamp(headers);
+        try {
+            chain.response(exchange, new NettyResponseHead(answer.status(), headers, answer.body()));
+        } catch (RuntimeException e) {
+            LOG.error("A response policy failed for {}", this, e);
+        }
+        boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        if (close) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (http10) {
+                headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+        handler.exchangeDone(this, close);
     }
 
     private void fail(GatewayException e) {
@@ -777,6 +828,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
         extraHeaders.forEach(headers::set);
         stamp(headers);
+        policies(code.status().getCode(), headers);
         // A body still on its way would be read as the next request: close instead.
         boolean close = closeClientAfter || !clientKeepAlive || bodyExpected && !requestComplete;
         if (close) {

@@ -4,7 +4,7 @@ import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.PathNormaliser;
-import io.gatehouse.security.RouteAccess;
+import io.gatehouse.policy.PolicyChains;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
@@ -42,7 +42,7 @@ final class StreamingProxy {
     private final StreamingProxyConfiguration configuration;
     private final EventLoopGroupFactory eventLoopGroupFactory;
     private final String apiVersion;
-    private final RouteAccess access;
+    private final PolicyChains chains;
     private final LocalResources localResources;
     private final AsciiString principalHeader;
     private final PathNormaliser pathNormaliser;
@@ -51,7 +51,7 @@ final class StreamingProxy {
 
     StreamingProxy(GatewayState state, OwnedPaths ownedPaths, ErrorResponses errors, ProxyConfiguration proxyConfiguration,
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
-                   EventLoopGroupFactory eventLoopGroupFactory, RouteAccess access,
+                   EventLoopGroupFactory eventLoopGroupFactory, PolicyChains chains,
                    RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser,
                    LocalResources localResources) {
         this.localResources = localResources;
@@ -62,7 +62,7 @@ final class StreamingProxy {
         this.configuration = configuration;
         this.eventLoopGroupFactory = eventLoopGroupFactory;
         this.apiVersion = gatewayConfiguration.getApiVersion();
-        this.access = access;
+        this.chains = chains;
         String header = accessConfiguration.getPrincipalHeader();
         this.principalHeader = header == null || header.isBlank() ? null : AsciiString.cached(header);
         this.pathNormaliser = pathNormaliser;
@@ -76,10 +76,10 @@ final class StreamingProxy {
     }
 
     /**
-     * @return the route access rules every proxied request passes before it is forwarded
+     * @return the policy chain of every route, which every proxied request passes before it is forwarded
      */
-    RouteAccess access() {
-        return access;
+    PolicyChains chains() {
+        return chains;
     }
 
     /**

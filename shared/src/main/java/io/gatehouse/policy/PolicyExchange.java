@@ -1,0 +1,237 @@
+package io.gatehouse.policy;
+
+import io.gatehouse.route.RouteMatch;
+import io.gatehouse.route.RequestView;
+import io.gatehouse.security.GatewayPrincipal;
+import io.gatehouse.security.UpstreamIdentity;
+import io.micronaut.core.annotation.Nullable;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One request on its way through a {@link PolicyChain}, as every engine presents it: the request,
+ * the route it matched, who the caller is once access admitted it, and the changes steps make to
+ * the request the upstream receives. One exists per request; steps keep what later steps or their
+ * own response side need in {@link #attribute attributes}.
+ */
+public final class PolicyExchange {
+
+    /** The request attribute under which Micronaut's HTTP layer keeps a request's exchange. */
+    public static final String ATTRIBUTE = "gatehouse.policy-exchange";
+
+    private final @Nullable RouteMatch match;
+    private final RequestView request;
+    private final String requestId;
+    private final String peerAddress;
+    private final boolean tls;
+    private final boolean trustForwarded;
+    private GatewayPrincipal principal = GatewayPrincipal.ANONYMOUS;
+    private byte[] requestBody;
+    private Map<String, Object> attributes;
+    private Set<String> removeHeaders;
+    private Map<String, String> setHeaders;
+    private String upstreamPath;
+    private String upstreamQuery;
+    private boolean queryRewritten;
+    /** Index of the last step whose request side ran, for {@link PolicyChain#response}. */
+    int ran = -1;
+
+    /**
+     * @param match          the route the request matched, or {@code null} for the gateway's own endpoints
+     * @param request        the request
+     * @param requestId      the request id the gateway answers with
+     * @param peerAddress    the address of the connection's other end (an IP address)
+     * @param tls            whether the connection is TLS
+     * @param trustForwarded whether {@code X-Forwarded-*} headers come from a trusted proxy
+     */
+    public PolicyExchange(@Nullable RouteMatch match, RequestView request, String requestId, String peerAddress, boolean tls,
+                          boolean trustForwarded) {
+        this.match = match;
+        this.request = request;
+        this.requestId = requestId;
+        this.peerAddress = peerAddress;
+        this.tls = tls;
+        this.trustForwarded = trustForwarded;
+    }
+
+    /**
+     * @return the route the request matched, or {@code null} for the gateway's own endpoints
+     */
+    public @Nullable RouteMatch match() {
+        return match;
+    }
+
+    /**
+     * @return the request as the client sent it (normalised path)
+     */
+    public RequestView request() {
+        return request;
+    }
+
+    /**
+     * @return the request id the gateway answers with
+     */
+    public String requestId() {
+        return requestId;
+    }
+
+    /**
+     * @return the client's address: the first {@code X-Forwarded-For} entry when forwarding
+     *     headers are trusted ({@code gateway.proxy.trust-forwarded-headers}), else the peer's
+     */
+    public String clientIp() {
+        if (trustForwarded) {
+            String forwarded = request.header("X-Forwarded-For");
+            if (forwarded != null) {
+                int comma = forwarded.indexOf(',');
+                String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+                if (!first.isEmpty()) {
+                    return first;
+                }
+            }
+        }
+        return peerAddress;
+    }
+
+    /**
+     * @return whether the client reached the gateway over TLS: the connection is TLS, or a trusted
+     *     proxy says so with {@code X-Forwarded-Proto: https}
+     */
+    public boolean secure() {
+        return tls || trustForwarded && "https".equalsIgnoreCase(request.header("X-Forwarded-Proto"));
+    }
+
+    /**
+     * @return the caller; {@link GatewayPrincipal#ANONYMOUS} until access admitted it, and on open routes
+     */
+    public GatewayPrincipal principal() {
+        return principal;
+    }
+
+    /**
+     * @param principal the caller access admitted
+     */
+    public void principal(GatewayPrincipal principal) {
+        this.principal = principal;
+    }
+
+    /**
+     * @return the request body, when a step of the chain {@link PolicyStep#needsRequestBody() needs it};
+     *     otherwise {@code null}
+     */
+    public @Nullable byte[] requestBody() {
+        return requestBody;
+    }
+
+    /**
+     * Set by the engine before the chain runs, when the chain needs it.
+     *
+     * @param body the whole request body
+     */
+    public void requestBody(byte[] body) {
+        this.requestBody = body;
+    }
+
+    /**
+     * @param name a name, by convention the policy's
+     * @return what a step kept under it, or {@code null}
+     */
+    public @Nullable Object attribute(String name) {
+        return attributes == null ? null : attributes.get(name);
+    }
+
+    /**
+     * @param name  a name, by convention the policy's
+     * @param value what to keep
+     */
+    public void attribute(String name, Object value) {
+        if (attributes == null) {
+            attributes = new HashMap<>(4);
+        }
+        attributes.put(name, value);
+    }
+
+    /**
+     * Removes a header from the request the upstream receives.
+     *
+     * @param name its name, any case
+     */
+    public void removeUpstreamHeader(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (removeHeaders == null) {
+            removeHeaders = new LinkedHashSet<>(4);
+        }
+        removeHeaders.add(lower);
+        if (setHeaders != null) {
+            setHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(lower));
+        }
+    }
+
+    /**
+     * Sets a header of the request the upstream receives, replacing the client's values.
+     *
+     * @param name  its name
+     * @param value its value
+     */
+    public void setUpstreamHeader(String name, String value) {
+        if (removeHeaders == null) {
+            removeHeaders = new LinkedHashSet<>(4);
+        }
+        removeHeaders.add(name.toLowerCase(Locale.ROOT));
+        if (setHeaders == null) {
+            setHeaders = new LinkedHashMap<>(4);
+        }
+        setHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+        setHeaders.put(name, value);
+    }
+
+    /**
+     * @return the header changes steps made, for the engine to apply to the upstream request
+     */
+    public UpstreamIdentity upstreamHeaders() {
+        if (removeHeaders == null) {
+            return UpstreamIdentity.NONE;
+        }
+        return new UpstreamIdentity(Set.copyOf(removeHeaders), setHeaders == null ? Map.of() : Map.copyOf(setHeaders));
+    }
+
+    /**
+     * Replaces the path the upstream receives (after the route's own rewrite).
+     *
+     * @param path the path, starting with {@code /}, percent-encoded as it should go out
+     */
+    public void rewriteUpstreamPath(String path) {
+        this.upstreamPath = path;
+    }
+
+    /**
+     * @param computed the path the route's rewrite computed
+     * @return the path to send upstream
+     */
+    public String upstreamPath(String computed) {
+        return upstreamPath == null ? computed : upstreamPath;
+    }
+
+    /**
+     * Replaces the query the upstream receives.
+     *
+     * @param rawQuery the raw query without {@code ?}, or {@code null} for none
+     */
+    public void rewriteUpstreamQuery(@Nullable String rawQuery) {
+        this.upstreamQuery = rawQuery;
+        this.queryRewritten = true;
+    }
+
+    /**
+     * @param original the client's raw query, or {@code null}
+     * @return the raw query to send upstream, or {@code null} for none
+     */
+    public @Nullable String upstreamQuery(@Nullable String original) {
+        return queryRewritten ? upstreamQuery : original;
+    }
+}

@@ -1,0 +1,189 @@
+package io.gatehouse.policy;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.route.RequestView;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The chain's contract, without an engine: request sides in phase order until one answers,
+ * response sides of the steps that ran plus every response-side step, waiting steps resumed.
+ */
+class PolicyChainTest {
+
+    private final List<String> trace = new ArrayList<>();
+
+    private PolicyStep step(String name, PolicyResult result) {
+        return new PolicyStep() {
+            @Override
+            public CompletionStage<PolicyResult> request(PolicyExchange exchange) {
+                trace.add(name + ".request");
+                return PolicyResult.completed(result);
+            }
+
+            @Override
+            public void response(PolicyExchange exchange, ResponseHead response) {
+                trace.add(name + ".response");
+            }
+        };
+    }
+
+    private static PolicyExchange exchange() {
+        RequestView view = new RequestView() {
+            @Override
+            public String method() {
+                return "GET";
+            }
+
+            @Override
+            public String path() {
+                return "/x";
+            }
+
+            @Override
+            public String host() {
+                return "";
+            }
+
+            @Override
+            public String header(String name) {
+                return name.equalsIgnoreCase("X-Forwarded-For") ? "203.0.113.7, 10.0.0.1" : null;
+            }
+
+            @Override
+            public List<String> query(String name) {
+                return List.of();
+            }
+        };
+        return new PolicyExchange(null, view, "req-1", "10.0.0.9", false, true);
+    }
+
+    @Test
+    void requestSidesRunInOrderAndEveryResponseSideRunsOnTheResponse() {
+        PolicyChain chain = new PolicyChain(
+            List.of(step("access", PolicyResult.PROCEED), step("limits", PolicyResult.PROCEED), step("headers", PolicyResult.PROCEED)),
+            List.of(Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
+        PolicyExchange exchange = exchange();
+        assertSame(PolicyResult.PROCEED_STAGE, chain.request(exchange));
+        chain.response(exchange, new TestHead());
+        // A response-side phase has no request side to run.
+        assertEquals(List.of("access.request", "limits.request", "access.response", "limits.response", "headers.response"), trace);
+    }
+
+    @Test
+    void aStepThatAnswersStopsTheRequestSideButResponseSidePhasesStillRun() {
+        PolicyResult.Respond preflight = new PolicyResult.Respond(204, List.of(Map.entry("Allow", "GET")), new byte[0]);
+        PolicyChain chain = new PolicyChain(
+            List.of(step("cors", preflight), step("access", PolicyResult.PROCEED), step("headers", PolicyResult.PROCEED)),
+            List.of(Phase.PREFLIGHT, Phase.ACCESS, Phase.RESPONSE_HEADERS));
+        PolicyExchange exchange = exchange();
+        PolicyResult result = chain.request(exchange).toCompletableFuture().join();
+        assertSame(preflight, result);
+        chain.response(exchange, new TestHead());
+        assertEquals(List.of("cors.request", "cors.response", "headers.response"), trace);
+    }
+
+    @Test
+    void aRefusalFailsTheStageWithTheGatewayException() {
+        PolicyStep refusing = new PolicyStep() {
+            @Override
+            public CompletionStage<PolicyResult> request(PolicyExchange exchange) {
+                throw new GatewayException(ErrorCode.RATE_LIMITED, "slow down");
+            }
+        };
+        PolicyChain chain = new PolicyChain(List.of(refusing, step("later", PolicyResult.PROCEED)), List.of(Phase.LIMITS, Phase.VALIDATION));
+        CompletableFuture<PolicyResult> stage = chain.request(exchange()).toCompletableFuture();
+        assertTrue(stage.isCompletedExceptionally());
+        GatewayException refused = PolicyChain.refusal(assertThrowsCompletion(stage));
+        assertEquals(ErrorCode.RATE_LIMITED, refused.errorCode());
+        assertFalse(trace.contains("later.request"));
+    }
+
+    @Test
+    void aWaitingStepResumesTheRestOfTheChainWhenItCompletes() {
+        CompletableFuture<PolicyResult> pending = new CompletableFuture<>();
+        PolicyStep waiting = new PolicyStep() {
+            @Override
+            public CompletionStage<PolicyResult> request(PolicyExchange exchange) {
+                trace.add("waiting.request");
+                return pending;
+            }
+        };
+        PolicyChain chain = new PolicyChain(List.of(waiting, step("after", PolicyResult.PROCEED)), List.of(Phase.ACCESS, Phase.LIMITS));
+        CompletableFuture<PolicyResult> stage = chain.request(exchange()).toCompletableFuture();
+        assertFalse(stage.isDone());
+        pending.complete(PolicyResult.PROCEED);
+        assertSame(PolicyResult.PROCEED, stage.join());
+        assertEquals(List.of("waiting.request", "after.request"), trace);
+    }
+
+    @Test
+    void theClientAddressHonoursTrustedForwardingHeadersOnly() {
+        assertEquals("203.0.113.7", exchange().clientIp());
+        PolicyExchange untrusted = new PolicyExchange(null, exchange().request(), "r", "10.0.0.9", false, false);
+        assertEquals("10.0.0.9", untrusted.clientIp());
+    }
+
+    @Test
+    void anEmptyChainNeedsNoBody() {
+        assertTrue(PolicyChain.EMPTY.isEmpty());
+        assertFalse(PolicyChain.EMPTY.needsRequestBody());
+        PolicyExchange exchange = exchange();
+        assertInstanceOf(PolicyResult.Proceed.class, PolicyChain.EMPTY.request(exchange).toCompletableFuture().join());
+    }
+
+    private static Throwable assertThrowsCompletion(CompletableFuture<?> stage) {
+        try {
+            stage.join();
+        } catch (RuntimeException e) {
+            return e;
+        }
+        throw new AssertionError("the stage did not fail");
+    }
+
+    private static final class TestHead implements ResponseHead {
+        @Override
+        public int status() {
+            return 200;
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return List.of();
+        }
+
+        @Override
+        public void set(String name, String value) {
+        }
+
+        @Override
+        public void add(String name, String value) {
+        }
+
+        @Override
+        public void remove(String name) {
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of();
+        }
+    }
+}
