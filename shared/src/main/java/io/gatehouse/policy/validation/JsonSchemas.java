@@ -9,6 +9,8 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import io.gatehouse.config.ConfigNode;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
 import io.micronaut.core.annotation.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -293,7 +295,13 @@ final class JsonSchemas {
             return NODES.booleanNode(value.getBooleanValue());
         }
         if (value.isNumber()) {
-            return tree(value.getNumberValue());
+            Number number = value.getNumberValue();
+            if (number instanceof Double d && !Double.isFinite(d) || number instanceof Float f && !Float.isFinite(f)) {
+                // 1e400 reads as infinity: no schema could judge it, and no upstream would read it back.
+                throw new GatewayException(ErrorCode.INVALID_JSON, "A number in the JSON body is out of the range its field allows.",
+                    Map.of("rule", "number_range"), Map.of());
+            }
+            return tree(number);
         }
         return NODES.nullNode();
     }
