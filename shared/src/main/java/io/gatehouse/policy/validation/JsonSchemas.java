@@ -1,8 +1,6 @@
 package io.gatehouse.policy.validation;
 
-import com.networknt.schema.InvalidSchemaRefException;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
@@ -22,11 +20,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URLDecoder;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +33,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,6 +87,9 @@ final class JsonSchemas {
     private static SchemaRegistry registry(boolean typeLoose) {
         SchemaRegistryConfig config = SchemaRegistryConfig.builder()
             .typeLoose(typeLoose)
+            // Every $ref resolved when the schema is compiled, so a dangling one is refused at load.
+            .preloadSchema(true)
+            .cacheRefs(true)
             .pathType(PathType.JSON_POINTER)
             .locale(Locale.ROOT)
             .build();
@@ -130,7 +133,7 @@ final class JsonSchemas {
             node.problem("must be a JSON Schema (a map) or the path of a schema file");
             return null;
         }
-        if (tree == null || !check(node, tree)) {
+        if (tree == null || !check(node, tree) || !references(node, tree)) {
             return null;
         }
         String key = (loose ? "loose " : "strict ") + location + " " + tree;
@@ -143,17 +146,6 @@ final class JsonSchemas {
         Schema schema;
         try {
             schema = (loose ? LOOSE : STRICT).getSchema(location, tree);
-        } catch (InvalidSchemaRefException e) {
-            node.problem("has a $ref that does not resolve inside the schema: " + e.getMessage());
-            return null;
-        } catch (SchemaException e) {
-            if (e.getCause() instanceof FileNotFoundException missing) {
-                node.problem("refers to " + missing.getMessage() + ", outside the schema: a schema is one document "
-                    + "(put shared parts under $defs and refer to them with #/$defs/<name>)");
-            } else {
-                node.problem("is not a usable JSON Schema: " + e.getMessage());
-            }
-            return null;
         } catch (RuntimeException e) {
             node.problem("is not a usable JSON Schema: " + e.getMessage());
             return null;
@@ -240,6 +232,65 @@ final class JsonSchemas {
         node.problem("is not a valid JSON Schema (draft 2020-12): " + String.join("; ", shown)
             + (found.size() > shown.size() ? "; and " + (found.size() - shown.size()) + " more" : ""));
         return false;
+    }
+
+    /** Keywords whose values are data, not schemas: a {@code $ref} inside them is not a reference. */
+    private static final Set<String> DATA_KEYWORDS = Set.of("const", "enum", "default", "examples");
+
+    /**
+     * Every {@code $ref} and {@code $dynamicRef} of the schema must point inside it: a JSON pointer
+     * ({@code #/$defs/line}) to a place that exists, or an anchor ({@code #line}) it declares. The
+     * validator resolves references only when an instance reaches them, so a dangling one would
+     * otherwise fail a request, not the load.
+     */
+    private static boolean references(ConfigNode node, JsonNode tree) {
+        Set<String> anchors = new LinkedHashSet<>();
+        List<String> references = new ArrayList<>();
+        collect(tree, anchors, references);
+        for (String reference : references) {
+            String why = null;
+            if (!reference.startsWith("#")) {
+                why = "refers to '" + reference + "', outside the schema: a schema is one document "
+                    + "(put shared parts under $defs and refer to them with #/$defs/<name>)";
+            } else if (reference.length() > 1 && reference.charAt(1) != '/' && !anchors.contains(reference.substring(1))) {
+                why = "has a $ref '" + reference + "' to an anchor the schema does not declare";
+            } else if (reference.length() > 1 && reference.charAt(1) == '/' && pointed(tree, reference.substring(1)).isMissingNode()) {
+                why = "has a $ref '" + reference + "' that does not resolve inside the schema";
+            }
+            if (why != null) {
+                node.problem(why);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void collect(JsonNode schema, Set<String> anchors, List<String> references) {
+        if (schema.isArray()) {
+            schema.forEach(element -> collect(element, anchors, references));
+            return;
+        }
+        if (!schema.isObject()) {
+            return;
+        }
+        for (String name : schema.propertyNames()) {
+            JsonNode value = schema.get(name);
+            if ((name.equals("$ref") || name.equals("$dynamicRef")) && value.isString()) {
+                references.add(value.asString());
+            } else if ((name.equals("$anchor") || name.equals("$dynamicAnchor")) && value.isString()) {
+                anchors.add(value.asString());
+            } else if (!DATA_KEYWORDS.contains(name)) {
+                collect(value, anchors, references);
+            }
+        }
+    }
+
+    private static JsonNode pointed(JsonNode tree, String pointer) {
+        try {
+            return tree.at(URLDecoder.decode(pointer.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            return MissingNode.getInstance();
+        }
     }
 
     /**
