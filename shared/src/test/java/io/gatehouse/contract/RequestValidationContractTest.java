@@ -169,15 +169,9 @@ public abstract class RequestValidationContractTest extends ContractTestBase {
         "sort=asc          | query /limit required",
         "limit=5&exact=yes | query /exact type"})
     void querySchema_thenParametersReadAsTextAndChecked(String query, String violation) {
-        int before = upstream.requests();
-        ContractResponse response = send(ContractRequest.get("/v/search?" + query));
+        ContractResponse response = sendCounted(ContractRequest.get("/v/search?" + query), violation);
         if (violation == null) {
-            assertEquals(200, response.status(), response.text());
             assertEquals(query, response.json().get("query").getStringValue());
-            assertEquals(before + 1, upstream.requests());
-        } else {
-            assertEquals(List.of(violation), violations(assertEnvelope(response, 400, "validation_failed")));
-            assertEquals(before, upstream.requests());
         }
     }
 
@@ -187,9 +181,17 @@ public abstract class RequestValidationContractTest extends ContractTestBase {
         "ACME! | headers /x-tenant pattern",
         "      | headers /x-tenant required"})
     void headerSchema_thenHeadersMatchedByLowerCaseName(String tenant, String violation) {
-        int before = upstream.requests();
         ContractRequest request = ContractRequest.get("/v/tenant/items");
-        ContractResponse response = send(tenant == null ? request : request.header("X-Tenant", tenant));
+        sendCounted(tenant == null ? request : request.header("X-Tenant", tenant), violation);
+    }
+
+    /**
+     * Sends a request that either passes (forwarded once) or fails with exactly one violation
+     * (forwarded never).
+     */
+    private ContractResponse sendCounted(ContractRequest request, String violation) {
+        int before = upstream.requests();
+        ContractResponse response = send(request);
         if (violation == null) {
             assertEquals(200, response.status(), response.text());
             assertEquals(before + 1, upstream.requests());
@@ -197,6 +199,7 @@ public abstract class RequestValidationContractTest extends ContractTestBase {
             assertEquals(List.of(violation), violations(assertEnvelope(response, 400, "validation_failed")));
             assertEquals(before, upstream.requests());
         }
+        return response;
     }
 
     @Test

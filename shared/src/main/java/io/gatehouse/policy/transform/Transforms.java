@@ -141,40 +141,27 @@ record Transforms(Edits requestHeaders, Edits query, Edits responseHeaders) {
     }
 
     private static String requestHeader(String name, Set<String> forwarded) {
-        String why = headerName(name);
-        if (why != null) {
-            return why;
-        }
-        String lower = lower(name);
-        if (ForwardingHeaders.HOP_BY_HOP.contains(lower)) {
-            return "is a hop-by-hop header: it concerns one connection and the gateway never forwards it";
-        }
-        if (GATEWAY_REQUEST_HEADERS.contains(lower)) {
-            return "is the gateway's own: it computes that header for the upstream, and a transform cannot forge it";
-        }
-        if (forwarded.contains(lower)) {
+        String why = header(name, GATEWAY_REQUEST_HEADERS, "it computes that header for the upstream, and a transform cannot forge it");
+        if (why == null && forwarded.contains(lower(name))) {
             return "carries a verified claim (claims.forward): a transform cannot forge it";
         }
-        return null;
+        return why;
     }
 
     private static String responseHeader(String name) {
-        String why = headerName(name);
-        if (why != null) {
-            return why;
+        return header(name, GATEWAY_RESPONSE_HEADERS, "it computes that header for the client, and a transform cannot change it");
+    }
+
+    /** Why a header cannot be edited, or {@code null} when it can. */
+    private static String header(String name, Set<String> gatewayOwned, String why) {
+        if (!HEADER_NAME.matcher(name).matches()) {
+            return "is not a valid header name";
         }
         String lower = lower(name);
         if (ForwardingHeaders.HOP_BY_HOP.contains(lower)) {
             return "is a hop-by-hop header: it concerns one connection and the gateway never forwards it";
         }
-        if (GATEWAY_RESPONSE_HEADERS.contains(lower)) {
-            return "is the gateway's own: it computes that header for the client, and a transform cannot change it";
-        }
-        return null;
-    }
-
-    private static String headerName(String name) {
-        return HEADER_NAME.matcher(name).matches() ? null : "is not a valid header name";
+        return gatewayOwned.contains(lower) ? "is the gateway's own: " + why : null;
     }
 
     private static String queryName(String name) {
