@@ -91,10 +91,8 @@ final class NettyRequestView implements RequestView {
         return path != rawPath && !path.equals(rawPath);
     }
 
-    /**
-     * @return the raw query after {@code ?}, or {@code null}
-     */
-    String rawQuery() {
+    @Override
+    public String rawQuery() {
         return rawQuery;
     }
 
