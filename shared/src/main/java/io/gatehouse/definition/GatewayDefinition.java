@@ -155,7 +155,9 @@ public record GatewayDefinition(
                 routeNodes.get(i).get("upstream").problem("unknown upstream '" + route.upstream() + "' (defined: "
                     + (upstreams.isEmpty() ? "none" : String.join(", ", upstreams.keySet())) + ")");
             }
-            for (ConfigNode entry : routeNodes.get(i).get("limits").elements()) {
+            ConfigNode limits = routeNodes.get(i).get("limits");
+            boolean list = limits.raw() instanceof List<?> || limits.raw() instanceof Map<?, ?> map && map.containsKey("0");
+            for (ConfigNode entry : list ? limits.elements() : List.<ConfigNode>of()) {
                 ConfigNode plan = entry.get("plan");
                 String name = plan.raw() instanceof String text ? text.trim() : null;
                 if (name != null && !name.equalsIgnoreCase("true") && !name.equalsIgnoreCase("false")) {
