@@ -147,6 +147,15 @@ public final class LimitStore {
             this.allowLocal = null;
             this.denied = null;
         }
+        if (redisTarget != null) {
+            // Connect now, in the background, so the first request does not wait for it; a failure
+            // here is tried again by the first request.
+            try {
+                manager();
+            } catch (RuntimeException e) {
+                LOG.debug("The rate-limit store could not start connecting", e);
+            }
+        }
     }
 
     /**

@@ -26,7 +26,7 @@ public class RateLimitConfiguration {
     public static final String DEFAULT_REDIS_PREFIX = "gatehouse:rl";
 
     /** The default time a Redis answer is waited for, in milliseconds, before the store counts as failing. */
-    public static final long DEFAULT_STORE_TIMEOUT_MILLIS = 250;
+    public static final long DEFAULT_STORE_TIMEOUT_MILLIS = 500;
 
     /** The default pause, in milliseconds, after a store failure before Redis is tried again. */
     public static final long DEFAULT_RETRY_INTERVAL_MILLIS = 1000;
