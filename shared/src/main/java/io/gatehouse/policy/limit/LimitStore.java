@@ -14,6 +14,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,6 +78,7 @@ public final class LimitStore {
 
     private final RateLimitConfiguration configuration;
     private final @Nullable String redisTarget;
+    private final @Nullable ClientResources ownResources;
     private final @Nullable RedisClient ownClient;
     private final @Nullable BeanProvider<RedisClient> sharedClient;
     private final @Nullable RedisURI redisUri;
@@ -113,13 +116,18 @@ public final class LimitStore {
         };
         if (!useRedis) {
             this.redisTarget = null;
+            this.ownResources = null;
             this.ownClient = null;
             this.sharedClient = null;
             this.redisUri = null;
         } else if (own != null) {
             this.redisUri = RedisURI.create(own);
             this.redisTarget = redisUri.getHost() + ":" + redisUri.getPort();
-            this.ownClient = RedisClient.create(redisUri);
+            this.ownResources = ClientResources.builder()
+                // Reconnect soon after Redis is back, not up to Lettuce's default 30 s later: limits are local until then.
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+            this.ownClient = RedisClient.create(ownResources, redisUri);
             // A request never waits for a reconnect: while disconnected, a command fails at once.
             ownClient.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -127,6 +135,7 @@ public final class LimitStore {
         } else {
             this.redisUri = RedisURI.create(shared);
             this.redisTarget = redisUri.getHost() + ":" + redisUri.getPort();
+            this.ownResources = null;
             this.ownClient = null;
             this.sharedClient = sharedClient;
         }
@@ -362,7 +371,7 @@ public final class LimitStore {
             open.closeAsync();
         }
         if (ownClient != null) {
-            ownClient.shutdownAsync();
+            ownClient.shutdownAsync().thenRun(ownResources::shutdown);
         }
     }
 }
