@@ -308,4 +308,36 @@ public abstract class RateLimitContractTest extends IdentityContractSupport {
         assertEquals(200, cleared.status(), cleared.text());
         assertFalse(cleared.text().contains("\"plan\""), cleared.text());
     }
+
+    @Test
+    void plansThroughTheAdminApi_thenCreatedChangedRefusedByKeyAndDeletedWithoutRestart() {
+        String plan = "bronze-" + run;
+        JWTClaimsSet caller = TestTokens.claims("bronze-caller-" + run).claim("plan", plan).build();
+        assertTrue(send(withToken("/plan-jwt/x", caller)).header("RateLimit-Limit").isEmpty(), "no such plan yet");
+
+        ContractResponse created = send(adminJson("PUT", "/admin/plans/" + plan, "{\"limits\":[{\"requests\":2,\"per\":\"hour\"}]}"));
+        assertEquals(201, created.status(), created.text());
+        ContractResponse first = send(withToken("/plan-jwt/x", caller));
+        assertAdmitted(first);
+        assertEquals("2", header(first, "X-RateLimit-Limit-Hour"));
+        assertEquals("1", header(first, "X-RateLimit-Remaining-Hour"));
+        ContractResponse listed = send(admin(ContractRequest.get("/admin/plans")));
+        assertTrue(listed.text().contains(plan), listed.text());
+
+        ContractResponse changed = send(adminJson("PUT", "/admin/plans/" + plan, "{\"limits\":[{\"requests\":7,\"per\":\"day\"}]}"));
+        assertEquals(200, changed.status(), changed.text());
+        ContractResponse daily = send(withToken("/plan-jwt/x", caller));
+        assertAdmitted(daily);
+        assertEquals("7", header(daily, "X-RateLimit-Limit-Day"));
+        assertTrue(daily.header("X-RateLimit-Limit-Hour").isEmpty(), daily.headers().toString());
+
+        ContractResponse refused = send(adminJson("PUT", "/admin/plans/" + plan, "{\"limits\":[{\"requests\":7,\"per\":\"fortnight\"}]}"));
+        JsonNode problem = assertEnvelope(refused, 400, "validation_failed").get("details").get("problems").get(0);
+        assertEquals("limits[0].per", problem.get("path").getStringValue(), refused.text());
+        assertEquals("must be one of second, minute, hour, day, not 'fortnight'", problem.get("message").getStringValue());
+        assertEquals("7", header(send(withToken("/plan-jwt/x", caller)), "X-RateLimit-Limit-Day"), "the plan in force stays");
+
+        assertEquals(204, send(admin(ContractRequest.of("DELETE", "/admin/plans/" + plan))).status());
+        assertTrue(send(withToken("/plan-jwt/x", caller)).header("RateLimit-Limit").isEmpty(), "the plan is gone");
+    }
 }
