@@ -32,7 +32,7 @@ public class RateLimitConfiguration {
     public static final long DEFAULT_RETRY_INTERVAL_MILLIS = 1000;
 
     /** The default of every limit's {@code on-store-failure}. */
-    public static final OnStoreFailure DEFAULT_ON_STORE_FAILURE = OnStoreFailure.ALLOW_LOCAL;
+    public static final String DEFAULT_ON_STORE_FAILURE = "allow-local";
 
     /** What the limiter keeps budgets in. */
     public enum Store {
@@ -50,7 +50,7 @@ public class RateLimitConfiguration {
     private String redisPrefix = DEFAULT_REDIS_PREFIX;
     private Duration storeTimeout = Duration.ofMillis(DEFAULT_STORE_TIMEOUT_MILLIS);
     private Duration retryInterval = Duration.ofMillis(DEFAULT_RETRY_INTERVAL_MILLIS);
-    private OnStoreFailure onStoreFailure = DEFAULT_ON_STORE_FAILURE;
+    private OnStoreFailure onStoreFailure = OnStoreFailure.ALLOW_LOCAL;
 
     /**
      * Whether limits are enforced at all; {@code false} makes every route's {@code limits} a no-op
@@ -159,7 +159,7 @@ public class RateLimitConfiguration {
     /**
      * What a limit without its own {@code on-store-failure} does while Redis does not answer:
      * {@code allow-local} (count on this instance alone) or {@code deny} (503). Default
-     * {@code allow-local}.
+     * {@value #DEFAULT_ON_STORE_FAILURE}.
      *
      * @return the default
      */
@@ -171,6 +171,6 @@ public class RateLimitConfiguration {
      * @param onStoreFailure the default
      */
     public void setOnStoreFailure(OnStoreFailure onStoreFailure) {
-        this.onStoreFailure = onStoreFailure == null ? DEFAULT_ON_STORE_FAILURE : onStoreFailure;
+        this.onStoreFailure = onStoreFailure == null ? OnStoreFailure.ALLOW_LOCAL : onStoreFailure;
     }
 }
