@@ -93,6 +93,7 @@ public final class LimitStore {
     private volatile CompletableFuture<AsyncProxyManager<String>> redis;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile boolean failing;
+    private volatile boolean used;
     private volatile long retryAt;
     private volatile String lastError;
 
@@ -156,15 +157,30 @@ public final class LimitStore {
             this.allowLocal = null;
             this.denied = null;
         }
-        if (redisTarget != null) {
-            // Connect now, in the background, so the first request does not wait for it; a failure
-            // here is tried again by the first request.
-            try {
-                manager();
-            } catch (RuntimeException e) {
-                LOG.debug("The rate-limit store could not start connecting", e);
-            }
+    }
+
+    /**
+     * Called when a route with limits is compiled: from then on the store is in use, and Redis is
+     * connected to in the background, so the first request does not wait for it (a failure here is
+     * tried again by the first request). A gateway without limits never connects.
+     */
+    void warmUp() {
+        if (redisTarget == null || used) {
+            return;
         }
+        used = true;
+        try {
+            manager();
+        } catch (RuntimeException e) {
+            LOG.debug("The rate-limit store could not start connecting", e);
+        }
+    }
+
+    /**
+     * @return whether budgets are kept in Redis and a route has limits, so the health check applies
+     */
+    boolean inUse() {
+        return redisTarget != null && used;
     }
 
     /**

@@ -51,6 +51,9 @@ final class RateLimitPolicy implements Policy {
     /** Counter: requests refused over a limit. */
     static final String LIMITED = "gatehouse.rate_limit.limited";
 
+    /** The longest header or claim value used in a key as it is. */
+    private static final int MAX_KEY_VALUE = 128;
+
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitPolicy.class);
 
     private final RateLimitConfiguration configuration;
@@ -109,6 +112,7 @@ final class RateLimitPolicy implements Policy {
                 LOG.error("Route {}: plan '{}' is not defined; its limits are not applied", route.id(), limits.planName());
             }
         }
+        store.warmUp();
         return new Step(own.toArray(CompiledLimit[]::new), limits.plan() && limits.planName() == null,
             fixed, plans == null ? PlanTable.NONE : plans, limits.planFailure());
     }
@@ -240,13 +244,18 @@ final class RateLimitPolicy implements Policy {
             case TENANT -> principal.tenant() == null ? "ip:" + exchange.clientIp() : "tenant:" + principal.tenant();
             case HEADER -> {
                 String header = exchange.request().header(rule.byName());
-                yield header == null || header.isEmpty() ? "ip:" + exchange.clientIp() : "h:" + header;
+                yield header == null || header.isEmpty() ? "ip:" + exchange.clientIp() : "h:" + bounded(header);
             }
             case CLAIM -> {
                 Object claim = principal.claim(rule.byName());
-                yield claim == null ? "ip:" + exchange.clientIp() : "c:" + claim;
+                yield claim == null ? "ip:" + exchange.clientIp() : "c:" + bounded(String.valueOf(claim));
             }
         };
+    }
+
+    /** A client-chosen value as part of a key: as it is when short, else its SHA-256, so no client makes keys of any size. */
+    private static String bounded(String value) {
+        return value.length() <= MAX_KEY_VALUE ? value : "sha256:" + io.gatehouse.identity.Secrets.sha256(value);
     }
 
     /** Who the caller is, for {@code by: consumer} and plans: its method and subject, or its address when anonymous. */

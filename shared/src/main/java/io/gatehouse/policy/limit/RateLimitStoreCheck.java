@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code rate-limit-store} health check, present while limits are kept in Redis: failing (and
+ * The {@code rate-limit-store} health check, present while limits are kept in Redis and a route
+ * has limits: failing (and
  * so {@code degraded}, never {@code down}: limits go on with their {@code on-store-failure}) while
  * Redis does not answer a {@code PING} or the request path counts it as failing. A check that
  * reaches Redis ends a failure, as a request would.
@@ -30,7 +31,7 @@ final class RateLimitStoreCheck implements DependencyChecks {
 
     @Override
     public List<DependencyCheck> checks() {
-        return store.redisTarget() == null ? List.of() : List.of(new Check());
+        return store.inUse() ? List.of(new Check()) : List.of();
     }
 
     private final class Check implements DependencyCheck {
