@@ -1,6 +1,8 @@
 package io.gatehouse.identity.apikey;
 
 import io.gatehouse.audit.Audited;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.identity.RequestBodies;
@@ -9,8 +11,6 @@ import io.gatehouse.identity.apikey.ConsumerModels.ConsumerRequest;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerView;
 import io.gatehouse.identity.apikey.ConsumerModels.CreatedKey;
 import io.gatehouse.identity.apikey.ConsumerModels.KeyRequest;
-import io.gatehouse.error.ErrorCode;
-import io.gatehouse.error.GatewayException;
 import io.gatehouse.policy.limit.RateLimitUsage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;

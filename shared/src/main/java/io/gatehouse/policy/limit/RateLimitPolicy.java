@@ -1,9 +1,11 @@
 package io.gatehouse.policy.limit;
 
 import io.gatehouse.config.ConfigNode;
+import io.gatehouse.config.DefinitionProblem;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.Secrets;
 import io.gatehouse.policy.Phase;
 import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
@@ -21,12 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * Rate limits and plans as a member of the policy chain ({@link Phase#LIMITS}, after access, so a
@@ -88,7 +92,7 @@ final class RateLimitPolicy implements Policy {
         if (raw == null) {
             return null;
         }
-        List<io.gatehouse.config.DefinitionProblem> problems = new ArrayList<>();
+        List<DefinitionProblem> problems = new ArrayList<>();
         LimitDefinitions.RouteLimits limits = LimitDefinitions.route(ConfigNode.root("route " + route.id(), raw, problems));
         if (!problems.isEmpty()) {
             // Validated at load; a definition that reached the table has none.
@@ -255,7 +259,7 @@ final class RateLimitPolicy implements Policy {
 
     /** A client-chosen value as part of a key: as it is when short, else its SHA-256, so no client makes keys of any size. */
     private static String bounded(String value) {
-        return value.length() <= MAX_KEY_VALUE ? value : "sha256:" + io.gatehouse.identity.Secrets.sha256(value);
+        return value.length() <= MAX_KEY_VALUE ? value : "sha256:" + Secrets.sha256(value);
     }
 
     /** Who the caller is, for {@code by: consumer} and plans: its method and subject, or its address when anonymous. */
@@ -312,11 +316,11 @@ final class RateLimitPolicy implements Policy {
          * Writes the headers: per window the limit closest to exhaustion, and overall the one
          * closest to exhaustion, the longer window on a tie.
          */
-        void headers(java.util.function.BiConsumer<String, String> out) {
+        void headers(BiConsumer<String, String> out) {
             Window[] windows = Window.values();
             long[] remaining = new long[windows.length];
             int[] chosen = new int[windows.length];
-            java.util.Arrays.fill(chosen, -1);
+            Arrays.fill(chosen, -1);
             int best = -1;
             long bestRemaining = Long.MAX_VALUE;
             for (int i = 0; i < probes.length; i++) {
