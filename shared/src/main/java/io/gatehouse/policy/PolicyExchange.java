@@ -84,17 +84,21 @@ public final class PolicyExchange {
     }
 
     /**
-     * @return the client's address: the first {@code X-Forwarded-For} entry when forwarding
-     *     headers are trusted ({@code gateway.proxy.trust-forwarded-headers}), else the peer's
+     * The client's address. With {@code gateway.proxy.trust-forwarded-headers} the peer is a trusted
+     * proxy, and the client is the last {@code X-Forwarded-For} entry: the one that proxy appended.
+     * Entries before it are what the client itself sent, which anyone can forge, so a limit
+     * {@code by: ip} never keys on them. Otherwise, and when the header is absent, it is the peer.
+     *
+     * @return the client's address
      */
     public String clientIp() {
         if (trustForwarded) {
-            String forwarded = request.header("X-Forwarded-For");
-            if (forwarded != null) {
-                int comma = forwarded.indexOf(',');
-                String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-                if (!first.isEmpty()) {
-                    return first;
+            List<String> lines = request.headers("X-Forwarded-For");
+            if (!lines.isEmpty()) {
+                String line = lines.getLast();
+                String last = line.substring(line.lastIndexOf(',') + 1).trim();
+                if (!last.isEmpty()) {
+                    return last;
                 }
             }
         }
