@@ -28,6 +28,8 @@ public enum ErrorCode {
     REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "request_timeout"),
     /** The resource changed under the request. */
     CONFLICT(HttpStatus.CONFLICT, "conflict"),
+    /** The request is well-formed but cannot be processed as sent (an Idempotency-Key reused with another request). */
+    UNPROCESSABLE_CONTENT(HttpStatus.UNPROCESSABLE_ENTITY, "unprocessable_content"),
     /** The body is larger than the gateway accepts. */
     PAYLOAD_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large"),
     /** The request line (and so its target) is longer than the gateway reads. */
