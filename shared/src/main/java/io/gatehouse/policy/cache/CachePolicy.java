@@ -16,7 +16,6 @@ import io.gatehouse.policy.store.PolicyRedis;
 import io.gatehouse.policy.store.PolicyStore;
 import io.gatehouse.policy.store.RedisStore;
 import io.gatehouse.policy.store.RequestKeys;
-import io.gatehouse.policy.store.StoreKind;
 import io.gatehouse.policy.store.StoredResponse;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
@@ -92,7 +91,7 @@ final class CachePolicy implements Policy {
 
     private final CacheConfiguration configuration;
     private final PolicyStore memory;
-    private final PolicyStore redis;
+    private final RedisStore redis;
     private final String apiKeyHeader;
 
     CachePolicy(CacheConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys) {
@@ -120,7 +119,7 @@ final class CachePolicy implements Policy {
         if (rule == null) {
             return null;
         }
-        PolicyStore store = rule.store() == StoreKind.MEMORY || redis == null ? memory : redis;
+        PolicyStore store = RedisStore.choose(rule.store(), memory, redis);
         int maxEntrySize = rule.maxEntrySize() > 0 ? rule.maxEntrySize() : configuration.getMaxEntryBytes();
         return new Step(route.id(), rule, store, maxEntrySize);
     }
@@ -137,6 +136,11 @@ final class CachePolicy implements Policy {
             this.rule = rule;
             this.store = store;
             this.maxEntrySize = maxEntrySize;
+        }
+
+        @Override
+        public boolean needsResponseBody() {
+            return true;
         }
 
         @Override

@@ -16,7 +16,6 @@ import io.gatehouse.policy.store.PolicyRedis;
 import io.gatehouse.policy.store.PolicyStore;
 import io.gatehouse.policy.store.RedisStore;
 import io.gatehouse.policy.store.RequestKeys;
-import io.gatehouse.policy.store.StoreKind;
 import io.gatehouse.policy.store.StoredResponse;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
@@ -94,7 +93,7 @@ final class IdempotencyPolicy implements Policy {
     }
 
     private final PolicyStore memory;
-    private final PolicyStore redis;
+    private final RedisStore redis;
     private final String apiKeyHeader;
 
     IdempotencyPolicy(IdempotencyConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys) {
@@ -129,7 +128,7 @@ final class IdempotencyPolicy implements Policy {
         }
         RouteDefinition.Timeouts timeouts = route.definition().timeouts();
         Duration lock = timeouts.connect().plus(timeouts.response()).plusSeconds(LOCK_GRACE_SECONDS);
-        return new Step(route.id(), rule, rule.store() == StoreKind.MEMORY || redis == null ? memory : redis, lock);
+        return new Step(route.id(), rule, RedisStore.choose(rule.store(), memory, redis), lock);
     }
 
     private final class Step implements PolicyStep {
@@ -174,7 +173,7 @@ final class IdempotencyPolicy implements Policy {
             String key = values.size() == 1 ? key(values.getFirst()) : null;
             if (key == null) {
                 throw refusal(ErrorCode.BAD_REQUEST, "The " + HEADER + " header must be sent once, as 1 to " + MAX_KEY_LENGTH
-                    + " visible ASCII characters, optionally in double quotes.", "idempotency_key_invalid");
+                    + " visible ASCII characters without commas, optionally in double quotes.", "idempotency_key_invalid");
             }
             String storeKey = RequestKeys.sha256Hex("v1\n" + routeId + "\n" + RequestKeys.callerScope(exchange, apiKeyHeader)
                 + "\n" + key);
@@ -245,12 +244,14 @@ final class IdempotencyPolicy implements Policy {
 
     /**
      * @param value an {@code Idempotency-Key} field value: a structured-field string ({@code "..."})
-     *              as the draft defines it, or the same characters unquoted as most clients send them
+     *              as the draft defines it, or, as most clients send it, a bare key without spaces or
+     *              commas (so that two keys joined into one line are refused, not read as one)
      * @return the key, or {@code null} when it is empty, too long or holds other characters
      */
     static String key(String value) {
         String key = value.trim();
-        if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
+        boolean quoted = key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"");
+        if (quoted) {
             key = key.substring(1, key.length() - 1);
         }
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
@@ -258,7 +259,8 @@ final class IdempotencyPolicy implements Policy {
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+            boolean visible = c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+            if (!(visible && (quoted || c != ',') || quoted && c == ' ')) {
                 return null;
             }
         }

@@ -47,6 +47,16 @@ public final class PolicyRedis {
     }
 
     /**
+     * Starts connecting, without waiting, so that the first request does not pay for it: called
+     * when a route that stores in Redis comes into force.
+     */
+    public void warm() {
+        if (uri != null) {
+            connection();
+        }
+    }
+
+    /**
      * @return the asynchronous commands, once connected; a failed stage when Redis cannot be reached
      */
     CompletionStage<RedisAsyncCommands<byte[], byte[]>> commands() {

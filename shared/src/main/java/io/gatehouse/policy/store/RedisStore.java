@@ -72,6 +72,23 @@ public final class RedisStore implements PolicyStore {
         return StoreKind.REDIS;
     }
 
+    /**
+     * The store a route gets: Redis when it asks for it or says nothing and Redis is configured,
+     * otherwise memory. A route that gets Redis starts the connection, without waiting for it.
+     *
+     * @param wanted the route's {@code store}, or {@code null}
+     * @param memory the in-memory store
+     * @param redis  the Redis store, or {@code null} when {@code redis.uri} is not configured
+     * @return the store to use
+     */
+    public static PolicyStore choose(StoreKind wanted, PolicyStore memory, RedisStore redis) {
+        if (wanted == StoreKind.MEMORY || redis == null) {
+            return memory;
+        }
+        redis.redis.warm();
+        return redis;
+    }
+
     @Override
     public CompletionStage<byte[]> get(String key) {
         return run(commands -> commands.get(key(key)));
