@@ -4,21 +4,22 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.sun.net.httpserver.HttpExchange;
 import io.gatehouse.testing.TestServices;
 import io.gatehouse.testing.TestTokens;
-import io.gatehouse.testing.TestUpstream;
-import org.junit.jupiter.api.AfterAll;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,39 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code only-if-cached}; {@code Vary} from the response and from the route; HEAD served from a
  * GET's entry; the query in any order as one key.
  */
-public abstract class CacheContractTest extends ContractTestBase {
+public abstract class CacheContractTest extends StoredPolicyContractBase {
 
     private static final String LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT";
 
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private final TestUpstream upstream = TestUpstream.start();
-    private final String prefix = "test:cache:" + UUID.randomUUID();
-
-    {
-        for (String root : List.of("/mem/", "/redis/", "/jwt/")) {
-            upstream.handle(root, this::answer);
-        }
+    /** Routes the suite's requests to the counting upstream, under {@code /mem}, {@code /redis} and {@code /jwt}. */
+    protected CacheContractTest() {
+        super("cache", List.of("/mem/", "/redis/", "/jwt/"));
     }
 
     @Override
-    protected Map<String, Object> properties() {
-        Map<String, Object> properties = super.properties();
-        properties.put("gateway.config-file", definitionFile(routes()).toString());
-        properties.put("redis.uri", TestServices.redisUri());
-        properties.put("gateway.cache.redis-prefix", prefix);
-        // A machine running several suites at once can be slow to answer; timeouts are not what this suite is about.
-        properties.put("gateway.cache.store-timeout", "10s");
-        properties.put("gateway.jwt.secret", TestTokens.SECRET);
-        properties.put("gateway.jwt.issuers", List.of(TestTokens.ISSUER));
-        return properties;
-    }
-
-    @AfterAll
-    void stopUpstream() {
-        upstream.close();
-    }
-
-    private String routes() {
+    protected String routes(String upstreamUrl) {
         return """
             upstreams:
               svc:
@@ -89,17 +68,18 @@ public abstract class CacheContractTest extends ContractTestBase {
                 upstream: svc
                 auth: jwt
                 cache: { ttl: 60s }
-            """.formatted(upstream.url());
+            """.formatted(upstreamUrl);
     }
 
     /**
      * The upstream: {@code /<root>/<kind>/<anything>} answers by its kind, with the number of calls
      * this path and query received in the body and in {@code X-Calls}.
      */
-    private void answer(HttpExchange exchange) throws IOException {
+    @Override
+    protected void answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String target = exchange.getRequestURI().getRawPath() + "?" + exchange.getRequestURI().getRawQuery();
-        int n = calls.computeIfAbsent(target, k -> new AtomicInteger()).incrementAndGet();
+        int n = called(target);
         String kind = path.split("/")[2];
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "text/plain");
@@ -141,11 +121,9 @@ public abstract class CacheContractTest extends ContractTestBase {
         exchange.close();
     }
 
-    private int calls(String target) {
+    private int callsTo(String target) {
         int q = target.indexOf('?');
-        String key = (q < 0 ? target : target.substring(0, q)) + "?" + (q < 0 ? null : target.substring(q + 1));
-        AtomicInteger count = calls.get(key);
-        return count == null ? 0 : count.get();
+        return calls((q < 0 ? target : target.substring(0, q)) + "?" + (q < 0 ? null : target.substring(q + 1)));
     }
 
     private static String unique(String root, String kind) {
@@ -169,7 +147,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertEquals(first.text(), second.text());
         assertEquals("text/plain", second.mediaType());
         assertTrue(Long.parseLong(second.header("Age").orElseThrow()) >= 0, second.headers().toString());
-        assertEquals(1, calls(path));
+        assertEquals(1, callsTo(path));
     }
 
     @Test
@@ -177,12 +155,28 @@ public abstract class CacheContractTest extends ContractTestBase {
         String path = unique("redis", "plain");
         ContractResponse stored = send(ContractRequest.get(path));
         assertCache(stored, "MISS");
+        assertCache(send(ContractRequest.get(path)), "HIT");
+        RedisClient client = RedisClient.create(TestServices.redisUri());
+        try (StatefulRedisConnection<String, String> redis = client.connect()) {
+            ScanArgs mine = ScanArgs.Builder.matches(redisPrefix() + ":*").limit(1000);
+            KeyScanCursor<String> cursor = redis.sync().scan(mine);
+            List<String> keys = new ArrayList<>(cursor.getKeys());
+            while (!cursor.isFinished()) {
+                cursor = redis.sync().scan(cursor, mine);
+                keys.addAll(cursor.getKeys());
+            }
+            assertFalse(keys.isEmpty(), "no key under " + redisPrefix());
+            long ttl = redis.sync().pttl(keys.getFirst());
+            assertTrue(ttl > 0 && ttl <= 60_000, "expires with the route's ttl: " + ttl);
+        } finally {
+            client.shutdown();
+        }
         try (GatewayTransport other = runtime().start(properties())) {
             ContractResponse shared = other.send(ContractRequest.get(path));
             assertCache(shared, "HIT");
             assertEquals(stored.text(), shared.text());
         }
-        assertEquals(1, calls(path));
+        assertEquals(1, callsTo(path));
     }
 
     @Test
@@ -202,7 +196,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse bobAgain = send(ContractRequest.get(path).header("Authorization", bob));
         assertCache(bobAgain, "HIT");
         assertEquals(bobFirst.text(), bobAgain.text());
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
         assertEquals(401, send(ContractRequest.get(path)).status(), "an anonymous caller is not served a cached response");
     }
 
@@ -232,7 +226,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertCache(withApiKey, "MISS");
         assertCache(send(ContractRequest.get(path).header("Authorization", "Bearer one")), "HIT");
         assertCache(send(ContractRequest.get(path)), "HIT");
-        assertEquals(5, calls(path));
+        assertEquals(5, callsTo(path));
     }
 
     @Test
@@ -249,7 +243,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse changed = send(ContractRequest.get(path).header("If-None-Match", "\"v0\""));
         assertEquals(200, changed.status());
         assertCache(changed, "HIT");
-        assertEquals(1, calls(path));
+        assertEquals(1, callsTo(path));
     }
 
     @Test
@@ -263,7 +257,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse modified = send(ContractRequest.get(path).header("If-Modified-Since", "Tue, 20 Oct 2015 07:28:00 GMT"));
         assertEquals(200, modified.status());
         assertCache(modified, "HIT");
-        assertEquals(1, calls(path));
+        assertEquals(1, callsTo(path));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -275,7 +269,7 @@ public abstract class CacheContractTest extends ContractTestBase {
             assertCache(response, "MISS");
             assertEquals(Integer.toString(i), response.header("X-Calls").orElse(null));
         }
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test
@@ -285,7 +279,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse again = send(ContractRequest.get(path));
         assertEquals(404, again.status());
         assertCache(again, "HIT");
-        assertEquals(1, calls(path));
+        assertEquals(1, callsTo(path));
     }
 
     @Test
@@ -297,7 +291,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertTrue(Long.parseLong(hit.header("Age").orElseThrow()) >= 100, hit.headers().toString());
         ContractResponse tooOld = send(ContractRequest.get(path).header("Cache-Control", "max-age=50"));
         assertCache(tooOld, "MISS");
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test
@@ -306,7 +300,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse bypassed = send(ContractRequest.get(path).header("Cache-Control", "no-store"));
         assertCache(bypassed, "BYPASS");
         assertCache(send(ContractRequest.get(path)), "MISS");
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test
@@ -320,7 +314,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertCache(hit, "HIT");
         assertEquals(refreshed.text(), hit.text());
         assertCache(send(ContractRequest.get(path).header("Pragma", "no-cache")), "MISS");
-        assertEquals(3, calls(path));
+        assertEquals(3, callsTo(path));
     }
 
     @Test
@@ -328,7 +322,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         String path = unique("mem", "plain");
         ContractResponse refused = send(ContractRequest.get(path).header("Cache-Control", "only-if-cached"));
         assertEquals("not_cached", assertEnvelope(refused, 504, "gateway_timeout").get("details").get("reason").getStringValue());
-        assertEquals(0, calls(path));
+        assertEquals(0, callsTo(path));
         send(ContractRequest.get(path));
         assertCache(send(ContractRequest.get(path).header("Cache-Control", "only-if-cached")), "HIT");
     }
@@ -345,7 +339,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         ContractResponse germanAgain = send(ContractRequest.get(path).header("Accept-Language", "de"));
         assertCache(germanAgain, "HIT");
         assertEquals(german.text(), germanAgain.text());
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test
@@ -360,7 +354,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertCache(aAgain, "HIT");
         assertEquals(a.text(), aAgain.text());
         assertCache(send(ContractRequest.get(path).header("X-Variant", "b")), "HIT");
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test
@@ -373,7 +367,7 @@ public abstract class CacheContractTest extends ContractTestBase {
         assertEquals(200, head.status());
         assertCache(head, "HIT");
         assertEquals(0, head.body().length);
-        assertEquals(2, calls(path));
+        assertEquals(2, callsTo(path));
     }
 
     @Test

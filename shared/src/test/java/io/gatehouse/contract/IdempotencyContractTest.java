@@ -2,9 +2,7 @@ package io.gatehouse.contract;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.sun.net.httpserver.HttpExchange;
-import io.gatehouse.testing.TestServices;
 import io.gatehouse.testing.TestTokens;
-import io.gatehouse.testing.TestUpstream;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -15,9 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,42 +39,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per principal; {@code required: true} refusing a request without a key 400; a malformed key 400;
  * PATCH handled as POST, GET left alone.
  */
-public abstract class IdempotencyContractTest extends ContractTestBase {
+public abstract class IdempotencyContractTest extends StoredPolicyContractBase {
 
     private static final int DUPLICATES = 12;
 
-    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     /** What the upstream's {@code hold} paths wait for; a new one per race. */
     private volatile CountDownLatch release = new CountDownLatch(0);
-    private final TestUpstream upstream = TestUpstream.start();
-    private final String prefix = "test:idempotency:" + UUID.randomUUID();
 
-    {
-        for (String root : List.of("/mem/", "/redis/", "/required/", "/jwt/")) {
-            upstream.handle(root, this::answer);
-        }
-    }
-
-    @Override
-    protected Map<String, Object> properties() {
-        Map<String, Object> properties = super.properties();
-        properties.put("gateway.config-file", definitionFile(routes()).toString());
-        properties.put("redis.uri", TestServices.redisUri());
-        properties.put("gateway.idempotency.redis-prefix", prefix);
-        // A machine running several suites at once can be slow to answer; timeouts are not what this suite is about.
-        properties.put("gateway.idempotency.store-timeout", "10s");
-        properties.put("gateway.jwt.secret", TestTokens.SECRET);
-        properties.put("gateway.jwt.issuers", List.of(TestTokens.ISSUER));
-        return properties;
+    /** Routes the suite's requests to the counting upstream, under {@code /mem}, {@code /redis}, {@code /required} and {@code /jwt}. */
+    protected IdempotencyContractTest() {
+        super("idempotency", List.of("/mem/", "/redis/", "/required/", "/jwt/"));
     }
 
     @AfterAll
-    void stopUpstream() {
+    void releaseHeldRequests() {
         release.countDown();
-        upstream.close();
     }
 
-    private String routes() {
+    @Override
+    protected String routes(String upstreamUrl) {
         return """
             upstreams:
               svc:
@@ -101,7 +80,7 @@ public abstract class IdempotencyContractTest extends ContractTestBase {
                 upstream: svc
                 auth: jwt
                 idempotency: {}
-            """.formatted(upstream.url());
+            """.formatted(upstreamUrl);
     }
 
     /**
@@ -109,10 +88,11 @@ public abstract class IdempotencyContractTest extends ContractTestBase {
      * answers 201 with that count, the path and the body; {@code /<root>/fail-once/...} answers 503
      * to its first call; {@code /<root>/hold/...} answers only once the test releases it.
      */
-    private void answer(HttpExchange exchange) throws IOException {
+    @Override
+    protected void answer(HttpExchange exchange) throws IOException {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         String path = exchange.getRequestURI().getPath();
-        int n = calls.computeIfAbsent(key == null ? path : key, k -> new AtomicInteger()).incrementAndGet();
+        int n = called(key == null ? path : key);
         String kind = path.split("/")[2];
         if (kind.equals("hold")) {
             try {
@@ -130,11 +110,6 @@ public abstract class IdempotencyContractTest extends ContractTestBase {
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
-    }
-
-    private int calls(String key) {
-        AtomicInteger count = calls.get(key);
-        return count == null ? 0 : count.get();
     }
 
     private static ContractRequest post(String path, String key, String body) {

@@ -9,6 +9,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * Validates route files as the gateway does when it loads them ({@link GatewayDefinition#of}), for
  * load-time validation tests that read the problems a definition is refused with.
@@ -40,5 +43,29 @@ public final class TestDefinitions {
         } catch (DefinitionException refused) {
             return refused.problems();
         }
+    }
+
+    /**
+     * @param lines the route's keys besides {@code id: r} and {@code upstream: svc}, one per line,
+     *              lines separated by a literal {@code \n} (as a table-driven case writes them); a
+     *              {@code match} of {@code /x/**} is added unless they have one
+     * @return the problems the route is refused with, empty when it loads
+     */
+    public static List<DefinitionProblem> routeProblems(String lines) {
+        String route = "  - id: r\n    upstream: svc\n" + (lines.contains("match:") ? "" : "    match: { path: \"/x/**\" }\n");
+        return problems(route + "    " + lines.replace("\\n", "\n    ") + "\n");
+    }
+
+    /**
+     * Asserts that a definition was refused for exactly one problem.
+     *
+     * @param problems what it was refused with
+     * @param path     the field path the problem names
+     * @param message  how its message starts
+     */
+    public static void assertOnlyProblem(List<DefinitionProblem> problems, String path, String message) {
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(path, problems.getFirst().path());
+        assertTrue(problems.getFirst().message().startsWith(message), problems.getFirst().message());
     }
 }

@@ -2,12 +2,6 @@ package io.gatehouse.policy.cache;
 
 import io.gatehouse.policy.store.StoredResponse;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +33,7 @@ record CacheEntry(long storedAt, long expiresAt, long initialAge, List<Map.Entry
      * @return the bytes a store keeps
      */
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(response.body().length + 256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+        return StoredResponse.encode(FORMAT, response.body().length + 256, out -> {
             out.writeLong(storedAt);
             out.writeLong(expiresAt);
             out.writeLong(initialAge);
@@ -51,21 +43,15 @@ record CacheEntry(long storedAt, long expiresAt, long initialAge, List<Map.Entry
                 StoredResponse.writeString(out, header.getValue());
             }
             response.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /**
      * @param bytes what {@link #encode()} produced
-     * @return the entry, or {@code null} when the bytes are not one (another format, damage)
+     * @return the entry, or {@code null} when the bytes are not one
      */
     static CacheEntry decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readUnsignedByte() != FORMAT) {
-                return null;
-            }
+        return StoredResponse.decode(bytes, FORMAT, in -> {
             long storedAt = in.readLong();
             long expiresAt = in.readLong();
             long initialAge = in.readLong();
@@ -78,8 +64,6 @@ record CacheEntry(long storedAt, long expiresAt, long initialAge, List<Map.Entry
                 varied.add(Map.entry(StoredResponse.readString(in), StoredResponse.readString(in)));
             }
             return new CacheEntry(storedAt, expiresAt, initialAge, List.copyOf(varied), StoredResponse.read(in));
-        } catch (IOException e) {
-            return null;
-        }
+        });
     }
 }

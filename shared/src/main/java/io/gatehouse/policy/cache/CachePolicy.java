@@ -1,26 +1,22 @@
 package io.gatehouse.policy.cache;
 
 import io.gatehouse.config.ConfigNode;
-import io.gatehouse.config.DefinitionProblem;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
-import io.gatehouse.policy.Phase;
-import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.policy.PolicyStep;
 import io.gatehouse.policy.ResponseHead;
-import io.gatehouse.policy.store.MemoryStore;
 import io.gatehouse.policy.store.PolicyRedis;
 import io.gatehouse.policy.store.PolicyStore;
-import io.gatehouse.policy.store.RedisStore;
 import io.gatehouse.policy.store.RequestKeys;
+import io.gatehouse.policy.store.StoredPolicy;
 import io.gatehouse.policy.store.StoredResponse;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
+import io.gatehouse.route.RouteDefinition;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.util.StringUtils;
 import jakarta.inject.Singleton;
 
@@ -36,7 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The response cache ({@link Phase#CACHE_LOOKUP}) of routes with a {@code cache} section: a GET or
+ * The response cache ({@link io.gatehouse.policy.Phase#CACHE_LOOKUP}) of routes with a {@code cache} section: a GET or
  * HEAD whose key holds a fresh entry is answered from it ({@code X-Cache: HIT}, with {@code Age}, or
  * 304 when its {@code If-None-Match} or {@code If-Modified-Since} matches) without the upstream; any
  * other goes on ({@code X-Cache: MISS}) and the step's response side stores the response when it may.
@@ -60,7 +56,7 @@ import java.util.concurrent.CompletionStage;
  */
 @Singleton
 @Requires(property = CacheConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
-final class CachePolicy implements Policy {
+final class CachePolicy extends StoredPolicy<CacheRule> {
 
     /** The exchange attribute holding what the look-up decided. */
     static final String ATTRIBUTE = "gatehouse.cache";
@@ -90,36 +86,19 @@ final class CachePolicy implements Policy {
     }
 
     private final CacheConfiguration configuration;
-    private final PolicyStore memory;
-    private final RedisStore redis;
-    private final String apiKeyHeader;
 
     CachePolicy(CacheConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys) {
+        super(CacheRule.KEY, configuration, redis, apiKeys, "response cache");
         this.configuration = configuration;
-        this.memory = new MemoryStore(configuration.getMemoryMaxBytes());
-        this.redis = redis.configured()
-            ? new RedisStore(redis, configuration.getRedisPrefix(), configuration.getStoreTimeout(), "response cache")
-            : null;
-        this.apiKeyHeader = apiKeys.getHeader();
     }
 
     @Override
-    public Phase phase() {
-        return Phase.CACHE_LOOKUP;
+    protected CacheRule parse(ConfigNode route, RouteDefinition.Match match) {
+        return CacheRule.parse(route, match);
     }
 
     @Override
-    public @Nullable PolicyStep compile(@Nullable CompiledRoute route) {
-        if (route == null || !route.definition().policies().containsKey(CacheRule.KEY)) {
-            return null;
-        }
-        List<DefinitionProblem> ignored = new ArrayList<>();
-        CacheRule rule = CacheRule.parse(ConfigNode.root("route " + route.id(), route.definition().policies(), ignored),
-            route.definition().match());
-        if (rule == null) {
-            return null;
-        }
-        PolicyStore store = RedisStore.choose(rule.store(), memory, redis);
+    protected PolicyStep step(CompiledRoute route, CacheRule rule, PolicyStore store) {
         int maxEntrySize = rule.maxEntrySize() > 0 ? rule.maxEntrySize() : configuration.getMaxEntryBytes();
         return new Step(route.id(), rule, store, maxEntrySize);
     }
@@ -287,7 +266,7 @@ final class CachePolicy implements Policy {
             for (String name : rule.vary()) {
                 material.append(name).append(':').append(RequestKeys.joinedHeader(request, name)).append('\n');
             }
-            material.append(RequestKeys.callerScope(exchange, apiKeyHeader));
+            material.append(callerScope(exchange));
             return RequestKeys.sha256Hex(material.toString());
         }
     }

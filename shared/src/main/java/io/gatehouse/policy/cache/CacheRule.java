@@ -2,6 +2,7 @@ package io.gatehouse.policy.cache;
 
 import io.gatehouse.config.ConfigNode;
 import io.gatehouse.policy.store.StoreKind;
+import io.gatehouse.policy.store.StoredPolicy;
 import io.gatehouse.route.RouteDefinition;
 
 import java.time.Duration;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * @param maxEntrySize the largest body kept, in bytes, or {@code 0} for the gateway's default
  * @param store        where entries are kept, or {@code null} for the gateway's default
  */
-record CacheRule(Duration ttl, List<String> vary, Set<String> methods, int maxEntrySize, StoreKind store) {
+record CacheRule(Duration ttl, List<String> vary, Set<String> methods, int maxEntrySize, StoreKind store)
+    implements StoredPolicy.Rule {
 
     /** The route key. */
     static final String KEY = "cache";
@@ -65,12 +67,8 @@ record CacheRule(Duration ttl, List<String> vary, Set<String> methods, int maxEn
         Set<String> methods = methods(node.get("methods"));
         int maxEntrySize = node.get("max-entry-size").integer(0, 1, MAX_ENTRY_SIZE);
         StoreKind store = node.get("store").choice(null, StoreKind.class);
-        if (flag(route.get("streaming")) || flag(route.get("websocket"))) {
-            node.problem("cannot apply to a streaming or WebSocket route: the cache keeps whole responses");
-        }
-        if (match != null && !match.methods().isEmpty() && !match.methods().contains("GET") && !match.methods().contains("HEAD")) {
-            node.problem("does nothing here: the route matches " + match.methods() + ", and only GET and HEAD are cached");
-        }
+        StoredPolicy.refuseWhereUseless(route, node, match, List.of("GET", "HEAD"), "the cache keeps whole responses",
+            "only GET and HEAD are cached");
         return ttl == null || methods.isEmpty() ? null : new CacheRule(ttl, vary, methods, maxEntrySize, store);
     }
 
@@ -130,11 +128,5 @@ record CacheRule(Duration ttl, List<String> vary, Set<String> methods, int maxEn
             node.problem("names HEAD alone, but HEAD is answered from what a GET stored: name GET too");
         }
         return Set.copyOf(methods);
-    }
-
-    /** A boolean route field as {@link RouteDefinition#parse} reads it, without recording its problems twice. */
-    private static boolean flag(ConfigNode node) {
-        Object raw = node.raw();
-        return raw != null && List.of("true", "yes", "on").contains(String.valueOf(raw).trim().toLowerCase(Locale.ROOT));
     }
 }

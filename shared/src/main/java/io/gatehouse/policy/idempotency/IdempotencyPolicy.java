@@ -1,27 +1,22 @@
 package io.gatehouse.policy.idempotency;
 
 import io.gatehouse.config.ConfigNode;
-import io.gatehouse.config.DefinitionProblem;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
-import io.gatehouse.policy.Phase;
-import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.policy.PolicyStep;
 import io.gatehouse.policy.ResponseHead;
-import io.gatehouse.policy.store.MemoryStore;
 import io.gatehouse.policy.store.PolicyRedis;
 import io.gatehouse.policy.store.PolicyStore;
-import io.gatehouse.policy.store.RedisStore;
 import io.gatehouse.policy.store.RequestKeys;
+import io.gatehouse.policy.store.StoredPolicy;
 import io.gatehouse.policy.store.StoredResponse;
 import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
 import io.gatehouse.route.RouteDefinition;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.util.StringUtils;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -37,7 +32,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code Idempotency-Key} on the POST and PATCH requests of routes with an {@code idempotency}
- * section ({@link Phase#CACHE_LOOKUP}), after the IETF draft "The Idempotency-Key HTTP Header Field":
+ * section ({@link io.gatehouse.policy.Phase#CACHE_LOOKUP}), after the IETF draft "The Idempotency-Key HTTP Header Field":
  * <ul>
  *   <li>The first request with a key takes it atomically (a lock in the store) and goes on; its
  *       response is stored in place of the lock, for the route's {@code ttl} (24 h by default).</li>
@@ -65,7 +60,7 @@ import java.util.concurrent.CompletionStage;
  */
 @Singleton
 @Requires(property = IdempotencyConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
-final class IdempotencyPolicy implements Policy {
+final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
 
     /** The request header. */
     static final String HEADER = "Idempotency-Key";
@@ -92,21 +87,8 @@ final class IdempotencyPolicy implements Policy {
     private record Claim(String key, byte[] lock, byte[] fingerprint) {
     }
 
-    private final PolicyStore memory;
-    private final RedisStore redis;
-    private final String apiKeyHeader;
-
     IdempotencyPolicy(IdempotencyConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys) {
-        this.memory = new MemoryStore(configuration.getMemoryMaxBytes());
-        this.redis = redis.configured()
-            ? new RedisStore(redis, configuration.getRedisPrefix(), configuration.getStoreTimeout(), "idempotency records")
-            : null;
-        this.apiKeyHeader = apiKeys.getHeader();
-    }
-
-    @Override
-    public Phase phase() {
-        return Phase.CACHE_LOOKUP;
+        super(IdempotencyRule.KEY, configuration, redis, apiKeys, "idempotency records");
     }
 
     @Override
@@ -116,19 +98,15 @@ final class IdempotencyPolicy implements Policy {
     }
 
     @Override
-    public @Nullable PolicyStep compile(@Nullable CompiledRoute route) {
-        if (route == null || !route.definition().policies().containsKey(IdempotencyRule.KEY)) {
-            return null;
-        }
-        List<DefinitionProblem> ignored = new ArrayList<>();
-        IdempotencyRule rule = IdempotencyRule.parse(ConfigNode.root("route " + route.id(), route.definition().policies(), ignored),
-            route.definition().match());
-        if (rule == null) {
-            return null;
-        }
+    protected IdempotencyRule parse(ConfigNode route, RouteDefinition.Match match) {
+        return IdempotencyRule.parse(route, match);
+    }
+
+    @Override
+    protected PolicyStep step(CompiledRoute route, IdempotencyRule rule, PolicyStore store) {
         RouteDefinition.Timeouts timeouts = route.definition().timeouts();
         Duration lock = timeouts.connect().plus(timeouts.response()).plusSeconds(LOCK_GRACE_SECONDS);
-        return new Step(route.id(), rule, RedisStore.choose(rule.store(), memory, redis), lock);
+        return new Step(route.id(), rule, store, lock);
     }
 
     private final class Step implements PolicyStep {
@@ -175,7 +153,7 @@ final class IdempotencyPolicy implements Policy {
                 throw refusal(ErrorCode.BAD_REQUEST, "The " + HEADER + " header must be sent once, as 1 to " + MAX_KEY_LENGTH
                     + " visible ASCII characters without commas, optionally in double quotes.", "idempotency_key_invalid");
             }
-            String storeKey = RequestKeys.sha256Hex("v1\n" + routeId + "\n" + RequestKeys.callerScope(exchange, apiKeyHeader)
+            String storeKey = RequestKeys.sha256Hex("v1\n" + routeId + "\n" + callerScope(exchange)
                 + "\n" + key);
             byte[] body = exchange.requestBody();
             byte[] fingerprint = RequestKeys.sha256(method.getBytes(StandardCharsets.US_ASCII),

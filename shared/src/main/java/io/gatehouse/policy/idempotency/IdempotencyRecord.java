@@ -2,12 +2,6 @@ package io.gatehouse.policy.idempotency;
 
 import io.gatehouse.policy.store.StoredResponse;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 
 /**
@@ -56,9 +50,7 @@ record IdempotencyRecord(byte[] fingerprint, byte[] token, StoredResponse respon
      * @return the bytes a store keeps
      */
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(response == null ? 64 : response.body().length + 256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+        return StoredResponse.encode(FORMAT, response == null ? 64 : response.body().length + 256, out -> {
             out.writeByte(response == null ? IN_FLIGHT : COMPLETED);
             StoredResponse.writeBytes(out, fingerprint);
             if (response == null) {
@@ -66,10 +58,7 @@ record IdempotencyRecord(byte[] fingerprint, byte[] token, StoredResponse respon
             } else {
                 response.write(out);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        });
     }
 
     /**
@@ -77,10 +66,7 @@ record IdempotencyRecord(byte[] fingerprint, byte[] token, StoredResponse respon
      * @return the record, or {@code null} when the bytes are not one
      */
     static IdempotencyRecord decode(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readUnsignedByte() != FORMAT) {
-                return null;
-            }
+        return StoredResponse.decode(bytes, FORMAT, in -> {
             int state = in.readUnsignedByte();
             byte[] fingerprint = StoredResponse.readBytes(in);
             return switch (state) {
@@ -88,8 +74,6 @@ record IdempotencyRecord(byte[] fingerprint, byte[] token, StoredResponse respon
                 case COMPLETED -> new IdempotencyRecord(fingerprint, null, StoredResponse.read(in));
                 default -> null;
             };
-        } catch (IOException e) {
-            return null;
-        }
+        });
     }
 }

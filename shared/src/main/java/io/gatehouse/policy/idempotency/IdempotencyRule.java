@@ -2,11 +2,11 @@ package io.gatehouse.policy.idempotency;
 
 import io.gatehouse.config.ConfigNode;
 import io.gatehouse.policy.store.StoreKind;
+import io.gatehouse.policy.store.StoredPolicy;
 import io.gatehouse.route.RouteDefinition;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +22,7 @@ import java.util.Map;
  * @param required whether POST and PATCH must carry a key
  * @param store    where records are kept, or {@code null} for the gateway's default
  */
-record IdempotencyRule(Duration ttl, boolean required, StoreKind store) {
+record IdempotencyRule(Duration ttl, boolean required, StoreKind store) implements StoredPolicy.Rule {
 
     /** The route key. */
     static final String KEY = "idempotency";
@@ -57,18 +57,8 @@ record IdempotencyRule(Duration ttl, boolean required, StoreKind store) {
         }
         boolean required = node.get("required").bool(false);
         StoreKind store = node.get("store").choice(null, StoreKind.class);
-        if (flag(route.get("streaming")) || flag(route.get("websocket"))) {
-            node.problem("cannot apply to a streaming or WebSocket route: it reads whole requests and keeps whole responses");
-        }
-        if (match != null && !match.methods().isEmpty() && !match.methods().contains("POST") && !match.methods().contains("PATCH")) {
-            node.problem("does nothing here: the route matches " + match.methods() + ", and only POST and PATCH carry keys");
-        }
+        StoredPolicy.refuseWhereUseless(route, node, match, List.of("POST", "PATCH"),
+            "it reads whole requests and keeps whole responses", "only POST and PATCH carry keys");
         return new IdempotencyRule(ttl, required, store);
-    }
-
-    /** A boolean route field as {@link RouteDefinition#parse} reads it, without recording its problems twice. */
-    private static boolean flag(ConfigNode node) {
-        Object raw = node.raw();
-        return raw != null && List.of("true", "yes", "on").contains(String.valueOf(raw).trim().toLowerCase(Locale.ROOT));
     }
 }

@@ -2,9 +2,12 @@ package io.gatehouse.policy.store;
 
 import io.gatehouse.policy.ResponseHead;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +104,64 @@ public record StoredResponse(int status, List<Map.Entry<String, String>> headers
             headers.add(Map.entry(readString(in), readString(in)));
         }
         return new StoredResponse(status, List.copyOf(headers), readBytes(in));
+    }
+
+    /** Writes a record's fields. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * @param out where to write
+         * @throws IOException never for an in-memory stream
+         */
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * Reads a record's fields.
+     *
+     * @param <T> the record
+     */
+    @FunctionalInterface
+    public interface Reader<T> {
+        /**
+         * @param in what a {@link Writer} wrote
+         * @return the record, or {@code null} when the bytes are not one
+         * @throws IOException when they are truncated or malformed
+         */
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /**
+     * @param format   the record's format number, written first
+     * @param sizeHint about how many bytes it takes
+     * @param writer   writes its fields
+     * @return the bytes a store keeps
+     */
+    public static byte[] encode(int format, int sizeHint, Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(format);
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * @param bytes  what {@link #encode} produced
+     * @param format the format number expected first
+     * @param reader reads the fields
+     * @param <T>    the record
+     * @return the record, or {@code null} when the bytes are not one of this format (another
+     *     version of the gateway wrote them, or they are damaged): the caller treats it as absent
+     */
+    public static <T> T decode(byte[] bytes, int format, Reader<T> reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readUnsignedByte() == format ? reader.read(in) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

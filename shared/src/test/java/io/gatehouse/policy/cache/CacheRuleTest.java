@@ -1,6 +1,5 @@
 package io.gatehouse.policy.cache;
 
-import io.gatehouse.config.DefinitionProblem;
 import io.gatehouse.testing.TestDefinitions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -8,20 +7,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A route's {@code cache} section is validated when the definition loads: every mistake refuses it
  * with the field path and what is wrong, nothing is ignored.
  */
 class CacheRuleTest {
-
-    private static final String ROUTE = "  - id: r\n    upstream: svc\n";
-
-    private static List<DefinitionProblem> problems(String lines) {
-        String route = lines.contains("match:") ? ROUTE : ROUTE + "    match: { path: \"/x/**\" }\n";
-        return TestDefinitions.problems(route + "    " + lines.replace("\\n", "\n    ") + "\n");
-    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -30,7 +21,7 @@ class CacheRuleTest {
         "GET and HEAD   | cache: { ttl: 1h, methods: [get, head], store: redis }",
         "on a GET route | match: { path: \"/y/**\", methods: [GET] }\\ncache: { ttl: 60s }"})
     void validSection_thenLoads(String name, String yaml) {
-        assertEquals(List.of(), problems(yaml));
+        assertEquals(List.of(), TestDefinitions.routeProblems(yaml));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -52,9 +43,6 @@ class CacheRuleTest {
         "a POST-only route         | match: { path: \"/y/**\", methods: [POST] }\\ncache: { ttl: 60s }   | routes[0].cache | does nothing here",
         "a DELETE route            | match: { path: \"/y/**\", methods: [DELETE] }\\ncache: { ttl: 60s } | routes[0].cache | does nothing here"})
     void mistake_thenRefusedNamingTheField(String name, String yaml, String path, String message) {
-        List<DefinitionProblem> problems = problems(yaml);
-        assertEquals(1, problems.size(), problems.toString());
-        assertEquals(path, problems.getFirst().path());
-        assertTrue(problems.getFirst().message().startsWith(message), problems.getFirst().message());
+        TestDefinitions.assertOnlyProblem(TestDefinitions.routeProblems(yaml), path, message);
     }
 }

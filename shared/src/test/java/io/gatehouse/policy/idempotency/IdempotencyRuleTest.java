@@ -1,7 +1,6 @@
 package io.gatehouse.policy.idempotency;
 
 import io.gatehouse.config.ConfigNode;
-import io.gatehouse.config.DefinitionProblem;
 import io.gatehouse.testing.TestDefinitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +13,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A route's {@code idempotency} section is validated when the definition loads: every mistake
@@ -24,18 +22,13 @@ class IdempotencyRuleTest {
 
     private static final String ROUTE = "  - id: r\n    upstream: svc\n";
 
-    private static List<DefinitionProblem> problems(String lines) {
-        String route = lines.contains("match:") ? ROUTE : ROUTE + "    match: { path: \"/x/**\" }\n";
-        return TestDefinitions.problems(route + "    " + lines.replace("\\n", "\n    ") + "\n");
-    }
-
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "empty           | idempotency: {}",
         "every key       | idempotency: { ttl: 24h, required: true, store: redis }",
         "on a POST route | match: { path: \"/y/**\", methods: [POST] }\\nidempotency: { ttl: 1h, store: memory }"})
     void validSection_thenLoads(String name, String yaml) {
-        assertEquals(List.of(), problems(yaml));
+        assertEquals(List.of(), TestDefinitions.routeProblems(yaml));
     }
 
     @Test
@@ -61,10 +54,7 @@ class IdempotencyRuleTest {
         "a WebSocket route         | websocket: true\\nidempotency: {}  | routes[0].idempotency          | cannot apply to a streaming or WebSocket route",
         "a GET and PUT route       | match: { path: \"/y/**\", methods: [GET, PUT] }\\nidempotency: {} | routes[0].idempotency | does nothing here"})
     void mistake_thenRefusedNamingTheField(String name, String yaml, String path, String message) {
-        List<DefinitionProblem> problems = problems(yaml);
-        assertEquals(1, problems.size(), problems.toString());
-        assertEquals(path, problems.getFirst().path());
-        assertTrue(problems.getFirst().message().startsWith(message), problems.getFirst().message());
+        TestDefinitions.assertOnlyProblem(TestDefinitions.routeProblems(yaml), path, message);
     }
 
     @ParameterizedTest(name = "{0}")
