@@ -100,26 +100,16 @@ final class CachePolicy extends StoredPolicy<CacheRule> {
     @Override
     protected PolicyStep step(CompiledRoute route, CacheRule rule, PolicyStore store) {
         int maxEntrySize = rule.maxEntrySize() > 0 ? rule.maxEntrySize() : configuration.getMaxEntryBytes();
-        return new Step(route.id(), rule, store, maxEntrySize);
+        return new CacheStep(route.id(), rule, store, maxEntrySize);
     }
 
-    private final class Step implements PolicyStep {
+    private final class CacheStep extends Step<CacheRule> {
 
-        private final String routeId;
-        private final CacheRule rule;
-        private final PolicyStore store;
         private final int maxEntrySize;
 
-        Step(String routeId, CacheRule rule, PolicyStore store, int maxEntrySize) {
-            this.routeId = routeId;
-            this.rule = rule;
-            this.store = store;
+        CacheStep(String routeId, CacheRule rule, PolicyStore store, int maxEntrySize) {
+            super(routeId, rule, store);
             this.maxEntrySize = maxEntrySize;
-        }
-
-        @Override
-        public boolean needsResponseBody() {
-            return true;
         }
 
         @Override

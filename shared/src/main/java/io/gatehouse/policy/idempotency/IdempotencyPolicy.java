@@ -106,30 +106,20 @@ final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
     protected PolicyStep step(CompiledRoute route, IdempotencyRule rule, PolicyStore store) {
         RouteDefinition.Timeouts timeouts = route.definition().timeouts();
         Duration lock = timeouts.connect().plus(timeouts.response()).plusSeconds(LOCK_GRACE_SECONDS);
-        return new Step(route.id(), rule, store, lock);
+        return new KeyStep(route.id(), rule, store, lock);
     }
 
-    private final class Step implements PolicyStep {
+    private final class KeyStep extends Step<IdempotencyRule> {
 
-        private final String routeId;
-        private final IdempotencyRule rule;
-        private final PolicyStore store;
         private final Duration lockTtl;
 
-        Step(String routeId, IdempotencyRule rule, PolicyStore store, Duration lockTtl) {
-            this.routeId = routeId;
-            this.rule = rule;
-            this.store = store;
+        KeyStep(String routeId, IdempotencyRule rule, PolicyStore store, Duration lockTtl) {
+            super(routeId, rule, store);
             this.lockTtl = lockTtl;
         }
 
         @Override
         public boolean needsRequestBody() {
-            return true;
-        }
-
-        @Override
-        public boolean needsResponseBody() {
             return true;
         }
 

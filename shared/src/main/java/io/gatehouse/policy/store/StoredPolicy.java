@@ -96,6 +96,37 @@ public abstract class StoredPolicy<R extends StoredPolicy.Rule> implements Polic
     }
 
     /**
+     * What a stored policy does on one route: it reads the response body, to keep it.
+     *
+     * @param <R> the route section
+     */
+    protected abstract static class Step<R extends Rule> implements PolicyStep {
+
+        /** The route's id. */
+        protected final String routeId;
+        /** The route's section. */
+        protected final R rule;
+        /** Where the route's responses are kept. */
+        protected final PolicyStore store;
+
+        /**
+         * @param routeId the route's id
+         * @param rule    its section
+         * @param store   the store it asked for
+         */
+        protected Step(String routeId, R rule, PolicyStore store) {
+            this.routeId = routeId;
+            this.rule = rule;
+            this.store = store;
+        }
+
+        @Override
+        public boolean needsResponseBody() {
+            return true;
+        }
+    }
+
+    /**
      * Refuses a section where it cannot work, recording the problem on it: on a streaming or
      * WebSocket route (stored policies need whole bodies), or on a route whose {@code match.methods}
      * holds none of the methods the policy acts on.
