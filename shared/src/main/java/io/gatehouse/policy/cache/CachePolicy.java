@@ -4,6 +4,7 @@ import io.gatehouse.config.ConfigNode;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
+import io.gatehouse.policy.Phase;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.policy.PolicyStep;
@@ -32,7 +33,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The response cache ({@link io.gatehouse.policy.Phase#CACHE_LOOKUP}) of routes with a {@code cache} section: a GET or
+ * The response cache ({@link Phase#CACHE_LOOKUP}) of routes with a {@code cache} section: a GET or
  * HEAD whose key holds a fresh entry is answered from it ({@code X-Cache: HIT}, with {@code Age}, or
  * 304 when its {@code If-None-Match} or {@code If-Modified-Since} matches) without the upstream; any
  * other goes on ({@code X-Cache: MISS}) and the step's response side stores the response when it may.

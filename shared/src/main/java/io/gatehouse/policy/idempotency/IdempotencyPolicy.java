@@ -4,6 +4,7 @@ import io.gatehouse.config.ConfigNode;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
+import io.gatehouse.policy.Phase;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.policy.PolicyStep;
@@ -32,7 +33,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code Idempotency-Key} on the POST and PATCH requests of routes with an {@code idempotency}
- * section ({@link io.gatehouse.policy.Phase#CACHE_LOOKUP}), after the IETF draft "The Idempotency-Key HTTP Header Field":
+ * section ({@link Phase#CACHE_LOOKUP}), after the IETF draft "The Idempotency-Key HTTP Header Field":
  * <ul>
  *   <li>The first request with a key takes it atomically (a lock in the store) and goes on; its
  *       response is stored in place of the lock, for the route's {@code ttl} (24 h by default).</li>
