@@ -56,7 +56,8 @@ import java.util.concurrent.CompletionStage;
  *       ({@code reason: idempotency_store_unavailable}, {@code Retry-After}) rather than risk a
  *       second upstream call.</li>
  * </ul>
- * The lock lives as long as the route's connect and response timeouts together, plus
+ * The lock lives as long as the buffered engine can take on the route (every connect attempt its
+ * {@code retries} allow, the waits between them, the response timeout), plus
  * {@value #LOCK_GRACE_SECONDS} s: if the instance holding it dies, the key frees itself.
  */
 @Singleton
@@ -105,8 +106,13 @@ final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
 
     @Override
     protected PolicyStep step(CompiledRoute route, IdempotencyRule rule, PolicyStore store) {
+        // As long as the buffered engine can take: every connect attempt (a POST is retried only when
+        // its connection was refused), the waits between them, and the response.
         RouteDefinition.Timeouts timeouts = route.definition().timeouts();
-        Duration lock = timeouts.connect().plus(timeouts.response()).plusSeconds(LOCK_GRACE_SECONDS);
+        RouteDefinition.Retries retries = route.definition().retries();
+        Duration lock = timeouts.connect().multipliedBy(retries.attempts() + 1L)
+            .plus(retries.maxBackoff().multipliedBy(retries.attempts()))
+            .plus(timeouts.response()).plusSeconds(LOCK_GRACE_SECONDS);
         return new KeyStep(route.id(), rule, store, lock);
     }
 
