@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * A route's {@code transforms.response} ({@link Phase#RESPONSE_TRANSFORM}): the headers of every
  * response of the route the client receives, the upstream's and the gateway's own answers and
- * refusals alike (a response-side phase), before the cache stores it and before CORS, security and
- * rate-limit headers are set. See {@link Transforms} and docs/transforms.md.
+ * refusals alike (a response-side phase): after the cache stored the upstream's response and the
+ * rate-limit headers were set, before CORS and security headers. See {@link Transforms} and
+ * docs/transforms.md.
  */
 @Singleton
 final class ResponseTransformPolicy implements Policy {
