@@ -23,7 +23,7 @@
 # The requests of a training run: the health report, the gateway's own endpoints, a proxied request
 # (the shipped route file's demo route to the gateway itself), an error envelope. Each path twice,
 # so that what the first request initialises lazily is also recorded in use.
-GH_AOT_TRAINING_PATHS=(/v1/health /ping /v1/services /openapi.json /demo/ping /no-such-route /metrics)
+GH_AOT_TRAINING_PATHS=(/v1/health /v1/health/ready /v1/health/live /ping /v1/services /openapi.json /demo/ping /no-such-route /metrics)
 
 gh_aot_train() {
   local out="$1" port="$2"
