@@ -15,7 +15,8 @@
 # CMD may start with `env NAME=VALUE ...` to add more. The option reaches the JVM through
 # JDK_JAVA_OPTIONS, which every `java` launcher reads, so CMD can be the plain command line, or an
 # image's own entrypoint run in its root file system (GH_AOT_CONFIG then names the route file as
-# the gateway sees it; default: config/gatehouse.yml of this checkout). A cache is only
+# the gateway sees it, default config/gatehouse.yml of this checkout; GH_AOT_JVM_OUT names the
+# cache's path as the JVM sees it, default OUT). A cache is only
 # used by the same JDK build with the same class path (paths, sizes and modification times of the
 # jars); the JVM checks that on every start and runs without the cache, with a warning, when they
 # differ. See docs/performance.md#start-up.
@@ -33,7 +34,7 @@ gh_aot_train() {
   mkdir -p "$(dirname "$out")"
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" MICRONAUT_SERVER_PORT="$port" \
     GATEHOUSE_CONFIG="${GH_AOT_CONFIG:-$GH_ROOT/config/gatehouse.yml}" \
-    JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$out" "$@" >"$log" 2>&1 9>&- &
+    JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=${GH_AOT_JVM_OUT:-$out}" "$@" >"$log" 2>&1 9>&- &
   pid=$!
   deadline=$((SECONDS + 180))
   until [[ "$(gh_http_status 127.0.0.1 "$port" /v1/health)" == 200 ]]; do
