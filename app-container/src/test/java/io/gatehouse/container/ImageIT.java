@@ -78,7 +78,7 @@ class ImageIT {
 
         List<String> entrypoint = strings(c.get("Entrypoint"));
         assertEquals("/opt/java/bin/java", entrypoint.getFirst(), "the image's own runtime");
-        assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=75"), "memory from the container's limit: " + entrypoint);
+        assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=50"), "memory from the container's limit: " + entrypoint);
         assertTrue(entrypoint.contains("-XX:+ExitOnOutOfMemoryError"), entrypoint.toString());
         int cp = entrypoint.indexOf("-cp");
         assertEquals("@/app/jib-classpath-file", entrypoint.get(cp + 1), entrypoint.toString());
