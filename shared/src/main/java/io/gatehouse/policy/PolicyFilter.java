@@ -109,6 +109,8 @@ final class PolicyFilter implements Ordered {
         request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
         if (match != null) {
             request.setAttribute(RouteAccess.ROUTE_MATCH_ATTRIBUTE, match);
+            // The buffered engine holds whole bodies: no route's limit goes above what it holds.
+            exchange.bodyCeiling(proxy.getMaxBufferedBody());
         }
         if (chain.needsRequestBody()) {
             return Mono.from(BufferedBodies.buffered(request, proxy.bufferedRequestLimit()))

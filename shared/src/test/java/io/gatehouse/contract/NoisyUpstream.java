@@ -16,16 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and a {@code Content-Security-Policy}. A path containing {@code /fail} answers 500. It records the
  * method and body size of every request it receives.
  */
-final class NoisyUpstream implements AutoCloseable {
+public final class NoisyUpstream implements AutoCloseable {
 
     /** The upstream's own {@code Server}. */
-    static final String SERVER = "nginx/1.2.3";
+    public static final String SERVER = "nginx/1.2.3";
     /** The upstream's own {@code X-Powered-By}. */
-    static final String POWERED_BY = "PHP/7.4.3";
+    public static final String POWERED_BY = "PHP/7.4.3";
     /** The upstream's own {@code X-Frame-Options}. */
-    static final String FRAME_OPTIONS = "SAMEORIGIN";
+    public static final String FRAME_OPTIONS = "SAMEORIGIN";
     /** The upstream's own {@code Content-Security-Policy}. */
-    static final String CSP = "script-src 'self'";
+    public static final String CSP = "script-src 'self'";
 
     private final TestUpstream upstream;
     private final List<String> received = new CopyOnWriteArrayList<>();
@@ -33,7 +33,7 @@ final class NoisyUpstream implements AutoCloseable {
     /**
      * @param prefixes the path prefixes it answers under (each counted)
      */
-    NoisyUpstream(String... prefixes) {
+    public NoisyUpstream(String... prefixes) {
         this.upstream = TestUpstream.start();
         for (String prefix : prefixes) {
             upstream.handle(prefix, this::answer);
@@ -70,21 +70,21 @@ final class NoisyUpstream implements AutoCloseable {
     /**
      * @return the base URL
      */
-    String url() {
+    public String url() {
         return upstream.url();
     }
 
     /**
      * @return how many requests it received
      */
-    int requests() {
+    public int requests() {
         return received.size();
     }
 
     /**
      * @return each request received, as {@code METHOD /path bodySize}, in order
      */
-    List<String> received() {
+    public List<String> received() {
         return List.copyOf(received);
     }
 
