@@ -230,13 +230,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             respond(answer);
             return;
         }
+        principal = exchange.principal();
         long limit = maxRequestBody();
         if (HttpUtil.getContentLength(request, -1L) > limit) {
             // Refused before the body is read: it waits unread while the chain decides.
             fail(ProxyConfiguration.bodyTooLarge(limit));
             return;
         }
-        principal = exchange.principal();
         UpstreamIdentity changes = exchange.upstreamHeaders();
         if (changes != UpstreamIdentity.NONE) {
             changes.remove().forEach(request.headers()::remove);

@@ -1,12 +1,9 @@
 package io.gatehouse.policy.cors;
 
 import io.gatehouse.policy.Phase;
-import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyStep;
 import io.gatehouse.policy.ResponseHead;
-import io.gatehouse.route.CompiledRoute;
-import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 /**
@@ -29,7 +26,7 @@ import jakarta.inject.Singleton;
  * </ul>
  */
 @Singleton
-final class CorsHeadersPolicy implements Policy {
+final class CorsHeadersPolicy extends CorsPolicy {
 
     @Override
     public Phase phase() {
@@ -37,9 +34,8 @@ final class CorsHeadersPolicy implements Policy {
     }
 
     @Override
-    public @Nullable PolicyStep compile(@Nullable CompiledRoute route) {
-        CorsRules rules = route == null ? null : CorsRules.of(route.definition());
-        return rules == null ? null : new Step(rules);
+    PolicyStep step(CorsRules rules) {
+        return new Step(rules);
     }
 
     private record Step(CorsRules rules) implements PolicyStep {

@@ -1,13 +1,10 @@
 package io.gatehouse.policy.cors;
 
 import io.gatehouse.policy.Phase;
-import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
 import io.gatehouse.policy.PolicyStep;
-import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RequestView;
-import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -28,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  * rules already decided). An {@code OPTIONS} request that is not a preflight goes on as usual.
  */
 @Singleton
-final class CorsPreflightPolicy implements Policy {
+final class CorsPreflightPolicy extends CorsPolicy {
 
     /** The exchange attribute marking a request answered as a preflight. */
     static final String PREFLIGHT_ATTRIBUTE = "cors.preflight";
@@ -42,9 +39,8 @@ final class CorsPreflightPolicy implements Policy {
     }
 
     @Override
-    public @Nullable PolicyStep compile(@Nullable CompiledRoute route) {
-        CorsRules rules = route == null ? null : CorsRules.of(route.definition());
-        return rules == null ? null : new Step(rules);
+    PolicyStep step(CorsRules rules) {
+        return new Step(rules);
     }
 
     private record Step(CorsRules rules) implements PolicyStep {
