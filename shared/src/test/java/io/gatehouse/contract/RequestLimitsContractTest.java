@@ -26,11 +26,7 @@ public abstract class RequestLimitsContractTest extends ContractTestBase {
 
     /** The gateway-wide body limit of this suite. */
     protected static final int GATEWAY_LIMIT = 8192;
-    /**
-     * The buffering engines' limit of this suite. Every body stays below HTTP/2's initial
-     * flow-control window (64 KiB): Micronaut's HTTP/2 layer does not reset a stream it answered
-     * early, so a larger body refused unread would stall the h2c client.
-     */
+    /** The buffering engines' limit of this suite. */
     protected static final int BUFFER_LIMIT = 24_576;
 
     /** The upstream every route forwards to. */
