@@ -41,6 +41,8 @@ public final class PolicyExchange {
     private String upstreamPath;
     private String upstreamQuery;
     private boolean queryRewritten;
+    private long maxRequestBody = -1;
+    private long bodyCeiling = Long.MAX_VALUE;
     /** Index of the last step whose request side ran, for {@link PolicyChain#response}. */
     int ran = -1;
 
@@ -142,6 +144,35 @@ public final class PolicyExchange {
      */
     public void requestBody(byte[] body) {
         this.requestBody = body;
+    }
+
+    /**
+     * Sets the largest request body this request may have: a step that knows the route's limit
+     * sets it on the way in, and the engine counts the body against it as it arrives. It never
+     * rises above the engine's {@link #bodyCeiling(long) ceiling}.
+     *
+     * @param bytes the limit in bytes
+     */
+    public void limitRequestBody(long bytes) {
+        this.maxRequestBody = Math.min(bytes, bodyCeiling);
+    }
+
+    /**
+     * Set by an engine that holds whole bodies, before the chain runs: the most it holds, whatever
+     * a route allows.
+     *
+     * @param bytes the ceiling in bytes
+     */
+    public void bodyCeiling(long bytes) {
+        this.bodyCeiling = bytes;
+    }
+
+    /**
+     * @param fallback the engine's own limit ({@code gateway.proxy.max-request-body})
+     * @return the limit a step set, or {@code fallback} when none did
+     */
+    public long maxRequestBody(long fallback) {
+        return maxRequestBody < 0 ? fallback : maxRequestBody;
     }
 
     /**

@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +51,10 @@ import java.util.concurrent.CompletableFuture;
  * response side runs on every response, the upstream's, a step's answer and a refusal alike.
  * Requests for a path the gateway owns ({@link OwnedPaths}) never see a route's policies.
  *
+ * <p>A response some earlier filter answered with before this one ran (a body over
+ * {@code micronaut.server.max-request-size}, a path normalisation refusal) gets the response side
+ * of its chain from {@link PolicyResponseFilter}.
+ *
  * <p>micronaut-security's own {@code SecurityFilter} is switched off
  * ({@code micronaut.security.filter.enabled: false}): it would reject every gateway endpoint that
  * carries no {@code @Secured} rule. This filter takes its place, in the same phase.
@@ -63,6 +65,9 @@ final class PolicyFilter implements Ordered {
 
     /** The request attribute holding the request's {@link PolicyExchange}. */
     static final String EXCHANGE_ATTRIBUTE = PolicyExchange.ATTRIBUTE;
+
+    /** The request attribute marking a request whose chain this filter ran, for {@link PolicyResponseFilter}. */
+    static final String RAN_ATTRIBUTE = "gatehouse.policy-chain-ran";
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFilter.class);
 
@@ -95,6 +100,7 @@ final class PolicyFilter implements Ordered {
             match = state.current().table().match(view);
         }
         PolicyChain chain = chains.chain(match == null ? null : match.route());
+        request.setAttribute(RAN_ATTRIBUTE, Boolean.TRUE);
         if (chain.isEmpty()) {
             return continuation.proceed();
         }
@@ -103,6 +109,8 @@ final class PolicyFilter implements Ordered {
         request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
         if (match != null) {
             request.setAttribute(RouteAccess.ROUTE_MATCH_ATTRIBUTE, match);
+            // The buffered engine holds whole bodies: no route's limit goes above what it holds.
+            exchange.bodyCeiling(proxy.getMaxBufferedBody());
         }
         if (chain.needsRequestBody()) {
             return Mono.from(BufferedBodies.buffered(request, proxy.bufferedRequestLimit()))
@@ -195,53 +203,5 @@ final class PolicyFilter implements Ordered {
     @Override
     public int getOrder() {
         return ServerFilterPhase.SECURITY.order();
-    }
-
-    /** A Micronaut response as response-side steps see it. */
-    private record MicronautResponseHead(MutableHttpResponse<?> response) implements ResponseHead {
-
-        @Override
-        public int status() {
-            return response.code();
-        }
-
-        @Override
-        public String header(String name) {
-            return response.getHeaders().get(name);
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return response.getHeaders().getAll(name);
-        }
-
-        @Override
-        public void set(String name, String value) {
-            response.getHeaders().set(name, value);
-        }
-
-        @Override
-        public void add(String name, String value) {
-            response.getHeaders().add(name, value);
-        }
-
-        @Override
-        public void remove(String name) {
-            response.getHeaders().remove(name);
-        }
-
-        @Override
-        public List<String> names() {
-            return new ArrayList<>(response.getHeaders().names());
-        }
-
-        @Override
-        public byte[] body() {
-            Object body = response.body();
-            if (body instanceof byte[] bytes) {
-                return bytes;
-            }
-            return body == null ? new byte[0] : null;
-        }
     }
 }

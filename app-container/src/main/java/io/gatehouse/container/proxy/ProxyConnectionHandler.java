@@ -242,6 +242,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         headers.set(ProxyExchange.X_REQUEST_ID, requestId);
         headers.set(ProxyExchange.X_API_VERSION, proxy.apiVersion());
+        proxy.chains().ownResponse(new NettyResponseHead(response.status().code(), headers, null), secure());
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         return true;

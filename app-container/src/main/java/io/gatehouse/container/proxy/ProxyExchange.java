@@ -67,10 +67,11 @@ import java.util.concurrent.TimeUnit;
  * received so far fits the retry buffer, after a connect failure or a status in
  * {@code retries.on-statuses}, with exponential backoff, on another target when there is one.
  *
- * <p>Limits: a request whose {@code Content-Length} exceeds {@code gateway.proxy.max-request-body}
- * is answered 413 before anything else; a chunked body is counted as it arrives and the exchange
- * is abandoned (413 while no response started, then the connection closes) when it crosses the
- * limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
+ * <p>Limits: the body limit is the route's ({@code request-limits}, set on the exchange by its
+ * policy) or else {@code gateway.proxy.max-request-body}. A request whose {@code Content-Length}
+ * exceeds it is answered 413 once the chain admitted it, before a byte of the body is read; a
+ * chunked body is counted as it arrives and the exchange is abandoned (413 while no response
+ * started, then the connection closes) when it crosses the limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
  * 503 {@code overloaded}, not retried, and never counts against the target.
  */
 final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.Owner {
@@ -200,12 +201,6 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      * loop; the request body waits meanwhile as it does while connecting.
      */
     void start() {
-        long limit = proxy.maxRequestBody();
-        if (HttpUtil.getContentLength(request, -1L) > limit) {
-            // Refused before anything else, so that no byte of it is read or buffered.
-            fail(ProxyConfiguration.bodyTooLarge(limit));
-            return;
-        }
         CompletableFuture<PolicyResult> decision = chain.request(exchange).toCompletableFuture();
         if (decision.isDone()) {
             decided(decision);
@@ -236,6 +231,12 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         principal = exchange.principal();
+        long limit = maxRequestBody();
+        if (HttpUtil.getContentLength(request, -1L) > limit) {
+            // Refused before the body is read: it waits unread while the chain decides.
+            fail(ProxyConfiguration.bodyTooLarge(limit));
+            return;
+        }
         UpstreamIdentity changes = exchange.upstreamHeaders();
         if (changes != UpstreamIdentity.NONE) {
             changes.remove().forEach(request.headers()::remove);
@@ -455,7 +456,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         ByteBuf data = content.content();
         received += data.readableBytes();
-        if (received > proxy.maxRequestBody()) {
+        if (received > maxRequestBody()) {
             content.release();
             bodyTooLarge();
             return;
@@ -485,12 +486,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      */
     private void bodyTooLarge() {
         reportReleased();
-        GatewayException tooLarge = ProxyConfiguration.bodyTooLarge(proxy.maxRequestBody());
+        GatewayException tooLarge = ProxyConfiguration.bodyTooLarge(maxRequestBody());
         if (state == State.STREAMING) {
             abortClient();
         } else {
             fail(tooLarge);
         }
+    }
+
+    /**
+     * @return the route's body limit when a policy set one ({@code request-limits}), else
+     *     {@code gateway.proxy.max-request-body}
+     */
+    private long maxRequestBody() {
+        return exchange.maxRequestBody(proxy.maxRequestBody());
     }
 
     private void dropRetainedBody() {
