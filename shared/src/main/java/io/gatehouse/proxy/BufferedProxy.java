@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.runtime.LocalResources;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.security.GatewayPrincipal;
@@ -139,6 +140,10 @@ final class BufferedProxy {
         Outcome outcome = new Outcome(selection);
         TargetState target = selection.target();
         RouteDefinition route = exchange.route();
+        PolicyExchange observed = exchange.request().getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null);
+        if (observed != null) {
+            observed.upstreamCalled(target.toString());
+        }
         MutableHttpRequest<?> upstreamRequest;
         try {
             upstreamRequest = exchange.forwarded().toRequest(target);
@@ -150,7 +155,12 @@ final class BufferedProxy {
         int limit = configuration.getMaxBufferedBody();
         Mono<UpstreamResponse> call = Mono.defer(() -> Mono.<HttpResponse<?>>from(clients.forConnectTimeout(route.timeouts().connect())
                 .exchange(upstreamRequest, BODIES.adapt(exchange.body()), null)))
-            .flatMap(response -> readResponse(response, limit))
+            .flatMap(response -> {
+                if (observed != null) {
+                    observed.upstreamAnswered();
+                }
+                return readResponse(response, limit);
+            })
             .timeout(route.timeouts().response());
         return call
             .map(Result::ok)
@@ -166,6 +176,9 @@ final class BufferedProxy {
                     return Mono.just(toClient(response));
                 }
                 Throwable failure = result.failure();
+                if (observed != null && !(failure instanceof ResponseTooLargeException)) {
+                    observed.upstreamAnswered();
+                }
                 if (failure instanceof ResponseTooLargeException tooLarge) {
                     outcome.completed(tooLarge.status());
                     return Mono.just(failure(exchange, FailureKind.RESET, failure));

@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.observability.GatewayMetrics;
+
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,7 @@ public final class TargetState {
     private volatile boolean healthy = true;
     // Not 0: System.nanoTime() may be negative, and "now - ejectedUntil >= 0" must hold from the start.
     private volatile long ejectedUntilNanos = System.nanoTime();
+    private volatile GatewayMetrics.TargetMeters meters = GatewayMetrics.TargetMeters.NONE;
 
     TargetState(UpstreamDefinition.Target target) {
         this.url = target.url();
@@ -116,6 +119,14 @@ public final class TargetState {
      */
     public void markHealthy(boolean isHealthy) {
         this.healthy = isHealthy;
+    }
+
+    GatewayMetrics.TargetMeters meters() {
+        return meters;
+    }
+
+    void meters(GatewayMetrics.TargetMeters targetMeters) {
+        this.meters = targetMeters;
     }
 
     AtomicInteger outstandingCounter() {

@@ -17,7 +17,9 @@ import java.util.Map;
  * Micrometer gauges per target, following reloads:
  * {@value #OUTSTANDING} (requests in flight) and {@value #HEALTHY} (1 while the target may receive
  * traffic: healthy by its checks and not ejected; 0 otherwise), tagged {@code upstream} and
- * {@code target} (the URL). Gauges of targets that leave are removed.
+ * {@code target} (the URL); and per upstream whose breaker is enabled, {@value #CIRCUIT} tagged
+ * {@code upstream} and {@code state} ({@code closed}, {@code open}, {@code half_open}): 1 for the
+ * state the breaker is in, 0 for the others. Gauges of targets and upstreams that leave are removed.
  */
 @Context
 @Internal
@@ -30,9 +32,14 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
     /** Gauge: 1 while a target is available, 0 while unhealthy or ejected. */
     static final String HEALTHY = "gatehouse.upstream.target.healthy";
 
+    /** Gauge per upstream and breaker state: 1 for the state it is in. */
+    static final String CIRCUIT = "gatehouse.upstream.circuit.breaker.state";
+
+    private static final String[] CIRCUIT_STATES = {"closed", "open", "half_open"};
+
     private final MeterRegistry registry;
-    /** Each registered gauge and the target state it reads. */
-    private final Map<Meter.Id, TargetState> registered = new HashMap<>();
+    /** Each registered gauge and what it reads: a target's state, or an upstream. */
+    private final Map<Meter.Id, Object> registered = new HashMap<>();
 
     UpstreamMetrics(MeterRegistry registry, GatewayState state) {
         this.registry = registry;
@@ -45,8 +52,14 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
     }
 
     private synchronized void register(Map<String, Upstream> upstreams) {
-        Map<Meter.Id, TargetState> wanted = new HashMap<>();
+        Map<Meter.Id, Object> wanted = new HashMap<>();
         for (Upstream upstream : upstreams.values()) {
+            if (!"disabled".equals(upstream.circuitState())) {
+                for (String circuitState : CIRCUIT_STATES) {
+                    wanted.put(new Meter.Id(CIRCUIT, Tags.of("upstream", upstream.name(), "state", circuitState), null, null,
+                        Meter.Type.GAUGE), upstream);
+                }
+            }
             for (TargetState target : upstream.targets()) {
                 String[] tags = {"upstream", upstream.name(), "target", target.url().toString()};
                 wanted.put(new Meter.Id(OUTSTANDING, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
@@ -60,16 +73,24 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
             }
             return false;
         });
-        wanted.forEach((id, target) -> {
+        wanted.forEach((id, source) -> {
             if (registered.containsKey(id)) {
                 return;
             }
-            Gauge.Builder<TargetState> builder = id.getName().equals(OUTSTANDING)
-                ? Gauge.builder(OUTSTANDING, target, TargetState::outstanding).description("Requests in flight to an upstream target")
-                : Gauge.builder(HEALTHY, target, t -> t.available(System.nanoTime()) ? 1 : 0)
+            Gauge.Builder<?> builder;
+            if (source instanceof Upstream upstream) {
+                String circuitState = id.getTag("state");
+                builder = Gauge.builder(CIRCUIT, upstream, u -> circuitState.equals(u.circuitState()) ? 1 : 0)
+                    .description("1 for the state an upstream's circuit breaker is in (closed, open, half_open), else 0");
+            } else if (id.getName().equals(OUTSTANDING)) {
+                builder = Gauge.builder(OUTSTANDING, (TargetState) source, TargetState::outstanding)
+                    .description("Requests in flight to an upstream target");
+            } else {
+                builder = Gauge.builder(HEALTHY, (TargetState) source, t -> t.available(System.nanoTime()) ? 1 : 0)
                     .description("1 while an upstream target is healthy and not ejected, else 0");
+            }
             builder.tags(id.getTags()).strongReference(true).register(registry);
-            registered.put(id, target);
+            registered.put(id, source);
         });
     }
 }

@@ -153,6 +153,60 @@ class PolicyChainTest {
         throw new AssertionError("the stage did not fail");
     }
 
+    private PolicyStep completing(String name, PolicyResult result) {
+        return new PolicyStep() {
+            @Override
+            public CompletionStage<PolicyResult> request(PolicyExchange exchange) {
+                return PolicyResult.completed(result);
+            }
+
+            @Override
+            public void completed(PolicyExchange exchange, boolean requestRan) {
+                trace.add(name + ".completed(" + requestRan + "," + exchange.status() + "," + exchange.bytesIn() + ","
+                    + exchange.bytesOut() + "," + exchange.aborted() + ")");
+            }
+        };
+    }
+
+    @Test
+    void completed_thenEveryStepOnceWithWhetherItsRequestSideRanAndTheOutcome() {
+        PolicyResult.Respond answer = new PolicyResult.Respond(204, List.of(), new byte[0]);
+        PolicyChain chain = new PolicyChain(
+            List.of(completing("first", PolicyResult.PROCEED), completing("answers", answer),
+                completing("skipped", PolicyResult.PROCEED), completing("headers", PolicyResult.PROCEED)),
+            List.of(Phase.PREFLIGHT, Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
+        PolicyExchange exchange = exchange();
+        chain.request(exchange);
+        chain.response(exchange, new TestHead());
+        assertFalse(exchange.isCompleted());
+        chain.completed(exchange, 12, 34, false);
+        chain.completed(exchange, 99, 99, true);
+        assertTrue(exchange.isCompleted());
+        assertEquals(List.of("first.completed(true,200,12,34,false)", "answers.completed(true,200,12,34,false)",
+            "skipped.completed(false,200,12,34,false)", "headers.completed(false,200,12,34,false)"), trace);
+        assertTrue(exchange.durationNanos() >= 0);
+    }
+
+    @Test
+    void completedWithoutAResponse_thenClientClosedAndAborted() {
+        PolicyChain chain = new PolicyChain(List.of(completing("only", PolicyResult.PROCEED)), List.of(Phase.ACCESS));
+        PolicyExchange exchange = exchange();
+        chain.completed(exchange, 0, 0, false);
+        assertEquals(List.of("only.completed(false,499,0,0,true)"), trace);
+        assertEquals(PolicyExchange.CLIENT_CLOSED, exchange.status());
+    }
+
+    @Test
+    void upstreamCalls_thenTheLastTargetAndTheTimeFromTheFirstCall() {
+        PolicyExchange exchange = exchange();
+        assertEquals(-1, exchange.upstreamNanos());
+        exchange.upstreamCalled("http://a");
+        exchange.upstreamCalled("http://b");
+        exchange.upstreamAnswered();
+        assertEquals("http://b", exchange.upstreamTarget());
+        assertTrue(exchange.upstreamNanos() >= 0);
+    }
+
     private static final class TestHead implements ResponseHead {
         @Override
         public int status() {

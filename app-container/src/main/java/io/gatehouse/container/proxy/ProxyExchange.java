@@ -143,6 +143,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private boolean upstreamFlushPending;
 
     private int status;
+    /** Response body bytes handed to the client connection. */
+    private long bytesOut;
     private boolean upstreamKeepAlive;
     private boolean skippingInterim;
     private boolean closeClientAfter;
@@ -338,6 +340,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         outcomeReported = false;
         TargetState target = selection.target();
         lastTarget = target;
+        exchange.upstreamCalled(target.toString());
         outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
         outgoing.setUri(ForwardingHeaders.upstreamUri(target, exchange.upstreamPath(upstreamPath), exchange.upstreamQuery(view.rawQuery())));
         state = State.CONNECTING;
@@ -574,6 +577,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         int code = response.status().code();
+        if (code >= 200 || code == 101) {
+            exchange.upstreamAnswered();
+        }
         if (code < 200 && code != 101) {
             // Interim responses (100, 103) are not relayed; the gateway answered Expect itself.
             skippingInterim = true;
@@ -650,6 +656,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             complete(end);
             return;
         }
+        bytesOut += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         clientFlushPending = true;
         if (!ctx.channel().isWritable()) {
@@ -669,11 +676,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         c.pool().release(c, upstreamKeepAlive && requestSent);
         releaseBody();
         clientFlushPending = false;
+        bytesOut += end.content().readableBytes();
         if (closeClientAfter) {
             ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(end, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, closeClientAfter);
     }
 
@@ -747,6 +756,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         c.owner(relay);
         ctx.writeAndFlush(switching, ctx.voidPromise());
         relay.install();
+        completed(false);
         handler.upgraded(this, relay);
     }
 
@@ -789,6 +799,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             LOG.error("A response policy failed for {}", this, e);
         }
         boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = response.content().readableBytes();
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -798,6 +809,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -819,6 +831,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection.discard();
             connection = null;
         }
+        if (exchange.upstreamTarget() != null) {
+            // The last attempt failed: the upstream's part ends here.
+            exchange.upstreamAnswered();
+        }
         releaseBody();
         byte[] json = proxy.errors().json(requestId, code, message, details);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -831,6 +847,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         policies(code.status().getCode(), headers);
         // A body still on its way would be read as the next request: close instead.
         boolean close = closeClientAfter || !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = json.length;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -840,6 +857,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -854,6 +872,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         releaseBody();
         ctx.flush();
         ctx.close();
+        completed(true);
     }
 
     /** The client went away. */
@@ -869,6 +888,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection = null;
         }
         releaseBody();
+        completed(true);
+    }
+
+    /**
+     * Ends the exchange for the chain's {@code completed} steps (metrics, the access log), once.
+     *
+     * @param aborted whether it ended without a complete response
+     */
+    private void completed(boolean aborted) {
+        try {
+            chain.completed(exchange, received, bytesOut, aborted);
+        } catch (RuntimeException e) {
+            LOG.error("A policy failed at the end of {}", this, e);
+        }
     }
 
     private void releaseBody() {
