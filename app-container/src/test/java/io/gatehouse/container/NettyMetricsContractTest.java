@@ -13,4 +13,9 @@ class NettyMetricsContractTest extends MetricsContractTest {
     protected GatewayRuntime runtime() {
         return new NettyRuntime();
     }
+
+    @Override
+    protected boolean enginePoolsConnections() {
+        return true;
+    }
 }

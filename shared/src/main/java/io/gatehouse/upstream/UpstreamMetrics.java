@@ -12,6 +12,7 @@ import io.micronaut.core.annotation.Internal;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Micrometer gauges per target, following reloads:
@@ -19,7 +20,10 @@ import java.util.Map;
  * traffic: healthy by its checks and not ejected; 0 otherwise), tagged {@code upstream} and
  * {@code target} (the URL); and per upstream whose breaker is enabled, {@value #CIRCUIT} tagged
  * {@code upstream} and {@code state} ({@code closed}, {@code open}, {@code half_open}): 1 for the
- * state the breaker is in, 0 for the others. Gauges of targets and upstreams that leave are removed.
+ * state the breaker is in, 0 for the others. Where an engine pools its own connections
+ * ({@link ConnectionPools}), the SSO gateway's {@value #POOL_SIZE} and {@value #POOL_AVAILABLE} per
+ * target, tagged {@code pool} (the upstream) and {@code target}. Gauges of targets and upstreams
+ * that leave are removed.
  */
 @Context
 @Internal
@@ -35,14 +39,22 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
     /** Gauge per upstream and breaker state: 1 for the state it is in. */
     static final String CIRCUIT = "gatehouse.upstream.circuit.breaker.state";
 
+    /** Gauge per target: connections open (busy and idle), the SSO gateway's {@code connection_pool_size}. */
+    static final String POOL_SIZE = "connection.pool.size";
+
+    /** Gauge per target: idle connections ready for a request, {@code connection_pool_available}. */
+    static final String POOL_AVAILABLE = "connection.pool.available";
+
     private static final String[] CIRCUIT_STATES = {"closed", "open", "half_open"};
 
     private final MeterRegistry registry;
+    private final boolean pools;
     /** Each registered gauge and what it reads: a target's state, or an upstream. */
     private final Map<Meter.Id, Object> registered = new HashMap<>();
 
-    UpstreamMetrics(MeterRegistry registry, GatewayState state) {
+    UpstreamMetrics(MeterRegistry registry, GatewayState state, Optional<ConnectionPools> pools) {
         this.registry = registry;
+        this.pools = pools.isPresent();
         register(state.current().upstreams());
     }
 
@@ -64,6 +76,11 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
                 String[] tags = {"upstream", upstream.name(), "target", target.url().toString()};
                 wanted.put(new Meter.Id(OUTSTANDING, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
                 wanted.put(new Meter.Id(HEALTHY, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
+                if (pools) {
+                    Tags pool = Tags.of("pool", upstream.name(), "target", target.url().toString());
+                    wanted.put(new Meter.Id(POOL_SIZE, pool, null, null, Meter.Type.GAUGE), target);
+                    wanted.put(new Meter.Id(POOL_AVAILABLE, pool, null, null, Meter.Type.GAUGE), target);
+                }
             }
         }
         registered.entrySet().removeIf(e -> {
@@ -82,6 +99,12 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
                 String circuitState = id.getTag("state");
                 builder = Gauge.builder(CIRCUIT, upstream, u -> circuitState.equals(u.circuitState()) ? 1 : 0)
                     .description("1 for the state an upstream's circuit breaker is in (closed, open, half_open), else 0");
+            } else if (id.getName().equals(POOL_SIZE)) {
+                builder = Gauge.builder(POOL_SIZE, (TargetState) source, TargetState::connections)
+                    .description("Connections open to an upstream target, busy and idle");
+            } else if (id.getName().equals(POOL_AVAILABLE)) {
+                builder = Gauge.builder(POOL_AVAILABLE, (TargetState) source, TargetState::idleConnections)
+                    .description("Idle connections to an upstream target, ready for a request");
             } else if (id.getName().equals(OUTSTANDING)) {
                 builder = Gauge.builder(OUTSTANDING, (TargetState) source, TargetState::outstanding)
                     .description("Requests in flight to an upstream target");

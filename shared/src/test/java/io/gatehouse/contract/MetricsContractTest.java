@@ -74,6 +74,17 @@ public abstract class MetricsContractTest extends ContractTestBase {
     }
 
     /**
+     * Whether the runtime's engine keeps its own connections to targets, and so publishes
+     * {@code connection_pool_size} and {@code connection_pool_available}: the container's streaming
+     * engine does; the buffered engine's HTTP client keeps its pool to itself.
+     *
+     * @return whether the pool gauges exist
+     */
+    protected boolean enginePoolsConnections() {
+        return false;
+    }
+
+    /**
      * @return the scrape now, in Prometheus' text format
      */
     protected PrometheusText scrape() {
@@ -217,6 +228,22 @@ public abstract class MetricsContractTest extends ContractTestBase {
         assertEquals(0, after.sum("gatehouse_upstream_circuit_breaker_state", "upstream", "orders-svc", "state", "half_open"));
         assertTrue(after.find("gatehouse_upstream_circuit_breaker_state", "upstream", "dead").isEmpty());
         assertEquals(1, after.sum("gatehouse_upstream_target_healthy", "upstream", "orders-svc", "target", orders.url()));
+    }
+
+    @Test
+    void connectionPools_thenOpenAndIdleConnectionsPerTarget() {
+        assertEquals(200, send(ContractRequest.get("/orders/pool")).status());
+        PrometheusText after = scrape();
+        List<PrometheusText.Sample> size = after.find("connection_pool_size", "pool", "orders-svc", "target", orders.url());
+        List<PrometheusText.Sample> available = after.find("connection_pool_available", "pool", "orders-svc", "target", orders.url());
+        if (!enginePoolsConnections()) {
+            assertTrue(size.isEmpty() && available.isEmpty(), size + " " + available);
+            return;
+        }
+        assertEquals(1, size.size());
+        assertTrue(size.getFirst().value() >= 1, size.toString());
+        // Every exchange is over: each open connection waits in the pool.
+        assertEquals(size.getFirst().value(), available.getFirst().value());
     }
 
     @Test

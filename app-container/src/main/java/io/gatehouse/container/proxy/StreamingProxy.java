@@ -5,6 +5,7 @@ import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.policy.PolicyChains;
+import io.gatehouse.upstream.ConnectionPools;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
@@ -29,11 +30,12 @@ import java.util.UUID;
 
 /**
  * What every proxied connection shares: the gateway state, the paths the gateway owns, the error
- * envelope writer, the settings, and one {@link UpstreamPool} per event loop.
+ * envelope writer, the settings, and one {@link UpstreamPool} per event loop, whose connections it
+ * reports on each target ({@link ConnectionPools}).
  */
 @Singleton
 @Internal
-final class StreamingProxy {
+final class StreamingProxy implements ConnectionPools {
 
     private final GatewayState state;
     private final OwnedPaths ownedPaths;
