@@ -49,6 +49,16 @@ public interface RequestView {
     List<String> query(String name);
 
     /**
+     * The query as the client sent it, for logs (which redact it). Views of the engines that serve
+     * routes implement it; the default has none.
+     *
+     * @return the raw query without {@code ?}, or {@code null} when there is none
+     */
+    default String rawQuery() {
+        return null;
+    }
+
+    /**
      * Every header, for a policy engine that is shown the whole request (OPA). Views of the
      * engines that serve routes implement it; the default, for views that only match routes,
      * has none.

@@ -71,6 +71,11 @@ public final class HttpRequestView implements RequestView {
     }
 
     @Override
+    public String rawQuery() {
+        return request.getUri().getRawQuery();
+    }
+
+    @Override
     public Map<String, List<String>> headerValues() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         request.getHeaders().forEach((name, values) ->

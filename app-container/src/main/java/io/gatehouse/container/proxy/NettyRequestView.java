@@ -94,7 +94,8 @@ final class NettyRequestView implements RequestView {
     /**
      * @return the raw query after {@code ?}, or {@code null}
      */
-    String rawQuery() {
+    @Override
+    public String rawQuery() {
         return rawQuery;
     }
 
