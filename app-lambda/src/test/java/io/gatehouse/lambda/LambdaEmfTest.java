@@ -88,16 +88,24 @@ class LambdaEmfTest {
         JsonNode directive = aws.get("CloudWatchMetrics").get(0);
         assertEquals("Gatehouse", directive.get("Namespace").getStringValue());
         for (JsonNode dimension : directive.get("Dimensions").get(0).values()) {
-            assertTrue(line.get(dimension.getStringValue()).isString(), dimension.getStringValue() + " in " + line);
+            assertTrue(line.get(dimension.getStringValue()).isString(), dimension.getStringValue() + " in " + json(line));
         }
         for (JsonNode metric : directive.get("Metrics").values()) {
             JsonNode value = line.get(metric.get("Name").getStringValue());
-            assertNotNull(value, metric + " in " + line);
+            assertNotNull(value, json(metric) + " in " + json(line));
             if (value.isObject()) {
-                assertEquals(value.get("Values").size(), value.get("Counts").size(), line.toString());
+                assertEquals(value.get("Values").size(), value.get("Counts").size(), json(line));
             } else {
-                assertTrue(value.isNumber(), line.toString());
+                assertTrue(value.isNumber(), json(line));
             }
+        }
+    }
+
+    private static String json(JsonNode line) {
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -115,9 +123,9 @@ class LambdaEmfTest {
 
     private static void assertOneRequest(List<JsonNode> lines, String path) {
         Map<String, String> compat = Map.of("method", "GET", "endpoint", "/orders/{id}", "service", "orders-svc", "status_code", "200");
-        assertEquals(1, metric(lines, "http_requests_total", compat).getLongValue(), lines.toString());
+        assertEquals(1, metric(lines, "http_requests_total", compat).getLongValue(), lines.stream().map(LambdaEmfTest::json).toList().toString());
         JsonNode histogram = metric(lines, "http_request_duration_seconds", compat);
-        assertEquals(1, histogram.get("Values").size(), histogram.toString());
+        assertEquals(1, histogram.get("Values").size(), json(histogram));
         assertEquals(1, histogram.get("Counts").get(0).getLongValue());
         // A bucket's upper bound, or past the last bound (1 s) the longest duration seen.
         double seconds = histogram.get("Values").get(0).getDoubleValue();
@@ -128,7 +136,10 @@ class LambdaEmfTest {
         assertEquals(1, metric(lines, "proxy_requests_total", Map.of("target_service", "orders-svc", "status_code", "200")).getLongValue());
         assertEquals(0, metric(lines, "http_requests_in_progress", Map.of("method", "GET", "endpoint", "/orders/{id}")).getLongValue());
         // Nothing of the JVM's own meters, and no path beyond the template.
-        assertTrue(lines.stream().noneMatch(l -> l.toString().contains("jvm_") || l.toString().contains(path)), lines.toString());
+        for (JsonNode line : lines) {
+            String text = json(line);
+            assertFalse(text.contains("jvm_") || text.contains(path), text);
+        }
     }
 
     @Test
@@ -137,12 +148,12 @@ class LambdaEmfTest {
              RestApiHandler handler = new RestApiHandler(context)) {
             ApiGatewayEvents.RestApiShape shape = ApiGatewayEvents.RestApiShape.customDomain();
             List<JsonNode> first = invocation(() -> handler.handleRequest(
-                ApiGatewayEvents.restApi(ContractRequest.get("/orders/4711"), shape), new MockLambdaContext()).getStatusCode(), 200);
-            assertOneRequest(first, "4711");
+                ApiGatewayEvents.restApi(ContractRequest.get("/orders/id-4711-a"), shape), new MockLambdaContext()).getStatusCode(), 200);
+            assertOneRequest(first, "id-4711-a");
             // The second invocation reports its own request, not the sum.
             List<JsonNode> second = invocation(() -> handler.handleRequest(
-                ApiGatewayEvents.restApi(ContractRequest.get("/orders/4712"), shape), new MockLambdaContext()).getStatusCode(), 200);
-            assertOneRequest(second, "4712");
+                ApiGatewayEvents.restApi(ContractRequest.get("/orders/id-4712-b"), shape), new MockLambdaContext()).getStatusCode(), 200);
+            assertOneRequest(second, "id-4712-b");
         }
     }
 
@@ -152,13 +163,13 @@ class LambdaEmfTest {
              HttpApiHandler handler = new HttpApiHandler(context)) {
             ApiGatewayEvents.HttpApiShape shape = ApiGatewayEvents.HttpApiShape.namedStage();
             assertOneRequest(invocation(() -> handler.handleRequest(
-                ApiGatewayEvents.httpApi(ContractRequest.get("/orders/81"), shape), new MockLambdaContext()).getStatusCode(), 200), "81");
+                ApiGatewayEvents.httpApi(ContractRequest.get("/orders/id-81-c"), shape), new MockLambdaContext()).getStatusCode(), 200), "id-81-c");
             List<JsonNode> unmatched = invocation(() -> handler.handleRequest(
                 ApiGatewayEvents.httpApi(ContractRequest.get("/elsewhere"), shape), new MockLambdaContext()).getStatusCode(), 404);
             assertEquals(1, metric(unmatched, "http_requests_total", Map.of("endpoint", "_unmatched", "status_code", "404")).getLongValue());
             // The route's counters did not move in this invocation: they are left out.
             assertTrue(unmatched.stream().noneMatch(l -> l.get("http_requests_total") != null && l.get("endpoint") != null
-                && "/orders/{id}".equals(l.get("endpoint").getStringValue())), unmatched.toString());
+                && "/orders/{id}".equals(l.get("endpoint").getStringValue())), unmatched.stream().map(LambdaEmfTest::json).toList().toString());
         }
     }
 }

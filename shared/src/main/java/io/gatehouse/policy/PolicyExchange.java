@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * One request on its way through a {@link PolicyChain}, as every engine presents it: the request,
@@ -70,6 +71,8 @@ public final class PolicyExchange {
     private String upstreamTarget;
     private long upstreamStartNanos;
     private long upstreamNanos = -1;
+    private boolean callOpen;
+    private UpstreamObserver upstreamObserver;
     /** 1 once {@link PolicyChain#completed} ran; set atomically, as the end may race a client's departure. */
     @SuppressWarnings("unused")
     private volatile int completed;
@@ -344,25 +347,65 @@ public final class PolicyExchange {
     }
 
     /**
-     * Recorded by the engine at each attempt to call a target: the first attempt starts the
-     * upstream clock, and the target named last is the one reported.
-     *
-     * @param target the target's URL
+     * @param observer told of each call to a target from now on (one per exchange; a later one replaces it)
      */
-    public void upstreamCalled(String target) {
+    public void observeUpstream(UpstreamObserver observer) {
+        this.upstreamObserver = observer;
+    }
+
+    /**
+     * Recorded by the engine at each attempt to call a target, before it is sent: the first attempt
+     * starts the upstream clock, and the target named last is the one reported. A call still open
+     * fails as {@code abandoned}.
+     *
+     * @param target    the target's URL
+     * @param setHeader sets a header of this attempt's request, for the {@link UpstreamObserver}
+     */
+    public void upstreamCalled(String target, BiConsumer<String, String> setHeader) {
+        if (callOpen) {
+            upstreamFailed("abandoned");
+        }
         if (upstreamTarget == null) {
             upstreamStartNanos = System.nanoTime();
         }
         upstreamTarget = target;
+        callOpen = true;
+        if (upstreamObserver != null) {
+            upstreamObserver.calling(this, target, setHeader);
+        }
     }
 
     /**
-     * Recorded by the engine when the upstream's response head arrived, or the last attempt failed:
-     * it stops the upstream clock.
+     * Recorded by the engine when the response head of the call arrived: it stops the upstream
+     * clock. Nothing happens when no call is open.
+     *
+     * @param code the response's status
      */
-    public void upstreamAnswered() {
-        if (upstreamTarget != null) {
-            upstreamNanos = System.nanoTime() - upstreamStartNanos;
+    public void upstreamAnswered(int code) {
+        if (!callOpen) {
+            return;
+        }
+        callOpen = false;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (upstreamObserver != null) {
+            upstreamObserver.answered(this, code);
+        }
+    }
+
+    /**
+     * Recorded by the engine when the call ended without a response head: it stops the upstream
+     * clock. Nothing happens when no call is open.
+     *
+     * @param reason why, as {@link UpstreamObserver#failed} lists
+     */
+    public void upstreamFailed(String reason) {
+        if (!callOpen) {
+            return;
+        }
+        callOpen = false;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (upstreamObserver != null) {
+            upstreamObserver.failed(this, reason);
         }
     }
 
@@ -374,8 +417,8 @@ public final class PolicyExchange {
     }
 
     /**
-     * @return nanoseconds from the first call to a target to the response head of the last one
-     *     (retries and their backoff included), or {@code -1} when no upstream answered
+     * @return nanoseconds from the first call to a target to the response head (or the failure) of
+     *     the last one (retries and their backoff included), or {@code -1} without a call
      */
     public long upstreamNanos() {
         return upstreamNanos;
@@ -395,15 +438,13 @@ public final class PolicyExchange {
         if (!COMPLETED.compareAndSet(this, 0, 1)) {
             return false;
         }
+        upstreamFailed("aborted");
         this.durationNanos = System.nanoTime() - startNanos;
         this.bytesIn = in;
         this.bytesOut = out;
         this.aborted = abort || status == 0;
         if (status == 0) {
             status = CLIENT_CLOSED;
-        }
-        if (upstreamTarget != null && upstreamNanos < 0) {
-            upstreamNanos = durationNanos - (upstreamStartNanos - startNanos);
         }
         return true;
     }

@@ -140,10 +140,6 @@ final class BufferedProxy {
         Outcome outcome = new Outcome(selection);
         TargetState target = selection.target();
         RouteDefinition route = exchange.route();
-        PolicyExchange observed = exchange.request().getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null);
-        if (observed != null) {
-            observed.upstreamCalled(target.toString());
-        }
         MutableHttpRequest<?> upstreamRequest;
         try {
             upstreamRequest = exchange.forwarded().toRequest(target);
@@ -152,12 +148,16 @@ final class BufferedProxy {
             return Mono.just(errors.response(exchange.request(), ErrorCode.BAD_REQUEST,
                 "The request path cannot be forwarded.", Map.of("route", route.id())));
         }
+        PolicyExchange observed = exchange.request().getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null);
+        if (observed != null) {
+            observed.upstreamCalled(target.toString(), upstreamRequest.getHeaders()::set);
+        }
         int limit = configuration.getMaxBufferedBody();
         Mono<UpstreamResponse> call = Mono.defer(() -> Mono.<HttpResponse<?>>from(clients.forConnectTimeout(route.timeouts().connect())
                 .exchange(upstreamRequest, BODIES.adapt(exchange.body()), null)))
             .flatMap(response -> {
                 if (observed != null) {
-                    observed.upstreamAnswered();
+                    observed.upstreamAnswered(response.code());
                 }
                 return readResponse(response, limit);
             })
@@ -176,8 +176,9 @@ final class BufferedProxy {
                     return Mono.just(toClient(response));
                 }
                 Throwable failure = result.failure();
-                if (observed != null && !(failure instanceof ResponseTooLargeException)) {
-                    observed.upstreamAnswered();
+                if (observed != null) {
+                    // No-op when the head had arrived (a body too large).
+                    observed.upstreamFailed(classify(failure).name().toLowerCase(Locale.ROOT));
                 }
                 if (failure instanceof ResponseTooLargeException tooLarge) {
                     outcome.completed(tooLarge.status());

@@ -197,13 +197,39 @@ class PolicyChainTest {
     }
 
     @Test
-    void upstreamCalls_thenTheLastTargetAndTheTimeFromTheFirstCall() {
+    void upstreamCalls_thenEachEndsOnceTheLastTargetAndTheTimeFromTheFirstCall() {
         PolicyExchange exchange = exchange();
+        exchange.observeUpstream(new UpstreamObserver() {
+            @Override
+            public void calling(PolicyExchange e, String target, java.util.function.BiConsumer<String, String> setHeader) {
+                trace.add("calling " + target);
+                setHeader.accept("traceparent", target);
+            }
+
+            @Override
+            public void answered(PolicyExchange e, int status) {
+                trace.add("answered " + status);
+            }
+
+            @Override
+            public void failed(PolicyExchange e, String reason) {
+                trace.add("failed " + reason);
+            }
+        });
         assertEquals(-1, exchange.upstreamNanos());
-        exchange.upstreamCalled("http://a");
-        exchange.upstreamCalled("http://b");
-        exchange.upstreamAnswered();
-        assertEquals("http://b", exchange.upstreamTarget());
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.upstreamCalled("http://a", headers::put);
+        exchange.upstreamFailed("connect");
+        exchange.upstreamFailed("again");
+        exchange.upstreamCalled("http://b", headers::put);
+        exchange.upstreamAnswered(503);
+        exchange.upstreamCalled("http://c", headers::put);
+        exchange.upstreamCalled("http://d", headers::put);
+        PolicyChain.EMPTY.completed(exchange, 0, 0, true);
+        assertEquals(List.of("calling http://a", "failed connect", "calling http://b", "answered 503", "calling http://c",
+            "failed abandoned", "calling http://d", "failed aborted"), trace);
+        assertEquals("http://d", exchange.upstreamTarget());
+        assertEquals(Map.of("traceparent", "http://d"), headers);
         assertTrue(exchange.upstreamNanos() >= 0);
     }
 

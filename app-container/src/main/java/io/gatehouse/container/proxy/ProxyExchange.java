@@ -327,6 +327,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         return null;
     }
 
+    private void setOutgoingHeader(String name, String value) {
+        outgoing.headers().set(name, value);
+    }
+
     private void attempt() {
         if (state == State.DONE) {
             return;
@@ -340,7 +344,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         outcomeReported = false;
         TargetState target = selection.target();
         lastTarget = target;
-        exchange.upstreamCalled(target.toString());
+        exchange.upstreamCalled(target.toString(), this::setOutgoingHeader);
         outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
         outgoing.setUri(ForwardingHeaders.upstreamUri(target, exchange.upstreamPath(upstreamPath), exchange.upstreamQuery(view.rawQuery())));
         state = State.CONNECTING;
@@ -373,6 +377,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         LocalResources.Shortage shortage = LocalResources.localFailure(cause);
+        exchange.upstreamFailed(shortage != null ? "local_resources" : cause instanceof ConnectTimeoutException ? "timeout" : "connect");
         if (shortage != null) {
             // The gateway ran out (EMFILE and the like), not the target: nothing counts against
             // it, and a retry would fail the same way.
@@ -557,6 +562,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             // A header with CR, LF, NUL or another control character, or broken framing: never relayed.
             ReferenceCountUtil.release(message);
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("malformed_response");
             fail(ErrorCode.BAD_GATEWAY, MALFORMED_RESPONSE, details(null), Map.of());
             return;
         }
@@ -578,7 +584,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         int code = response.status().code();
         if (code >= 200 || code == 101) {
-            exchange.upstreamAnswered();
+            exchange.upstreamAnswered(code);
         }
         if (code < 200 && code != 101) {
             // Interim responses (100, 103) are not relayed; the gateway answered Expect itself.
@@ -721,12 +727,14 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
                 // A pooled connection the target closed as the request went out: not the target's fault.
                 staleRetried = true;
                 reportReleased();
+                exchange.upstreamFailed("stale_connection");
                 lastTarget = null;
                 state = State.CONNECTING;
                 attempt();
                 return;
             }
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("reset");
             fail(ErrorCode.BAD_GATEWAY, UPSTREAM_CLOSED, details(null), Map.of());
         } else if (state == State.STREAMING) {
             reportFailed(FailureKind.RESET);
@@ -831,10 +839,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection.discard();
             connection = null;
         }
-        if (exchange.upstreamTarget() != null) {
-            // The last attempt failed: the upstream's part ends here.
-            exchange.upstreamAnswered();
-        }
+        // The call in flight, if any, ends here (no-op when it ended already).
+        exchange.upstreamFailed("failed");
         releaseBody();
         byte[] json = proxy.errors().json(requestId, code, message, details);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -941,6 +947,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         reportFailed(FailureKind.TIMEOUT);
         if (state == State.WAITING) {
+            exchange.upstreamFailed("timeout");
             fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("response"), Map.of());
         } else {
             abortClient();
