@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,26 +51,13 @@ public abstract class AccessLogContractTest extends ContractTestBase {
         p.put("gateway.upstreams.orders-svc.targets", List.of(orders.url()));
         p.put("gateway.upstreams.dead.targets", List.of("http://127.0.0.1:" + TestUpstream.closedPort()));
         p.put("gateway.upstreams.dead.circuit-breaker.enabled", false);
-        List<Map<String, Object>> routes = List.of(
-            route("orders-log", "/log/{id}", "orders-svc", Map.of("auth", "jwt")),
-            route("open-log", "/open/**", "orders-svc", Map.of()),
-            route("keyed-log", "/keyed/**", "orders-svc", Map.of("auth", "api-key")),
-            route("dead-log", "/dead/**", "dead", Map.of("retries", 0)));
-        for (int i = 0; i < routes.size(); i++) {
-            for (Map.Entry<String, Object> entry : routes.get(i).entrySet()) {
-                p.put("gateway.routes[" + i + "]." + entry.getKey(), entry.getValue());
-            }
-        }
+        new ContractRoutes()
+            .route("orders-log", "/log/{id}", "orders-svc", Map.of("auth", "jwt"))
+            .route("open-log", "/open/**", "orders-svc", Map.of())
+            .route("keyed-log", "/keyed/**", "orders-svc", Map.of("auth", "api-key"))
+            .route("dead-log", "/dead/**", "dead", Map.of("retries", 0))
+            .into(p);
         return p;
-    }
-
-    private static Map<String, Object> route(String id, String path, String upstream, Map<String, Object> extra) {
-        Map<String, Object> route = new LinkedHashMap<>();
-        route.put("id", id);
-        route.put("match.path", path);
-        route.put("upstream", upstream);
-        route.putAll(extra);
-        return route;
     }
 
     @AfterAll

@@ -7,8 +7,6 @@ import io.gatehouse.testing.TestUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +33,6 @@ public abstract class MetricsContractTest extends ContractTestBase {
         0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, Double.POSITIVE_INFINITY);
 
     private final EchoUpstream orders = EchoUpstream.start("orders");
-    private final List<Map<String, Object>> routes = new ArrayList<>();
 
     @Override
     protected Map<String, Object> properties() {
@@ -47,25 +44,13 @@ public abstract class MetricsContractTest extends ContractTestBase {
         p.put("gateway.upstreams.dead.targets", List.of(closed));
         p.put("gateway.upstreams.dead.outlier-detection.consecutive-failures", 0);
         p.put("gateway.upstreams.dead.circuit-breaker.enabled", false);
-        route("orders", "/orders/{id}", "orders-svc", Map.of());
-        route("statuses", "/st/**", "orders-svc", Map.of("rewrite", "/status/{**}", "retries", 0));
-        route("secured", "/secured/**", "orders-svc", Map.of("auth", "jwt"));
-        route("r-dead", "/dead/**", "dead", Map.of("retries.attempts", 1, "retries.backoff", "10ms"));
-        for (int i = 0; i < routes.size(); i++) {
-            for (Map.Entry<String, Object> entry : routes.get(i).entrySet()) {
-                p.put("gateway.routes[" + i + "]." + entry.getKey(), entry.getValue());
-            }
-        }
+        new ContractRoutes()
+            .route("orders", "/orders/{id}", "orders-svc", Map.of())
+            .route("statuses", "/st/**", "orders-svc", Map.of("rewrite", "/status/{**}", "retries", 0))
+            .route("secured", "/secured/**", "orders-svc", Map.of("auth", "jwt"))
+            .route("r-dead", "/dead/**", "dead", Map.of("retries.attempts", 1, "retries.backoff", "10ms"))
+            .into(p);
         return p;
-    }
-
-    private void route(String id, String path, String upstream, Map<String, Object> extra) {
-        Map<String, Object> route = new LinkedHashMap<>();
-        route.put("id", id);
-        route.put("match.path", path);
-        route.put("upstream", upstream);
-        route.putAll(extra);
-        routes.add(route);
     }
 
     @AfterAll

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -46,24 +45,11 @@ public abstract class TracingContractTest extends ContractTestBase {
         p.put("gateway.upstreams.dead.targets", List.of("http://127.0.0.1:" + TestUpstream.closedPort()));
         p.put("gateway.upstreams.dead.circuit-breaker.enabled", false);
         p.put("gateway.upstreams.dead.outlier-detection.consecutive-failures", 0);
-        List<Map<String, Object>> routes = List.of(
-            route("traced", "/traced/**", "echo-svc", Map.of()),
-            route("dead-traced", "/dead/**", "dead", Map.of("retries.attempts", 1, "retries.backoff", "10ms")));
-        for (int i = 0; i < routes.size(); i++) {
-            for (Map.Entry<String, Object> entry : routes.get(i).entrySet()) {
-                p.put("gateway.routes[" + i + "]." + entry.getKey(), entry.getValue());
-            }
-        }
+        new ContractRoutes()
+            .route("traced", "/traced/**", "echo-svc", Map.of())
+            .route("dead-traced", "/dead/**", "dead", Map.of("retries.attempts", 1, "retries.backoff", "10ms"))
+            .into(p);
         return p;
-    }
-
-    private static Map<String, Object> route(String id, String path, String upstream, Map<String, Object> extra) {
-        Map<String, Object> route = new LinkedHashMap<>();
-        route.put("id", id);
-        route.put("match.path", path);
-        route.put("upstream", upstream);
-        route.putAll(extra);
-        return route;
     }
 
     @AfterAll

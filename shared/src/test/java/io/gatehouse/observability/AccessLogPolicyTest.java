@@ -3,9 +3,10 @@ package io.gatehouse.observability;
 import io.gatehouse.policy.PolicyChain;
 import io.gatehouse.policy.PolicyChains;
 import io.gatehouse.policy.PolicyExchange;
-import io.gatehouse.policy.ResponseHead;
 import io.gatehouse.route.RequestView;
+import io.gatehouse.testing.FixedResponseHead;
 import io.gatehouse.testing.LogCapture;
+import io.gatehouse.testing.TestRequest;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,38 +25,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AccessLogPolicyTest {
 
+    /** A request with a raw query as the client sent it (TestRequest carries decoded parameters only). */
+    private record Queried(TestRequest request, String rawQuery) implements RequestView {
+        @Override
+        public String method() {
+            return request.method();
+        }
+
+        @Override
+        public String path() {
+            return request.path();
+        }
+
+        @Override
+        public String host() {
+            return request.host();
+        }
+
+        @Override
+        public String header(String name) {
+            return request.header(name);
+        }
+
+        @Override
+        public List<String> query(String name) {
+            return request.query(name);
+        }
+    }
+
     private static RequestView request(String path, String rawQuery) {
-        return new RequestView() {
-            @Override
-            public String method() {
-                return "GET";
-            }
-
-            @Override
-            public String path() {
-                return path;
-            }
-
-            @Override
-            public String host() {
-                return "";
-            }
-
-            @Override
-            public String header(String name) {
-                return name.equalsIgnoreCase("User-Agent") ? "agent\n\"quoted\"" : null;
-            }
-
-            @Override
-            public List<String> query(String name) {
-                return List.of();
-            }
-
-            @Override
-            public String rawQuery() {
-                return rawQuery;
-            }
-        };
+        return new Queried(TestRequest.get(path).withHeader("User-Agent", "agent\n\"quoted\""), rawQuery);
     }
 
     private static String logged(Map<String, Object> properties, String path, String rawQuery) {
@@ -65,7 +64,7 @@ class AccessLogPolicyTest {
             PolicyExchange exchange = new PolicyExchange(null, request(path, rawQuery), "req-42", "192.0.2.1", false, false);
             exchange.endpoint("/ping");
             chain.request(exchange);
-            chain.response(exchange, new Head(204));
+            chain.response(exchange, new FixedResponseHead(204));
             chain.completed(exchange, 0, 0, false);
             List<String> lines = logs.messages(AccessLog.LOGGER);
             assertEquals(1, lines.size(), lines.toString());
@@ -119,34 +118,5 @@ class AccessLogPolicyTest {
         assertNull(TraceIds.fromTraceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
         assertNull(TraceIds.fromTraceparent("garbage"));
         assertNull(TraceIds.fromTraceparent(null));
-    }
-
-    private record Head(int status) implements ResponseHead {
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
-
-        @Override
-        public void set(String name, String value) {
-        }
-
-        @Override
-        public void add(String name, String value) {
-        }
-
-        @Override
-        public void remove(String name) {
-        }
-
-        @Override
-        public List<String> names() {
-            return List.of();
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.policy;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.route.RequestView;
+import io.gatehouse.testing.FixedResponseHead;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ class PolicyChainTest {
             List.of(Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
         PolicyExchange exchange = exchange();
         assertSame(PolicyResult.PROCEED_STAGE, chain.request(exchange));
-        chain.response(exchange, new TestHead());
+        chain.response(exchange, new FixedResponseHead(200));
         // A response-side phase has no request side to run.
         assertEquals(List.of("access.request", "limits.request", "access.response", "limits.response", "headers.response"), trace);
     }
@@ -91,7 +92,7 @@ class PolicyChainTest {
         PolicyExchange exchange = exchange();
         PolicyResult result = chain.request(exchange).toCompletableFuture().join();
         assertSame(preflight, result);
-        chain.response(exchange, new TestHead());
+        chain.response(exchange, new FixedResponseHead(200));
         assertEquals(List.of("cors.request", "cors.response", "headers.response"), trace);
     }
 
@@ -177,7 +178,7 @@ class PolicyChainTest {
             List.of(Phase.PREFLIGHT, Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
         PolicyExchange exchange = exchange();
         chain.request(exchange);
-        chain.response(exchange, new TestHead());
+        chain.response(exchange, new FixedResponseHead(200));
         assertFalse(exchange.isCompleted());
         chain.completed(exchange, 12, 34, false);
         chain.completed(exchange, 99, 99, true);
@@ -231,39 +232,5 @@ class PolicyChainTest {
         assertEquals("http://d", exchange.upstreamTarget());
         assertEquals(Map.of("traceparent", "http://d"), headers);
         assertTrue(exchange.upstreamNanos() >= 0);
-    }
-
-    private static final class TestHead implements ResponseHead {
-        @Override
-        public int status() {
-            return 200;
-        }
-
-        @Override
-        public String header(String name) {
-            return null;
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
-
-        @Override
-        public void set(String name, String value) {
-        }
-
-        @Override
-        public void add(String name, String value) {
-        }
-
-        @Override
-        public void remove(String name) {
-        }
-
-        @Override
-        public List<String> names() {
-            return List.of();
-        }
     }
 }
