@@ -56,6 +56,8 @@ public final class GatewayMetrics {
     public static final String AUTH_REFUSALS = "gatehouse.auth.refusals";
     /** Timer per upstream call, per target and outcome: {@code gatehouse_upstream_request_duration_seconds}. */
     public static final String UPSTREAM_DURATION = "gatehouse.upstream.request.duration";
+    /** WebSocket connections relayed now, per route: {@code gatehouse_websocket_connections}. */
+    public static final String WEBSOCKET_CONNECTIONS = "gatehouse.websocket.connections";
     /** Retries per upstream: {@code gatehouse_upstream_retries_total}. */
     public static final String UPSTREAM_RETRIES = "gatehouse.upstream.retries";
 
@@ -194,6 +196,17 @@ public final class GatewayMetrics {
      */
     public TargetMeters target(String upstream, String target) {
         return new TargetMeters(this, upstream, target);
+    }
+
+    /**
+     * The open-connections gauge of a route's WebSocket relays, for the engine that relays them:
+     * incremented when a relay starts, decremented when it ends.
+     *
+     * @param route the route id
+     * @return the gauge's value
+     */
+    public AtomicInteger webSocketConnections(String route) {
+        return gauge(WEBSOCKET_CONNECTIONS, "WebSocket connections relayed now, per route", "route", route);
     }
 
     /**

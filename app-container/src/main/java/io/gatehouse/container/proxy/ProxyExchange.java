@@ -760,7 +760,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, headers,
             io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket());
+        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket(), proxy.metrics().webSocketConnections(route.id()));
         c.owner(relay);
         ctx.writeAndFlush(switching, ctx.voidPromise());
         relay.install();

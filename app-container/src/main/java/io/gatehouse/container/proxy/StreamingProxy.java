@@ -4,6 +4,7 @@ import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.PathNormaliser;
+import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.policy.PolicyChains;
 import io.gatehouse.upstream.ConnectionPools;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
@@ -48,6 +49,7 @@ final class StreamingProxy implements ConnectionPools {
     private final LocalResources localResources;
     private final AsciiString principalHeader;
     private final PathNormaliser pathNormaliser;
+    private final GatewayMetrics metrics;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private volatile SslContext clientSsl;
 
@@ -55,8 +57,9 @@ final class StreamingProxy implements ConnectionPools {
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, PolicyChains chains,
                    RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser,
-                   LocalResources localResources) {
+                   LocalResources localResources, GatewayMetrics metrics) {
         this.localResources = localResources;
+        this.metrics = metrics;
         this.state = state;
         this.ownedPaths = ownedPaths;
         this.errors = errors;
@@ -89,6 +92,13 @@ final class StreamingProxy implements ConnectionPools {
      */
     AsciiString principalHeader() {
         return principalHeader;
+    }
+
+    /**
+     * @return the gateway's meters
+     */
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     GatewayState state() {

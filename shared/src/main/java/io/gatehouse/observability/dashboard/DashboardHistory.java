@@ -37,8 +37,8 @@ import java.util.concurrent.TimeUnit;
  * What the dashboard shows, sampled from the gateway's meters every
  * {@code gateway.dashboard.interval} on a daemon thread of its own: per route the requests, the
  * 5xx answers and the p99 of each interval (from {@code gatehouse_request_duration_seconds}'
- * buckets) for the last 15 minutes, the rate-limit denials of each interval, the requests in flight
- * on streaming routes, the last server errors, and, read when an update is made, the routes, the
+ * buckets) for the last 15 minutes, the rate-limit denials of each interval, the open streams
+ * (requests in flight on streaming routes and relayed WebSocket connections), the last server errors, and, read when an update is made, the routes, the
  * upstreams' targets with their health and breaker, and the route table's revision. Each sample and
  * each route-table swap pushes an update to every open {@link #updates()} stream.
  */
@@ -182,6 +182,9 @@ final class DashboardHistory {
             }
         }
         out.put("routes", routes);
+        for (Gauge gauge : metrics.registry().find(GatewayMetrics.WEBSOCKET_CONNECTIONS).gauges()) {
+            streams += Math.round(gauge.value());
+        }
         List<Map<String, Object>> upstreams = new ArrayList<>();
         for (Upstream upstream : current.upstreams().values()) {
             List<Map<String, Object>> targets = new ArrayList<>();
