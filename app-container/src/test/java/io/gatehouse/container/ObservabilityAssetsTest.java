@@ -3,7 +3,6 @@ package io.gatehouse.container;
 import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.contract.HttpTransport;
-import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.testing.EchoUpstream;
 import io.gatehouse.testing.PrometheusText;
 import io.gatehouse.testing.TestTokens;
@@ -44,9 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The operator's assets under {@code infra/observability} name only what a live gateway exports:
  * every metric and every label of every Prometheus alert rule and Grafana panel query is found on
  * {@code /metrics} of a container gateway after known traffic (proxied, refused, failing and
- * retried requests). The policies' families that no policy of this tree registers yet (rate-limit
- * decisions and store failure) are resolved through {@link GatewayMetrics}, exactly as the limits
- * policy resolves them.
+ * retried requests, and one on a rate-limited route).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObservabilityAssetsTest {
@@ -92,16 +89,17 @@ class ObservabilityAssetsTest {
         p.put("gateway.routes[2].upstream", "dead");
         p.put("gateway.routes[2].retries.attempts", 1);
         p.put("gateway.routes[2].retries.backoff", "10ms");
+        p.put("gateway.routes[3].id", "limited");
+        p.put("gateway.routes[3].match.path", "/limited/**");
+        p.put("gateway.routes[3].upstream", "svc");
+        p.put("gateway.routes[3].limits", List.of(Map.of("by", "ip", "requests", 100, "per", "minute")));
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, p, GatehouseContainer.ENVIRONMENT);
         context = server.getApplicationContext();
-        // What the limits policy resolves when it compiles a route with a limit backed by Redis.
-        GatewayMetrics metrics = context.getBean(GatewayMetrics.class);
-        metrics.rateLimit("assets", "per-consumer").allow();
-        metrics.storeFailure("redis").recovered();
         try (GatewayTransport gateway = new HttpTransport(server.getURI(), () -> { }, HttpClient.Version.HTTP_1_1)) {
             assertEquals(200, gateway.send(ContractRequest.get("/assets/a")).status());
             assertEquals(401, gateway.send(ContractRequest.get("/secured/a")).status());
             assertEquals(502, gateway.send(ContractRequest.get("/dead/a")).status());
+            assertEquals(200, gateway.send(ContractRequest.get("/limited/a")).status());
             scrape = PrometheusText.parse(gateway.send(ContractRequest.get("/metrics")).text());
         }
     }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /admin/routes} and {@code /admin/upstreams}: list, read, create or replace, delete;
+ * {@code /admin/routes}, {@code /admin/upstreams} and {@code /admin/plans}: list, read, create or replace, delete;
  * {@code POST /admin/reload}. The body of a {@code PUT} is one route or one upstream exactly as in
  * the declarative file, as JSON. Guarded by {@link AdminAuthenticationFilter}; see
  * {@code docs/admin-api.md}.
@@ -97,6 +97,36 @@ final class AdminController {
     @Operation(summary = "Delete an upstream", description = "409 with the route ids while routes use it.")
     HttpResponse<Void> deleteUpstream(HttpRequest<?> request, String id) {
         service.delete(admin(request), Kind.UPSTREAM, id);
+        return HttpResponse.noContent();
+    }
+
+    @Get("/plans")
+    @Operation(summary = "Plans in force", description = "Every rate-limit plan, by name, with its source; admin plans carry their "
+        + "definition. See docs/limits.md.")
+    List<AdminObject> plans(HttpRequest<?> request) {
+        return service.list(admin(request), Kind.PLAN);
+    }
+
+    @Get("/plans/{id}")
+    @Operation(summary = "One plan in force")
+    AdminObject plan(HttpRequest<?> request, String id) {
+        return service.get(admin(request), Kind.PLAN, id);
+    }
+
+    @Put(value = "/plans/{id}", consumes = MediaType.APPLICATION_JSON)
+    @Audited(value = "plan.update", created = "plan.create", target = "plan:{id}")
+    @Operation(summary = "Create or replace a plan", description = "The body is one plan as in the declarative file: "
+        + "{\"limits\": [{\"requests\": 1000, \"per\": \"minute\"}]}. It applies at once to every consumer and caller "
+        + "of the plan, without restart; 400 with details.problems naming each bad key; global administrator only.")
+    HttpResponse<AdminObject> putPlan(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+        return put(admin(request), Kind.PLAN, id, body);
+    }
+
+    @Delete("/plans/{id}")
+    @Audited(value = "plan.delete", target = "plan:{id}")
+    @Operation(summary = "Delete a plan", description = "400 while a route, a declared consumer or plans-by names it.")
+    HttpResponse<Void> deletePlan(HttpRequest<?> request, String id) {
+        service.delete(admin(request), Kind.PLAN, id);
         return HttpResponse.noContent();
     }
 

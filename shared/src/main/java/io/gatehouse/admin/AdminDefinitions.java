@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The admin API's objects as one more source of the gateway definition, named
- * {@value #SOURCE}: the routes and upstreams of the {@link AdminStore}, as last read.
+ * {@value #SOURCE}: the routes, upstreams and plans of the {@link AdminStore}, as last read.
  *
  * <p>{@link #sources()} never touches the database: {@link io.gatehouse.definition.GatewayState} calls it on every load,
  * start-up included, and a start must not wait for or fail on the database. The first read is
@@ -79,9 +79,14 @@ final class AdminDefinitions implements DefinitionContributor {
         List<Object> routes = entries.stream().filter(e -> e.kind() == AdminStore.Kind.ROUTE).map(AdminStore.Entry::tree).toList();
         Map<String, Object> upstreams = new LinkedHashMap<>();
         entries.stream().filter(e -> e.kind() == AdminStore.Kind.UPSTREAM).forEach(e -> upstreams.put(e.id(), e.tree()));
+        Map<String, Object> plans = new LinkedHashMap<>();
+        entries.stream().filter(e -> e.kind() == AdminStore.Kind.PLAN).forEach(e -> plans.put(e.id(), e.tree()));
         Map<String, Object> tree = new LinkedHashMap<>();
         if (!upstreams.isEmpty()) {
             tree.put("upstreams", upstreams);
+        }
+        if (!plans.isEmpty()) {
+            tree.put("plans", plans);
         }
         if (!routes.isEmpty()) {
             tree.put("routes", routes);

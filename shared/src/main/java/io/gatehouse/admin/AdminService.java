@@ -109,6 +109,13 @@ final class AdminService {
             }
             return out;
         }
+        if (kind == Kind.PLAN) {
+            for (String name : new TreeSet<>(definition.plans().keySet())) {
+                String source = contents.find(kind, name) != null ? AdminDefinitions.SOURCE : "declarative file or application configuration";
+                out.add(view(kind, name, source, contents, null));
+            }
+            return out;
+        }
         Map<String, String> owners = null;
         for (String name : new TreeSet<>(definition.upstreams().keySet())) {
             if (contents.find(kind, name) != null) {
@@ -153,6 +160,9 @@ final class AdminService {
      * @return the object in force and whether it was created
      */
     Put put(AdminPrincipal admin, Kind kind, String id, Map<String, Object> body) {
+        if (kind == Kind.PLAN) {
+            admin.requireGlobal("change plans, which every tenant's consumers share");
+        }
         checkName(kind, id);
         AdminObject existing = find(kind, id);
         if (existing != null) {
@@ -173,7 +183,7 @@ final class AdminService {
             }
         });
         String tenant = owner(admin, kind, id, tree, existing);
-        if (!admin.global()) {
+        if (!admin.global() && kind != Kind.PLAN) {
             if (kind == Kind.ROUTE) {
                 confinement.checkRouteOptions(id, tree);
             }
@@ -215,6 +225,9 @@ final class AdminService {
      * upstream keeps the tenant it had.
      */
     private String owner(AdminPrincipal admin, Kind kind, String id, Map<String, Object> tree, AdminObject existing) {
+        if (kind == Kind.PLAN) {
+            return null;
+        }
         if (kind == Kind.UPSTREAM) {
             return admin.global() ? (existing == null ? null : existing.tenant()) : admin.tenant();
         }
@@ -258,6 +271,9 @@ final class AdminService {
      * @param id    the id
      */
     void delete(AdminPrincipal admin, Kind kind, String id) {
+        if (kind == Kind.PLAN) {
+            admin.requireGlobal("change plans, which every tenant's consumers share");
+        }
         AdminObject existing = find(kind, id);
         if (existing != null) {
             admin.check(existing.tenant(), noun(kind), id);
@@ -381,6 +397,9 @@ final class AdminService {
         if (kind == Kind.UPSTREAM) {
             return List.copyOf(root.get("upstreams").entries().keySet());
         }
+        if (kind == Kind.PLAN) {
+            return List.copyOf(root.get("plans").entries().keySet());
+        }
         return root.get("routes").elements().stream().map(n -> n.get("id").string(null)).filter(i -> i != null).toList();
     }
 
@@ -414,7 +433,7 @@ final class AdminService {
 
     /** Problems as the client sees them: those of the request body with paths relative to the body. */
     static List<Map<String, Object>> problems(List<DefinitionProblem> problems, Kind kind, String id) {
-        String prefix = kind == null ? null : kind == Kind.ROUTE ? "routes[0]" : "upstreams." + id;
+        String prefix = kind == null ? null : kind == Kind.ROUTE ? "routes[0]" : kind == Kind.PLAN ? "plans." + id : "upstreams." + id;
         List<Map<String, Object>> out = new ArrayList<>();
         for (DefinitionProblem problem : problems) {
             String path = problem.path();

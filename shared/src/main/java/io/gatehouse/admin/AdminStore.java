@@ -50,7 +50,9 @@ final class AdminStore {
         /** One element of {@code routes}. */
         ROUTE,
         /** One entry of {@code upstreams}. */
-        UPSTREAM;
+        UPSTREAM,
+        /** One entry of {@code plans}. */
+        PLAN;
 
         String column() {
             return name().toLowerCase(Locale.ROOT);

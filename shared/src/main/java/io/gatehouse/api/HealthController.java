@@ -3,6 +3,8 @@ package io.gatehouse.api;
 import io.gatehouse.observability.health.HealthReport;
 import io.gatehouse.observability.health.HealthService;
 import io.gatehouse.observability.health.HealthStatus;
+import io.gatehouse.observability.health.ProbeReport;
+import io.gatehouse.runtime.Readiness;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -19,15 +21,21 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 /**
  * {@code GET /v1/health}: the status of the gateway and of each dependency it is configured with.
  * {@code GET /health} is its legacy alias ({@link LegacyHealthController}).
+ *
+ * <p>And the two probes, which call no dependency: {@code GET /v1/health/ready} (200 while the
+ * instance takes traffic, 503 from the start of its shutdown: see {@link Readiness}) and
+ * {@code GET /v1/health/live} (200 while the process answers, draining included).
  */
 @Controller
 @Tag(name = "operations")
 final class HealthController {
 
     private final HealthService healthService;
+    private final Readiness readiness;
 
-    HealthController(HealthService healthService) {
+    HealthController(HealthService healthService, Readiness readiness) {
         this.healthService = healthService;
+        this.readiness = readiness;
     }
 
     @Get(value = "/v1/health", produces = MediaType.APPLICATION_JSON)
@@ -39,5 +47,26 @@ final class HealthController {
         HealthReport report = healthService.report();
         HttpStatus status = report.status() == HealthStatus.DOWN ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
         return HttpResponse.status(status).body(report);
+    }
+
+    @Get(value = "/v1/health/ready", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Readiness probe", description = "200 while this instance takes traffic; 503 from the moment its shutdown begins (it keeps answering the requests in flight). Calls no dependency: /v1/health reports those.")
+    @ApiResponse(responseCode = "200", description = "ready", content = @Content(schema = @Schema(implementation = ProbeReport.class)))
+    @ApiResponse(responseCode = "503", description = "draining", content = @Content(schema = @Schema(implementation = ProbeReport.class)))
+    HttpResponse<ProbeReport> ready() {
+        ProbeReport report = probe();
+        return HttpResponse.status(readiness.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(report);
+    }
+
+    @Get(value = "/v1/health/live", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "Liveness probe", description = "200 while the process answers, draining included (status says which). Calls no dependency.")
+    @ApiResponse(responseCode = "200", description = "alive", content = @Content(schema = @Schema(implementation = ProbeReport.class)))
+    HttpResponse<ProbeReport> live() {
+        return HttpResponse.ok(probe());
+    }
+
+    private ProbeReport probe() {
+        var since = readiness.drainingSince();
+        return since == null ? ProbeReport.OK : new ProbeReport("draining", since.toString());
     }
 }

@@ -36,6 +36,9 @@ public class AuditConfiguration {
     /** How long the writer retries a batch the database refuses by default, in milliseconds. */
     public static final long DEFAULT_RETRY_TIMEOUT_MILLIS = 30000;
 
+    /** Per-request mode: how long flushes skip the database after its first failure, in milliseconds. */
+    public static final long DEFAULT_SKIP_BACKOFF_MILLIS = 100;
+
     /** How long shutdown waits for the queue to be written by default, in milliseconds. */
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5000;
 
@@ -63,6 +66,7 @@ public class AuditConfiguration {
     private Duration offerTimeout = Duration.ofMillis(DEFAULT_OFFER_TIMEOUT_MILLIS);
     private Duration flushInterval = Duration.ofMillis(DEFAULT_FLUSH_INTERVAL_MILLIS);
     private Duration retryTimeout = Duration.ofMillis(DEFAULT_RETRY_TIMEOUT_MILLIS);
+    private Duration skipBackoff = Duration.ofMillis(DEFAULT_SKIP_BACKOFF_MILLIS);
     private Duration shutdownTimeout = Duration.ofMillis(DEFAULT_SHUTDOWN_TIMEOUT_MILLIS);
     private boolean recordAllowed = DEFAULT_RECORD_ALLOWED;
     private Duration retention;
@@ -192,6 +196,24 @@ public class AuditConfiguration {
      */
     public void setRetryTimeout(Duration retryTimeout) {
         this.retryTimeout = retryTimeout;
+    }
+
+    /**
+     * In {@code per-request} mode, how long the requests after a failed write skip the database
+     * (their events are given up, logged and counted) before one tries again; it doubles after
+     * each further failure, up to 5 s. Default {@value #DEFAULT_SKIP_BACKOFF_MILLIS} ms.
+     *
+     * @return the first skip backoff
+     */
+    public Duration getSkipBackoff() {
+        return skipBackoff;
+    }
+
+    /**
+     * @param skipBackoff the first skip backoff
+     */
+    public void setSkipBackoff(Duration skipBackoff) {
+        this.skipBackoff = skipBackoff;
     }
 
     /**

@@ -113,9 +113,10 @@ public class AuditLog {
      * @param lastLoss      when an event last went unwritten, or {@code null}
      * @param failingSince  since when the writer has been failing to write, or {@code null}
      * @param lastError     the last database error, or {@code null}
+     * @param skipped       per-request flushes that skipped the database during a backoff
      */
     record Stats(AuditConfiguration.Mode mode, int queued, int capacity, long written, long overflowed, long failed,
-                 Instant lastLoss, Instant failingSince, String lastError) {
+                 Instant lastLoss, Instant failingSince, String lastError, long skipped) {
     }
 
     private final AuditStore store;
@@ -126,6 +127,8 @@ public class AuditLog {
     private final AtomicReference<List<AuditEvent>> inFlight = new AtomicReference<>();
     private final boolean recordAllowed;
     private final AtomicLong enqueued = new AtomicLong();
+    /** Per-request flushes that skipped the database during a backoff. */
+    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong overflowed = new AtomicLong();
@@ -200,7 +203,7 @@ public class AuditLog {
      * Writes everything recorded so far before returning, or until the timeout. In
      * {@code per-request} mode the calling thread writes, once: events the database refuses are
      * given up, logged and counted, and after a failure the next flushes skip the database for a
-     * backoff (100 ms doubling to 5 s), so a dead database costs one request per backoff its
+     * backoff ({@code gateway.audit.skip-backoff}, 100 ms, doubling to 5 s), so a dead database costs one request per backoff its
      * timeout, not every request; in {@code background} mode it waits for the writer.
      *
      * @param timeout how long to wait at most (background mode)
@@ -212,11 +215,13 @@ public class AuditLog {
                 List<AuditEvent> batch = new ArrayList<>();
                 while (queue.drainTo(batch, configuration.getBatchSize()) > 0) {
                     if (skipBackoffMillis > 0 && System.nanoTime() - skipDatabaseUntil < 0) {
+                        skipped.incrementAndGet();
                         lose(batch, Loss.DATABASE);
                     } else if (write(batch, false)) {
                         skipBackoffMillis = 0;
                     } else {
-                        skipBackoffMillis = Math.min(Math.max(100, skipBackoffMillis * 2), MAX_BACKOFF_MILLIS);
+                        skipBackoffMillis = Math.min(Math.max(configuration.getSkipBackoff().toMillis(), skipBackoffMillis * 2),
+                            Math.max(MAX_BACKOFF_MILLIS, configuration.getSkipBackoff().toMillis()));
                         skipDatabaseUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(skipBackoffMillis);
                     }
                     batch.clear();
@@ -250,7 +255,7 @@ public class AuditLog {
      */
     Stats stats() {
         return new Stats(configuration.getMode(), queue.size(), configuration.getQueueSize(), written.get(), overflowed.get(),
-            failed.get(), lastLoss, failingSince, lastError);
+            failed.get(), lastLoss, failingSince, lastError, skipped.get());
     }
 
     /**

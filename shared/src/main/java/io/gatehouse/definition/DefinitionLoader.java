@@ -32,7 +32,7 @@ import java.util.Set;
  *   <li>the declarative file: {@code gateway.config-file}, else the {@code GATEHOUSE_CONFIG}
  *       environment variable, else {@code gatehouse.yml} beside the jar when it exists;</li>
  *   <li>the same structure under {@code gateway.*} in the application configuration
- *       ({@code gateway.routes}, {@code gateway.upstreams}, {@code gateway.consumers}, {@code gateway.plans});</li>
+ *       ({@code gateway.routes}, {@code gateway.upstreams}, {@code gateway.consumers}, {@code gateway.plans}, {@code gateway.plans-by});</li>
  *   <li>every {@link DefinitionContributor}, such as the admin store.</li>
  * </ol>
  * {@code ${NAME:default}} placeholders in the file are resolved from the environment.
@@ -100,7 +100,7 @@ public class DefinitionLoader {
         environment.getProperty("gateway.routes", Argument.listOf(Object.class))
             .filter(list -> !list.isEmpty())
             .ifPresent(v -> application.put("routes", v));
-        for (String key : List.of("upstreams", "consumers", "plans")) {
+        for (String key : List.of("upstreams", "consumers", "plans", "plans-by")) {
             environment.getProperty("gateway." + key, Argument.mapOf(String.class, Object.class))
                 .filter(map -> !map.isEmpty())
                 .ifPresent(v -> application.put(key, v));

@@ -22,15 +22,30 @@ import java.util.regex.Pattern;
  * @param upstreams the upstreams by name
  * @param consumers the consumers by name
  * @param plans     the plans by name
+ * @param plansBy   how callers that are no consumer with a plan find theirs ({@code plans-by}), as configured; empty when none
  */
 public record GatewayDefinition(
     List<RouteDefinition> routes,
     Map<String, UpstreamDefinition> upstreams,
     Map<String, Object> consumers,
-    Map<String, Object> plans) {
+    Map<String, Object> plans,
+    Map<String, Object> plansBy) {
 
     /** No routes, no upstreams. */
-    public static final GatewayDefinition EMPTY = new GatewayDefinition(List.of(), Map.of(), Map.of(), Map.of());
+    public static final GatewayDefinition EMPTY = new GatewayDefinition(List.of(), Map.of(), Map.of(), Map.of(), Map.of());
+
+    /**
+     * A definition without {@code plans-by}.
+     *
+     * @param routes    the routes
+     * @param upstreams the upstreams by name
+     * @param consumers the consumers by name
+     * @param plans     the plans by name
+     */
+    public GatewayDefinition(List<RouteDefinition> routes, Map<String, UpstreamDefinition> upstreams, Map<String, Object> consumers,
+                             Map<String, Object> plans) {
+        this(routes, upstreams, consumers, plans, Map.of());
+    }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -38,7 +53,7 @@ public record GatewayDefinition(
      * A parsed configuration tree and where it came from.
      *
      * @param name a file path or a description such as {@code application configuration}
-     * @param tree the top-level map, with keys {@code routes}, {@code upstreams}, {@code consumers}, {@code plans}
+     * @param tree the top-level map, with keys {@code routes}, {@code upstreams}, {@code consumers}, {@code plans}, {@code plans-by}
      */
     public record Source(String name, Object tree) {
     }
@@ -61,13 +76,17 @@ public record GatewayDefinition(
         Map<String, String> consumerSources = new LinkedHashMap<>();
         Map<String, String> planSources = new LinkedHashMap<>();
         List<ConfigNode> routeNodes = new ArrayList<>();
+        List<ConfigNode> consumerNodes = new ArrayList<>();
+        Map<String, Object> plansBy = new LinkedHashMap<>();
+        ConfigNode plansByNode = null;
+        String plansBySource = null;
         for (Source source : sources) {
             ConfigNode root = ConfigNode.root(source.name(), source.tree(), problems);
             if (source.tree() != null && !(source.tree() instanceof Map<?, ?>)) {
-                root.problem("must be a map with routes, upstreams, consumers and plans");
+                root.problem("must be a map with routes, upstreams, consumers, plans and plans-by");
                 continue;
             }
-            root.allowOnly("routes", "upstreams", "consumers", "plans");
+            root.allowOnly("routes", "upstreams", "consumers", "plans", "plans-by");
             root.get("upstreams").entries().forEach((name, node) -> {
                 if (!NAME.matcher(name).matches()) {
                     node.problem("upstream name must be 1-128 letters, digits, '.', '_' or '-'");
@@ -101,6 +120,7 @@ public record GatewayDefinition(
                 // A consumer with nothing under its name (no groups, no keys) is an empty map, not a null Map.copyOf refuses.
                 consumers.put(name, node.raw() == null ? Map.of() : node.raw());
                 consumerSources.put(name, source.name());
+                consumerNodes.add(node);
             });
             root.get("plans").entries().forEach((name, node) -> {
                 if (!NAME.matcher(name).matches()) {
@@ -115,6 +135,19 @@ public record GatewayDefinition(
                     planSources.put(name, source.name());
                 }
             });
+            ConfigNode by = root.get("plans-by");
+            if (!by.isMissing()) {
+                if (plansByNode != null) {
+                    by.problem("plans-by is already defined in " + plansBySource);
+                } else if (by.raw() instanceof Map<?, ?> map) {
+                    SectionValidator.validateAll("plans-by", "plans-by", by);
+                    map.forEach((k, v) -> plansBy.put(String.valueOf(k), v));
+                    plansByNode = by;
+                    plansBySource = source.name();
+                } else {
+                    by.problem("must be a map with claim, groups and default, not " + describe(by.raw()));
+                }
+            }
         }
         for (int i = 0; i < routes.size(); i++) {
             RouteDefinition route = routes.get(i);
@@ -122,33 +155,46 @@ public record GatewayDefinition(
                 routeNodes.get(i).get("upstream").problem("unknown upstream '" + route.upstream() + "' (defined: "
                     + (upstreams.isEmpty() ? "none" : String.join(", ", upstreams.keySet())) + ")");
             }
-            checkLimits(routeNodes.get(i).get("limits"), plans);
+            ConfigNode limits = routeNodes.get(i).get("limits");
+            boolean list = limits.raw() instanceof List<?> || limits.raw() instanceof Map<?, ?> map && map.containsKey("0");
+            for (ConfigNode entry : list ? limits.elements() : List.<ConfigNode>of()) {
+                ConfigNode plan = entry.get("plan");
+                String name = plan.raw() instanceof String text ? text.trim() : null;
+                if (name != null && !name.equalsIgnoreCase("true") && !name.equalsIgnoreCase("false")) {
+                    checkPlan(plan, name, plans);
+                }
+            }
+        }
+        for (ConfigNode consumer : consumerNodes) {
+            String plan = consumer.get("plan").raw() instanceof String text ? text.trim() : null;
+            if (plan != null && !plan.isEmpty()) {
+                checkPlan(consumer.get("plan"), plan, plans);
+            }
+        }
+        if (plansByNode != null) {
+            List<ConfigNode> references = new ArrayList<>();
+            references.add(plansByNode.get("default"));
+            if (plansByNode.get("groups").raw() instanceof Map<?, ?>) {
+                references.addAll(plansByNode.get("groups").entries().values());
+            }
+            for (ConfigNode reference : references) {
+                String plan = reference.raw() instanceof String text ? text.trim() : null;
+                if (plan != null && !plan.isEmpty()) {
+                    checkPlan(reference, plan, plans);
+                }
+            }
         }
         if (!problems.isEmpty()) {
             throw new DefinitionException(problems);
         }
-        return new GatewayDefinition(List.copyOf(routes), Map.copyOf(upstreams), Map.copyOf(consumers), Map.copyOf(plans));
+        return new GatewayDefinition(List.copyOf(routes), Map.copyOf(upstreams), Map.copyOf(consumers), Map.copyOf(plans),
+            Map.copyOf(plansBy));
     }
 
-    /**
-     * A route's {@code limits} is kept as data until rate limiting is built; what can be checked
-     * today is checked: it is a map, and a {@code plan} it names is defined.
-     */
-    private static void checkLimits(ConfigNode limits, Map<String, Object> plans) {
-        if (limits.isMissing()) {
-            return;
-        }
-        if (!(limits.raw() instanceof Map<?, ?>)) {
-            limits.problem("must be a map, not " + describe(limits.raw()));
-            return;
-        }
-        ConfigNode plan = limits.get("plan");
-        if (plan.isMissing()) {
-            return;
-        }
-        String name = plan.string(null);
-        if (name != null && !plans.containsKey(name)) {
-            plan.problem("unknown plan '" + name + "' (defined: " + (plans.isEmpty() ? "none" : String.join(", ", plans.keySet())) + ")");
+    /** A plan a route, a consumer or {@code plans-by} names must be defined. */
+    private static void checkPlan(ConfigNode node, String name, Map<String, Object> plans) {
+        if (!plans.containsKey(name)) {
+            node.problem("unknown plan '" + name + "' (defined: " + (plans.isEmpty() ? "none" : String.join(", ", plans.keySet())) + ")");
         }
     }
 

@@ -34,6 +34,8 @@ public enum ErrorCode {
     URI_TOO_LONG(HttpStatus.REQUEST_URI_TOO_LONG, "uri_too_long"),
     /** The body's media type is not accepted here. */
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+    /** The request is well-formed but cannot be processed as sent (an Idempotency-Key reused with another request). */
+    UNPROCESSABLE_CONTENT(HttpStatus.UNPROCESSABLE_ENTITY, "unprocessable_content"),
     /** The caller exceeded a rate limit or quota. */
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate_limited"),
     /** The request's header section is larger than the gateway reads. */

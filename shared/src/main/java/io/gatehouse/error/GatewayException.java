@@ -1,5 +1,6 @@
 package io.gatehouse.error;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,6 +32,23 @@ public class GatewayException extends RuntimeException {
         this.errorCode = errorCode;
         this.details = Map.copyOf(details);
         this.headers = Map.copyOf(headers);
+    }
+
+    /**
+     * The refusal of a JSON body that cannot be read, as the gateway's own endpoints answer it
+     * ({@code invalid_json} with {@code details.rule}; see docs/reliability.md#json-input), for a
+     * policy that reads a body with the application's JSON mapper.
+     *
+     * @param cause what the mapper threw
+     * @return the refusal
+     */
+    public static GatewayException invalidJson(Throwable cause) {
+        JsonInputProblem problem = JsonInputProblem.of(cause, null)
+            .orElseGet(() -> new JsonInputProblem("syntax", "The request body is not valid JSON.", Map.of()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("rule", problem.rule());
+        details.putAll(problem.details());
+        return new GatewayException(ErrorCode.INVALID_JSON, problem.message(), details, Map.of());
     }
 
     /**

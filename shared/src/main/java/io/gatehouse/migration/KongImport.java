@@ -42,7 +42,7 @@ import static io.gatehouse.migration.Trees.strings;
  *       when a jwt plugin finds the credential by another claim ({@code key_claim_name}), each jwt
  *       route requires that claim to be one of the credentials' keys ({@code claims.match}, a list
  *       for several);</li>
- *   <li>{@code rate-limiting} and {@code cors} are written as comments (not enforced yet),
+ *   <li>{@code rate-limiting} (not imported yet: see docs/limits.md) and {@code cors} (not built yet) are written as comments,
  *       {@code prometheus} is built in ({@code /metrics}).</li>
  * </ul>
  * Everything else is listed as not mapped, with the reason.
@@ -424,8 +424,8 @@ public final class KongImport {
                 }
                 case "acl" -> acl(body, plugin, at);
                 case "rate-limiting", "rate-limiting-advanced" -> {
-                    comments.add("limits (not enforced yet): " + rates(plugin.config()));
-                    file.unmapped(plugin.where(), "rate limits are not enforced by Gatehouse yet; kept as a comment on route '"
+                    comments.add("limits (not imported, see docs/limits.md): " + rates(plugin.config()));
+                    file.unmapped(plugin.where(), "rate limits are not imported (write them as the route's limits, docs/limits.md); kept as a comment on route '"
                         + body.get("id") + "'");
                 }
                 case "cors" -> {
@@ -545,8 +545,8 @@ public final class KongImport {
                     continue;
                 }
                 if (plugin.name().startsWith("rate-limiting")) {
-                    comments.add("plan (not enforced yet): " + rates(plugin.config()));
-                    file.unmapped(plugin.where(), "a consumer's rate limit is a plan, and plans are not enforced by Gatehouse yet; "
+                    comments.add("plan (not imported, see docs/limits.md): " + rates(plugin.config()));
+                    file.unmapped(plugin.where(), "a consumer's rate limit is a plan, and plans are not imported (declare one and the consumer's plan, docs/limits.md); "
                         + "kept as a comment on consumer '" + name + "'");
                 } else {
                     file.unmapped(plugin.where(), "Gatehouse has no per-consumer '" + plugin.name() + "'");

@@ -378,8 +378,8 @@ public final class TraefikImport {
                 }
             }
         } else if (middleware.containsKey("rateLimit")) {
-            comments.add("limits (not enforced yet): " + new TreeMap<>(map(middleware.get("rateLimit"))));
-            file.unmapped(at, "rate limits are not enforced by Gatehouse yet; kept as a comment on route '" + route + "'");
+            comments.add("limits (not imported, see docs/limits.md): " + new TreeMap<>(map(middleware.get("rateLimit"))));
+            file.unmapped(at, "rate limits are not imported (write them as the route's limits, docs/limits.md); kept as a comment on route '" + route + "'");
         } else {
             String kind = middleware.keySet().stream().findFirst().orElse("?");
             file.unmapped(at + " (" + kind + ") on route " + route, switch (kind) {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The gateway's meters, and the small API through which policies and engines count what they do.
  * Every meter is resolved once, when a route's chain is compiled or a target comes into force:
  * the objects handed out here ({@link RateLimitMeters}, {@link CacheMeters}, {@link RefusalMeters},
- * {@link StoreFailure}, {@link TargetMeters}) hold their meters, so counting at request time is an
+ * {@link TargetMeters}) hold their meters, so counting at request time is an
  * increment, never a tag list or a registry lookup.
  *
  * <p>The families and their labels are listed in {@code docs/observability.md}. Label values are
@@ -48,10 +48,8 @@ public final class GatewayMetrics {
     public static final String CACHE_HITS = "cache.hits";
     /** See {@link #CACHE_HITS}. */
     public static final String CACHE_MISSES = "cache.misses";
-    /** Rate-limit decisions per route and limit: {@code gatehouse_rate_limit_decisions_total}. */
+    /** Rate-limit decisions per route: {@code gatehouse_rate_limit_decisions_total}. */
     public static final String RATE_LIMIT_DECISIONS = "gatehouse.rate.limit.decisions";
-    /** 1 while a limiter store is failing and its failure mode is in force: {@code gatehouse_rate_limit_store_failure}. */
-    public static final String RATE_LIMIT_STORE_FAILURE = "gatehouse.rate.limit.store.failure";
     /** Requests route access refused, per reason: {@code gatehouse_auth_refusals_total}. */
     public static final String AUTH_REFUSALS = "gatehouse.auth.refusals";
     /** Timer per upstream call, per target and outcome: {@code gatehouse_upstream_request_duration_seconds}. */
@@ -137,30 +135,16 @@ public final class GatewayMetrics {
     // ------------------------------------------------------------------ for policies
 
     /**
-     * The meters of one rate limit on one route, for the limits policy to resolve when it compiles.
+     * The rate-limit decisions of one route, for the limits policy to resolve when it compiles.
      *
      * @param route the route id
-     * @param limit the limit's name within the route's limits (such as {@code per-consumer})
      * @return its allow and deny counters
      */
-    public RateLimitMeters rateLimit(String route, String limit) {
-        String description = "Rate-limit decisions per route, limit and decision";
+    public RateLimitMeters rateLimit(String route) {
+        String description = "Rate-limit decisions per route: requests every limit let through, and requests one refused";
         return new RateLimitMeters(
-            counter(RATE_LIMIT_DECISIONS, description, "route", route, "limit", limit, "decision", "allowed"),
-            counter(RATE_LIMIT_DECISIONS, description, "route", route, "limit", limit, "decision", "denied"));
-    }
-
-    /**
-     * The failure-mode gauge of one limiter store, for the limits policy.
-     *
-     * @param store the store's name (such as {@code redis})
-     * @return the gauge's handle
-     */
-    public StoreFailure storeFailure(String store) {
-        String description = "1 while a rate-limit store is failing and its failure mode (open or closed) is in force";
-        return new StoreFailure(
-            gauge(RATE_LIMIT_STORE_FAILURE, description, "store", store, "mode", "open"),
-            gauge(RATE_LIMIT_STORE_FAILURE, description, "store", store, "mode", "closed"));
+            counter(RATE_LIMIT_DECISIONS, description, "route", route, "decision", "allowed"),
+            counter(RATE_LIMIT_DECISIONS, description, "route", route, "decision", "denied"));
     }
 
     /**
@@ -219,10 +203,10 @@ public final class GatewayMetrics {
     }
 
     /**
-     * A limit's decisions: {@code gatehouse_rate_limit_decisions_total{route, limit, decision}}.
+     * A route's rate-limit decisions: {@code gatehouse_rate_limit_decisions_total{route, decision}}.
      *
-     * @param allowed requests the limit let through
-     * @param denied  requests the limit refused
+     * @param allowed requests every limit let through
+     * @param denied  requests a limit refused
      */
     public record RateLimitMeters(Counter allowed, Counter denied) {
 
@@ -234,44 +218,6 @@ public final class GatewayMetrics {
         /** Counts a request the limit refused. */
         public void deny() {
             denied.increment();
-        }
-    }
-
-    /**
-     * A limiter store's failure mode: {@code gatehouse_rate_limit_store_failure{store, mode}} is 1
-     * for the mode in force while the store fails, 0 otherwise.
-     */
-    public static final class StoreFailure {
-        private final AtomicInteger open;
-        private final AtomicInteger closed;
-
-        StoreFailure(AtomicInteger open, AtomicInteger closed) {
-            this.open = open;
-            this.closed = closed;
-        }
-
-        /**
-         * The store is failing and requests are let through.
-         */
-        public void failingOpen() {
-            open.set(1);
-            closed.set(0);
-        }
-
-        /**
-         * The store is failing and requests are refused.
-         */
-        public void failingClosed() {
-            open.set(0);
-            closed.set(1);
-        }
-
-        /**
-         * The store answers again.
-         */
-        public void recovered() {
-            open.set(0);
-            closed.set(0);
         }
     }
 

@@ -8,8 +8,14 @@ package io.gatehouse.policy;
  * <pre>
  *  request ─► PREFLIGHT ─► ACCESS ─► LIMITS ─► VALIDATION ─► CACHE_LOOKUP ─► REQUEST_TRANSFORM ─► upstream
  *                                                                                                    │
- *  client ◄─ RESPONSE_HEADERS ◄─ CACHE_STORE ◄─ RESPONSE_TRANSFORM ◄───────────────────────────────────┘
+ *  client ◄─ RESPONSE_HEADERS ◄─ RESPONSE_TRANSFORM ◄─ (CACHE_LOOKUP stores) ◄────────────────────────┘
  * </pre>
+ *
+ * <p>On the way out, the response side of every step runs in this same order, so a step of
+ * {@link #CACHE_LOOKUP} stores the upstream's response before {@link #RESPONSE_TRANSFORM} changes
+ * it. A stored response that is served again (a cache hit, a replayed idempotent response) then
+ * passes the transforms once, exactly as a fresh one does; storing after the transforms would apply
+ * them twice to a replay and keep one request's headers in what others receive.
  */
 public enum Phase {
 
@@ -21,14 +27,15 @@ public enum Phase {
     LIMITS(false),
     /** Request validation (JSON Schema, content type); may read the request body. */
     VALIDATION(false),
-    /** A response cache or an idempotency record answering without the upstream. */
+    /**
+     * A response cache or an idempotency record answering without the upstream; its response side
+     * stores the upstream's response, before response transforms.
+     */
     CACHE_LOOKUP(false),
     /** Changes to the request the upstream receives (headers, query, path). */
     REQUEST_TRANSFORM(false),
     /** Changes to the response the client receives. */
     RESPONSE_TRANSFORM(true),
-    /** Storing a response (cache, idempotency record); may read the response body. */
-    CACHE_STORE(true),
     /** Headers every response of a route carries: CORS, security headers, rate-limit headers. */
     RESPONSE_HEADERS(true);
 

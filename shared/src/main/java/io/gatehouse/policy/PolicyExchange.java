@@ -8,9 +8,11 @@ import io.micronaut.core.annotation.Nullable;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,7 @@ public final class PolicyExchange {
     private Map<String, Object> attributes;
     private Set<String> removeHeaders;
     private Map<String, String> setHeaders;
+    private List<Map.Entry<String, String>> addHeaders;
     private String upstreamPath;
     private String upstreamQuery;
     private boolean queryRewritten;
@@ -117,17 +120,21 @@ public final class PolicyExchange {
     }
 
     /**
-     * @return the client's address: the first {@code X-Forwarded-For} entry when forwarding
-     *     headers are trusted ({@code gateway.proxy.trust-forwarded-headers}), else the peer's
+     * The client's address. With {@code gateway.proxy.trust-forwarded-headers} the peer is a trusted
+     * proxy, and the client is the last {@code X-Forwarded-For} entry: the one that proxy appended.
+     * Entries before it are what the client itself sent, which anyone can forge, so a limit
+     * {@code by: ip} never keys on them. Otherwise, and when the header is absent, it is the peer.
+     *
+     * @return the client's address
      */
     public String clientIp() {
         if (trustForwarded) {
-            String forwarded = request.header("X-Forwarded-For");
-            if (forwarded != null) {
-                int comma = forwarded.indexOf(',');
-                String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
-                if (!first.isEmpty()) {
-                    return first;
+            List<String> lines = request.headers("X-Forwarded-For");
+            if (!lines.isEmpty()) {
+                String line = lines.getLast();
+                String last = line.substring(line.lastIndexOf(',') + 1).trim();
+                if (!last.isEmpty()) {
+                    return last;
                 }
             }
         }
@@ -193,7 +200,8 @@ public final class PolicyExchange {
     }
 
     /**
-     * Removes a header from the request the upstream receives.
+     * Removes a header from the request the upstream receives: the client's values, and any value
+     * an earlier step set or added.
      *
      * @param name its name, any case
      */
@@ -206,34 +214,96 @@ public final class PolicyExchange {
         if (setHeaders != null) {
             setHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(lower));
         }
+        if (addHeaders != null) {
+            addHeaders.removeIf(e -> e.getKey().equalsIgnoreCase(lower));
+        }
     }
 
     /**
-     * Sets a header of the request the upstream receives, replacing the client's values.
+     * Sets a header of the request the upstream receives, replacing the client's values and any
+     * value an earlier step set or added.
      *
      * @param name  its name
      * @param value its value
      */
     public void setUpstreamHeader(String name, String value) {
-        if (removeHeaders == null) {
-            removeHeaders = new LinkedHashSet<>(4);
-        }
-        removeHeaders.add(name.toLowerCase(Locale.ROOT));
+        removeUpstreamHeader(name);
         if (setHeaders == null) {
             setHeaders = new LinkedHashMap<>(4);
         }
-        setHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
         setHeaders.put(name, value);
     }
 
     /**
-     * @return the header changes steps made, for the engine to apply to the upstream request
+     * Adds a value to a header of the request the upstream receives, beside the values it has
+     * (the client's, unless a step removed them, and those steps set or added).
+     *
+     * @param name  its name
+     * @param value the value to add
+     */
+    public void addUpstreamHeader(String name, String value) {
+        if (addHeaders == null) {
+            addHeaders = new ArrayList<>(4);
+        }
+        addHeaders.add(Map.entry(name, value));
+    }
+
+    /**
+     * Renames a header of the request the upstream receives: every value it has now moves to
+     * {@code to}, replacing whatever {@code to} had. Nothing changes when {@code from} has no value.
+     *
+     * @param from the header's name, any case
+     * @param to   its new name
+     */
+    public void renameUpstreamHeader(String from, String to) {
+        List<String> values = upstreamHeaderValues(from);
+        if (values.isEmpty()) {
+            return;
+        }
+        removeUpstreamHeader(from);
+        removeUpstreamHeader(to);
+        for (String value : values) {
+            addUpstreamHeader(to, value);
+        }
+    }
+
+    /**
+     * @param name a header name, any case
+     * @return the values the upstream would receive for it after the changes steps made so far, in order
+     */
+    public List<String> upstreamHeaderValues(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>(2);
+        if (removeHeaders == null || !removeHeaders.contains(lower)) {
+            out.addAll(request.headers(name));
+        }
+        if (setHeaders != null) {
+            setHeaders.forEach((k, v) -> {
+                if (k.equalsIgnoreCase(lower)) {
+                    out.add(v);
+                }
+            });
+        }
+        if (addHeaders != null) {
+            for (Map.Entry<String, String> added : addHeaders) {
+                if (added.getKey().equalsIgnoreCase(lower)) {
+                    out.add(added.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @return the header changes steps made, for the engine to apply to the upstream request:
+     *     removals, then values set, then values added
      */
     public UpstreamIdentity upstreamHeaders() {
-        if (removeHeaders == null) {
+        if (removeHeaders == null && addHeaders == null) {
             return UpstreamIdentity.NONE;
         }
-        return new UpstreamIdentity(Set.copyOf(removeHeaders), setHeaders == null ? Map.of() : Map.copyOf(setHeaders));
+        return new UpstreamIdentity(removeHeaders == null ? Set.of() : Set.copyOf(removeHeaders),
+            setHeaders == null ? Map.of() : Map.copyOf(setHeaders), addHeaders == null ? List.of() : List.copyOf(addHeaders));
     }
 
     /**

@@ -170,6 +170,8 @@ final class PolicyFilter implements Ordered {
         UpstreamIdentity identity = exchange.upstreamHeaders();
         request.setAttribute(UpstreamIdentity.ATTRIBUTE, identity);
         if (identity != UpstreamIdentity.NONE && request instanceof MutableHttpRequest<?> mutable) {
+            // Removals and values set are idempotent, so ForwardedRequest applies them again safely; values
+            // added (identity.add()) are applied by ForwardedRequest alone, or they would arrive twice.
             MutableHttpHeaders headers = mutable.getHeaders();
             identity.remove().forEach(headers::remove);
             identity.set().forEach(headers::set);

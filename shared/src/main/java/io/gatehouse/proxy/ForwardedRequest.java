@@ -63,8 +63,8 @@ final class ForwardedRequest {
         String upstreamPath = match.upstreamPath(requestPath);
         Set<String> connectionTokens = ForwardingHeaders.connectionTokens(in.getAll(HttpHeaders.CONNECTION));
 
-        // Route access's header changes (forged claim headers out, forwarded claims in), applied here
-        // because a Lambda request keeps its headers whatever the filter did to them.
+        // The policy chain's header changes (forged claim headers out, forwarded claims in, transforms),
+        // applied here because a Lambda request keeps its headers whatever the filter did to them.
         UpstreamIdentity identity = request.getAttribute(UpstreamIdentity.ATTRIBUTE, UpstreamIdentity.class).orElse(UpstreamIdentity.NONE);
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (String name : in.names()) {
@@ -78,6 +78,8 @@ final class ForwardedRequest {
         }
         // Every header set is among those removed above, so the client's value never comes along.
         identity.set().forEach((name, value) -> out.add(Map.entry(name, value)));
+        // Values added beside the client's (transforms): PolicyFilter leaves them to this class alone.
+        out.addAll(identity.add());
         String clientAddress = client.address(request);
         String scheme = client.scheme(request);
         String clientHost = in.get(HttpHeaders.HOST);

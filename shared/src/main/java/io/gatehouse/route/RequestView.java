@@ -49,10 +49,11 @@ public interface RequestView {
     List<String> query(String name);
 
     /**
-     * The query as the client sent it, for logs (which redact it). Views of the engines that serve
-     * routes implement it; the default has none.
+     * The query as the client sent it, for policies that change the query the upstream receives
+     * (transforms) and for logs (which redact it). Views of the engines that serve routes implement
+     * it; the default has none.
      *
-     * @return the raw query without {@code ?}, or {@code null} when there is none
+     * @return the raw query after {@code ?}, percent-encoding kept, or {@code null} when there is none
      */
     default String rawQuery() {
         return null;

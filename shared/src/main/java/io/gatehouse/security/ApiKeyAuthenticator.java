@@ -71,6 +71,9 @@ final class ApiKeyAuthenticator implements Authenticator, Ordered {
         if (found.tenant() != null) {
             claims.put("tenant", found.tenant());
         }
+        if (found.plan() != null) {
+            claims.put("plan", found.plan());
+        }
         Set<String> groups = new LinkedHashSet<>(found.groups());
         return new AuthenticationResult.Authenticated(new GatewayPrincipal(found.consumer(), METHOD, claims, groups, Set.of(),
             found.tenant(), true));

@@ -87,4 +87,28 @@ public final class ClaimPath {
         }
         return out;
     }
+
+    /**
+     * A claim as a request or response header carries it, the same wherever a claim becomes a
+     * header ({@code claims.forward}, transforms' {@code {claim.<name>}}).
+     *
+     * @param claim a claim's value
+     * @return its text, a JSON array's elements joined with commas, control characters dropped so
+     *     that a claim cannot split a header; {@code null} for no claim or an object
+     */
+    public static String headerValue(Object claim) {
+        if (claim == null || claim instanceof Map<?, ?>) {
+            return null;
+        }
+        String text = claim instanceof Collection<?> values
+            ? String.join(",", values.stream().map(String::valueOf).toList())
+            : String.valueOf(claim);
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c >= 0x20 && c != 0x7f || c == '\t') {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
 }

@@ -263,7 +263,7 @@ public class RouteAccess {
         Map<String, String> set = new LinkedHashMap<>();
         policy.forward().forEach((claim, header) -> {
             remove.add(header.toLowerCase(Locale.ROOT));
-            String value = headerValue(principal.claim(claim));
+            String value = ClaimPath.headerValue(principal.claim(claim));
             if (value != null) {
                 set.put(header, value);
             }
@@ -420,22 +420,5 @@ public class RouteAccess {
 
     private static List<String> sorted(Set<String> values) {
         return values.stream().sorted().toList();
-    }
-
-    private static String headerValue(Object claim) {
-        if (claim == null || claim instanceof Map<?, ?>) {
-            return null;
-        }
-        String text = claim instanceof Collection<?> values
-            ? String.join(",", values.stream().map(String::valueOf).toList())
-            : String.valueOf(claim);
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            // Header values must not carry control characters (a claim must not split a header).
-            if (c >= 0x20 && c != 0x7f || c == '\t') {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -237,13 +237,13 @@ class AdminControllerTest {
     void routeLimitsNameAnUndefinedPlan_then400AndNothingChanged() {
         long version = gateway.state().current().table().version();
         HttpResponse<String> response = gateway.admin("PUT", "/admin/routes/limited",
-            "{\"match\": {\"path\": \"/limited/**\"}, \"upstream\": \"file-upstream\", \"limits\": {\"plan\": \"gold\"}}");
+            "{\"match\": {\"path\": \"/limited/**\"}, \"upstream\": \"file-upstream\", \"limits\": [{\"plan\": \"gold\"}]}");
 
         assertEquals(400, response.statusCode(), response.body());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> problems = (List<Map<String, Object>>) ((Map<String, Object>) error(response).get("details"))
             .get("problems");
-        assertEquals(List.of(Map.of("source", "request body", "path", "limits.plan", "message", "unknown plan 'gold' (defined: none)")),
+        assertEquals(List.of(Map.of("source", "request body", "path", "limits[0].plan", "message", "unknown plan 'gold' (defined: none)")),
             problems);
         assertNull(gateway.routeFor("/limited/x"));
         assertEquals(version, gateway.state().current().table().version());

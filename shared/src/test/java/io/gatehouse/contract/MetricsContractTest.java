@@ -49,6 +49,8 @@ public abstract class MetricsContractTest extends ContractTestBase {
             .route("statuses", "/st/**", "orders-svc", Map.of("rewrite", "/status/{**}", "retries", 0))
             .route("secured", "/secured/**", "orders-svc", Map.of("auth", "jwt"))
             .route("r-dead", "/dead/**", "dead", Map.of("retries.attempts", 1, "retries.backoff", "10ms"))
+            .route("limited", "/limited/**", "orders-svc", Map.of("limits", List.of(Map.of("by", "ip", "requests", 2, "per", "minute"))))
+            .route("cached", "/cached/**", "orders-svc", Map.of("cache", Map.of("ttl", "60s")))
             .into(p);
         return p;
     }
@@ -203,6 +205,35 @@ public abstract class MetricsContractTest extends ContractTestBase {
         assertEquals(1, delta(before, after, "proxy_requests_total", "target_service", "dead", "status_code", "502"));
         assertEquals(1, delta(before, after, "gatehouse_request_duration_seconds_count",
             "route", "r-dead", "method", "GET", "status_class", "5xx"));
+    }
+
+    @Test
+    void rateLimitedRoute_thenAllowedAndDeniedPerRoute() {
+        PrometheusText before = scrape();
+        assertEquals(200, send(ContractRequest.get("/limited/a")).status());
+        assertEquals(200, send(ContractRequest.get("/limited/b")).status());
+        assertEquals(429, send(ContractRequest.get("/limited/c")).status());
+        PrometheusText after = scrape();
+        assertEquals(2, delta(before, after, "gatehouse_rate_limit_decisions_total", "route", "limited", "decision", "allowed"));
+        assertEquals(1, delta(before, after, "gatehouse_rate_limit_decisions_total", "route", "limited", "decision", "denied"));
+        assertEquals(1, delta(before, after, "gatehouse_request_duration_seconds_count",
+            "route", "limited", "method", "GET", "status_class", "4xx"));
+    }
+
+    @Test
+    void cachedRoute_thenTheSsoGatewaysHitAndMissCounters() {
+        PrometheusText before = scrape();
+        String path = "/cached/" + UUID.randomUUID();
+        assertEquals(200, send(ContractRequest.get(path)).status());
+        assertEquals(200, send(ContractRequest.get(path)).status());
+        assertEquals(200, send(ContractRequest.get(path)).status());
+        PrometheusText after = scrape();
+        assertEquals(1, delta(before, after, "cache_misses_total", "route", "cached", "endpoint", "/cached/**"));
+        assertEquals(2, delta(before, after, "cache_hits_total", "route", "cached", "endpoint", "/cached/**"));
+        // Hits never reach the upstream: one call, one proxied request, three requests on the route.
+        assertEquals(1, delta(before, after, "gatehouse_upstream_request_duration_seconds_count", "upstream", "orders-svc", "outcome", "ok"));
+        assertEquals(1, delta(before, after, "proxy_requests_total", "target_service", "orders-svc", "status_code", "200"));
+        assertEquals(3, delta(before, after, "http_requests_total", "endpoint", "/cached/**", "status_code", "200"));
     }
 
     @Test

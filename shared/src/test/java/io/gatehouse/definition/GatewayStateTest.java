@@ -57,7 +57,7 @@ class GatewayStateTest {
           - id: before
             match: { path: /before/** }
             upstream: one
-            limits: { plan: gold }
+            limits: [ { plan: gold } ]
         consumers:
           alice:
             groups: [partners]
@@ -65,7 +65,7 @@ class GatewayStateTest {
               - id: before
                 sha256: %s
         plans:
-          gold: { requests-per-minute: 100 }
+          gold: { limits: [ { requests: 100, per: minute } ] }
         """.formatted(Secrets.sha256(KEY_BEFORE));
 
     /** A good edit that changes every part at once. */
@@ -84,7 +84,7 @@ class GatewayStateTest {
               - id: after
                 sha256: %s
         plans:
-          silver: {}
+          silver: { limits: [ { requests: 10, per: second } ] }
         """.formatted(Secrets.sha256(KEY_AFTER));
 
     @TempDir
@@ -109,14 +109,18 @@ class GatewayStateTest {
         return Stream.of(
             Arguments.of("a consumer's key is not a SHA-256", moved.replace("sha256: " + Secrets.sha256(KEY_AFTER), "sha256: not-hex"),
                 "consumers.bob.keys[0].sha256: must be 64 hex digits"),
-            Arguments.of("a consumer has an unknown field", moved.replace("groups: [staff]", "groups: [staff]\n    plan: silver"),
-                "consumers.bob.plan: unknown field"),
+            Arguments.of("a consumer has an unknown field", moved.replace("groups: [staff]", "groups: [staff]\n    tier: silver"),
+                "consumers.bob.tier: unknown field"),
+            Arguments.of("a consumer's plan is not defined", moved.replace("groups: [staff]", "groups: [staff]\n    plan: gold"),
+                "consumers.bob.plan: unknown plan 'gold' (defined: silver)"),
+            Arguments.of("a plan's window is unknown", moved.replace("per: second", "per: fortnight"),
+                "plans.silver.limits[0].per: must be one of second, minute, hour, day, not 'fortnight'"),
             Arguments.of("a consumer's group is malformed", moved.replace("groups: [staff]", "groups: ['no spaces']"),
                 "consumers.bob.groups[0]: group must be"),
-            Arguments.of("a plan is not a map", moved.replace("silver: {}", "silver: 100"),
+            Arguments.of("a plan is not a map", moved.replace("silver: { limits: [ { requests: 10, per: second } ] }", "silver: 100"),
                 "plans.silver: a plan must be a map"),
-            Arguments.of("a route's limits names no defined plan", moved.replace("upstream: one\n", "upstream: one\n    limits: { plan: gold }\n"),
-                "routes[0].limits.plan: unknown plan 'gold' (defined: silver)"),
+            Arguments.of("a route's limits names no defined plan", moved.replace("upstream: one\n", "upstream: one\n    limits: [ { plan: gold } ]\n"),
+                "routes[0].limits[0].plan: unknown plan 'gold' (defined: silver)"),
             Arguments.of("an upstream's target is not a URL", moved.replace("http://127.0.0.1:10", "127.0.0.1:10"),
                 "upstreams.one.targets[0]: is not a valid URL"),
             Arguments.of("a route's auth mode is unknown", moved.replace("upstream: one\n", "upstream: one\n    auth: magic\n"),

@@ -32,12 +32,12 @@ class ValidateCommandTest {
             match: { path: /catalog/** }
             strip-prefix: true
             upstream: catalog
-            limits: { plan: gold }
+            limits: [ { plan: gold } ]
         consumers:
           partner:
             groups: [partners]
         plans:
-          gold: {}
+          gold: { limits: [ { requests: 100, per: minute } ] }
         """;
 
     @TempDir
@@ -57,9 +57,9 @@ class ValidateCommandTest {
                   - %s: consumers.partner.keys[0].sha256: must be 64 hex digits, the SHA-256 of the key"""),
             Arguments.of("a consumer with nothing under its name", GOOD.replace("    groups: [partners]\n", ""), ValidateCommand.VALID,
                 "%s: valid: 1 routes, 1 upstreams, 1 consumers, 1 plans"),
-            Arguments.of("a limits.plan naming no plan", GOOD.replace("gold: {}", "silver: {}"), ValidateCommand.INVALID, """
+            Arguments.of("a limits plan naming no plan", GOOD.replace("gold: {", "silver: {"), ValidateCommand.INVALID, """
                 Invalid gateway configuration (1 problem):
-                  - %s: routes[0].limits.plan: unknown plan 'gold' (defined: silver)"""),
+                  - %s: routes[0].limits[0].plan: unknown plan 'gold' (defined: silver)"""),
             Arguments.of("broken YAML", "routes: [ {id: unclosed", ValidateCommand.INVALID, """
                 Invalid gateway configuration (1 problem):
                   - %s: line 1: not valid YAML: expected ',' or '}', but got <stream end>"""),

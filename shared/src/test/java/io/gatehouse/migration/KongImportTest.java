@@ -95,8 +95,8 @@ class KongImportTest {
                 "    auth: any\n", null),
             Arguments.of("acl with both lists keeps the allow list and says so", plugin("acl", "{allow: [a], deny: [b]}"),
                 "        allow:\n        - a\n", "both allow and deny"),
-            Arguments.of("rate-limiting is a comment, not enforced", plugin("rate-limiting", "{minute: 5, hour: 100}"),
-                "  # limits (not enforced yet): 5 per minute, 100 per hour\n", "rate limits are not enforced"),
+            Arguments.of("rate-limiting is a comment, not imported", plugin("rate-limiting", "{minute: 5, hour: 100}"),
+                "  # limits (not imported, see docs/limits.md): 5 per minute, 100 per hour\n", "rate limits are not imported"),
             Arguments.of("cors is a comment, not built", plugin("cors", "{origins: ['*']}"), "  # cors (not built yet)",
                 "CORS is not built"),
             Arguments.of("request-size-limiting is not mapped", plugin("request-size-limiting", "{allowed_payload_size: 1}"),
@@ -118,7 +118,7 @@ class KongImportTest {
                 consumers:
                   - username: acme
                     plugins: [{name: rate-limiting, config: {day: 1000}}]
-                """, "  # plan (not enforced yet): 1000 per day\n", "a consumer's rate limit is a plan"),
+                """, "  # plan (not imported, see docs/limits.md): 1000 per day\n", "a consumer's rate limit is a plan"),
             Arguments.of("basic-auth credentials are not mapped", SERVICE + """
                 consumers:
                   - username: acme

@@ -131,8 +131,9 @@ class PolicyChainTest {
     }
 
     @Test
-    void theClientAddressHonoursTrustedForwardingHeadersOnly() {
-        assertEquals("203.0.113.7", exchange().clientIp());
+    void theClientAddressIsWhatTheTrustedProxyAppendedNeverWhatTheClientSent() {
+        // The trusted proxy appended the last entry; the first is whatever the client sent.
+        assertEquals("10.0.0.1", exchange().clientIp());
         PolicyExchange untrusted = new PolicyExchange(null, exchange().request(), "r", "10.0.0.9", false, false);
         assertEquals("10.0.0.9", untrusted.clientIp());
     }

@@ -91,9 +91,6 @@ final class NettyRequestView implements RequestView {
         return path != rawPath && !path.equals(rawPath);
     }
 
-    /**
-     * @return the raw query after {@code ?}, or {@code null}
-     */
     @Override
     public String rawQuery() {
         return rawQuery;

@@ -353,12 +353,19 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
 
     private void drain() {
         drainScheduled = false;
+        boolean toMicronaut = false;
         while (!backlog.isEmpty() && relay == null) {
             Object next = backlog.peek();
             if (!dispatch(next)) {
                 break;
             }
             backlog.poll();
+            toMicronaut |= sink == MICRONAUT || micronautPending > 0;
+        }
+        if (toMicronaut && !reading) {
+            // Micronaut's pipelining handler flushes its responses when a read completes; a request
+            // handed over from the backlog arrives outside any read, so it must hear of one.
+            ctx.fireChannelReadComplete();
         }
         if (backlog.isEmpty()) {
             resumeReading();

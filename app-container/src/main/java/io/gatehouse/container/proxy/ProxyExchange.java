@@ -242,6 +242,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         if (changes != UpstreamIdentity.NONE) {
             changes.remove().forEach(request.headers()::remove);
             changes.set().forEach(request.headers()::set);
+            changes.add().forEach(added -> request.headers().add(added.getKey(), added.getValue()));
         }
         if (hashKey == null && upstream != null) {
             String hashOn = upstream.definition().hashOn();

@@ -10,6 +10,7 @@ import java.util.List;
  * @param groups   the consumer's groups, for per-route allow and deny lists
  * @param source   {@code api} (created through {@code /admin/consumers}) or {@code file} (declared)
  * @param tenant   the consumer's tenant, or {@code null} when it belongs to none
+ * @param plan     the consumer's rate-limit plan, or {@code null} when it has none
  */
-public record ApiKeyPrincipal(String consumer, String keyId, List<String> groups, String source, String tenant) {
+public record ApiKeyPrincipal(String consumer, String keyId, List<String> groups, String source, String tenant, String plan) {
 }

@@ -110,7 +110,7 @@ public class ApiKeys implements IdentitySync.Cache {
         Map<String, Entry> fresh = database.transaction(connection -> {
             Map<String, Entry> out = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT c.name, c.group_list, k.key_id, k.key_hash, k.expires_at, c.tenant FROM gh_api_keys k "
+                "SELECT c.name, c.group_list, k.key_id, k.key_hash, k.expires_at, c.tenant, c.plan FROM gh_api_keys k "
                     + "JOIN gh_consumers c ON c.name = k.consumer "
                     + "WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)")) {
                 statement.setLong(1, now);
@@ -119,7 +119,7 @@ public class ApiKeys implements IdentitySync.Cache {
                         long expiresAt = rows.getLong(5);
                         boolean never = rows.wasNull();
                         out.put(rows.getString(4), new Entry(new ApiKeyPrincipal(rows.getString(1), rows.getString(3),
-                            ConsumerService.groups(rows.getString(2)), "api", rows.getString(6)), never ? 0 : expiresAt));
+                            ConsumerService.groups(rows.getString(2)), "api", rows.getString(6), rows.getString(7)), never ? 0 : expiresAt));
                     }
                 }
             }

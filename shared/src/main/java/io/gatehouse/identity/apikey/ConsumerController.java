@@ -1,6 +1,8 @@
 package io.gatehouse.identity.apikey;
 
 import io.gatehouse.audit.Audited;
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.identity.RequestBodies;
@@ -9,6 +11,7 @@ import io.gatehouse.identity.apikey.ConsumerModels.ConsumerRequest;
 import io.gatehouse.identity.apikey.ConsumerModels.ConsumerView;
 import io.gatehouse.identity.apikey.ConsumerModels.CreatedKey;
 import io.gatehouse.identity.apikey.ConsumerModels.KeyRequest;
+import io.gatehouse.policy.limit.RateLimitUsage;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpHeaders;
@@ -31,6 +34,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import java.util.Map;
+
 /**
  * {@code /admin/consumers}: consumers, their groups and their API keys, admin only. A key is
  * shown once, in the response that creates it.
@@ -46,11 +51,13 @@ final class ConsumerController {
     private final ConsumerService consumers;
     private final AdminCredentials admin;
     private final JsonMapper json;
+    private final RateLimitUsage usage;
 
-    ConsumerController(ConsumerService consumers, AdminCredentials admin, JsonMapper json) {
+    ConsumerController(ConsumerService consumers, AdminCredentials admin, JsonMapper json, RateLimitUsage usage) {
         this.consumers = consumers;
         this.admin = admin;
         this.json = json;
+        this.usage = usage;
     }
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
@@ -72,11 +79,25 @@ final class ConsumerController {
         return consumers.get(admin.require(request), name);
     }
 
+    @Get(value = "/{name}/usage", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "A consumer's use of its plan", description = "Per limit of the consumer's plan: the requests it may "
+        + "make now and the seconds until its bucket is full again, read from the store requests count in (Redis, or this "
+        + "instance's memory) without counting. 503 when Redis does not answer.")
+    RateLimitUsage.ConsumerUsage usage(HttpRequest<?> request, @PathVariable String name) {
+        ConsumerView consumer = consumers.get(admin.require(request), name);
+        try {
+            return usage.consumer(consumer.name(), consumer.plan());
+        } catch (IllegalStateException e) {
+            throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The rate-limit store does not answer; usage cannot be read now.",
+                Map.of("reason", "rate_limit_store_unavailable"), Map.of("Retry-After", "1"));
+        }
+    }
+
     @Patch(value = "/{name}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "consumer.update", target = "consumer:{name}")
-    @Operation(summary = "Replace a consumer's groups")
+    @Operation(summary = "Replace a consumer's groups or plan", description = "What the body leaves out stays; \"plan\": \"\" removes the plan.")
     ConsumerView update(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
-        return consumers.updateGroups(admin.require(request), name, body);
+        return consumers.update(admin.require(request), name, body);
     }
 
     @Put(value = "/{name}/groups", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)

@@ -22,9 +22,10 @@ final class ConsumerModels {
      * @param name   its name (create only)
      * @param groups its groups
      * @param tenant its tenant (create only; a tenant administrator's own when absent)
+     * @param plan   its rate-limit plan, one of the plans in force; on update, absent keeps it and {@code ""} removes it
      */
     @Serdeable
-    record ConsumerRequest(@Nullable String name, @Nullable List<String> groups, @Nullable String tenant) {
+    record ConsumerRequest(@Nullable String name, @Nullable List<String> groups, @Nullable String tenant, @Nullable String plan) {
     }
 
     /**
@@ -37,13 +38,14 @@ final class ConsumerModels {
      * @param createdAt when it was created ({@code api} only)
      * @param updatedAt when it last changed ({@code api} only)
      * @param tenant    its tenant, or {@code null} (global)
+     * @param plan      its rate-limit plan, or {@code null}
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ConsumerView(String name, List<String> groups, String source, List<KeyView> keys,
                         @Nullable @JsonProperty("created_at") Instant createdAt,
                         @Nullable @JsonProperty("updated_at") Instant updatedAt,
-                        @Nullable String tenant) {
+                        @Nullable String tenant, @Nullable String plan) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.identity.apikey;
 
+import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminPrincipal;
@@ -41,13 +42,16 @@ final class ConsumerService {
     private final IdentitySync sync;
     private final ApiKeys apiKeys;
     private final ApiKeyConfiguration configuration;
+    private final GatewayState state;
     private final Clock clock = Clock.systemUTC();
 
-    ConsumerService(IdentityDatabase database, IdentitySync sync, ApiKeys apiKeys, ApiKeyConfiguration configuration) {
+    ConsumerService(IdentityDatabase database, IdentitySync sync, ApiKeys apiKeys, ApiKeyConfiguration configuration,
+                    GatewayState state) {
         this.database = database;
         this.sync = sync;
         this.apiKeys = apiKeys;
         this.configuration = configuration;
+        this.state = state;
     }
 
     static List<String> groups(String stored) {
@@ -97,6 +101,7 @@ final class ConsumerService {
         String name = validation.name("name", request == null ? null : request.name(), true);
         List<String> groups = validation.names("groups", request == null ? null : request.groups());
         String requested = validation.name("tenant", request == null ? null : request.tenant(), false);
+        String plan = plan(validation, request == null ? null : request.plan());
         validation.check();
         String tenant = admin.stamp(requested, "consumer", name);
         requireWritable(name);
@@ -106,12 +111,13 @@ final class ConsumerService {
                 return null;
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO gh_consumers (name, group_list, created_at, updated_at, tenant) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO gh_consumers (name, group_list, created_at, updated_at, tenant, plan) VALUES (?, ?, ?, ?, ?, ?)")) {
                 statement.setString(1, name);
                 statement.setString(2, String.join(",", groups));
                 statement.setLong(3, now);
                 statement.setLong(4, now);
                 statement.setString(5, tenant);
+                statement.setString(6, plan);
                 statement.executeUpdate();
             }
             IdentitySync.bump(connection, ApiKeys.TOPIC);
@@ -124,21 +130,28 @@ final class ConsumerService {
         return created;
     }
 
-    ConsumerView updateGroups(AdminPrincipal admin, String name, ConsumerRequest request) {
-        get(admin, name);
+    /**
+     * Replaces a consumer's groups, its plan, or both; what the request leaves out stays.
+     */
+    ConsumerView update(AdminPrincipal admin, String name, ConsumerRequest request) {
+        ConsumerView existing = get(admin, name);
         Validation validation = new Validation();
-        if (request == null || request.groups() == null) {
-            validation.problem("groups", "is required");
+        if (request == null || request.groups() == null && request.plan() == null) {
+            validation.problem("groups", "is required (or plan)");
         }
-        List<String> groups = validation.names("groups", request == null ? null : request.groups());
+        List<String> groups = request == null || request.groups() == null ? existing.groups()
+            : validation.names("groups", request.groups());
+        String plan = request == null || request.plan() == null ? existing.plan() : plan(validation, request.plan());
         validation.check();
         requireWritable(name);
         long now = clock.instant().getEpochSecond();
         ConsumerView updated = database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("UPDATE gh_consumers SET group_list = ?, updated_at = ? WHERE name = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE gh_consumers SET group_list = ?, plan = ?, updated_at = ? WHERE name = ?")) {
                 statement.setString(1, String.join(",", groups));
-                statement.setLong(2, now);
-                statement.setString(3, name);
+                statement.setString(2, plan);
+                statement.setLong(3, now);
+                statement.setString(4, name);
                 if (statement.executeUpdate() == 0) {
                     return null;
                 }
@@ -151,6 +164,21 @@ final class ConsumerService {
         }
         sync.announce(ApiKeys.TOPIC, null);
         return updated;
+    }
+
+    /** A requested plan: one of the plans in force, or {@code ""} for none. */
+    private String plan(Validation validation, String requested) {
+        if (requested == null || requested.isBlank()) {
+            return null;
+        }
+        String plan = requested.trim();
+        java.util.Set<String> plans = state.current().definition().plans().keySet();
+        if (!plans.contains(plan)) {
+            validation.problem("plan", "unknown plan '" + plan + "' (defined: " + (plans.isEmpty() ? "none"
+                : String.join(", ", new java.util.TreeSet<>(plans))) + ")");
+            return null;
+        }
+        return plan;
     }
 
     void delete(AdminPrincipal admin, String name) {
@@ -284,14 +312,14 @@ final class ConsumerService {
 
     private ConsumerView find(Connection connection, String name) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-            "SELECT name, group_list, created_at, updated_at, tenant FROM gh_consumers WHERE name = ?")) {
+            "SELECT name, group_list, created_at, updated_at, tenant, plan FROM gh_consumers WHERE name = ?")) {
             statement.setString(1, name);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
                 return new ConsumerView(rows.getString(1), groups(rows.getString(2)), "api", keys(connection, name),
-                    Instant.ofEpochSecond(rows.getLong(3)), Instant.ofEpochSecond(rows.getLong(4)), rows.getString(5));
+                    Instant.ofEpochSecond(rows.getLong(3)), Instant.ofEpochSecond(rows.getLong(4)), rows.getString(5), rows.getString(6));
             }
         }
     }
@@ -321,7 +349,7 @@ final class ConsumerService {
     private static ConsumerView declaredView(DeclaredConsumers.Declared declared) {
         List<KeyView> keys = declared.keys().values().stream().sorted()
             .map(id -> new KeyView(id, null, null, null, null, true)).toList();
-        return new ConsumerView(declared.name(), declared.groups(), "file", keys, null, null, declared.tenant());
+        return new ConsumerView(declared.name(), declared.groups(), "file", keys, null, null, declared.tenant(), declared.plan());
     }
 
     private static GatewayException notFound(String name) {

@@ -34,7 +34,7 @@ final class DeclaredConsumerParticipant implements DefinitionParticipant<Declare
         Map<String, DeclaredConsumers.Declared> consumers = DeclaredConsumers.parse(definition.consumers());
         Map<String, ApiKeys.Entry> keys = new HashMap<>();
         consumers.values().forEach(c -> c.keys().forEach((hash, id) ->
-            keys.put(hash, new ApiKeys.Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file", c.tenant()), 0))));
+            keys.put(hash, new ApiKeys.Entry(new ApiKeyPrincipal(c.name(), id, List.copyOf(c.groups()), "file", c.tenant(), c.plan()), 0))));
         return new Keys(Map.copyOf(consumers), Map.copyOf(keys));
     }
 }

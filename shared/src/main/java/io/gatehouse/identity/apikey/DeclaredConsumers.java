@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *   billing-batch:
  *     groups: [internal, billing]
  *     tenant: acme                   # optional; the principal's tenant and the consumer's owner
+ *     plan: gold                     # optional; a plan of the definition's plans (rate limits)
  *     keys:
  *       - id: ci-2026                # optional; the first 12 hex digits of the hash otherwise
  *         sha256: 3f0c...e1          # SHA-256 (hex) of the whole key, e.g. gh_<id>_<secret>
@@ -38,8 +39,9 @@ final class DeclaredConsumers {
      * @param groups its groups
      * @param keys   its keys' ids by SHA-256 hex
      * @param tenant its tenant, or {@code null}
+     * @param plan   its plan, or {@code null}
      */
-    record Declared(String name, List<String> groups, Map<String, String> keys, String tenant) {
+    record Declared(String name, List<String> groups, Map<String, String> keys, String tenant, String plan) {
     }
 
     private DeclaredConsumers() {
@@ -78,10 +80,14 @@ final class DeclaredConsumers {
             return null;
         }
         if (!node.isMissing() && !(node.raw() instanceof Map<?, ?>)) {
-            node.problem("a consumer must be a map with groups, keys and tenant");
+            node.problem("a consumer must be a map with groups, keys, tenant and plan");
             return null;
         }
-        node.allowOnly("groups", "keys", "tenant");
+        node.allowOnly("groups", "keys", "tenant", "plan");
+        String plan = node.get("plan").string(null);
+        if (plan != null && plan.isEmpty()) {
+            plan = null;
+        }
         String tenant = node.get("tenant").string(null);
         if (tenant != null && !Validation.NAME.matcher(tenant).matches()) {
             node.get("tenant").problem("tenant must be 1-128 letters, digits, '.', '_', ':' or '-'");
@@ -108,6 +114,6 @@ final class DeclaredConsumers {
             hash = hash.toLowerCase(Locale.ROOT);
             keys.put(hash, key.get("id").string(hash.substring(0, 12)));
         }
-        return new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys), tenant);
+        return new Declared(name, List.copyOf(groups.stream().distinct().toList()), Map.copyOf(keys), tenant, plan);
     }
 }
