@@ -28,6 +28,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.UriRouteMatch;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +96,9 @@ final class PolicyFilter implements Ordered {
     Publisher<MutableHttpResponse<?>> filter(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> continuation) {
         HttpRequestView view = new HttpRequestView(request);
         RouteMatch match = null;
+        var endpoint = RouteAttributes.getRouteMatch(request);
         // A gateway-owned endpoint (a controller, or a path it owns) wins over any route, as in both proxy engines.
-        if (RouteAttributes.getRouteMatch(request).isEmpty() && !ownedPaths.owns(view.path())) {
+        if (endpoint.isEmpty() && !ownedPaths.owns(view.path())) {
             match = state.current().table().match(view);
         }
         PolicyChain chain = chains.chain(match == null ? null : match.route());
@@ -107,6 +109,9 @@ final class PolicyFilter implements Ordered {
         PolicyExchange exchange = new PolicyExchange(match, view, RequestIds.of(request), client.address(request),
             "https".equals(client.scheme(request)), proxy.isTrustForwardedHeaders());
         request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+        if (endpoint.isPresent() && endpoint.get() instanceof UriRouteMatch<?, ?> uri) {
+            exchange.endpoint(uri.getRouteInfo().getUriMatchTemplate().toPathString());
+        }
         if (match != null) {
             request.setAttribute(RouteAccess.ROUTE_MATCH_ATTRIBUTE, match);
             // The buffered engine holds whole bodies: no route's limit goes above what it holds.
@@ -179,15 +184,19 @@ final class PolicyFilter implements Ordered {
             identity.remove().forEach(headers::remove);
             identity.set().forEach(headers::set);
         }
-        return Flux.from(continuation.proceed()).map(response -> finish(chain, exchange, response));
+        return Flux.from(continuation.proceed())
+            .<MutableHttpResponse<?>>map(response -> finish(request, chain, exchange, response))
+            .doOnError(e -> completed(request, chain, exchange, -1, true))
+            .doOnCancel(() -> completed(request, chain, exchange, -1, true));
     }
 
     private Publisher<MutableHttpResponse<?>> respond(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange,
                                                       MutableHttpResponse<?> response) {
-        return Mono.just(finish(chain, exchange, response));
+        return Mono.just(finish(request, chain, exchange, response));
     }
 
-    private MutableHttpResponse<?> finish(PolicyChain chain, PolicyExchange exchange, MutableHttpResponse<?> response) {
+    private MutableHttpResponse<?> finish(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange,
+                                          MutableHttpResponse<?> response) {
         try {
             chain.response(exchange, new MicronautResponseHead(response));
         } catch (RuntimeException e) {
@@ -197,7 +206,64 @@ final class PolicyFilter implements Ordered {
         if (principalHeader != null && !principal.anonymous()) {
             response.header(principalHeader, principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
         }
+        // The response is whole here (this layer buffers), so the exchange ends with it.
+        completed(request, chain, exchange, bodyLength(response), false);
         return response;
+    }
+
+    private static void completed(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange, long bytesOut,
+                                  boolean aborted) {
+        if (exchange.isCompleted()) {
+            return;
+        }
+        try {
+            chain.completed(exchange, requestLength(request), bytesOut, aborted);
+        } catch (RuntimeException e) {
+            LOG.error("A policy failed at the end of an exchange", e);
+        }
+    }
+
+    /** The request body's length: what was buffered, else what the request declared, else 0. */
+    private static long requestLength(HttpRequest<?> request) {
+        Object buffered = request.getAttribute(BufferedBodies.BUFFERED_ATTRIBUTE).orElse(null);
+        if (buffered instanceof byte[] body) {
+            return body.length;
+        }
+        return Math.max(0, request.getContentLength());
+    }
+
+    private static long utf8Length(CharSequence text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    /** The response body's length when it is bytes or text already, else its declared length, else -1. */
+    private static long bodyLength(MutableHttpResponse<?> response) {
+        Object body = response.body();
+        if (body == null) {
+            return 0;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        if (body instanceof CharSequence text) {
+            return utf8Length(text);
+        }
+        long declared = response.getContentLength();
+        return declared >= 0 ? declared : -1;
     }
 
     @Override

@@ -152,10 +152,19 @@ final class BufferedProxy {
             return Mono.just(errors.response(exchange.request(), ErrorCode.BAD_REQUEST,
                 "The request path cannot be forwarded.", Map.of("route", route.id())));
         }
+        PolicyExchange observed = exchange.request().getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null);
+        if (observed != null) {
+            observed.upstreamCalled(target.toString(), upstreamRequest.getHeaders()::set);
+        }
         int limit = configuration.getMaxBufferedBody();
         Mono<UpstreamResponse> call = Mono.defer(() -> Mono.<HttpResponse<?>>from(clients.forConnectTimeout(route.timeouts().connect())
                 .exchange(upstreamRequest, BODIES.adapt(exchange.body()), null)))
-            .flatMap(response -> readResponse(response, limit))
+            .flatMap(response -> {
+                if (observed != null) {
+                    observed.upstreamAnswered(response.code());
+                }
+                return readResponse(response, limit);
+            })
             .timeout(route.timeouts().response());
         return call
             .map(Result::ok)
@@ -171,6 +180,10 @@ final class BufferedProxy {
                     return Mono.just(toClient(response));
                 }
                 Throwable failure = result.failure();
+                if (observed != null) {
+                    // No-op when the head had arrived (a body too large).
+                    observed.upstreamFailed(classify(failure).name().toLowerCase(Locale.ROOT));
+                }
                 if (failure instanceof ResponseTooLargeException tooLarge) {
                     outcome.completed(tooLarge.status());
                     return Mono.just(failure(exchange, FailureKind.RESET, failure));

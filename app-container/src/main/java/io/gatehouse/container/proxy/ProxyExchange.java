@@ -144,6 +144,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private boolean upstreamFlushPending;
 
     private int status;
+    /** Response body bytes handed to the client connection. */
+    private long bytesOut;
     private boolean upstreamKeepAlive;
     private boolean skippingInterim;
     private boolean closeClientAfter;
@@ -327,6 +329,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         return null;
     }
 
+    private void setOutgoingHeader(String name, String value) {
+        outgoing.headers().set(name, value);
+    }
+
     private void attempt() {
         if (state == State.DONE) {
             return;
@@ -340,6 +346,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         outcomeReported = false;
         TargetState target = selection.target();
         lastTarget = target;
+        exchange.upstreamCalled(target.toString(), this::setOutgoingHeader);
         outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
         outgoing.setUri(ForwardingHeaders.upstreamUri(target, exchange.upstreamPath(upstreamPath), exchange.upstreamQuery(view.rawQuery())));
         state = State.CONNECTING;
@@ -372,6 +379,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         LocalResources.Shortage shortage = LocalResources.localFailure(cause);
+        exchange.upstreamFailed(shortage != null ? "local_resources" : cause instanceof ConnectTimeoutException ? "timeout" : "connect");
         if (shortage != null) {
             // The gateway ran out (EMFILE and the like), not the target: nothing counts against
             // it, and a retry would fail the same way.
@@ -564,6 +572,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             // A header with CR, LF, NUL or another control character, or broken framing: never relayed.
             ReferenceCountUtil.release(message);
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("malformed_response");
             fail(ErrorCode.BAD_GATEWAY, MALFORMED_RESPONSE, details(null), Map.of());
             return;
         }
@@ -584,6 +593,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         int code = response.status().code();
+        if (code >= 200 || code == 101) {
+            exchange.upstreamAnswered(code);
+        }
         if (code < 200 && code != 101) {
             // Interim responses (100, 103) are not relayed; the gateway answered Expect itself.
             skippingInterim = true;
@@ -660,6 +672,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             complete(end);
             return;
         }
+        bytesOut += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         clientFlushPending = true;
         if (!ctx.channel().isWritable()) {
@@ -679,11 +692,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         c.pool().release(c, upstreamKeepAlive && requestSent);
         releaseBody();
         clientFlushPending = false;
+        bytesOut += end.content().readableBytes();
         if (closeClientAfter) {
             ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(end, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, closeClientAfter);
     }
 
@@ -722,12 +737,14 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
                 // A pooled connection the target closed as the request went out: not the target's fault.
                 staleRetried = true;
                 reportReleased();
+                exchange.upstreamFailed("stale_connection");
                 lastTarget = null;
                 state = State.CONNECTING;
                 attempt();
                 return;
             }
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("reset");
             fail(ErrorCode.BAD_GATEWAY, UPSTREAM_CLOSED, details(null), Map.of());
         } else if (state == State.STREAMING) {
             reportFailed(FailureKind.RESET);
@@ -753,10 +770,11 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, headers,
             io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket());
+        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket(), proxy.metrics().webSocketConnections(route.id()));
         c.owner(relay);
         ctx.writeAndFlush(switching, ctx.voidPromise());
         relay.install();
+        completed(false);
         handler.upgraded(this, relay);
     }
 
@@ -799,6 +817,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             LOG.error("A response policy failed for {}", this, e);
         }
         boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = response.content().readableBytes();
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -808,6 +827,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -829,6 +849,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection.discard();
             connection = null;
         }
+        // The call in flight, if any, ends here (no-op when it ended already).
+        exchange.upstreamFailed("failed");
         releaseBody();
         byte[] json = proxy.errors().json(requestId, code, message, details);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -841,6 +863,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         policies(code.status().getCode(), headers);
         // A body still on its way would be read as the next request: close instead.
         boolean close = closeClientAfter || !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = json.length;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -850,6 +873,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -864,6 +888,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         releaseBody();
         ctx.flush();
         ctx.close();
+        completed(true);
     }
 
     /** The client went away. */
@@ -879,6 +904,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection = null;
         }
         releaseBody();
+        completed(true);
+    }
+
+    /**
+     * Ends the exchange for the chain's {@code completed} steps (metrics, the access log), once.
+     *
+     * @param aborted whether it ended without a complete response
+     */
+    private void completed(boolean aborted) {
+        try {
+            chain.completed(exchange, received, bytesOut, aborted);
+        } catch (RuntimeException e) {
+            LOG.error("A policy failed at the end of {}", this, e);
+        }
     }
 
     private void releaseBody() {
@@ -918,6 +957,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         reportFailed(FailureKind.TIMEOUT);
         if (state == State.WAITING) {
+            exchange.upstreamFailed("timeout");
             fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("response"), Map.of());
         } else {
             abortClient();
