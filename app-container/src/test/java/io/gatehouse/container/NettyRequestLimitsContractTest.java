@@ -58,9 +58,9 @@ class NettyRequestLimitsContractTest extends RequestLimitsContractTest {
     @CsvSource({
         "/rl/small/chunked, 1024, 200",
         "/rl/small/chunked, 5000, 413",
-        "/rl/big/chunked, 40960, 200",
-        "/rl/big/chunked, 50000, 413",
-        "/rl/default/chunked, 9000, 413"})
+        "/rl/big/chunked, 16384, 200",
+        "/rl/big/chunked, 20000, 413",
+        "/rl/default/chunked, 5000, 413"})
     void chunkedBody_thenCountedAgainstTheRoutesLimitAsItArrives(String path, int bytes, int status) throws Exception {
         int before = upstream.requests();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();

@@ -24,10 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public abstract class RequestLimitsContractTest extends ContractTestBase {
 
-    /** The gateway-wide body limit of this suite. */
-    protected static final int GATEWAY_LIMIT = 8192;
+    /**
+     * The gateway-wide body limit of this suite. The bodies stay small, and those refused unread
+     * add up to less than HTTP/2's 64 KiB window: on h2c, larger ones refused unread after others
+     * can stall the connection (a defect below the gateway, docs/request-limits.md).
+     */
+    protected static final int GATEWAY_LIMIT = 4096;
     /** The buffering engines' limit of this suite. */
-    protected static final int BUFFER_LIMIT = 24_576;
+    protected static final int BUFFER_LIMIT = 8192;
 
     /** The upstream every route forwards to. */
     protected final NoisyUpstream upstream = new NoisyUpstream("/rl");
@@ -69,7 +73,7 @@ public abstract class RequestLimitsContractTest extends ContractTestBase {
               - id: big
                 match: { path: "/rl/big/**" }
                 upstream: noisy
-                request-limits: { max-body: 40KiB }
+                request-limits: { max-body: 16KiB }
               - id: default
                 match: { path: "/rl/default/**" }
                 upstream: noisy
@@ -87,12 +91,12 @@ public abstract class RequestLimitsContractTest extends ContractTestBase {
         "/rl/small/a     | 512   | 200 | 0     | 200 | 0",
         "/rl/small/a     | 1024  | 200 | 0     | 200 | 0",
         "/rl/small/a     | 1025  | 413 | 1024  | 413 | 1024",
-        "/rl/default/a   | 8192  | 200 | 0     | 200 | 0",
-        "/rl/default/a   | 8193  | 413 | 8192  | 413 | 8192",
-        "/rl/big/a       | 20000 | 200 | 0     | 200 | 0",
-        "/rl/big/a       | 30000 | 200 | 0     | 413 | 24576",
-        "/rl/big/a       | 40960 | 200 | 0     | 413 | 24576",
-        "/rl/big/a       | 40961 | 413 | 40960 | 413 | 24576"})
+        "/rl/default/a   | 4096  | 200 | 0     | 200 | 0",
+        "/rl/default/a   | 4097  | 413 | 4096  | 413 | 4096",
+        "/rl/big/a       | 6000  | 200 | 0     | 200 | 0",
+        "/rl/big/a       | 10000 | 200 | 0     | 413 | 8192",
+        "/rl/big/a       | 16384 | 200 | 0     | 413 | 8192",
+        "/rl/big/a       | 16385 | 413 | 16384 | 413 | 8192"})
     void bodyAgainstTheRoutesLimit_thenForwardedWholeOr413(String path, int bytes, int streamingStatus, int streamingLimit,
                                                              int bufferedStatus, int bufferedLimit) {
         int status = bufferedEngine() ? bufferedStatus : streamingStatus;

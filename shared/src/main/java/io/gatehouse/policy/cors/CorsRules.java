@@ -294,7 +294,7 @@ final class CorsRules {
             return true;
         }
         String lower = origin.toLowerCase(Locale.ROOT);
-        if (lower != origin && origins.contains(lower)) {
+        if (!lower.equals(origin) && origins.contains(lower)) {
             return true;
         }
         for (OriginPattern pattern : patterns) {
