@@ -59,7 +59,7 @@ struct conn {
 
 static struct conn *conns;
 static int nconns = 16;
-static char request[1024];
+static char request[4096];
 static size_t request_len;
 static struct sockaddr_in target;
 
@@ -234,11 +234,25 @@ static double pct(const uint64_t *sorted, size_t n, double p) {
 
 int main(int argc, char **argv) {
     const char *host = "127.0.0.1", *path = "/", *raw = NULL;
+    /* Extra request headers (-H "Name: value", repeatable), e.g. a bearer token and an Origin. */
+    char extra[2048] = "";
+    size_t extra_len = 0;
     int port = 0;
     double rate = 2000, duration = 15, warmup = 2;
     int opt;
-    while ((opt = getopt(argc, argv, "h:p:u:r:d:w:c:o:")) != -1) {
+    while ((opt = getopt(argc, argv, "h:p:u:r:d:w:c:o:H:")) != -1) {
         switch (opt) {
+            case 'H': {
+                size_t n = strlen(optarg);
+                if (extra_len + n + 3 > sizeof extra) {
+                    fprintf(stderr, "openloop: too many header bytes\n");
+                    return 2;
+                }
+                memcpy(extra + extra_len, optarg, n);
+                memcpy(extra + extra_len + n, "\r\n", 3);
+                extra_len += n + 2;
+                break;
+            }
             case 'h': host = optarg; break;
             case 'p': port = atoi(optarg); break;
             case 'u': path = optarg; break;
@@ -248,7 +262,7 @@ int main(int argc, char **argv) {
             case 'c': nconns = atoi(optarg); break;
             case 'o': raw = optarg; break;
             default:
-                fprintf(stderr, "usage: openloop -p PORT [-h HOST] [-u PATH] [-r RATE] [-d S] [-w S] [-c CONNS] [-o RAW]\n");
+                fprintf(stderr, "usage: openloop -p PORT [-h HOST] [-u PATH] [-r RATE] [-d S] [-w S] [-c CONNS] [-o RAW] [-H 'Name: value']...\n");
                 return 2;
         }
     }
@@ -265,7 +279,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     request_len = (size_t) snprintf(request, sizeof request,
-        "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: openloop\r\n\r\n", path, host, port);
+        "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUser-Agent: openloop\r\n%s\r\n", path, host, port, extra);
 
     conns = calloc((size_t) nconns, sizeof *conns);
     int ep = epoll_create1(EPOLL_CLOEXEC);

@@ -4,7 +4,17 @@
 #   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R]
 #                             [--lat-duration S] [--lat-rounds N] [--quick] [--latency-only]
 #                             [--throughput-only] [--max-others PCT] [--proxy-cpu N]
-#                             [--lat-upstream-cpu N]
+#                             [--lat-upstream-cpu N] [--scenarios "bare full redis"]
+#
+# Scenarios, each a route of infra/bench/gatehouse-bench.yml measured against the same nginx:
+#   bare   /bench/**  no policy at all (what the policy chain must not slow down)
+#   full   /full/**   JWT verification (HS256, a bearer token made here), an in-memory rate limit
+#                     that never trips, CORS (the request carries Origin), security headers and the
+#                     gateway's metrics
+#   redis  /full/**   the same on a second Gatehouse instance whose limiter keeps its counts in
+#                     Redis (127.0.0.1:6379; skipped when no Redis answers there)
+# GATEHOUSE_BENCH_JAR=path measures another build of the container jar (e.g. one from before a
+# change) instead of building this tree's.
 #
 # Layout on a 2-core machine: the proxy under test (nginx or Gatehouse, one at a time) is pinned to
 # CPU 1; the load generator and the upstream (nginx returning a 98-byte body) share CPU 0, so both
@@ -59,6 +69,7 @@ MAX_OTHERS=10
 RUN_LATENCY=1
 PROXY_CPU=1
 LAT_UPSTREAM_CPU=0
+SCENARIOS="bare full redis"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -73,6 +84,7 @@ while [[ $# -gt 0 ]]; do
     --quick) DURATION=5; ROUNDS=1; WARMUP=5; LAT_DURATION=5; LAT_ROUNDS=3; shift ;;
     --latency-only) CONNS=""; shift ;;
     --throughput-only) RUN_LATENCY=0; shift ;;
+    --scenarios) SCENARIOS="$2"; shift 2 ;;
     *) gh_die "unknown option '$1'" ;;
   esac
 done
@@ -80,13 +92,16 @@ done
 UPSTREAM_PORT=19001
 NGINX_PORT=19002
 GATEHOUSE_PORT=19003
+GATEHOUSE_REDIS_PORT=19004
 BODY_PATH=/bench/item
+# The HS256 secret the bench gateway verifies its JWT routes with (GATEWAY_JWT_SECRET).
+BENCH_JWT_SECRET="gatehouse-bench-hs256-secret-not-for-production-0123456789"
 # The JVM settings docs/performance.md recommends; GATEHOUSE_BENCH_JAVA_OPTS replaces them.
 DEFAULT_JAVA_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
 JAVA_OPTS="${GATEHOUSE_BENCH_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}"
 
 gh_find_java
-for tool in wrk nginx taskset cc; do
+for tool in wrk nginx taskset cc openssl; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     case "$tool" in
       nginx) gh_apt_install nginx-light ;;
@@ -98,8 +113,10 @@ for tool in wrk nginx taskset cc; do
 done
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
-JAR=app-container/target/gatehouse-container.jar
-if [[ ! -f "$JAR" || -n "$(find shared/src app-container/src -newer "$JAR" -name '*.java' -print -quit)" ]]; then
+JAR="${GATEHOUSE_BENCH_JAR:-app-container/target/gatehouse-container.jar}"
+if [[ -n "${GATEHOUSE_BENCH_JAR:-}" ]]; then
+  [[ -f "$JAR" ]] || gh_die "GATEHOUSE_BENCH_JAR=$JAR is not a file"
+elif [[ ! -f "$JAR" || -n "$(find shared/src app-container/src -newer "$JAR" -name '*.java' -print -quit)" ]]; then
   printf 'bench: building the container jar\n'
   # Tests are compiled (not run): app-container depends on shared's test-jar.
   ./mvnw -B -q -DskipTests -pl app-container -am package
@@ -136,7 +153,7 @@ if [[ -r /proc/self/autogroup ]]; then
   fi
 fi
 
-for port in $UPSTREAM_PORT $NGINX_PORT $GATEHOUSE_PORT; do
+for port in $UPSTREAM_PORT $NGINX_PORT $GATEHOUSE_PORT $GATEHOUSE_REDIS_PORT; do
   if gh_port_open 127.0.0.1 "$port"; then
     gh_die "port $port is in use; stop whatever listens there"
   fi
@@ -189,30 +206,77 @@ PIDS+=("$!")
 
 # Gatehouse: the container jar with the bench route, on CPU 1.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-BENCH_UPSTREAM_PORT=$UPSTREAM_PORT MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
+BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
   GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
   taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
 GATEHOUSE_PID=$!
 PIDS+=("$GATEHOUSE_PID")
 
+# The redis scenario's instance: the same jar and routes, its limiter on Redis. Idle while the others are measured.
+REDIS_GATEHOUSE_PID=""
+if [[ " $SCENARIOS " == *" redis "* ]] && gh_port_open 127.0.0.1 6379; then
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test \
+    GATEWAY_RATE_LIMIT_REDIS_URI=redis://127.0.0.1:6379 GATEWAY_RATE_LIMIT_REDIS_PREFIX="gatehouse-bench:$$" \
+    MICRONAUT_SERVER_PORT=$GATEHOUSE_REDIS_PORT GATEHOUSE_HOST=127.0.0.1 \
+    GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
+    taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse-redis.log" 2>&1 &
+  REDIS_GATEHOUSE_PID=$!
+  PIDS+=("$REDIS_GATEHOUSE_PID")
+fi
+
 gh_wait_port 127.0.0.1 $UPSTREAM_PORT 20 upstream "$WORK/upstream-error.log"
 gh_wait_port 127.0.0.1 $NGINX_PORT 20 nginx "$WORK/nginx-error.log"
 gh_wait_port 127.0.0.1 $GATEHOUSE_PORT 60 gatehouse "$WORK/gatehouse.log" "$GATEHOUSE_PID"
+if [[ -n "$REDIS_GATEHOUSE_PID" ]]; then
+  gh_wait_port 127.0.0.1 $GATEHOUSE_REDIS_PORT 60 gatehouse-redis "$WORK/gatehouse-redis.log" "$REDIS_GATEHOUSE_PID"
+fi
+
+# Scenarios: the path each is measured on and the headers its requests carry.
+if [[ " $SCENARIOS " == *" redis "* ]] && ! gh_port_open 127.0.0.1 6379; then
+  gh_err "no Redis on 127.0.0.1:6379: the redis scenario is skipped"
+  SCENARIOS="${SCENARIOS//redis/}"
+fi
+declare -A SC_PATH=([bare]=/bench/item [full]=/full/item [redis]=/full/item)
+for sc in $SCENARIOS; do
+  [[ -n "${SC_PATH[$sc]:-}" ]] || gh_die "unknown scenario '$sc' (known: ${!SC_PATH[*]})"
+done
+# An HS256 bearer token for the JWT routes, valid for a day, signed with the bench route file's secret.
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+jwt_head="$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)"
+jwt_body="$(printf '{"iss":"https://bench.gatehouse.test","sub":"bench-user","exp":%s}' "$(($(date +%s) + 86400))" | b64url)"
+jwt_sig="$(printf '%s.%s' "$jwt_head" "$jwt_body" | openssl dgst -sha256 -hmac "$BENCH_JWT_SECRET" -binary | b64url)"
+BENCH_TOKEN="$jwt_head.$jwt_body.$jwt_sig"
+# sc_headers SCENARIO FLAG: the scenario's request headers as FLAG "Name: value" words (wrk and openloop: -H).
+sc_headers() {
+  case "$1" in
+    full | redis) printf '%s\n%s\n%s\n%s\n' "$2" "Authorization: Bearer $BENCH_TOKEN" "$2" "Origin: https://app.bench.test" ;;
+  esac
+}
+path_of() {
+  case "$1" in
+    nginx | direct) echo $BODY_PATH ;;
+    *) echo "${SC_PATH[$1]}" ;;
+  esac
+}
 
 check() {
   local status
-  status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$BODY_PATH")"
-  [[ "$status" == 200 ]] || gh_die "$2 answered $status on $BODY_PATH (see $WORK)"
+  status="$(curl -s -o /dev/null -w '%{http_code}' "${@:3}" "http://127.0.0.1:$1$(path_of "$2")")"
+  [[ "$status" == 200 ]] || gh_die "$2 answered $status on $(path_of "$2") (see $WORK)"
 }
-check $UPSTREAM_PORT upstream
+check $UPSTREAM_PORT direct
 check $NGINX_PORT nginx
-check $GATEHOUSE_PORT gatehouse
+for sc in $SCENARIOS; do
+  mapfile -t hdr < <(sc_headers "$sc" -H)
+  check $GATEHOUSE_PORT "$sc" "${hdr[@]}"
+done
 
 # ---------------------------------------------------------------- other processes' CPU time
 
 # The benchmark's own long-lived processes: both nginx instances (master and worker) and Gatehouse.
 OUR_PIDS="$(cat "$WORK/upstream.pid") $(pgrep -P "$(cat "$WORK/upstream.pid")" | tr '\n' ' ')"
-OUR_PIDS+=" $(cat "$WORK/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ') $GATEHOUSE_PID"
+OUR_PIDS+=" $(cat "$WORK/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ') $GATEHOUSE_PID $REDIS_GATEHOUSE_PID"
 HZ="$(getconf CLK_TCK)"
 
 # CPU ticks (user + nice + system) of the whole machine, and of the benchmark's processes: the
@@ -265,15 +329,19 @@ port_of() {
   case "$1" in
     direct) echo $UPSTREAM_PORT ;;
     nginx) echo $NGINX_PORT ;;
-    gatehouse) echo $GATEHOUSE_PORT ;;
+    redis) echo $GATEHOUSE_REDIS_PORT ;;
+    *) echo $GATEHOUSE_PORT ;;
   esac
 }
 
 printf 'bench: warming up (%ss each)\n' "$WARMUP"
 taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PORT$BODY_PATH" >/dev/null
-taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "http://127.0.0.1:$GATEHOUSE_PORT$BODY_PATH" >/dev/null
-# The fixed-rate path (one request per connection at a time) warms up too.
-taskset -c 0 "$OPENLOOP" -p $GATEHOUSE_PORT -u $BODY_PATH -r "$RATE" -d "$WARMUP" -w 0 -c $LAT_CONNS >/dev/null
+for sc in $SCENARIOS; do
+  mapfile -t hdr < <(sc_headers "$sc" -H)
+  taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "${hdr[@]}" "http://127.0.0.1:$GATEHOUSE_PORT$(path_of "$sc")" >/dev/null
+  # The fixed-rate path (one request per connection at a time) warms up too.
+  taskset -c 0 "$OPENLOOP" -p $GATEHOUSE_PORT -u "$(path_of "$sc")" "${hdr[@]}" -r "$RATE" -d "$WARMUP" -w 0 -c $LAT_CONNS >/dev/null
+done
 
 # ---------------------------------------------------------------- throughput
 
@@ -281,11 +349,12 @@ RAW="$WORK/raw.txt"
 : >"$RAW"
 for c in $CONNS; do
   for r in $(seq 1 "$ROUNDS"); do
-    for target in nginx gatehouse; do
+    for target in nginx $SCENARIOS; do
       port="$(port_of "$target")"
+      mapfile -t hdr < <(sc_headers "$target" -H)
       wait_quiet
       m0="$(machine_ticks)"; o0="$(our_ticks)"; t0="$(date +%s%N)"
-      out="$(taskset -c 0 wrk -t1 -c"$c" -d"${DURATION}s" --latency "http://127.0.0.1:$port$BODY_PATH")"
+      out="$(taskset -c 0 wrk -t1 -c"$c" -d"${DURATION}s" --latency "${hdr[@]}" "http://127.0.0.1:$port$(path_of "$target")")"
       others="$(others_pct "$m0" "$o0" "$t0")"
       printf '%s\n' "$out" >"$WORK/wrk-$target-c$c-r$r.txt"
       read -r rps p50 p99 bad <<<"$(parse_wrk <<<"$out")"
@@ -301,7 +370,7 @@ done
 
 RATE_RAW="$WORK/rate.txt"
 : >"$RATE_RAW"
-TARGETS=(direct nginx gatehouse)
+read -r -a TARGETS <<<"direct nginx $SCENARIOS"
 # The instrument and the fixture run SCHED_FIFO from here on (see the top of this file).
 GEN=()
 GEN_POLICY="SCHED_OTHER (chrt refused)"
@@ -318,12 +387,13 @@ if ((RUN_LATENCY)) && chrt -f -p 50 "$UPSTREAM_WORKER" 2>/dev/null; then
 fi
 if ((RUN_LATENCY)); then
   for r in $(seq 1 "$LAT_ROUNDS"); do
-    for i in 0 1 2; do
-      target="${TARGETS[$(((r + i) % 3))]}"
+    for i in "${!TARGETS[@]}"; do
+      target="${TARGETS[$(((r + i) % ${#TARGETS[@]}))]}"
       out="$WORK/openloop-$target-r$r.txt"
+      mapfile -t hdr < <(sc_headers "$target" -H)
       wait_quiet
       m0="$(machine_ticks)"; o0="$(our_ticks)"; t0="$(date +%s%N)"
-      taskset -c 0 "${GEN[@]}" "$OPENLOOP" -p "$(port_of "$target")" -u $BODY_PATH -r "$RATE" -d "$LAT_DURATION" -w 1 \
+      taskset -c 0 "${GEN[@]}" "$OPENLOOP" -p "$(port_of "$target")" -u "$(path_of "$target")" "${hdr[@]}" -r "$RATE" -d "$LAT_DURATION" -w 1 \
         -c $LAT_CONNS -o "$WORK/samples-$target-r$r.txt" >"$out"
       others="$(others_pct "$m0" "$o0" "$t0")"
       printf '%s %s %s %s %s %s %s %s %s\n' "$r" "$target" "$(ol rate "$out")" "$(ol p50 "$out")" "$(ol p99 "$out")" \
@@ -336,7 +406,7 @@ if ((RUN_LATENCY)); then
 fi
 
 # Rounds whose three measurements all ran with other processes below the limit.
-quiet_rounds="$(awk -v max="$MAX_OTHERS" '{ n[$1]++; if ($9 >= max) noisy[$1] = 1 } END { for (r in n) if (n[r] == 3 && !noisy[r]) print r }' "$RATE_RAW" | sort -n | tr '\n' ' ')"
+quiet_rounds="$(awk -v max="$MAX_OTHERS" -v all="${#TARGETS[@]}" '{ n[$1]++; if ($9 >= max) noisy[$1] = 1 } END { for (r in n) if (n[r] == all && !noisy[r]) print r }' "$RATE_RAW" | sort -n | tr '\n' ' ')"
 used_rounds="$quiet_rounds"
 if (($(wc -w <<<"$quiet_rounds") < 3)); then
   used_rounds="$(awk '{ print $1 }' "$RATE_RAW" | sort -nu | tr '\n' ' ')"
@@ -350,6 +420,7 @@ added() {
 }
 
 GH_RSS="$(rss_mib "$GATEHOUSE_PID")"
+GH_JAR_NOTE="$JAR${GATEHOUSE_BENCH_JAR:+ (GATEHOUSE_BENCH_JAR)}"
 NGINX_RSS="$(rss_mib "$(cat "$WORK/nginx.pid")")"
 NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I{} awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' /proc/{}/status)"
 
@@ -357,21 +428,24 @@ NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I
   printf '# Proxy benchmark, %s\n\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
   printf 'Command: `bin/gatehouse bench proxy --duration %s --rounds %s --conns "%s" --rate %s --lat-duration %s --lat-rounds %s --proxy-cpu %s --lat-upstream-cpu %s`  \n' \
     "$DURATION" "$ROUNDS" "$CONNS" "$RATE" "$LAT_DURATION" "$LAT_ROUNDS" "$PROXY_CPU" "$LAT_UPSTREAM_CPU"
-  printf 'Gatehouse JVM options: `%s`  \n' "$JAVA_OPTS"
+  printf 'Gatehouse JVM options: `%s`; jar `%s`; scenarios: %s  \n' "$JAVA_OPTS" "$GH_JAR_NOTE" "$SCENARIOS"
   printf 'Isolation: %s; load generator and upstream during the fixed-rate phase: %s.  \n' "$ISOLATION" "$GEN_POLICY"
   printf 'Machine: %s cores (%s), kernel %s; proxy under test on CPU %s, load generator and upstream on CPU 0 (upstream in the fixed-rate phase: CPU %s); 98-byte body, keep-alive.\n\n' \
     "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$(uname -r)" "$PROXY_CPU" "$LAT_UPSTREAM_CPU"
   if [[ -n "$CONNS" ]]; then
     printf 'Throughput (wrk -t1, %s s rounds, medians of %s):\n\n' "$DURATION" "$ROUNDS"
-    printf '| connections | nginx req/s | Gatehouse req/s | ratio | nginx p50 / p99 ms | Gatehouse p50 / p99 ms |\n'
-    printf '|---|---|---|---|---|---|\n'
+    printf '| connections | scenario | nginx req/s | Gatehouse req/s | ratio | nginx p50 / p99 ms | Gatehouse p50 / p99 ms |\n'
+    printf '|---|---|---|---|---|---|---|\n'
   fi
   for c in $CONNS; do
     col() { awk -v c="$c" -v t="$1" -v f="$2" '$1 == t && $2 == c { print $f }' "$RAW" | median; }
-    n_rps="$(col nginx 4)"; g_rps="$(col gatehouse 4)"
-    ratio="$(awk -v g="$g_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')"
-    printf '| %s | %s | %s | **%s×** | %s / %s | %s / %s |\n' "$c" "$n_rps" "$g_rps" "$ratio" \
-      "$(col nginx 5)" "$(col nginx 6)" "$(col gatehouse 5)" "$(col gatehouse 6)"
+    n_rps="$(col nginx 4)"
+    for sc in $SCENARIOS; do
+      g_rps="$(col "$sc" 4)"
+      ratio="$(awk -v g="$g_rps" -v n="$n_rps" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')"
+      printf '| %s | %s | %s | %s | **%s×** | %s / %s | %s / %s |\n' "$c" "$sc" "$n_rps" "$g_rps" "$ratio" \
+        "$(col nginx 5)" "$(col nginx 6)" "$(col "$sc" 5)" "$(col "$sc" 6)"
+    done
   done
   if ((RUN_LATENCY)); then
     printf '\nFixed rate %s req/s (openloop, %s connections, %s s per measurement, %s rounds; medians over rounds %s' \
@@ -388,12 +462,16 @@ NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I
       printf '| %s | %s | %s | %s | %s | %s |\n' "$target" "$(lat 4 "$target")" "$(lat 5 "$target")" "$(lat 6 "$target")" \
         "$(lat 7 "$target")" "$a"
     done
-    printf '\nPer round (p99 ms; others = CPU used by other processes, %% of one CPU):\n\n'
-    printf '| round | direct | nginx | Gatehouse | nginx added | Gatehouse added | others %% (d / n / g) |\n|---|---|---|---|---|---|---|\n'
+    printf '\nPer round (p99 ms, and in brackets what it adds over direct; others = CPU used by other processes, %% of one CPU):\n\n'
+    printf '| round |'; printf ' %s |' "${TARGETS[@]}"; printf ' others %% |\n|---|'; printf -- '---|%.0s' "${TARGETS[@]}"; printf -- '---|\n'
     for r in $(awk '{ print $1 }' "$RATE_RAW" | sort -nu); do
-      awk -v r="$r" '$1 == r { p[$2] = $5; o[$2] = $9 }
-        END { printf "| %s | %s | %s | %s | %.3f | %.3f | %s / %s / %s |\n", r, p["direct"], p["nginx"], p["gatehouse"],
-              p["nginx"] - p["direct"], p["gatehouse"] - p["direct"], o["direct"], o["nginx"], o["gatehouse"] }' "$RATE_RAW"
+      awk -v r="$r" -v order="${TARGETS[*]}" '$1 == r { p[$2] = $5; o[$2] = $9 }
+        END { n = split(order, t, " "); line = "| " r " |"; others = ""
+              for (i = 1; i <= n; i++) {
+                line = line " " p[t[i]] (t[i] == "direct" ? "" : sprintf(" (%.3f)", p[t[i]] - p["direct"])) " |"
+                others = others (i > 1 ? " / " : "") o[t[i]]
+              }
+              print line " " others " |" }' "$RATE_RAW"
     done
   fi
   printf '\nRSS after the run: Gatehouse %s MiB; nginx master %s MiB + worker %s MiB.\n' "$GH_RSS" "$NGINX_RSS" "${NGINX_RSS_WORKER:-?}"
