@@ -3,8 +3,12 @@ package io.gatehouse.policy.limit;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.local.LocalBucket;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
@@ -83,6 +87,18 @@ public final class LimitStore {
     private final @Nullable BeanProvider<RedisClient> sharedClient;
     private final @Nullable RedisURI redisUri;
     private final Map<String, Local> locals = new ConcurrentHashMap<>();
+    /**
+     * One Redis bucket proxy per key while it is in use, with Bucket4j's batching: requests that
+     * arrive while a command for the same key is on its way to Redis go together in the next one.
+     * Without it every request of a busy key (one consumer, one route) races the others' CAS and
+     * retries, which costs a round trip each and collapses under concurrency. Batching changes
+     * nothing of the count: each request still takes its own token.
+     */
+    private final Cache<String, Remote> remotes = Caffeine.newBuilder()
+        .maximumSize(100_000).expireAfterAccess(Duration.ofSeconds(30)).build();
+
+    private record Remote(AsyncProxyManager<String> manager, AsyncBucketProxy bucket) {
+    }
     private final ScheduledExecutorService sweeper;
     private final long timeoutMillis;
     private final long retryNanos;
@@ -230,7 +246,7 @@ public final class LimitStore {
         boolean probed = probe;
         CompletableFuture<ConsumptionProbe> remote;
         try {
-            remote = manager().thenCompose(m -> m.builder().build(key, bucket).tryConsumeAndReturnRemaining(1))
+            remote = manager().thenCompose(m -> remote(m, key, bucket).tryConsumeAndReturnRemaining(1))
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             remote = CompletableFuture.failedFuture(e);
@@ -312,6 +328,17 @@ public final class LimitStore {
                 .addLimit(bucket.getBandwidths()[0]).build(), bucket.getBandwidths()[0].getCapacity()));
         }
         return local.bucket();
+    }
+
+    private AsyncBucketProxy remote(AsyncProxyManager<String> manager, String key, BucketConfiguration bucket) {
+        Remote kept = remotes.getIfPresent(key);
+        if (kept != null && kept.manager() == manager) {
+            return kept.bucket();
+        }
+        // A new connection (after a failure) gets new proxies; the key's shape fixes its configuration.
+        Remote fresh = new Remote(manager, manager.builder().withOptimization(Optimizations.batching()).build(key, bucket));
+        remotes.put(key, fresh);
+        return fresh.bucket();
     }
 
     private CompletableFuture<AsyncProxyManager<String>> manager() {
