@@ -12,6 +12,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -32,9 +33,13 @@ final class HealthController {
 
     @Get(value = "/v1/health", produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    @Operation(summary = "Gateway health", description = "ok, degraded (an optional dependency fails) or down (a critical one does, 503); each check with its status and latency.")
-    @ApiResponse(responseCode = "200", description = "ok or degraded", content = @Content(schema = @Schema(implementation = HealthReport.class)))
-    @ApiResponse(responseCode = "503", description = "down", content = @Content(schema = @Schema(implementation = HealthReport.class)))
+    @Operation(operationId = "getHealth", summary = "Gateway health", description = "ok, degraded (an optional dependency fails) or "
+        + "down (a critical one does, 503); each check with its status and latency. Public: for readiness probes.")
+    @ApiResponse(responseCode = "200", description = "ok or degraded", content = @Content(schema = @Schema(implementation = HealthReport.class),
+        examples = {@ExampleObject(name = "ok", ref = OpenApiRefs.EXAMPLES + "HealthOk"),
+            @ExampleObject(name = "degraded", ref = OpenApiRefs.EXAMPLES + "HealthDegraded")}))
+    @ApiResponse(responseCode = "503", description = "down: a critical check failed", content = @Content(
+        schema = @Schema(implementation = HealthReport.class), examples = @ExampleObject(name = "down", ref = OpenApiRefs.EXAMPLES + "HealthDown")))
     HttpResponse<HealthReport> health() {
         HealthReport report = healthService.report();
         HttpStatus status = report.status() == HealthStatus.DOWN ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;

@@ -6,6 +6,10 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -27,7 +31,10 @@ final class MetricsController {
 
     @Get("/metrics")
     @Produces(PROMETHEUS_TEXT)
-    @Operation(summary = "Prometheus metrics", description = "Every meter in Prometheus text format 0.0.4.")
+    @Operation(operationId = "getMetrics", summary = "Prometheus metrics", description = "Every meter in Prometheus text format 0.0.4. "
+        + "Public: for the scraper.")
+    @ApiResponse(responseCode = "200", description = "the meters", content = @Content(mediaType = PROMETHEUS_TEXT,
+        schema = @Schema(type = "string"), examples = @ExampleObject(name = "meters", ref = OpenApiRefs.EXAMPLES + "Metrics")))
     String metrics() {
         return registry.scrape();
     }

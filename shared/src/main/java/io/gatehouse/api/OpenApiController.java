@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.json.JsonMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,9 +40,11 @@ final class OpenApiController {
     }
 
     @Get(value = "/v1/openapi.json", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "OpenAPI document", description = "The OpenAPI 3 description of this API, as JSON.")
-    @ApiResponse(responseCode = "200", description = "the document",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = "object")))
+    @Operation(operationId = "getOpenApiDocument", summary = "OpenAPI document", description = "The OpenAPI 3 description of this "
+        + "API, as JSON. Public.")
+    @ApiResponse(responseCode = "200", description = "the document", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+        schema = @Schema(ref = "#/components/schemas/OpenApiDocument"),
+        examples = @ExampleObject(name = "document", ref = OpenApiRefs.EXAMPLES + "OpenApiDocument")))
     byte[] openApi() {
         byte[] current = document;
         if (current == null) {
