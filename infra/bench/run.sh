@@ -44,7 +44,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../bin/lib/common.sh"
 cd "$GH_ROOT"
 
 what="${1:-proxy}"
-[[ "$what" == "proxy" ]] || gh_die "unknown benchmark '$what' (known: proxy)"
+[[ "$what" == "proxy" ]] || gh_die "unknown benchmark '$what' (known: proxy, startup)"
 shift || true
 
 DURATION=15

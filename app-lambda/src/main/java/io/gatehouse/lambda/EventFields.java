@@ -129,7 +129,8 @@ final class EventFields {
             HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON,
             RequestIds.HEADER, requestId,
             "X-API-Version", context.getBean(GatewayConfiguration.class).getApiVersion());
-        return new Unreadable(ErrorCode.BAD_REQUEST.status().getCode(), headers, new String(body, StandardCharsets.UTF_8));
+        int status = ErrorCode.BAD_REQUEST.status().getCode();
+        return new Unreadable(status, RefusalHeaders.of(context, status, headers), new String(body, StandardCharsets.UTF_8));
     }
 
     /**

@@ -57,10 +57,11 @@ final class EventHeaders {
         String requestId = RequestIds.resolve(null);
         byte[] json = context.getBean(ErrorResponses.class).json(requestId, ErrorCode.BAD_REQUEST, message,
             Map.of("reason", reason));
-        return new Refusal(ErrorCode.BAD_REQUEST.status().getCode(), new String(json, StandardCharsets.UTF_8), Map.of(
+        int status = ErrorCode.BAD_REQUEST.status().getCode();
+        return new Refusal(status, new String(json, StandardCharsets.UTF_8), RefusalHeaders.of(context, status, Map.of(
             "Content-Type", "application/json",
             RequestIds.HEADER, requestId,
-            "X-API-Version", context.getBean(GatewayConfiguration.class).getApiVersion()));
+            "X-API-Version", context.getBean(GatewayConfiguration.class).getApiVersion())));
     }
 
     /**

@@ -15,16 +15,19 @@ import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
  * {@link HttpApiExchangeHandler}, which reads what payload 2.0 carries and micronaut-aws ignores
  * (the {@code cookies} array, {@code rawQueryString}, a named stage in {@code rawPath}) and answers
  * with every {@code Set-Cookie} in {@code cookies}. An event with a header no HTTP message could
- * carry is refused first ({@link EventHeaders}).
+ * carry is refused first ({@link EventHeaders}). Each invocation ends by writing the gateway's
+ * meters as CloudWatch EMF lines ({@link InvocationMetrics}).
  */
 public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
 
     private final HttpApiExchangeHandler exchangeHandler;
+    private final InvocationMetrics metrics;
 
     /** Used by the Lambda runtime: starts the application context. */
     public HttpApiHandler() {
         super();
         exchangeHandler = new HttpApiExchangeHandler(applicationContext);
+        metrics = new InvocationMetrics(applicationContext);
     }
 
     /**
@@ -33,10 +36,19 @@ public class HttpApiHandler extends APIGatewayV2HTTPEventFunction {
     public HttpApiHandler(ApplicationContext context) {
         super(context);
         exchangeHandler = new HttpApiExchangeHandler(applicationContext);
+        metrics = new InvocationMetrics(applicationContext);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent input, Context context) {
+        try {
+            return handle(input, context);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent input, Context context) {
         EventHeaders.Refusal refusal = EventHeaders.check(applicationContext, input.getHeaders(), null);
         if (refusal != null) {
             APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();

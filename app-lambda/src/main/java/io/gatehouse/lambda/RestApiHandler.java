@@ -23,11 +23,13 @@ import java.util.Map;
  * as the client sent it), and several {@code Cookie} headers become one, so every request cookie is
  * seen. An event with a header no HTTP message could carry is refused first ({@link EventHeaders}).
  * Its exchange is {@link RestApiExchangeHandler}, whose response sends every body that is not
- * plain UTF-8 text base64-encoded.
+ * plain UTF-8 text base64-encoded. Each invocation ends by writing the gateway's meters as
+ * CloudWatch EMF lines ({@link InvocationMetrics}).
  */
 public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
 
     private final RestApiExchangeHandler exchangeHandler;
+    private final InvocationMetrics metrics;
     private List<String> basePaths;
     private PathNormaliser pathNormaliser;
 
@@ -35,6 +37,7 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
     public RestApiHandler() {
         super();
         exchangeHandler = new RestApiExchangeHandler(applicationContext);
+        metrics = new InvocationMetrics(applicationContext);
     }
 
     /**
@@ -43,10 +46,19 @@ public class RestApiHandler extends ApiGatewayProxyRequestEventFunction {
     public RestApiHandler(ApplicationContext context) {
         super(context);
         exchangeHandler = new RestApiExchangeHandler(applicationContext);
+        metrics = new InvocationMetrics(applicationContext);
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
+        try {
+            return handle(input, context);
+        } finally {
+            metrics.flush();
+        }
+    }
+
+    private APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent input, Context context) {
         HandlerUtils.configureWithContext(this, context);
         try {
             // Refused before anything is dropped: a header no HTTP request could carry is the

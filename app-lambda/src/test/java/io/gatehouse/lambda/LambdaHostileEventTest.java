@@ -124,6 +124,9 @@ class LambdaHostileEventTest {
         for (String field : List.of("message", "request_id", "timestamp")) {
             assertTrue(response.json().get("error").get(field) != null, field);
         }
+        // Refused before Micronaut's HTTP layer, with the security headers every response carries.
+        assertEquals("nosniff", response.header("X-Content-Type-Options").orElse(null), response.headers().toString());
+        assertEquals("max-age=31536000; includeSubDomains", response.header("Strict-Transport-Security").orElse(null));
         assertEquals(List.of(), upstream.allRequestLines());
     }
 
@@ -151,6 +154,7 @@ class LambdaHostileEventTest {
         assertEquals(400, response.status(), response.text());
         assertEquals("duplicate_host", response.json().get("error").get("details").get("reason").getStringValue());
         assertTrue(response.header("X-Request-ID").isPresent() && response.header("X-API-Version").isPresent());
+        assertEquals("DENY", response.header("X-Frame-Options").orElse(null), response.headers().toString());
         assertEquals(List.of(), upstream.allRequestLines());
     }
 }

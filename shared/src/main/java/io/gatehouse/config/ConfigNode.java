@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 public final class ConfigNode {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
     private final String source;
     private final String path;
@@ -260,6 +261,40 @@ public final class ConfigNode {
             problem("must be a duration such as 250ms, 5s or 2m, not '" + text + "'");
             return fallback;
         }
+    }
+
+    /**
+     * @param fallback the value when missing
+     * @param min      the smallest accepted number of bytes
+     * @param max      the largest accepted number of bytes
+     * @return a size written as a number of bytes or with a unit: {@code 512KiB}, {@code 1MiB},
+     *     {@code 2GiB} ({@code KB}, {@code MB} and {@code GB} are read as the same powers of 1024,
+     *     as Micronaut reads {@code max-request-size: 10MB}); case does not matter
+     */
+    public long bytes(long fallback, long min, long max) {
+        String text = string(null);
+        if (text == null) {
+            return fallback;
+        }
+        Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            problem("must be a size such as 65536, 512KiB or 1MiB, not '" + text + "'");
+            return fallback;
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        long bytes = amount > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : amount << shift;
+        if (bytes < min || bytes > max) {
+            problem("must be between " + min + " and " + max + " bytes, not '" + text + "'");
+            return fallback;
+        }
+        return bytes;
     }
 
     /**

@@ -10,8 +10,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The steps of one route, in phase order, compiled once when its route table comes into force
  * ({@link PolicyChains}). Every engine calls {@link #request} once before it forwards and
- * {@link #response} once on whatever response goes back. Steps that decide at once cost a loop
- * iteration each: nothing is allocated unless a step must wait.
+ * {@link #response} once on whatever response goes back, and {@link #completed} once when the
+ * exchange is over. Steps that decide at once cost a loop iteration each: nothing is allocated
+ * unless a step must wait.
  */
 public final class PolicyChain {
 
@@ -119,6 +120,7 @@ public final class PolicyChain {
      * @param response the response about to go out
      */
     public void response(PolicyExchange exchange, ResponseHead response) {
+        exchange.status(response.status());
         RuntimeException failure = null;
         for (int i = 0; i < steps.length; i++) {
             if (responseSide[i] || i <= exchange.ran) {
@@ -127,6 +129,35 @@ public final class PolicyChain {
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                 }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Ends the exchange: records its outcome on it and runs every step's
+     * {@link PolicyStep#completed}. Engines call it when the response's last byte is written, when
+     * the client goes away, and when the response breaks off; only the first call counts. A step
+     * that throws does not keep the others from running; the first failure is rethrown at the end.
+     *
+     * @param exchange the exchange
+     * @param bytesIn  request body bytes received from the client
+     * @param bytesOut response body bytes sent to the client, or {@code -1} when the engine cannot tell
+     * @param aborted  whether the exchange ended without a complete response: the client went away,
+     *                 or the response broke off after its head went out
+     */
+    public void completed(PolicyExchange exchange, long bytesIn, long bytesOut, boolean aborted) {
+        if (!exchange.complete(bytesIn, bytesOut, aborted)) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (int i = 0; i < steps.length; i++) {
+            try {
+                steps[i].completed(exchange, !responseSide[i] && i <= exchange.ran);
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
             }
         }
         if (failure != null) {

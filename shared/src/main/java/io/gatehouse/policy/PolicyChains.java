@@ -2,6 +2,7 @@ package io.gatehouse.policy;
 
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.CompiledRoute;
+import io.gatehouse.route.RequestView;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.OrderUtil;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -43,6 +44,49 @@ public final class PolicyChains {
         PolicyChain chain = chains.get(route);
         return chain == null ? chains.computeIfAbsent(route, this::compile) : chain;
     }
+
+    /**
+     * Runs the response side of the gateway's own chain (security headers) on a response that no
+     * chain produced: an engine's early refusal of a request it could not route (the container's
+     * framing and path checks, a Lambda event that is not HTTP).
+     *
+     * @param response the response about to go out
+     * @param secure   whether the client's connection is TLS
+     */
+    public void ownResponse(ResponseHead response, boolean secure) {
+        PolicyChain chain = chain(null);
+        if (!chain.isEmpty()) {
+            chain.response(new PolicyExchange(null, NO_REQUEST, "", "", secure, false), response);
+        }
+    }
+
+    /** The request of an early refusal: nothing of it is known, or trusted. */
+    private static final RequestView NO_REQUEST = new RequestView() {
+        @Override
+        public String method() {
+            return "";
+        }
+
+        @Override
+        public String path() {
+            return "/";
+        }
+
+        @Override
+        public String host() {
+            return "";
+        }
+
+        @Override
+        public String header(String name) {
+            return null;
+        }
+
+        @Override
+        public List<String> query(String name) {
+            return List.of();
+        }
+    };
 
     /**
      * @return the policies in the order they run

@@ -6,6 +6,8 @@ import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.security.UpstreamIdentity;
 import io.micronaut.core.annotation.Nullable;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,17 +16,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * One request on its way through a {@link PolicyChain}, as every engine presents it: the request,
  * the route it matched, who the caller is once access admitted it, and the changes steps make to
  * the request the upstream receives. One exists per request; steps keep what later steps or their
  * own response side need in {@link #attribute attributes}.
+ *
+ * <p>It also carries what observability reads when the exchange is
+ * {@link PolicyStep#completed completed}: when it started, the status that went out, the bytes
+ * each way, and the upstream call (target, time to its response head), which the engines record.
  */
 public final class PolicyExchange {
 
     /** The request attribute under which Micronaut's HTTP layer keeps a request's exchange. */
     public static final String ATTRIBUTE = "gatehouse.policy-exchange";
+
+    /** The status recorded for a client that went away before any response went out (as nginx logs it). */
+    public static final int CLIENT_CLOSED = 499;
+
+    private static final VarHandle COMPLETED;
+
+    static {
+        try {
+            COMPLETED = MethodHandles.lookup().findVarHandle(PolicyExchange.class, "completed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final @Nullable RouteMatch match;
     private final RequestView request;
@@ -41,8 +61,26 @@ public final class PolicyExchange {
     private String upstreamPath;
     private String upstreamQuery;
     private boolean queryRewritten;
+    private long maxRequestBody = -1;
+    private long bodyCeiling = Long.MAX_VALUE;
     /** Index of the last step whose request side ran, for {@link PolicyChain#response}. */
     int ran = -1;
+    private final long startNanos = System.nanoTime();
+    private final long startMillis = System.currentTimeMillis();
+    private String endpoint;
+    private int status;
+    private long bytesIn;
+    private long bytesOut = -1;
+    private boolean aborted;
+    private long durationNanos = -1;
+    private String upstreamTarget;
+    private long upstreamStartNanos;
+    private long upstreamNanos = -1;
+    private boolean callOpen;
+    private UpstreamObserver upstreamObserver;
+    /** 1 once {@link PolicyChain#completed} ran; set atomically, as the end may race a client's departure. */
+    @SuppressWarnings("unused")
+    private volatile int completed;
 
     /**
      * @param match          the route the request matched, or {@code null} for the gateway's own endpoints
@@ -142,6 +180,35 @@ public final class PolicyExchange {
      */
     public void requestBody(byte[] body) {
         this.requestBody = body;
+    }
+
+    /**
+     * Sets the largest request body this request may have: a step that knows the route's limit
+     * sets it on the way in, and the engine counts the body against it as it arrives. It never
+     * rises above the engine's {@link #bodyCeiling(long) ceiling}.
+     *
+     * @param bytes the limit in bytes
+     */
+    public void limitRequestBody(long bytes) {
+        this.maxRequestBody = Math.min(bytes, bodyCeiling);
+    }
+
+    /**
+     * Set by an engine that holds whole bodies, before the chain runs: the most it holds, whatever
+     * a route allows.
+     *
+     * @param bytes the ceiling in bytes
+     */
+    public void bodyCeiling(long bytes) {
+        this.bodyCeiling = bytes;
+    }
+
+    /**
+     * @param fallback the engine's own limit ({@code gateway.proxy.max-request-body})
+     * @return the limit a step set, or {@code fallback} when none did
+     */
+    public long maxRequestBody(long fallback) {
+        return maxRequestBody < 0 ? fallback : maxRequestBody;
     }
 
     /**
@@ -303,5 +370,183 @@ public final class PolicyExchange {
      */
     public @Nullable String upstreamQuery(@Nullable String original) {
         return queryRewritten ? upstreamQuery : original;
+    }
+
+    // ------------------------------------------------------------------ the outcome, for observability
+
+    /**
+     * @return {@link System#nanoTime()} when the engine took the request
+     */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /**
+     * @return the wall-clock time, in epoch milliseconds, when the engine took the request
+     */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /**
+     * @return the template of the gateway endpoint serving the request (such as {@code /v1/health}),
+     *     or {@code null} on routes and for requests nothing serves
+     */
+    public @Nullable String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Set by the engine for a request one of the gateway's own endpoints serves.
+     *
+     * @param template the endpoint's path template
+     */
+    public void endpoint(String template) {
+        this.endpoint = template;
+    }
+
+    /**
+     * @return the status of the response that went out (set when the response side runs), or
+     *     {@value #CLIENT_CLOSED} once completed without one; 0 before
+     */
+    public int status() {
+        return status;
+    }
+
+    void status(int code) {
+        this.status = code;
+    }
+
+    /**
+     * @return request body bytes received from the client, once completed
+     */
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    /**
+     * @return response body bytes sent to the client once completed, or {@code -1} when the engine
+     *     cannot tell (a gateway endpoint's body that is encoded after the chain)
+     */
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    /**
+     * @return whether the exchange ended without a complete response: the client went away, or the
+     *     response broke off after its head went out
+     */
+    public boolean aborted() {
+        return aborted;
+    }
+
+    /**
+     * @return nanoseconds from {@link #startNanos()} to completion, or {@code -1} before
+     */
+    public long durationNanos() {
+        return durationNanos;
+    }
+
+    /**
+     * @param observer told of each call to a target from now on (one per exchange; a later one replaces it)
+     */
+    public void observeUpstream(UpstreamObserver observer) {
+        this.upstreamObserver = observer;
+    }
+
+    /**
+     * Recorded by the engine at each attempt to call a target, before it is sent: the first attempt
+     * starts the upstream clock, and the target named last is the one reported. A call still open
+     * fails as {@code abandoned}.
+     *
+     * @param target    the target's URL
+     * @param setHeader sets a header of this attempt's request, for the {@link UpstreamObserver}
+     */
+    public void upstreamCalled(String target, BiConsumer<String, String> setHeader) {
+        if (callOpen) {
+            upstreamFailed("abandoned");
+        }
+        if (upstreamTarget == null) {
+            upstreamStartNanos = System.nanoTime();
+        }
+        upstreamTarget = target;
+        callOpen = true;
+        if (upstreamObserver != null) {
+            upstreamObserver.calling(this, target, setHeader);
+        }
+    }
+
+    /**
+     * Recorded by the engine when the response head of the call arrived: it stops the upstream
+     * clock. Nothing happens when no call is open.
+     *
+     * @param code the response's status
+     */
+    public void upstreamAnswered(int code) {
+        if (!callOpen) {
+            return;
+        }
+        callOpen = false;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (upstreamObserver != null) {
+            upstreamObserver.answered(this, code);
+        }
+    }
+
+    /**
+     * Recorded by the engine when the call ended without a response head: it stops the upstream
+     * clock. Nothing happens when no call is open.
+     *
+     * @param reason why, as {@link UpstreamObserver#failed} lists
+     */
+    public void upstreamFailed(String reason) {
+        if (!callOpen) {
+            return;
+        }
+        callOpen = false;
+        upstreamNanos = System.nanoTime() - upstreamStartNanos;
+        if (upstreamObserver != null) {
+            upstreamObserver.failed(this, reason);
+        }
+    }
+
+    /**
+     * @return the URL of the target last called, or {@code null} when the request reached no upstream
+     */
+    public @Nullable String upstreamTarget() {
+        return upstreamTarget;
+    }
+
+    /**
+     * @return nanoseconds from the first call to a target to the response head (or the failure) of
+     *     the last one (retries and their backoff included), or {@code -1} without a call
+     */
+    public long upstreamNanos() {
+        return upstreamNanos;
+    }
+
+    /**
+     * @return whether the exchange is over ({@link PolicyChain#completed} ran)
+     */
+    public boolean isCompleted() {
+        return completed != 0;
+    }
+
+    /**
+     * @return {@code true} for the first call only
+     */
+    boolean complete(long in, long out, boolean abort) {
+        if (!COMPLETED.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        upstreamFailed("aborted");
+        this.durationNanos = System.nanoTime() - startNanos;
+        this.bytesIn = in;
+        this.bytesOut = out;
+        this.aborted = abort || status == 0;
+        if (status == 0) {
+            status = CLIENT_CLOSED;
+        }
+        return true;
     }
 }

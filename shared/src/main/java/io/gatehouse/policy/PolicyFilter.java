@@ -28,14 +28,13 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.UriRouteMatch;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +52,10 @@ import java.util.concurrent.CompletableFuture;
  * response side runs on every response, the upstream's, a step's answer and a refusal alike.
  * Requests for a path the gateway owns ({@link OwnedPaths}) never see a route's policies.
  *
+ * <p>A response some earlier filter answered with before this one ran (a body over
+ * {@code micronaut.server.max-request-size}, a path normalisation refusal) gets the response side
+ * of its chain from {@link PolicyResponseFilter}.
+ *
  * <p>micronaut-security's own {@code SecurityFilter} is switched off
  * ({@code micronaut.security.filter.enabled: false}): it would reject every gateway endpoint that
  * carries no {@code @Secured} rule. This filter takes its place, in the same phase.
@@ -63,6 +66,9 @@ final class PolicyFilter implements Ordered {
 
     /** The request attribute holding the request's {@link PolicyExchange}. */
     static final String EXCHANGE_ATTRIBUTE = PolicyExchange.ATTRIBUTE;
+
+    /** The request attribute marking a request whose chain this filter ran, for {@link PolicyResponseFilter}. */
+    static final String RAN_ATTRIBUTE = "gatehouse.policy-chain-ran";
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFilter.class);
 
@@ -90,19 +96,26 @@ final class PolicyFilter implements Ordered {
     Publisher<MutableHttpResponse<?>> filter(HttpRequest<?> request, FilterContinuation<Publisher<MutableHttpResponse<?>>> continuation) {
         HttpRequestView view = new HttpRequestView(request);
         RouteMatch match = null;
+        var endpoint = RouteAttributes.getRouteMatch(request);
         // A gateway-owned endpoint (a controller, or a path it owns) wins over any route, as in both proxy engines.
-        if (RouteAttributes.getRouteMatch(request).isEmpty() && !ownedPaths.owns(view.path())) {
+        if (endpoint.isEmpty() && !ownedPaths.owns(view.path())) {
             match = state.current().table().match(view);
         }
         PolicyChain chain = chains.chain(match == null ? null : match.route());
+        request.setAttribute(RAN_ATTRIBUTE, Boolean.TRUE);
         if (chain.isEmpty()) {
             return continuation.proceed();
         }
         PolicyExchange exchange = new PolicyExchange(match, view, RequestIds.of(request), client.address(request),
             "https".equals(client.scheme(request)), proxy.isTrustForwardedHeaders());
         request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
+        if (endpoint.isPresent() && endpoint.get() instanceof UriRouteMatch<?, ?> uri) {
+            exchange.endpoint(uri.getRouteInfo().getUriMatchTemplate().toPathString());
+        }
         if (match != null) {
             request.setAttribute(RouteAccess.ROUTE_MATCH_ATTRIBUTE, match);
+            // The buffered engine holds whole bodies: no route's limit goes above what it holds.
+            exchange.bodyCeiling(proxy.getMaxBufferedBody());
         }
         if (chain.needsRequestBody()) {
             return Mono.from(BufferedBodies.buffered(request, proxy.bufferedRequestLimit()))
@@ -171,15 +184,19 @@ final class PolicyFilter implements Ordered {
             identity.remove().forEach(headers::remove);
             identity.set().forEach(headers::set);
         }
-        return Flux.from(continuation.proceed()).map(response -> finish(chain, exchange, response));
+        return Flux.from(continuation.proceed())
+            .<MutableHttpResponse<?>>map(response -> finish(request, chain, exchange, response))
+            .doOnError(e -> completed(request, chain, exchange, -1, true))
+            .doOnCancel(() -> completed(request, chain, exchange, -1, true));
     }
 
     private Publisher<MutableHttpResponse<?>> respond(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange,
                                                       MutableHttpResponse<?> response) {
-        return Mono.just(finish(chain, exchange, response));
+        return Mono.just(finish(request, chain, exchange, response));
     }
 
-    private MutableHttpResponse<?> finish(PolicyChain chain, PolicyExchange exchange, MutableHttpResponse<?> response) {
+    private MutableHttpResponse<?> finish(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange,
+                                          MutableHttpResponse<?> response) {
         try {
             chain.response(exchange, new MicronautResponseHead(response));
         } catch (RuntimeException e) {
@@ -189,59 +206,68 @@ final class PolicyFilter implements Ordered {
         if (principalHeader != null && !principal.anonymous()) {
             response.header(principalHeader, principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
         }
+        // The response is whole here (this layer buffers), so the exchange ends with it.
+        completed(request, chain, exchange, bodyLength(response), false);
         return response;
+    }
+
+    private static void completed(HttpRequest<?> request, PolicyChain chain, PolicyExchange exchange, long bytesOut,
+                                  boolean aborted) {
+        if (exchange.isCompleted()) {
+            return;
+        }
+        try {
+            chain.completed(exchange, requestLength(request), bytesOut, aborted);
+        } catch (RuntimeException e) {
+            LOG.error("A policy failed at the end of an exchange", e);
+        }
+    }
+
+    /** The request body's length: what was buffered, else what the request declared, else 0. */
+    private static long requestLength(HttpRequest<?> request) {
+        Object buffered = request.getAttribute(BufferedBodies.BUFFERED_ATTRIBUTE).orElse(null);
+        if (buffered instanceof byte[] body) {
+            return body.length;
+        }
+        return Math.max(0, request.getContentLength());
+    }
+
+    private static long utf8Length(CharSequence text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    /** The response body's length when it is bytes or text already, else its declared length, else -1. */
+    private static long bodyLength(MutableHttpResponse<?> response) {
+        Object body = response.body();
+        if (body == null) {
+            return 0;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length;
+        }
+        if (body instanceof CharSequence text) {
+            return utf8Length(text);
+        }
+        long declared = response.getContentLength();
+        return declared >= 0 ? declared : -1;
     }
 
     @Override
     public int getOrder() {
         return ServerFilterPhase.SECURITY.order();
-    }
-
-    /** A Micronaut response as response-side steps see it. */
-    private record MicronautResponseHead(MutableHttpResponse<?> response) implements ResponseHead {
-
-        @Override
-        public int status() {
-            return response.code();
-        }
-
-        @Override
-        public String header(String name) {
-            return response.getHeaders().get(name);
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return response.getHeaders().getAll(name);
-        }
-
-        @Override
-        public void set(String name, String value) {
-            response.getHeaders().set(name, value);
-        }
-
-        @Override
-        public void add(String name, String value) {
-            response.getHeaders().add(name, value);
-        }
-
-        @Override
-        public void remove(String name) {
-            response.getHeaders().remove(name);
-        }
-
-        @Override
-        public List<String> names() {
-            return new ArrayList<>(response.getHeaders().names());
-        }
-
-        @Override
-        public byte[] body() {
-            Object body = response.body();
-            if (body instanceof byte[] bytes) {
-                return bytes;
-            }
-            return body == null ? new byte[0] : null;
-        }
     }
 }

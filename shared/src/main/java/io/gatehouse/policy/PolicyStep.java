@@ -35,6 +35,21 @@ public interface PolicyStep {
     }
 
     /**
+     * Runs once when the exchange is over: the last byte of the response went to the client, the
+     * client went away, or the response broke off. It runs on every step of the chain, whatever
+     * answered, with the outcome on the exchange ({@link PolicyExchange#status()},
+     * {@link PolicyExchange#durationNanos()}, {@link PolicyExchange#bytesIn()},
+     * {@link PolicyExchange#bytesOut()}, {@link PolicyExchange#aborted()}, the upstream call). It
+     * must not block and cannot change the response any more. The default does nothing.
+     *
+     * @param exchange   the exchange, complete
+     * @param requestRan whether this step's {@link #request} was called for it (a request refused
+     *                   before the chain ran, such as one too large, reaches no request side)
+     */
+    default void completed(PolicyExchange exchange, boolean requestRan) {
+    }
+
+    /**
      * @return whether {@link #request} reads the request body ({@link PolicyExchange#requestBody()}):
      *     the engine then buffers it (up to the body limit) before running the chain
      */

@@ -40,7 +40,9 @@ public final class BufferedBodies {
             return body.length > limit ? Mono.error(new TooLargeException()) : Mono.just(body);
         }
         if (request instanceof io.micronaut.http.ServerHttpRequest<?> server) {
-            return bounded(server.byteBody().toByteArrayPublisher(), limit, TooLargeException::new);
+            // Kept for whoever reads it next, and for the access log's byte count.
+            return bounded(server.byteBody().toByteArrayPublisher(), limit, TooLargeException::new)
+                .doOnNext(body -> request.setAttribute(BUFFERED_ATTRIBUTE, body));
         }
         byte[] body = request.getBody(byte[].class).orElse(new byte[0]);
         return body.length > limit ? Mono.error(new TooLargeException()) : Mono.just(body);

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.runtime.LocalResources;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.security.GatewayPrincipal;
@@ -52,8 +53,8 @@ import java.util.function.Supplier;
  * before they reach Micronaut.
  *
  * <ul>
- *   <li>The request body is limited to the smaller of {@code gateway.proxy.max-request-body} and
- *       {@code gateway.proxy.max-buffered-body} (413 beyond), the upstream's response body to
+ *   <li>The request body is limited to the smaller of the route's limit ({@code request-limits}, else
+ *       {@code gateway.proxy.max-request-body}) and {@code gateway.proxy.max-buffered-body} (413 beyond), the upstream's response body to
  *       {@code gateway.proxy.max-buffered-body} (502 beyond).</li>
  *   <li>A call that fails for want of a local resource (open files, ephemeral ports; see
  *       {@link LocalResources}) is answered 503 {@code overloaded} and never counts against the
@@ -113,7 +114,11 @@ final class BufferedProxy {
             return Mono.just(errors.response(request, ErrorCode.BAD_GATEWAY,
                 "Route '" + route.id() + "' names an upstream that is not in force.", Map.of("route", route.id())));
         }
-        int limit = (int) configuration.bufferedRequestLimit();
+        // A route's own body limit (request-limits), when its policy set one on the exchange.
+        long requestLimit = request.getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class)
+            .map(exchange -> exchange.maxRequestBody(configuration.getMaxRequestBody()))
+            .orElse(configuration.getMaxRequestBody());
+        int limit = (int) Math.min(requestLimit, configuration.getMaxBufferedBody());
         if (request.getContentLength() > limit) {
             return Mono.just(tooLarge(request, limit));
         }
@@ -147,10 +152,19 @@ final class BufferedProxy {
             return Mono.just(errors.response(exchange.request(), ErrorCode.BAD_REQUEST,
                 "The request path cannot be forwarded.", Map.of("route", route.id())));
         }
+        PolicyExchange observed = exchange.request().getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null);
+        if (observed != null) {
+            observed.upstreamCalled(target.toString(), upstreamRequest.getHeaders()::set);
+        }
         int limit = configuration.getMaxBufferedBody();
         Mono<UpstreamResponse> call = Mono.defer(() -> Mono.<HttpResponse<?>>from(clients.forConnectTimeout(route.timeouts().connect())
                 .exchange(upstreamRequest, BODIES.adapt(exchange.body()), null)))
-            .flatMap(response -> readResponse(response, limit))
+            .flatMap(response -> {
+                if (observed != null) {
+                    observed.upstreamAnswered(response.code());
+                }
+                return readResponse(response, limit);
+            })
             .timeout(route.timeouts().response());
         return call
             .map(Result::ok)
@@ -166,6 +180,10 @@ final class BufferedProxy {
                     return Mono.just(toClient(response));
                 }
                 Throwable failure = result.failure();
+                if (observed != null) {
+                    // No-op when the head had arrived (a body too large).
+                    observed.upstreamFailed(classify(failure).name().toLowerCase(Locale.ROOT));
+                }
                 if (failure instanceof ResponseTooLargeException tooLarge) {
                     outcome.completed(tooLarge.status());
                     return Mono.just(failure(exchange, FailureKind.RESET, failure));

@@ -49,7 +49,7 @@ public final class CompiledRoute {
         RouteDefinition.Match m = definition.match();
         Set<String> methods = m.methods();
         if (!methods.isEmpty()) {
-            String method = request.method();
+            String method = preflightMethod(request);
             if (!methods.contains(method) && !("HEAD".equals(method) && methods.contains("GET"))) {
                 return null;
             }
@@ -71,6 +71,21 @@ public final class CompiledRoute {
         PathPattern.Match pathMatch = m.path().match(request.path());
         return pathMatch == null ? null
             : new RouteMatch(this, pathMatch.variables(), pathMatch.matched(), pathMatch.remainder());
+    }
+
+    /**
+     * A CORS preflight asks whether the method it names may be sent: on a route with {@code cors} it
+     * is matched as that method would be, so that the route the actual request takes answers it.
+     */
+    private String preflightMethod(RequestView request) {
+        String method = request.method();
+        if ("OPTIONS".equals(method) && definition.policies().containsKey("cors") && request.header("Origin") != null) {
+            String requested = request.header("Access-Control-Request-Method");
+            if (requested != null) {
+                return requested;
+            }
+        }
+        return method;
     }
 
     private boolean hostMatches(String host) {

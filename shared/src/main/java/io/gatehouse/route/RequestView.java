@@ -50,7 +50,8 @@ public interface RequestView {
 
     /**
      * The query as the client sent it, for policies that change the query the upstream receives
-     * (transforms). Views of the engines that serve routes implement it; the default has none.
+     * (transforms) and for logs (which redact it). Views of the engines that serve routes implement
+     * it; the default has none.
      *
      * @return the raw query after {@code ?}, percent-encoding kept, or {@code null} when there is none
      */

@@ -47,7 +47,7 @@ public record RouteDefinition(
 
     /** Keys a route accepts for policies that later features interpret. */
     public static final List<String> POLICY_KEYS = List.of("auth", "claims", "limits", "cors", "cache", "transforms", "authorization",
-        "tenant", "validate", "idempotency");
+        "tenant", "validate", "idempotency", "security-headers", "request-limits");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 

@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.observability.GatewayMetrics;
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +31,18 @@ final class DefaultUpstream implements Upstream {
     private final List<TargetState> targets;
     private final LoadBalancingPolicy policy;
     private final UpstreamCircuitBreaker breaker;
+    private final Counter retries;
 
-    DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets, UpstreamCircuitBreaker breaker) {
+    DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets, UpstreamCircuitBreaker breaker, Counter retries) {
         this.definition = definition;
         this.targets = List.copyOf(targets);
         this.policy = LoadBalancingPolicy.of(definition, this.targets);
         this.breaker = breaker;
+        this.retries = retries;
     }
 
     DefaultUpstream(UpstreamDefinition definition, List<TargetState> targets) {
-        this(definition, targets, UpstreamCircuitBreaker.of(definition.name(), definition.circuitBreaker()));
+        this(definition, targets, UpstreamCircuitBreaker.of(definition.name(), definition.circuitBreaker()), null);
     }
 
     @Override
@@ -62,6 +66,10 @@ final class DefaultUpstream implements Upstream {
 
     @Override
     public Selection select(String hashKey, TargetState exclude) {
+        if (exclude != null && retries != null) {
+            // Both engines name the target they tried when they try again.
+            retries.increment();
+        }
         long now = System.nanoTime();
         int n = targets.size();
         boolean[] eligible = new boolean[n];
@@ -159,13 +167,22 @@ final class DefaultUpstream implements Upstream {
                 } else {
                     recordSuccess(target, duration);
                 }
+                target.meters().record(status >= 500 ? GatewayMetrics.TargetMeters.SERVER_ERROR : GatewayMetrics.TargetMeters.OK,
+                    duration);
             }
         }
 
         @Override
         public void failed(FailureKind kind) {
             if (finish()) {
-                recordFailure(target, System.nanoTime() - startNanos);
+                long duration = System.nanoTime() - startNanos;
+                recordFailure(target, duration);
+                target.meters().record(switch (kind) {
+                    case CONNECT -> GatewayMetrics.TargetMeters.CONNECT;
+                    case TIMEOUT -> GatewayMetrics.TargetMeters.TIMEOUT;
+                    case RESET -> GatewayMetrics.TargetMeters.RESET;
+                    case SERVER_ERROR -> GatewayMetrics.TargetMeters.SERVER_ERROR;
+                }, duration);
             }
         }
 

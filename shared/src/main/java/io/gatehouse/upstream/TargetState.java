@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.observability.GatewayMetrics;
+
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,9 +21,12 @@ public final class TargetState {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicInteger probeSuccesses = new AtomicInteger();
     private final AtomicInteger probeFailures = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger idleConnections = new AtomicInteger();
     private volatile boolean healthy = true;
     // Not 0: System.nanoTime() may be negative, and "now - ejectedUntil >= 0" must hold from the start.
     private volatile long ejectedUntilNanos = System.nanoTime();
+    private volatile GatewayMetrics.TargetMeters meters = GatewayMetrics.TargetMeters.NONE;
 
     TargetState(UpstreamDefinition.Target target) {
         this.url = target.url();
@@ -116,6 +121,52 @@ public final class TargetState {
      */
     public void markHealthy(boolean isHealthy) {
         this.healthy = isHealthy;
+    }
+
+    /**
+     * An engine that keeps its own connections to targets ({@link ConnectionPools}) tells of each one
+     * opened.
+     */
+    public void connectionOpened() {
+        connections.incrementAndGet();
+    }
+
+    /**
+     * ... and of each one closed.
+     */
+    public void connectionClosed() {
+        connections.decrementAndGet();
+    }
+
+    /**
+     * ... and of connections entering ({@code +1}) or leaving ({@code -1}) its idle pool.
+     *
+     * @param delta the change
+     */
+    public void idleConnections(int delta) {
+        idleConnections.addAndGet(delta);
+    }
+
+    /**
+     * @return connections open to the target, busy and idle, as the engine reported them
+     */
+    public int connections() {
+        return connections.get();
+    }
+
+    /**
+     * @return idle connections ready for a request
+     */
+    public int idleConnections() {
+        return idleConnections.get();
+    }
+
+    GatewayMetrics.TargetMeters meters() {
+        return meters;
+    }
+
+    void meters(GatewayMetrics.TargetMeters targetMeters) {
+        this.meters = targetMeters;
     }
 
     AtomicInteger outstandingCounter() {

@@ -12,12 +12,18 @@ import io.micronaut.core.annotation.Internal;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Micrometer gauges per target, following reloads:
  * {@value #OUTSTANDING} (requests in flight) and {@value #HEALTHY} (1 while the target may receive
  * traffic: healthy by its checks and not ejected; 0 otherwise), tagged {@code upstream} and
- * {@code target} (the URL). Gauges of targets that leave are removed.
+ * {@code target} (the URL); and per upstream whose breaker is enabled, {@value #CIRCUIT} tagged
+ * {@code upstream} and {@code state} ({@code closed}, {@code open}, {@code half_open}): 1 for the
+ * state the breaker is in, 0 for the others. Where an engine pools its own connections
+ * ({@link ConnectionPools}), the SSO gateway's {@value #POOL_SIZE} and {@value #POOL_AVAILABLE} per
+ * target, tagged {@code pool} (the upstream) and {@code target}. Gauges of targets and upstreams
+ * that leave are removed.
  */
 @Context
 @Internal
@@ -30,12 +36,25 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
     /** Gauge: 1 while a target is available, 0 while unhealthy or ejected. */
     static final String HEALTHY = "gatehouse.upstream.target.healthy";
 
-    private final MeterRegistry registry;
-    /** Each registered gauge and the target state it reads. */
-    private final Map<Meter.Id, TargetState> registered = new HashMap<>();
+    /** Gauge per upstream and breaker state: 1 for the state it is in. */
+    static final String CIRCUIT = "gatehouse.upstream.circuit.breaker.state";
 
-    UpstreamMetrics(MeterRegistry registry, GatewayState state) {
+    /** Gauge per target: connections open (busy and idle), the SSO gateway's {@code connection_pool_size}. */
+    static final String POOL_SIZE = "connection.pool.size";
+
+    /** Gauge per target: idle connections ready for a request, {@code connection_pool_available}. */
+    static final String POOL_AVAILABLE = "connection.pool.available";
+
+    private static final String[] CIRCUIT_STATES = {"closed", "open", "half_open"};
+
+    private final MeterRegistry registry;
+    private final boolean pools;
+    /** Each registered gauge and what it reads: a target's state, or an upstream. */
+    private final Map<Meter.Id, Object> registered = new HashMap<>();
+
+    UpstreamMetrics(MeterRegistry registry, GatewayState state, Optional<ConnectionPools> pools) {
         this.registry = registry;
+        this.pools = pools.isPresent();
         register(state.current().upstreams());
     }
 
@@ -45,12 +64,23 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
     }
 
     private synchronized void register(Map<String, Upstream> upstreams) {
-        Map<Meter.Id, TargetState> wanted = new HashMap<>();
+        Map<Meter.Id, Object> wanted = new HashMap<>();
         for (Upstream upstream : upstreams.values()) {
+            if (!"disabled".equals(upstream.circuitState())) {
+                for (String circuitState : CIRCUIT_STATES) {
+                    wanted.put(new Meter.Id(CIRCUIT, Tags.of("upstream", upstream.name(), "state", circuitState), null, null,
+                        Meter.Type.GAUGE), upstream);
+                }
+            }
             for (TargetState target : upstream.targets()) {
                 String[] tags = {"upstream", upstream.name(), "target", target.url().toString()};
                 wanted.put(new Meter.Id(OUTSTANDING, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
                 wanted.put(new Meter.Id(HEALTHY, Tags.of(tags), null, null, Meter.Type.GAUGE), target);
+                if (pools) {
+                    Tags pool = Tags.of("pool", upstream.name(), "target", target.url().toString());
+                    wanted.put(new Meter.Id(POOL_SIZE, pool, null, null, Meter.Type.GAUGE), target);
+                    wanted.put(new Meter.Id(POOL_AVAILABLE, pool, null, null, Meter.Type.GAUGE), target);
+                }
             }
         }
         registered.entrySet().removeIf(e -> {
@@ -60,16 +90,30 @@ final class UpstreamMetrics implements ApplicationEventListener<GatewayState.Swa
             }
             return false;
         });
-        wanted.forEach((id, target) -> {
+        wanted.forEach((id, source) -> {
             if (registered.containsKey(id)) {
                 return;
             }
-            Gauge.Builder<TargetState> builder = id.getName().equals(OUTSTANDING)
-                ? Gauge.builder(OUTSTANDING, target, TargetState::outstanding).description("Requests in flight to an upstream target")
-                : Gauge.builder(HEALTHY, target, t -> t.available(System.nanoTime()) ? 1 : 0)
+            Gauge.Builder<?> builder;
+            if (source instanceof Upstream upstream) {
+                String circuitState = id.getTag("state");
+                builder = Gauge.builder(CIRCUIT, upstream, u -> circuitState.equals(u.circuitState()) ? 1 : 0)
+                    .description("1 for the state an upstream's circuit breaker is in (closed, open, half_open), else 0");
+            } else if (id.getName().equals(POOL_SIZE)) {
+                builder = Gauge.builder(POOL_SIZE, (TargetState) source, TargetState::connections)
+                    .description("Connections open to an upstream target, busy and idle");
+            } else if (id.getName().equals(POOL_AVAILABLE)) {
+                builder = Gauge.builder(POOL_AVAILABLE, (TargetState) source, TargetState::idleConnections)
+                    .description("Idle connections to an upstream target, ready for a request");
+            } else if (id.getName().equals(OUTSTANDING)) {
+                builder = Gauge.builder(OUTSTANDING, (TargetState) source, TargetState::outstanding)
+                    .description("Requests in flight to an upstream target");
+            } else {
+                builder = Gauge.builder(HEALTHY, (TargetState) source, t -> t.available(System.nanoTime()) ? 1 : 0)
                     .description("1 while an upstream target is healthy and not ejected, else 0");
+            }
             builder.tags(id.getTags()).strongReference(true).register(registry);
-            registered.put(id, target);
+            registered.put(id, source);
         });
     }
 }

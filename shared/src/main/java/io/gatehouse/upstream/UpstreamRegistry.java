@@ -1,5 +1,8 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.observability.GatewayMetrics;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -17,11 +20,28 @@ import java.util.Objects;
  *       in-flight count, active health, ejection;</li>
  *   <li>and the circuit breaker is kept when its settings are unchanged.</li>
  * </ul>
+ * A new target gets its meters ({@link GatewayMetrics#target}) before it can be selected.
  */
 @Singleton
 public class UpstreamRegistry {
 
+    private final @Nullable GatewayMetrics metrics;
     private Map<String, Upstream> current = Map.of();
+
+    /**
+     * A registry whose targets count into no meters.
+     */
+    public UpstreamRegistry() {
+        this(null);
+    }
+
+    /**
+     * @param metrics the gateway's meters, or {@code null} for none
+     */
+    @Inject
+    public UpstreamRegistry(@Nullable GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * @param definitions the upstream definitions now in force
@@ -40,14 +60,22 @@ public class UpstreamRegistry {
             List<TargetState> targets = new ArrayList<>();
             for (UpstreamDefinition.Target target : definition.targets()) {
                 TargetState kept = previous.get(name + " " + target.url());
-                targets.add(kept != null && kept.weight() == target.weight() ? kept : new TargetState(target));
+                if (kept != null && kept.weight() == target.weight()) {
+                    targets.add(kept);
+                } else {
+                    TargetState created = new TargetState(target);
+                    if (metrics != null) {
+                        created.meters(metrics.target(name, created.toString()));
+                    }
+                    targets.add(created);
+                }
             }
             UpstreamCircuitBreaker breaker = before instanceof DefaultUpstream d
                 && d.breaker() != UpstreamCircuitBreaker.DISABLED
                 && Objects.equals(d.breaker().settings(), definition.circuitBreaker())
                 ? d.breaker()
                 : UpstreamCircuitBreaker.of(name, definition.circuitBreaker());
-            next.put(name, new DefaultUpstream(definition, targets, breaker));
+            next.put(name, new DefaultUpstream(definition, targets, breaker, metrics == null ? null : metrics.retries(name)));
         });
         current = java.util.Collections.unmodifiableMap(next);
         return current;

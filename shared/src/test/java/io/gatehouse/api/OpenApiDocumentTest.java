@@ -47,7 +47,8 @@ class OpenApiDocumentTest {
 
     /** Error answers whose body is not the envelope, and why. */
     private static final Map<String, String> NOT_ENVELOPES = Map.of(
-        "GET /v1/health 503", "down is the health report, so that a probe's log says which check failed");
+        "GET /v1/health 503", "down is the health report, so that a probe's log says which check failed",
+        "GET /v1/health/ready 503", "draining is the probe's report, with when the drain began");
 
     @Test
     void securitySchemes_thenBearerAdminTokenOAuth2SessionCookieAndApiKey() {

@@ -55,6 +55,17 @@ public abstract class HealthContractTest extends ContractTestBase {
     }
 
     @Test
+    void probes_thenOkWithoutCallingADependency() {
+        int before = catalog.requests();
+        for (String probe : List.of("/v1/health/ready", "/v1/health/live")) {
+            ContractResponse response = send(ContractRequest.get(probe));
+            assertEquals(200, response.status(), probe + ": " + response.text());
+            assertEquals("ok", response.json().get("status").getStringValue(), probe);
+        }
+        assertEquals(before, catalog.requests(), "the probes call no upstream");
+    }
+
+    @Test
     void configuredApiVersion_thenAnnouncedOnSuccessAndError() {
         assertEquals("v7", send(ContractRequest.get("/ping")).header("X-API-Version").orElse(null));
         assertEquals("v7", send(ContractRequest.get("/nowhere")).header("X-API-Version").orElse(null));

@@ -48,6 +48,8 @@ public record OpenApiDocument(Map<String, Object> tree) {
      */
     public static final Set<String> PUBLIC = Set.of(
         "GET /v1/health",
+        "GET /v1/health/ready",
+        "GET /v1/health/live",
         "GET /ping",
         "GET /metrics",
         "GET /v1/openapi.json",

@@ -3,6 +3,7 @@ package io.gatehouse.policy;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.route.RequestView;
+import io.gatehouse.testing.FixedResponseHead;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ class PolicyChainTest {
             List.of(Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
         PolicyExchange exchange = exchange();
         assertSame(PolicyResult.PROCEED_STAGE, chain.request(exchange));
-        chain.response(exchange, new TestHead());
+        chain.response(exchange, new FixedResponseHead(200));
         // A response-side phase has no request side to run.
         assertEquals(List.of("access.request", "limits.request", "access.response", "limits.response", "headers.response"), trace);
     }
@@ -91,7 +92,7 @@ class PolicyChainTest {
         PolicyExchange exchange = exchange();
         PolicyResult result = chain.request(exchange).toCompletableFuture().join();
         assertSame(preflight, result);
-        chain.response(exchange, new TestHead());
+        chain.response(exchange, new FixedResponseHead(200));
         assertEquals(List.of("cors.request", "cors.response", "headers.response"), trace);
     }
 
@@ -154,37 +155,83 @@ class PolicyChainTest {
         throw new AssertionError("the stage did not fail");
     }
 
-    private static final class TestHead implements ResponseHead {
-        @Override
-        public int status() {
-            return 200;
-        }
+    private PolicyStep completing(String name, PolicyResult result) {
+        return new PolicyStep() {
+            @Override
+            public CompletionStage<PolicyResult> request(PolicyExchange exchange) {
+                return PolicyResult.completed(result);
+            }
 
-        @Override
-        public String header(String name) {
-            return null;
-        }
+            @Override
+            public void completed(PolicyExchange exchange, boolean requestRan) {
+                trace.add(name + ".completed(" + requestRan + "," + exchange.status() + "," + exchange.bytesIn() + ","
+                    + exchange.bytesOut() + "," + exchange.aborted() + ")");
+            }
+        };
+    }
 
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
+    @Test
+    void completed_thenEveryStepOnceWithWhetherItsRequestSideRanAndTheOutcome() {
+        PolicyResult.Respond answer = new PolicyResult.Respond(204, List.of(), new byte[0]);
+        PolicyChain chain = new PolicyChain(
+            List.of(completing("first", PolicyResult.PROCEED), completing("answers", answer),
+                completing("skipped", PolicyResult.PROCEED), completing("headers", PolicyResult.PROCEED)),
+            List.of(Phase.PREFLIGHT, Phase.ACCESS, Phase.LIMITS, Phase.RESPONSE_HEADERS));
+        PolicyExchange exchange = exchange();
+        chain.request(exchange);
+        chain.response(exchange, new FixedResponseHead(200));
+        assertFalse(exchange.isCompleted());
+        chain.completed(exchange, 12, 34, false);
+        chain.completed(exchange, 99, 99, true);
+        assertTrue(exchange.isCompleted());
+        assertEquals(List.of("first.completed(true,200,12,34,false)", "answers.completed(true,200,12,34,false)",
+            "skipped.completed(false,200,12,34,false)", "headers.completed(false,200,12,34,false)"), trace);
+        assertTrue(exchange.durationNanos() >= 0);
+    }
 
-        @Override
-        public void set(String name, String value) {
-        }
+    @Test
+    void completedWithoutAResponse_thenClientClosedAndAborted() {
+        PolicyChain chain = new PolicyChain(List.of(completing("only", PolicyResult.PROCEED)), List.of(Phase.ACCESS));
+        PolicyExchange exchange = exchange();
+        chain.completed(exchange, 0, 0, false);
+        assertEquals(List.of("only.completed(false,499,0,0,true)"), trace);
+        assertEquals(PolicyExchange.CLIENT_CLOSED, exchange.status());
+    }
 
-        @Override
-        public void add(String name, String value) {
-        }
+    @Test
+    void upstreamCalls_thenEachEndsOnceTheLastTargetAndTheTimeFromTheFirstCall() {
+        PolicyExchange exchange = exchange();
+        exchange.observeUpstream(new UpstreamObserver() {
+            @Override
+            public void calling(PolicyExchange e, String target, java.util.function.BiConsumer<String, String> setHeader) {
+                trace.add("calling " + target);
+                setHeader.accept("traceparent", target);
+            }
 
-        @Override
-        public void remove(String name) {
-        }
+            @Override
+            public void answered(PolicyExchange e, int status) {
+                trace.add("answered " + status);
+            }
 
-        @Override
-        public List<String> names() {
-            return List.of();
-        }
+            @Override
+            public void failed(PolicyExchange e, String reason) {
+                trace.add("failed " + reason);
+            }
+        });
+        assertEquals(-1, exchange.upstreamNanos());
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.upstreamCalled("http://a", headers::put);
+        exchange.upstreamFailed("connect");
+        exchange.upstreamFailed("again");
+        exchange.upstreamCalled("http://b", headers::put);
+        exchange.upstreamAnswered(503);
+        exchange.upstreamCalled("http://c", headers::put);
+        exchange.upstreamCalled("http://d", headers::put);
+        PolicyChain.EMPTY.completed(exchange, 0, 0, true);
+        assertEquals(List.of("calling http://a", "failed connect", "calling http://b", "answered 503", "calling http://c",
+            "failed abandoned", "calling http://d", "failed aborted"), trace);
+        assertEquals("http://d", exchange.upstreamTarget());
+        assertEquals(Map.of("traceparent", "http://d"), headers);
+        assertTrue(exchange.upstreamNanos() >= 0);
     }
 }

@@ -2,6 +2,8 @@ package io.gatehouse.container.framing;
 
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.error.ErrorResponses;
+import io.gatehouse.policy.PolicyChains;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
@@ -37,11 +39,14 @@ final class RequestFramingCustomizer implements BeanCreatedEventListener<NettySe
     private final NettyHttpServerConfiguration server;
     private final ErrorResponses errors;
     private final String apiVersion;
+    private final BeanProvider<PolicyChains> chains;
 
-    RequestFramingCustomizer(NettyHttpServerConfiguration server, ErrorResponses errors, GatewayConfiguration gateway) {
+    RequestFramingCustomizer(NettyHttpServerConfiguration server, ErrorResponses errors, GatewayConfiguration gateway,
+                             BeanProvider<PolicyChains> chains) {
         this.server = server;
         this.errors = errors;
         this.apiVersion = gateway.getApiVersion();
+        this.chains = chains;
     }
 
     @Override
@@ -105,7 +110,7 @@ final class RequestFramingCustomizer implements BeanCreatedEventListener<NettySe
                 }
                 codecName = codec.name();
             }
-            pipeline.addAfter(codecName, RequestFramingHandler.NAME, new RequestFramingHandler(errors, apiVersion));
+            pipeline.addAfter(codecName, RequestFramingHandler.NAME, new RequestFramingHandler(errors, apiVersion, chains.get()));
         }
     }
 }

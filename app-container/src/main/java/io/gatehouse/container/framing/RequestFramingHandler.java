@@ -1,6 +1,8 @@
 package io.gatehouse.container.framing;
 
+import io.gatehouse.container.proxy.NettyResponseHead;
 import io.gatehouse.error.ErrorCode;
+import io.gatehouse.policy.PolicyChains;
 import io.gatehouse.route.PathNormaliser;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.observability.RequestIds;
@@ -28,6 +30,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
@@ -91,6 +94,7 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
 
     private final ErrorResponses errors;
     private final String apiVersion;
+    private final PolicyChains chains;
     /** Requests passed on whose final response has not been written completely. */
     private int pending;
     /** Whether the head of the oldest pending request's response has been written. */
@@ -102,9 +106,10 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
     /** The refusal waiting for earlier responses to complete. */
     private FullHttpResponse deferred;
 
-    RequestFramingHandler(ErrorResponses errors, String apiVersion) {
+    RequestFramingHandler(ErrorResponses errors, String apiVersion, PolicyChains chains) {
         this.errors = errors;
         this.apiVersion = apiVersion;
+        this.chains = chains;
     }
 
     /**
@@ -142,7 +147,7 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
             refused = true;
             if (pending == 1 && !responseStarted) {
                 // The body of the request being received is broken and nobody has answered it yet.
-                send(ctx, envelope(Refusal.badRequest("The request's chunked body is malformed.", "invalid_chunked_body"),
+                send(ctx, envelope(ctx, Refusal.badRequest("The request's chunked body is malformed.", "invalid_chunked_body"),
                     null));
             } else {
                 ctx.close();
@@ -154,7 +159,7 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
 
     private void refuse(ChannelHandlerContext ctx, Refusal refusal, String incomingRequestId) {
         refused = true;
-        FullHttpResponse response = envelope(refusal, incomingRequestId);
+        FullHttpResponse response = envelope(ctx, refusal, incomingRequestId);
         if (pending == 0) {
             send(ctx, response);
         } else {
@@ -167,7 +172,7 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private FullHttpResponse envelope(Refusal refusal, String incomingRequestId) {
+    private FullHttpResponse envelope(ChannelHandlerContext ctx, Refusal refusal, String incomingRequestId) {
         String requestId = RequestIds.resolve(incomingRequestId);
         byte[] json = errors.json(requestId, refusal.code(), refusal.message(), Map.of("reason", refusal.reason()));
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -178,6 +183,9 @@ public final class RequestFramingHandler extends ChannelDuplexHandler {
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         headers.set(X_REQUEST_ID, requestId);
         headers.set(X_API_VERSION, apiVersion);
+        // The security headers every response carries: this one never reaches a route's chain.
+        chains.ownResponse(new NettyResponseHead(response.status().code(), headers, null),
+            ctx.pipeline().get(SslHandler.class) != null);
         return response;
     }
 

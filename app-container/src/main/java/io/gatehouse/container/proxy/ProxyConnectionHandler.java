@@ -242,6 +242,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         headers.set(ProxyExchange.X_REQUEST_ID, requestId);
         headers.set(ProxyExchange.X_API_VERSION, proxy.apiVersion());
+        proxy.chains().ownResponse(new NettyResponseHead(response.status().code(), headers, null), secure());
         ReferenceCountUtil.release(request);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         return true;
@@ -353,12 +354,19 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
 
     private void drain() {
         drainScheduled = false;
+        boolean toMicronaut = false;
         while (!backlog.isEmpty() && relay == null) {
             Object next = backlog.peek();
             if (!dispatch(next)) {
                 break;
             }
             backlog.poll();
+            toMicronaut |= sink == MICRONAUT || micronautPending > 0;
+        }
+        if (toMicronaut && !reading) {
+            // Micronaut's pipelining handler flushes its responses when a read completes; a request
+            // handed over from the backlog arrives outside any read, so it must hear of one.
+            ctx.fireChannelReadComplete();
         }
         if (backlog.isEmpty()) {
             resumeReading();

@@ -67,10 +67,11 @@ import java.util.concurrent.TimeUnit;
  * received so far fits the retry buffer, after a connect failure or a status in
  * {@code retries.on-statuses}, with exponential backoff, on another target when there is one.
  *
- * <p>Limits: a request whose {@code Content-Length} exceeds {@code gateway.proxy.max-request-body}
- * is answered 413 before anything else; a chunked body is counted as it arrives and the exchange
- * is abandoned (413 while no response started, then the connection closes) when it crosses the
- * limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
+ * <p>Limits: the body limit is the route's ({@code request-limits}, set on the exchange by its
+ * policy) or else {@code gateway.proxy.max-request-body}. A request whose {@code Content-Length}
+ * exceeds it is answered 413 once the chain admitted it, before a byte of the body is read; a
+ * chunked body is counted as it arrives and the exchange is abandoned (413 while no response
+ * started, then the connection closes) when it crosses the limit. A connect that fails for want of a local resource ({@link LocalResources}) is answered
  * 503 {@code overloaded}, not retried, and never counts against the target.
  */
 final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.Owner {
@@ -143,6 +144,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private boolean upstreamFlushPending;
 
     private int status;
+    /** Response body bytes handed to the client connection. */
+    private long bytesOut;
     private boolean upstreamKeepAlive;
     private boolean skippingInterim;
     private boolean closeClientAfter;
@@ -200,12 +203,6 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      * loop; the request body waits meanwhile as it does while connecting.
      */
     void start() {
-        long limit = proxy.maxRequestBody();
-        if (HttpUtil.getContentLength(request, -1L) > limit) {
-            // Refused before anything else, so that no byte of it is read or buffered.
-            fail(ProxyConfiguration.bodyTooLarge(limit));
-            return;
-        }
         CompletableFuture<PolicyResult> decision = chain.request(exchange).toCompletableFuture();
         if (decision.isDone()) {
             decided(decision);
@@ -236,6 +233,12 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         principal = exchange.principal();
+        long limit = maxRequestBody();
+        if (HttpUtil.getContentLength(request, -1L) > limit) {
+            // Refused before the body is read: it waits unread while the chain decides.
+            fail(ProxyConfiguration.bodyTooLarge(limit));
+            return;
+        }
         UpstreamIdentity changes = exchange.upstreamHeaders();
         if (changes != UpstreamIdentity.NONE) {
             changes.remove().forEach(request.headers()::remove);
@@ -326,6 +329,10 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         return null;
     }
 
+    private void setOutgoingHeader(String name, String value) {
+        outgoing.headers().set(name, value);
+    }
+
     private void attempt() {
         if (state == State.DONE) {
             return;
@@ -339,6 +346,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         outcomeReported = false;
         TargetState target = selection.target();
         lastTarget = target;
+        exchange.upstreamCalled(target.toString(), this::setOutgoingHeader);
         outgoing.headers().set(HttpHeaderNames.HOST, ForwardingHeaders.upstreamHost(route.hostHeader(), clientHost, target));
         outgoing.setUri(ForwardingHeaders.upstreamUri(target, exchange.upstreamPath(upstreamPath), exchange.upstreamQuery(view.rawQuery())));
         state = State.CONNECTING;
@@ -371,6 +379,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         LocalResources.Shortage shortage = LocalResources.localFailure(cause);
+        exchange.upstreamFailed(shortage != null ? "local_resources" : cause instanceof ConnectTimeoutException ? "timeout" : "connect");
         if (shortage != null) {
             // The gateway ran out (EMFILE and the like), not the target: nothing counts against
             // it, and a retry would fail the same way.
@@ -455,7 +464,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         ByteBuf data = content.content();
         received += data.readableBytes();
-        if (received > proxy.maxRequestBody()) {
+        if (received > maxRequestBody()) {
             content.release();
             bodyTooLarge();
             return;
@@ -485,12 +494,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
      */
     private void bodyTooLarge() {
         reportReleased();
-        GatewayException tooLarge = ProxyConfiguration.bodyTooLarge(proxy.maxRequestBody());
+        GatewayException tooLarge = ProxyConfiguration.bodyTooLarge(maxRequestBody());
         if (state == State.STREAMING) {
             abortClient();
         } else {
             fail(tooLarge);
         }
+    }
+
+    /**
+     * @return the route's body limit when a policy set one ({@code request-limits}), else
+     *     {@code gateway.proxy.max-request-body}
+     */
+    private long maxRequestBody() {
+        return exchange.maxRequestBody(proxy.maxRequestBody());
     }
 
     private void dropRetainedBody() {
@@ -555,6 +572,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             // A header with CR, LF, NUL or another control character, or broken framing: never relayed.
             ReferenceCountUtil.release(message);
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("malformed_response");
             fail(ErrorCode.BAD_GATEWAY, MALFORMED_RESPONSE, details(null), Map.of());
             return;
         }
@@ -575,6 +593,9 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             return;
         }
         int code = response.status().code();
+        if (code >= 200 || code == 101) {
+            exchange.upstreamAnswered(code);
+        }
         if (code < 200 && code != 101) {
             // Interim responses (100, 103) are not relayed; the gateway answered Expect itself.
             skippingInterim = true;
@@ -651,6 +672,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             complete(end);
             return;
         }
+        bytesOut += content.content().readableBytes();
         ctx.write(content, ctx.voidPromise());
         clientFlushPending = true;
         if (!ctx.channel().isWritable()) {
@@ -670,11 +692,13 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         c.pool().release(c, upstreamKeepAlive && requestSent);
         releaseBody();
         clientFlushPending = false;
+        bytesOut += end.content().readableBytes();
         if (closeClientAfter) {
             ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(end, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, closeClientAfter);
     }
 
@@ -713,12 +737,14 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
                 // A pooled connection the target closed as the request went out: not the target's fault.
                 staleRetried = true;
                 reportReleased();
+                exchange.upstreamFailed("stale_connection");
                 lastTarget = null;
                 state = State.CONNECTING;
                 attempt();
                 return;
             }
             reportFailed(FailureKind.RESET);
+            exchange.upstreamFailed("reset");
             fail(ErrorCode.BAD_GATEWAY, UPSTREAM_CLOSED, details(null), Map.of());
         } else if (state == State.STREAMING) {
             reportFailed(FailureKind.RESET);
@@ -744,10 +770,11 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER, headers,
             io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket());
+        WebSocketRelay relay = new WebSocketRelay(ctx, c, route.webSocket(), proxy.metrics().webSocketConnections(route.id()));
         c.owner(relay);
         ctx.writeAndFlush(switching, ctx.voidPromise());
         relay.install();
+        completed(false);
         handler.upgraded(this, relay);
     }
 
@@ -790,6 +817,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             LOG.error("A response policy failed for {}", this, e);
         }
         boolean close = !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = response.content().readableBytes();
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -799,6 +827,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -820,6 +849,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection.discard();
             connection = null;
         }
+        // The call in flight, if any, ends here (no-op when it ended already).
+        exchange.upstreamFailed("failed");
         releaseBody();
         byte[] json = proxy.errors().json(requestId, code, message, details);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -832,6 +863,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         policies(code.status().getCode(), headers);
         // A body still on its way would be read as the next request: close instead.
         boolean close = closeClientAfter || !clientKeepAlive || bodyExpected && !requestComplete;
+        bytesOut = json.length;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -841,6 +873,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             }
             ctx.writeAndFlush(response, ctx.voidPromise());
         }
+        completed(false);
         handler.exchangeDone(this, close);
     }
 
@@ -855,6 +888,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         releaseBody();
         ctx.flush();
         ctx.close();
+        completed(true);
     }
 
     /** The client went away. */
@@ -870,6 +904,20 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
             connection = null;
         }
         releaseBody();
+        completed(true);
+    }
+
+    /**
+     * Ends the exchange for the chain's {@code completed} steps (metrics, the access log), once.
+     *
+     * @param aborted whether it ended without a complete response
+     */
+    private void completed(boolean aborted) {
+        try {
+            chain.completed(exchange, received, bytesOut, aborted);
+        } catch (RuntimeException e) {
+            LOG.error("A policy failed at the end of {}", this, e);
+        }
     }
 
     private void releaseBody() {
@@ -909,6 +957,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         }
         reportFailed(FailureKind.TIMEOUT);
         if (state == State.WAITING) {
+            exchange.upstreamFailed("timeout");
             fail(ErrorCode.GATEWAY_TIMEOUT, TIMED_OUT, details("response"), Map.of());
         } else {
             abortClient();

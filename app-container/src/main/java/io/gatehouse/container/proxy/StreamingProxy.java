@@ -4,7 +4,9 @@ import io.gatehouse.api.OwnedPaths;
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.route.PathNormaliser;
+import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.policy.PolicyChains;
+import io.gatehouse.upstream.ConnectionPools;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
@@ -29,11 +31,12 @@ import java.util.UUID;
 
 /**
  * What every proxied connection shares: the gateway state, the paths the gateway owns, the error
- * envelope writer, the settings, and one {@link UpstreamPool} per event loop.
+ * envelope writer, the settings, and one {@link UpstreamPool} per event loop, whose connections it
+ * reports on each target ({@link ConnectionPools}).
  */
 @Singleton
 @Internal
-final class StreamingProxy {
+final class StreamingProxy implements ConnectionPools {
 
     private final GatewayState state;
     private final OwnedPaths ownedPaths;
@@ -46,6 +49,7 @@ final class StreamingProxy {
     private final LocalResources localResources;
     private final AsciiString principalHeader;
     private final PathNormaliser pathNormaliser;
+    private final GatewayMetrics metrics;
     private final FastThreadLocal<UpstreamPool> pools = new FastThreadLocal<>();
     private volatile SslContext clientSsl;
 
@@ -53,8 +57,9 @@ final class StreamingProxy {
                    StreamingProxyConfiguration configuration, GatewayConfiguration gatewayConfiguration,
                    EventLoopGroupFactory eventLoopGroupFactory, PolicyChains chains,
                    RouteAccessFilterConfiguration accessConfiguration, PathNormaliser pathNormaliser,
-                   LocalResources localResources) {
+                   LocalResources localResources, GatewayMetrics metrics) {
         this.localResources = localResources;
+        this.metrics = metrics;
         this.state = state;
         this.ownedPaths = ownedPaths;
         this.errors = errors;
@@ -87,6 +92,13 @@ final class StreamingProxy {
      */
     AsciiString principalHeader() {
         return principalHeader;
+    }
+
+    /**
+     * @return the gateway's meters
+     */
+    GatewayMetrics metrics() {
+        return metrics;
     }
 
     GatewayState state() {

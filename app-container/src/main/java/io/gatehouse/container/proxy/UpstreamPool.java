@@ -79,6 +79,7 @@ final class UpstreamPool {
             long now = System.nanoTime();
             UpstreamConnection c;
             while ((c = queue.pollLast()) != null) {
+                target.idleConnections(-1);
                 if (c.usable() && now - c.idleSince() < idleTimeoutNanos) {
                     acquirer.connected(c, true);
                     return;
@@ -108,6 +109,7 @@ final class UpstreamPool {
         }
         connection.idleSince(System.nanoTime());
         queue.addLast(connection);
+        connection.key().idleConnections(1);
     }
 
     /**
@@ -118,7 +120,9 @@ final class UpstreamPool {
     void forget(UpstreamConnection connection) {
         ArrayDeque<UpstreamConnection> queue = idle.get(connection.key());
         if (queue != null) {
-            queue.remove(connection);
+            if (queue.remove(connection)) {
+                connection.key().idleConnections(-1);
+            }
             if (queue.isEmpty()) {
                 idle.remove(connection.key());
             }

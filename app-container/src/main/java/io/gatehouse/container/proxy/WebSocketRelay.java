@@ -22,6 +22,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Relays WebSocket frames between a client and an upstream after a proxied upgrade. Both sides
@@ -39,6 +40,7 @@ final class WebSocketRelay implements UpstreamConnection.Owner {
     private final RouteDefinition.WebSocketLimits limits;
     private final Direction fromClient = new Direction();
     private final Direction fromUpstream = new Direction();
+    private final AtomicInteger open;
     private boolean finished;
     private ScheduledFuture<?> closeTimer;
 
@@ -49,10 +51,20 @@ final class WebSocketRelay implements UpstreamConnection.Owner {
         boolean flushPending;
     }
 
-    WebSocketRelay(ChannelHandlerContext client, UpstreamConnection upstream, RouteDefinition.WebSocketLimits limits) {
+    /**
+     * @param client   the client's connection
+     * @param upstream the upstream's connection
+     * @param limits   the route's frame and message limits
+     * @param open     the route's gauge of open relays ({@code gatehouse_websocket_connections}), counted
+     *                 from here until {@link #finish()}
+     */
+    WebSocketRelay(ChannelHandlerContext client, UpstreamConnection upstream, RouteDefinition.WebSocketLimits limits,
+                   AtomicInteger open) {
         this.client = client;
         this.upstream = upstream;
         this.limits = limits;
+        this.open = open;
+        open.incrementAndGet();
     }
 
     /**
@@ -216,6 +228,7 @@ final class WebSocketRelay implements UpstreamConnection.Owner {
             return;
         }
         finished = true;
+        open.decrementAndGet();
         if (closeTimer != null) {
             closeTimer.cancel(false);
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.container.server;
 
+import io.gatehouse.container.proxy.NettyResponseHead;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -303,6 +305,8 @@ final class ClientGuard {
             headers.set(RequestIds.HEADER, requestId);
             headers.set("X-API-Version", limits.apiVersion());
             e.headers().forEach(headers::set);
+            limits.chains().ownResponse(new NettyResponseHead(response.status().code(), headers, null),
+                ctx.pipeline().get(SslHandler.class) != null);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }

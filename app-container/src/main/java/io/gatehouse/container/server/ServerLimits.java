@@ -3,6 +3,8 @@ package io.gatehouse.container.server;
 import io.gatehouse.config.GatewayConfiguration;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.policy.PolicyChains;
+import io.micronaut.context.BeanProvider;
 import io.gatehouse.runtime.LocalResources;
 import io.micronaut.core.annotation.Internal;
 import jakarta.inject.Singleton;
@@ -25,12 +27,14 @@ final class ServerLimits {
     private final ErrorResponses errors;
     private final LocalResources resources;
     private final String apiVersion;
+    private final BeanProvider<PolicyChains> chains;
     /** The limit, {@code 0} until the first connection resolves the default. */
     private volatile int maxConnections;
     private final AtomicInteger connections = new AtomicInteger();
 
     ServerLimits(ServerLimitsConfiguration configuration, ErrorResponses errors, LocalResources resources,
-                 GatewayConfiguration gatewayConfiguration) {
+                 GatewayConfiguration gatewayConfiguration, BeanProvider<PolicyChains> chains) {
+        this.chains = chains;
         this.configuration = configuration;
         this.errors = errors;
         this.resources = resources;
@@ -105,6 +109,13 @@ final class ServerLimits {
 
     String apiVersion() {
         return apiVersion;
+    }
+
+    /**
+     * @return the policy chains, whose own chain gives the guard's refusals their security headers
+     */
+    PolicyChains chains() {
+        return chains.get();
     }
 
     Duration requestHeadTimeout() {

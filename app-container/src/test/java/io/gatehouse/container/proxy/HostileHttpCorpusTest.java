@@ -419,6 +419,10 @@ class HostileHttpCorpusTest {
         }
         assertEquals("close", response.header("connection"));
         assertTrue(response.header("x-request-id") != null && response.header("x-api-version") != null, response.headers().toString());
+        // The front door's refusals carry the security headers every response carries.
+        assertEquals("nosniff", response.header("x-content-type-options"), response.headers().toString());
+        assertEquals("DENY", response.header("x-frame-options"), response.headers().toString());
+        assertEquals("frame-ancestors 'none'", response.header("content-security-policy"), response.headers().toString());
     }
 
     /**

@@ -84,6 +84,29 @@ class ProxyConnectionHandlerTest {
     }
 
     @Test
+    void gatewayEndpointPipelinedBehindASlowProxiedRequest_isAnsweredAfterIt() throws Exception {
+        upstream.handle("/slow", exchange -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "slow ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        try (RawHttp raw = new RawHttp(scoped.port())) {
+            String host = "Host: gw.test\r\n\r\n";
+            raw.send("GET /api/slow HTTP/1.1\r\n" + host + "GET /ping HTTP/1.1\r\n" + host);
+            List<RawHttp.Response> responses = raw.readAll(2);
+            assertEquals(List.of(200, 200), responses.stream().map(RawHttp.Response::status).toList());
+            assertEquals("slow ok", responses.get(0).body());
+            assertEquals("OK", responses.get(1).body());
+        }
+    }
+
+    @Test
     void http10Request_isAnsweredThenClosed() throws Exception {
         try (RawHttp raw = new RawHttp(scoped.port())) {
             raw.send("GET /api/x HTTP/1.0\r\nHost: gw.test\r\n\r\n");

@@ -1,5 +1,9 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.observability.GatewayMetrics;
+import io.gatehouse.testing.Await;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +51,7 @@ class WebSocketRelayTest {
                 websocket: true
                 websocket-limits: { max-frame-size: 1024, max-message-size: 2048 }
               - { id: plain, match: { path: "/plain/**" }, upstream: echo }
+              - { id: counted, match: { path: "/counted/**" }, upstream: echo, rewrite: "/ws/{**}", websocket: true }
             """.formatted(upstream.port()));
     }
 
@@ -66,6 +72,22 @@ class WebSocketRelayTest {
         assertEquals("127.0.0.1", upstream.handshakeForwardedFor().poll(WAIT_SECONDS, TimeUnit.SECONDS));
         ws.sendClose(1000, "bye").get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(1000, listener.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void openRelay_thenCountedOnItsRouteUntilItEnds() throws Exception {
+        Gauge open = gateway.context().getBean(MeterRegistry.class).find(GatewayMetrics.WEBSOCKET_CONNECTIONS)
+            .tag("route", "counted").gauge();
+        Listener listener = new Listener();
+        WebSocket ws = connect("/counted/chat", listener);
+        ws.sendText("hello", true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals("hello", listener.next());
+        Gauge registered = open != null ? open
+            : gateway.context().getBean(MeterRegistry.class).find(GatewayMetrics.WEBSOCKET_CONNECTIONS).tag("route", "counted").gauge();
+        assertEquals(1.0, registered.value());
+        ws.sendClose(1000, "bye").get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1000, listener.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        Await.until("the relay's end counted", Duration.ofSeconds(WAIT_SECONDS), () -> registered.value() == 0.0);
     }
 
     @Test

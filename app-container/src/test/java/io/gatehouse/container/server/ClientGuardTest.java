@@ -249,6 +249,9 @@ class ClientGuardTest {
         assertEquals(code, error.get("code").getStringValue(), response.body());
         assertNotNull(error.get("request_id"));
         assertNotNull(response.header("x-request-id"));
+        // The guard's own refusals carry the security headers every response carries.
+        assertEquals("nosniff", response.header("x-content-type-options"), response.headers().toString());
+        assertEquals("DENY", response.header("x-frame-options"), response.headers().toString());
         return error;
     }
 }

@@ -4,6 +4,7 @@ import io.gatehouse.config.ConfigNode;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.apikey.ApiKeyConfiguration;
+import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.policy.Phase;
 import io.gatehouse.policy.PolicyExchange;
 import io.gatehouse.policy.PolicyResult;
@@ -87,10 +88,12 @@ final class CachePolicy extends StoredPolicy<CacheRule> {
     }
 
     private final CacheConfiguration configuration;
+    private final GatewayMetrics metrics;
 
-    CachePolicy(CacheConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys) {
+    CachePolicy(CacheConfiguration configuration, PolicyRedis redis, ApiKeyConfiguration apiKeys, GatewayMetrics metrics) {
         super(CacheRule.KEY, configuration, redis, apiKeys, "response cache");
         this.configuration = configuration;
+        this.metrics = metrics;
     }
 
     @Override
@@ -101,16 +104,19 @@ final class CachePolicy extends StoredPolicy<CacheRule> {
     @Override
     protected PolicyStep step(CompiledRoute route, CacheRule rule, PolicyStore store) {
         int maxEntrySize = rule.maxEntrySize() > 0 ? rule.maxEntrySize() : configuration.getMaxEntryBytes();
-        return new CacheStep(route.id(), rule, store, maxEntrySize);
+        return new CacheStep(route.id(), rule, store, maxEntrySize,
+            metrics.cache(route.id(), route.definition().match().path().toString()));
     }
 
     private final class CacheStep extends Step<CacheRule> {
 
         private final int maxEntrySize;
+        private final GatewayMetrics.CacheMeters meters;
 
-        CacheStep(String routeId, CacheRule rule, PolicyStore store, int maxEntrySize) {
+        CacheStep(String routeId, CacheRule rule, PolicyStore store, int maxEntrySize, GatewayMetrics.CacheMeters meters) {
             super(routeId, rule, store);
             this.maxEntrySize = maxEntrySize;
+            this.meters = meters;
         }
 
         @Override
@@ -189,6 +195,12 @@ final class CachePolicy extends StoredPolicy<CacheRule> {
         @Override
         public void response(PolicyExchange exchange, ResponseHead response) {
             Object outcome = exchange.attribute(ATTRIBUTE);
+            // cache_hits_total and cache_misses_total, the SSO gateway's counters.
+            if (outcome == Outcome.HIT) {
+                meters.hit();
+            } else if (outcome instanceof Miss) {
+                meters.miss();
+            }
             if (outcome == Outcome.BYPASS) {
                 response.set(X_CACHE, "BYPASS");
             } else if (outcome instanceof Miss miss) {

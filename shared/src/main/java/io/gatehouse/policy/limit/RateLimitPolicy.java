@@ -6,6 +6,7 @@ import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.Secrets;
+import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.policy.Phase;
 import io.gatehouse.policy.Policy;
 import io.gatehouse.policy.PolicyExchange;
@@ -64,8 +65,11 @@ final class RateLimitPolicy implements Policy {
     private final LimitStore store;
     private final GatewayState state;
     private final @Nullable Counter limited;
+    private final GatewayMetrics metrics;
 
-    RateLimitPolicy(RateLimitConfiguration configuration, LimitStore store, GatewayState state, @Nullable MeterRegistry meters) {
+    RateLimitPolicy(RateLimitConfiguration configuration, LimitStore store, GatewayState state, @Nullable MeterRegistry meters,
+                    GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.configuration = configuration;
         this.store = store;
         this.state = state;
@@ -118,7 +122,7 @@ final class RateLimitPolicy implements Policy {
         }
         store.warmUp();
         return new Step(own.toArray(CompiledLimit[]::new), limits.plan() && limits.planName() == null,
-            fixed, plans == null ? PlanTable.NONE : plans, limits.planFailure());
+            fixed, plans == null ? PlanTable.NONE : plans, limits.planFailure(), metrics.rateLimit(route.id()));
     }
 
     /** One route's limits. */
@@ -129,9 +133,11 @@ final class RateLimitPolicy implements Policy {
         private final @Nullable PlanTable.CompiledPlan fixedPlan;
         private final PlanTable plans;
         private final @Nullable OnStoreFailure planFailure;
+        private final GatewayMetrics.RateLimitMeters decisions;
 
         Step(CompiledLimit[] own, boolean callersPlan, @Nullable PlanTable.CompiledPlan fixedPlan, PlanTable plans,
-             @Nullable OnStoreFailure planFailure) {
+             @Nullable OnStoreFailure planFailure, GatewayMetrics.RateLimitMeters decisions) {
+            this.decisions = decisions;
             this.own = own;
             this.callersPlan = callersPlan;
             this.fixedPlan = fixedPlan;
@@ -171,10 +177,10 @@ final class RateLimitPolicy implements Policy {
                 done &= outcomes[i].isDone();
             }
             if (done) {
-                return decide(exchange, limits, outcomes);
+                return decide(exchange, limits, outcomes, decisions);
             }
             return CompletableFuture.allOf(outcomes).handle((ignored, error) -> null)
-                .thenCompose(ignored -> decide(exchange, limits, outcomes));
+                .thenCompose(ignored -> decide(exchange, limits, outcomes, decisions));
         }
 
         @Override
@@ -186,7 +192,8 @@ final class RateLimitPolicy implements Policy {
     }
 
     private CompletionStage<PolicyResult> decide(PolicyExchange exchange, CompiledLimit[] limits,
-                                                 CompletableFuture<ConsumptionProbe>[] outcomes) {
+                                                 CompletableFuture<ConsumptionProbe>[] outcomes,
+                                                 GatewayMetrics.RateLimitMeters decisions) {
         ConsumptionProbe[] probes = new ConsumptionProbe[outcomes.length];
         for (int i = 0; i < outcomes.length; i++) {
             try {
@@ -206,8 +213,10 @@ final class RateLimitPolicy implements Policy {
         exchange.attribute(ATTRIBUTE, decision);
         int refused = decision.refused();
         if (refused < 0) {
+            decisions.allow();
             return PolicyResult.PROCEED_STAGE;
         }
+        decisions.deny();
         if (limited != null) {
             limited.increment();
         }

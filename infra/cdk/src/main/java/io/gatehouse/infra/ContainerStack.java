@@ -1,0 +1,145 @@
+package io.gatehouse.infra;
+
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.MountPoint;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.RequestCountScalingProps;
+import software.amazon.awscdk.services.ecs.ScalableTaskCount;
+import software.amazon.awscdk.services.ecs.Secret;
+import software.amazon.awscdk.services.ecs.Volume;
+import software.amazon.awscdk.services.ecs.patterns.ApplicationLoadBalancedFargateService;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gatehouse's streaming gateway on ECS Fargate: the OCI image of {@code bin/gatehouse image}
+ * behind an Application Load Balancer whose idle timeout suits WebSockets and event streams, whose
+ * health check is {@code /v1/health/ready}, and whose deregistration delay is the gateway's drain
+ * grace period (ECS deregisters a task, waits that long, then sends SIGTERM and kills after the
+ * stop timeout). Tasks run as the image's user with a read-only root and {@code /tmp} writable;
+ * secrets are injected by ECS from Secrets Manager (the template names the secret, never a value).
+ * Autoscaling on CPU and on requests per target.
+ */
+public final class ContainerStack extends Stack {
+
+    private final ApplicationLoadBalancedFargateService service;
+
+    /**
+     * @param scope    the app
+     * @param id       the stack's name
+     * @param props    the stack's environment and description
+     * @param settings what to deploy
+     */
+    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings) {
+        super(scope, id, props);
+        Vpc vpc = Vpc.Builder.create(this, "Vpc").maxAzs(2).natGateways(1).build();
+        Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).containerInsights(true).build();
+
+        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
+            .cpu(settings.cpu())
+            .memoryLimitMiB(settings.memoryMiB())
+            .build();
+        task.addVolume(Volume.builder().name("tmp").build());
+
+        Map<String, String> environment = new HashMap<>();
+        environment.put("GATEWAY_SHUTDOWN_GRACE_PERIOD", settings.gracePeriodSeconds() + "s");
+        if (settings.databaseUrl() != null) {
+            environment.put("DATASOURCES_DEFAULT_URL", settings.databaseUrl());
+        }
+        if (settings.redisUri() != null) {
+            environment.put("REDIS_URI", settings.redisUri());
+        }
+        if (settings.kafkaBootstrap() != null) {
+            environment.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
+        }
+        Map<String, Secret> secrets = new HashMap<>();
+        if (settings.secretName() != null) {
+            ISecret secret = software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "Secrets",
+                settings.secretName());
+            secrets.put("GATEWAY_ADMIN_TOKEN", Secret.fromSecretsManager(secret, "admin-token"));
+            secrets.put("GATEWAY_JWT_SECRET", Secret.fromSecretsManager(secret, "jwt-secret"));
+            secrets.put("GATEWAY_SESSION_SECRET", Secret.fromSecretsManager(secret, "session-secret"));
+            secrets.put("DATASOURCES_DEFAULT_PASSWORD", Secret.fromSecretsManager(secret, "database-password"));
+        }
+        ContainerImage image = settings.image() != null
+            ? ContainerImage.fromRegistry(settings.image())
+            : ContainerImage.fromTarball(settings.imageTar());
+        var container = task.addContainer("Gatehouse", ContainerDefinitionOptions.builder()
+            .image(image)
+            .user(ContainerSettings.USER)
+            .readonlyRootFilesystem(true)
+            .portMappings(List.of(PortMapping.builder().containerPort(ContainerSettings.PORT).name("http").build()))
+            .environment(environment)
+            .secrets(secrets)
+            .stopTimeout(Duration.seconds(settings.gracePeriodSeconds() + 5))
+            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                .streamPrefix("gatehouse")
+                .logRetention(RetentionDays.ONE_MONTH)
+                .build()))
+            .build());
+        container.addMountPoints(MountPoint.builder().containerPath("/tmp").sourceVolume("tmp").readOnly(false).build());
+
+        service = ApplicationLoadBalancedFargateService.Builder.create(this, "Service")
+            .cluster(cluster)
+            .taskDefinition(task)
+            .desiredCount(settings.desiredCount())
+            .publicLoadBalancer(true)
+            .idleTimeout(Duration.seconds(settings.idleTimeoutSeconds()))
+            .minHealthyPercent(100)
+            .maxHealthyPercent(200)
+            .circuitBreaker(software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker.builder().rollback(true).build())
+            .build();
+        service.getTargetGroup().configureHealthCheck(HealthCheck.builder()
+            .path("/v1/health/ready")
+            .healthyHttpCodes("200")
+            .interval(Duration.seconds(10))
+            .timeout(Duration.seconds(5))
+            .healthyThresholdCount(2)
+            .unhealthyThresholdCount(2)
+            .build());
+        service.getTargetGroup().setAttribute("deregistration_delay.timeout_seconds",
+            String.valueOf(settings.gracePeriodSeconds()));
+
+        ScalableTaskCount scaling = service.getService().autoScaleTaskCount(
+            software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps.builder()
+                .minCapacity(settings.desiredCount())
+                .maxCapacity(settings.maxCount())
+                .build());
+        scaling.scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder()
+            .targetUtilizationPercent(70)
+            .scaleOutCooldown(Duration.seconds(30))
+            .scaleInCooldown(Duration.seconds(300))
+            .build());
+        scaling.scaleOnRequestCount("Requests", RequestCountScalingProps.builder()
+            .requestsPerTarget(settings.requestsPerTarget())
+            .targetGroup(service.getTargetGroup())
+            .scaleOutCooldown(Duration.seconds(30))
+            .scaleInCooldown(Duration.seconds(300))
+            .build());
+        CfnOutput.Builder.create(this, "LoadBalancer").value(service.getLoadBalancer().getLoadBalancerDnsName()).build();
+    }
+
+    /**
+     * @return the load-balanced service
+     */
+    public ApplicationLoadBalancedFargateService service() {
+        return service;
+    }
+}
