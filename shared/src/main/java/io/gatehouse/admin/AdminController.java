@@ -1,6 +1,9 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.admin.AdminStore.Kind;
+import io.gatehouse.api.AdminOperation;
+import io.gatehouse.api.GlobalAdminOperation;
+import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
 import io.gatehouse.audit.Audited;
@@ -18,7 +21,13 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.List;
@@ -34,8 +43,11 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Requires(beans = AdminService.class)
 @Tag(name = "admin")
-@SecurityRequirement(name = "adminToken")
 final class AdminController {
+
+    private static final String ROUTE_ID = "the route's id";
+    private static final String UPSTREAM_NAME = "the upstream's name";
+    private static final String PLAN_NAME = "the plan's name";
 
     private final AdminService service;
     private final AdminCredentials credentials;
@@ -46,94 +58,170 @@ final class AdminController {
     }
 
     @Get("/routes")
-    @Operation(summary = "Routes in force", description = "Every route, with its source; admin routes carry their definition.")
+    @AdminOperation
+    @Operation(operationId = "listRoutes", summary = "Routes in force", description = "Every route, with its source; admin "
+        + "routes carry their definition. A tenant administrator sees global routes and its tenant's.")
+    @ApiResponse(responseCode = "200", description = "the routes", content = @Content(
+        array = @ArraySchema(schema = @Schema(implementation = AdminObject.class)),
+        examples = @ExampleObject(name = "routes", ref = OpenApiRefs.EXAMPLES + "RouteList")))
     List<AdminObject> routes(HttpRequest<?> request) {
         return service.list(admin(request), Kind.ROUTE);
     }
 
     @Get("/routes/{id}")
-    @Operation(summary = "One route in force")
-    AdminObject route(HttpRequest<?> request, String id) {
+    @AdminOperation
+    @Operation(operationId = "getRoute", summary = "One route in force")
+    @ApiResponse(responseCode = "200", description = "the route", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "route", ref = OpenApiRefs.EXAMPLES + "Route")))
+    AdminObject route(HttpRequest<?> request, @Parameter(description = ROUTE_ID, example = "orders") String id) {
         return service.get(admin(request), Kind.ROUTE, id);
     }
 
     @Put(value = "/routes/{id}", consumes = MediaType.APPLICATION_JSON)
     @Audited(value = "route.update", created = "route.create", target = "route:{id}")
-    @Operation(summary = "Create or replace a route", description = "201 when created, 200 when replaced; 400 with "
-        + "details.problems when invalid, 409 when the id is defined in the file or application configuration.")
-    HttpResponse<AdminObject> putRoute(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+    @AdminOperation
+    @Operation(operationId = "putRoute", summary = "Create or replace a route", description = "201 when created, 200 when "
+        + "replaced; 400 with details.problems when invalid, 409 when the id is defined in the file or application configuration.")
+    @ApiResponse(responseCode = "200", description = "replaced", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "route", ref = OpenApiRefs.EXAMPLES + "Route")))
+    @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "route", ref = OpenApiRefs.EXAMPLES + "Route")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<AdminObject> putRoute(HttpRequest<?> request, @Parameter(description = ROUTE_ID, example = "orders") String id,
+                                       @RequestBody(required = true, content = @Content(
+                                           schema = @Schema(ref = "#/components/schemas/RouteDefinition"),
+                                           examples = @ExampleObject(name = "route", ref = OpenApiRefs.EXAMPLES + "RouteRequest")))
+                                       @Body Map<String, Object> body) {
         return put(admin(request), Kind.ROUTE, id, body);
     }
 
     @Delete("/routes/{id}")
     @Audited(value = "route.delete", target = "route:{id}")
-    @Operation(summary = "Delete a route")
-    HttpResponse<Void> deleteRoute(HttpRequest<?> request, String id) {
+    @AdminOperation
+    @Operation(operationId = "deleteRoute", summary = "Delete a route", description = "409 when it is defined in the file or "
+        + "application configuration.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<Void> deleteRoute(HttpRequest<?> request, @Parameter(description = ROUTE_ID, example = "orders") String id) {
         service.delete(admin(request), Kind.ROUTE, id);
         return HttpResponse.noContent();
     }
 
     @Get("/upstreams")
-    @Operation(summary = "Upstreams in force", description = "Every upstream, by name, with its source.")
+    @AdminOperation
+    @Operation(operationId = "listUpstreams", summary = "Upstreams in force", description = "Every upstream, by name, with its "
+        + "source. A tenant administrator sees global upstreams and its tenant's.")
+    @ApiResponse(responseCode = "200", description = "the upstreams", content = @Content(
+        array = @ArraySchema(schema = @Schema(implementation = AdminObject.class)),
+        examples = @ExampleObject(name = "upstreams", ref = OpenApiRefs.EXAMPLES + "UpstreamList")))
     List<AdminObject> upstreams(HttpRequest<?> request) {
         return service.list(admin(request), Kind.UPSTREAM);
     }
 
     @Get("/upstreams/{id}")
-    @Operation(summary = "One upstream in force")
-    AdminObject upstream(HttpRequest<?> request, String id) {
+    @AdminOperation
+    @Operation(operationId = "getUpstream", summary = "One upstream in force")
+    @ApiResponse(responseCode = "200", description = "the upstream", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "upstream", ref = OpenApiRefs.EXAMPLES + "Upstream")))
+    AdminObject upstream(HttpRequest<?> request, @Parameter(description = UPSTREAM_NAME, example = "orders") String id) {
         return service.get(admin(request), Kind.UPSTREAM, id);
     }
 
     @Put(value = "/upstreams/{id}", consumes = MediaType.APPLICATION_JSON)
     @Audited(value = "upstream.update", created = "upstream.create", target = "upstream:{id}")
-    @Operation(summary = "Create or replace an upstream")
-    HttpResponse<AdminObject> putUpstream(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+    @AdminOperation
+    @Operation(operationId = "putUpstream", summary = "Create or replace an upstream", description = "201 when created, 200 when "
+        + "replaced; 400 with details.problems when invalid, 409 when the name is defined in the file or application configuration.")
+    @ApiResponse(responseCode = "200", description = "replaced", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "upstream", ref = OpenApiRefs.EXAMPLES + "Upstream")))
+    @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "upstream", ref = OpenApiRefs.EXAMPLES + "Upstream")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<AdminObject> putUpstream(HttpRequest<?> request, @Parameter(description = UPSTREAM_NAME, example = "orders") String id,
+                                          @RequestBody(required = true, content = @Content(
+                                              schema = @Schema(ref = "#/components/schemas/UpstreamDefinition"),
+                                              examples = @ExampleObject(name = "upstream", ref = OpenApiRefs.EXAMPLES + "UpstreamRequest")))
+                                          @Body Map<String, Object> body) {
         return put(admin(request), Kind.UPSTREAM, id, body);
     }
 
     @Delete("/upstreams/{id}")
     @Audited(value = "upstream.delete", target = "upstream:{id}")
-    @Operation(summary = "Delete an upstream", description = "409 with the route ids while routes use it.")
-    HttpResponse<Void> deleteUpstream(HttpRequest<?> request, String id) {
+    @AdminOperation
+    @Operation(operationId = "deleteUpstream", summary = "Delete an upstream", description = "409 with the route ids while routes "
+        + "use it, or when it is defined in the file or application configuration.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<Void> deleteUpstream(HttpRequest<?> request, @Parameter(description = UPSTREAM_NAME, example = "orders") String id) {
         service.delete(admin(request), Kind.UPSTREAM, id);
         return HttpResponse.noContent();
     }
 
     @Get("/plans")
-    @Operation(summary = "Plans in force", description = "Every rate-limit plan, by name, with its source; admin plans carry their "
-        + "definition. See docs/limits.md.")
+    @AdminOperation
+    @Operation(operationId = "listPlans", summary = "Plans in force", description = "Every rate-limit plan, by name, with its "
+        + "source; admin plans carry their definition. See docs/limits.md.")
+    @ApiResponse(responseCode = "200", description = "the plans", content = @Content(
+        array = @ArraySchema(schema = @Schema(implementation = AdminObject.class)),
+        examples = @ExampleObject(name = "plans", ref = OpenApiRefs.EXAMPLES + "PlanList")))
     List<AdminObject> plans(HttpRequest<?> request) {
         return service.list(admin(request), Kind.PLAN);
     }
 
     @Get("/plans/{id}")
-    @Operation(summary = "One plan in force")
-    AdminObject plan(HttpRequest<?> request, String id) {
+    @AdminOperation
+    @Operation(operationId = "getPlan", summary = "One plan in force")
+    @ApiResponse(responseCode = "200", description = "the plan", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "plan", ref = OpenApiRefs.EXAMPLES + "Plan")))
+    AdminObject plan(HttpRequest<?> request, @Parameter(description = PLAN_NAME, example = "gold") String id) {
         return service.get(admin(request), Kind.PLAN, id);
     }
 
     @Put(value = "/plans/{id}", consumes = MediaType.APPLICATION_JSON)
     @Audited(value = "plan.update", created = "plan.create", target = "plan:{id}")
-    @Operation(summary = "Create or replace a plan", description = "The body is one plan as in the declarative file: "
-        + "{\"limits\": [{\"requests\": 1000, \"per\": \"minute\"}]}. It applies at once to every consumer and caller "
-        + "of the plan, without restart; 400 with details.problems naming each bad key; global administrator only.")
-    HttpResponse<AdminObject> putPlan(HttpRequest<?> request, String id, @Body Map<String, Object> body) {
+    @GlobalAdminOperation
+    @Operation(operationId = "putPlan", summary = "Create or replace a plan", description = "The body is one plan as in the "
+        + "declarative file. It applies at once to every consumer and caller of the plan, without restart; 201 when created, "
+        + "200 when replaced; 400 with details.problems naming each bad key; global administrator only.")
+    @ApiResponse(responseCode = "200", description = "replaced", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "plan", ref = OpenApiRefs.EXAMPLES + "Plan")))
+    @ApiResponse(responseCode = "201", description = "created", content = @Content(schema = @Schema(implementation = AdminObject.class),
+        examples = @ExampleObject(name = "plan", ref = OpenApiRefs.EXAMPLES + "Plan")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<AdminObject> putPlan(HttpRequest<?> request, @Parameter(description = PLAN_NAME, example = "gold") String id,
+                                      @RequestBody(required = true, content = @Content(
+                                          schema = @Schema(ref = "#/components/schemas/PlanDefinition"),
+                                          examples = @ExampleObject(name = "plan", ref = OpenApiRefs.EXAMPLES + "PlanRequest")))
+                                      @Body Map<String, Object> body) {
         return put(admin(request), Kind.PLAN, id, body);
     }
 
     @Delete("/plans/{id}")
     @Audited(value = "plan.delete", target = "plan:{id}")
-    @Operation(summary = "Delete a plan", description = "400 while a route, a declared consumer or plans-by names it.")
-    HttpResponse<Void> deletePlan(HttpRequest<?> request, String id) {
+    @GlobalAdminOperation
+    @Operation(operationId = "deletePlan", summary = "Delete a plan", description = "400 while a route, a declared consumer or "
+        + "plans-by names it; global administrator only.")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<Void> deletePlan(HttpRequest<?> request, @Parameter(description = PLAN_NAME, example = "gold") String id) {
         service.delete(admin(request), Kind.PLAN, id);
         return HttpResponse.noContent();
     }
 
     @Post("/reload")
     @Audited("definition.reload")
-    @Operation(summary = "Reload every source", description = "Reads the file, the configuration and the store again "
-        + "and swaps the table; 400 with details.problems when invalid, and the table in force stays.")
+    @GlobalAdminOperation
+    @Operation(operationId = "reload", summary = "Reload every source", description = "Reads the file, the configuration and the "
+        + "store again and swaps the table; 400 with details.problems when invalid, and the table in force stays; global "
+        + "administrator only.")
+    @ApiResponse(responseCode = "200", description = "the table now in force", content = @Content(
+        schema = @Schema(implementation = ReloadResult.class),
+        examples = @ExampleObject(name = "reloaded", ref = OpenApiRefs.EXAMPLES + "ReloadResult")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
     ReloadResult reload(HttpRequest<?> request) {
         return service.reload(admin(request));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -24,10 +25,10 @@ public record AdminObject(
     String id,
     String source,
     @JsonProperty("read_only") boolean readOnly,
-    Object definition,
-    Long revision,
-    String tenant,
-    @JsonProperty("unreachable_paths") List<String> unreachablePaths) {
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, ref = "#/components/schemas/AdminDefinition") Object definition,
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Long revision,
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) String tenant,
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) @JsonProperty("unreachable_paths") List<String> unreachablePaths) {
 
     /**
      * @param paths the owned paths the route cannot reach

@@ -11,6 +11,10 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Produces;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.Locale;
@@ -41,8 +45,13 @@ final class MetricsController {
 
     @Get("/metrics")
     @Produces({PROMETHEUS_TEXT, OPENMETRICS_TEXT, MediaType.ALL})
-    @Operation(summary = "Prometheus metrics",
-        description = "Every meter in Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when Accept names application/openmetrics-text.")
+    @Operation(operationId = "getMetrics", summary = "Prometheus metrics", description = "Every meter in Prometheus text format "
+        + "0.0.4, or OpenMetrics 1.0.0 when Accept names application/openmetrics-text. Public: for the scraper.")
+    @ApiResponse(responseCode = "200", description = "the meters", content = {
+        @Content(mediaType = PROMETHEUS_TEXT, schema = @Schema(type = "string"),
+            examples = @ExampleObject(name = "prometheus", ref = OpenApiRefs.EXAMPLES + "Metrics")),
+        @Content(mediaType = OPENMETRICS_TEXT, schema = @Schema(type = "string"),
+            examples = @ExampleObject(name = "openmetrics", ref = OpenApiRefs.EXAMPLES + "MetricsOpenMetrics"))})
     HttpResponse<String> metrics(@Header(HttpHeaders.ACCEPT) @Nullable String accept) {
         String type = accept != null && accept.toLowerCase(Locale.ROOT).contains(OPENMETRICS) ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
         return HttpResponse.ok(registry.scrape(type)).contentType(type);

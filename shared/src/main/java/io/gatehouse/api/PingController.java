@@ -4,6 +4,10 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
@@ -14,7 +18,10 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 final class PingController {
 
     @Get(value = "/ping", produces = MediaType.TEXT_PLAIN)
-    @Operation(summary = "Liveness", description = "Answers OK while the process serves requests.")
+    @Operation(operationId = "ping", summary = "Liveness", description = "Answers OK while the process serves requests. Public: for "
+        + "liveness probes.")
+    @ApiResponse(responseCode = "200", description = "the process serves requests", content = @Content(mediaType = MediaType.TEXT_PLAIN,
+        schema = @Schema(type = "string"), examples = @ExampleObject(name = "ok", ref = OpenApiRefs.EXAMPLES + "Ping")))
     String ping() {
         return "OK";
     }

@@ -17,8 +17,10 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.ArrayList;
@@ -56,13 +58,23 @@ final class ServicesController {
     }
 
     @Get(value = "/v1/services", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Routes and upstream health",
+    @Operation(operationId = "getServices", summary = "Routes and upstream health",
         description = "The routes in force in priority order (id, matchers, upstream, streaming and WebSocket flags, "
             + "where each was defined) and each upstream's targets with their live status (healthy, unhealthy, ejected), "
             + "requests in flight and the circuit breaker's state. Objects a tenant owns are listed only with an admin "
-            + "credential that reaches that tenant.")
-    @ApiResponse(responseCode = "200", description = "the snapshot in force",
-        content = @Content(schema = @Schema(implementation = ServicesReport.class)))
+            + "credential that reaches that tenant. The credential is optional: without one (or with one that is no admin "
+            + "credential) the global objects are listed, unless gateway.services.require-admin is set, which refuses such "
+            + "callers with the admin API's 401, 403 and 404.")
+    @SecurityRequirement(name = OpenApiRefs.ADMIN_TOKEN)
+    @SecurityRequirement(name = OpenApiRefs.BEARER_JWT)
+    @SecurityRequirement(name = OpenApiRefs.OAUTH2)
+    @SecurityRequirement(name = OpenApiRefs.SESSION_COOKIE)
+    @ApiResponse(responseCode = "200", description = "the snapshot in force", content = @Content(
+        schema = @Schema(implementation = ServicesReport.class),
+        examples = @ExampleObject(name = "services", ref = OpenApiRefs.EXAMPLES + "Services")))
+    @ApiResponse(responseCode = "401", ref = OpenApiRefs.ADMIN_UNAUTHORIZED)
+    @ApiResponse(responseCode = "403", ref = OpenApiRefs.ADMIN_FORBIDDEN)
+    @ApiResponse(responseCode = "404", ref = OpenApiRefs.ADMIN_NOT_FOUND)
     ServicesReport services(HttpRequest<?> request) {
         GatewayState.Snapshot snapshot = state.current();
         AdminPrincipal admin = configuration.isRequireAdmin() ? credentials.require(request)

@@ -2,6 +2,9 @@ package io.gatehouse.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gatehouse.api.AdminOperation;
+import io.gatehouse.api.GlobalAdminOperation;
+import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
@@ -18,7 +21,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.sql.SQLException;
@@ -35,7 +42,6 @@ import java.util.Map;
  */
 @Controller("/admin/audit")
 @Tag(name = "audit")
-@SecurityRequirement(name = "adminToken")
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Requires(beans = AuditLog.class)
 final class AuditController {
@@ -71,9 +77,14 @@ final class AuditController {
 
     @Post(value = "/prune", produces = MediaType.APPLICATION_JSON)
     @Audited(value = "audit.prune", details = {"deleted={body.deleted}"})
-    @Operation(summary = "Delete events older than the retention", description = "Deletes the stored events older than "
-        + "gateway.audit.retention now, as container instances do every gateway.audit.prune-interval; for Lambda-only "
-        + "deployments, call it on a schedule. Global administrator only; 409 when no retention is configured.")
+    @GlobalAdminOperation
+    @Operation(operationId = "pruneAuditEvents", summary = "Delete events older than the retention", description = "Deletes the "
+        + "stored events older than gateway.audit.retention now, as container instances do every gateway.audit.prune-interval; "
+        + "for Lambda-only deployments, call it on a schedule. Global administrator only; 409 when no retention is configured.")
+    @ApiResponse(responseCode = "200", description = "what was deleted", content = @Content(schema = @Schema(implementation = PruneResult.class),
+        examples = @ExampleObject(name = "pruned", ref = OpenApiRefs.EXAMPLES + "PruneResult")))
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    @ApiResponse(responseCode = "503", ref = OpenApiRefs.STORE_UNAVAILABLE)
     PruneResult prune(HttpRequest<?> request) {
         admin.require(request).requireGlobal("delete audit events");
         if (retention == null) {
@@ -102,14 +113,31 @@ final class AuditController {
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Read the audit log", description = "Stored audit events, newest first. Filters: category "
-        + "(authentication, authorization, admin), decision (allow, deny), action, route, principal (subject), tenant, "
-        + "request_id, since and until (ISO-8601 instants; since inclusive, until exclusive), limit (default 100, at most 1000).")
-    AuditList list(HttpRequest<?> request, @Nullable @QueryValue String category, @Nullable @QueryValue String decision,
-                   @Nullable @QueryValue String action, @Nullable @QueryValue String route,
-                   @Nullable @QueryValue String principal, @Nullable @QueryValue String tenant,
-                   @Nullable @QueryValue("request_id") String requestId, @Nullable @QueryValue String since,
-                   @Nullable @QueryValue String until, @Nullable @QueryValue String limit) {
+    @AdminOperation
+    @Operation(operationId = "listAuditEvents", summary = "Read the audit log", description = "Stored audit events, newest first, "
+        + "filtered by the parameters given (all of them must match). A tenant administrator reads its own tenant's events only.")
+    @ApiResponse(responseCode = "200", description = "the matching events", content = @Content(schema = @Schema(implementation = AuditList.class),
+        examples = @ExampleObject(name = "events", ref = OpenApiRefs.EXAMPLES + "AuditList")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_PARAMETERS)
+    @ApiResponse(responseCode = "503", ref = OpenApiRefs.STORE_UNAVAILABLE)
+    AuditList list(HttpRequest<?> request,
+                   @Parameter(description = "authentication, authorization or admin", example = "admin")
+                   @Nullable @QueryValue String category,
+                   @Parameter(description = "allow or deny", example = "deny") @Nullable @QueryValue String decision,
+                   @Parameter(description = "what was attempted", example = "route.update") @Nullable @QueryValue String action,
+                   @Parameter(description = "the id of the route the request matched", example = "orders")
+                   @Nullable @QueryValue String route,
+                   @Parameter(description = "the principal's subject", example = "admin") @Nullable @QueryValue String principal,
+                   @Parameter(description = "the principal's tenant; a tenant administrator's own whatever is given", example = "acme")
+                   @Nullable @QueryValue String tenant,
+                   @Parameter(description = "the request's X-Request-ID", example = "0347feba-f612-4682-8cac-5c184c8ce26a")
+                   @Nullable @QueryValue("request_id") String requestId,
+                   @Parameter(description = "the first instant, inclusive (ISO-8601)", example = "2026-12-01T00:00:00Z")
+                   @Nullable @QueryValue String since,
+                   @Parameter(description = "the last instant, exclusive (ISO-8601)", example = "2026-12-08T00:00:00Z")
+                   @Nullable @QueryValue String until,
+                   @Parameter(description = "how many events at most: default 100, at most 1000", example = "50")
+                   @Nullable @QueryValue String limit) {
         // A tenant administrator reads its own tenant's events only, whatever the filter says.
         String scope = admin.require(request).confine(blankToNull(tenant), "audit log");
         Validation validation = new Validation();

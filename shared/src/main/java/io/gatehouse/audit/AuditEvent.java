@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +58,7 @@ public record AuditEvent(
     @Nullable String method,
     @Nullable String path,
     @Nullable String target,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED, additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
     Map<String, Object> details) {
 
     /**
@@ -87,6 +89,7 @@ public record AuditEvent(
 
     /** What kind of event it is. */
     @Serdeable
+    @Schema(type = "string", allowableValues = {"authentication", "authorization", "admin"})
     public enum Category {
         /** A credential was missing or refused (401). */
         AUTHENTICATION,
@@ -119,6 +122,7 @@ public record AuditEvent(
 
     /** The outcome. */
     @Serdeable
+    @Schema(type = "string", allowableValues = {"allow", "deny"})
     public enum Decision {
         /** The request was let through, or the change was made. */
         ALLOW,

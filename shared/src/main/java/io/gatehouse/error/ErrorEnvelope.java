@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Map;
 
 /**
@@ -28,6 +29,7 @@ public record ErrorEnvelope(Body error) {
     public record Body(
         String code,
         String message,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
         Map<String, Object> details,
         @JsonProperty("request_id") String requestId,
         String timestamp) {

@@ -180,7 +180,13 @@ public abstract class SessionContractTest extends IdentityContractSupport {
         assertEquals(401, send(ContractRequest.get("/app/x").cookie(cookie)).status(), "a link of the site itself logs out");
     }
 
-    private static String session(String sid, String user, List<String> roles) {
+    /**
+     * @param sid   the session's id
+     * @param user  its user
+     * @param roles its roles
+     * @return a session cookie's value for tenant {@code acme}, signed with {@link #SESSION_SECRET}
+     */
+    static String session(String sid, String user, List<String> roles) {
         return sign(claims(sid, user, roles), SESSION_SECRET);
     }
 

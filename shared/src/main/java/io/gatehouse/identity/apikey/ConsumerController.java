@@ -1,5 +1,7 @@
 package io.gatehouse.identity.apikey;
 
+import io.gatehouse.api.AdminOperation;
+import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.audit.Audited;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
@@ -30,8 +32,12 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.util.Map;
@@ -44,6 +50,8 @@ import java.util.Map;
 @Tag(name = "consumers")
 @ExecuteOn(TaskExecutors.BLOCKING)
 final class ConsumerController {
+
+    private static final String NAME = "the consumer's name";
 
     /** The optional body of {@code POST /{name}/keys}, named as a bound {@code @Body} argument would be. */
     private static final Argument<KeyRequest> KEY_REQUEST = Argument.of(KeyRequest.class, "body");
@@ -62,28 +70,50 @@ final class ConsumerController {
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "consumer.create", target = "consumer:{body.name}")
-    @Operation(summary = "Create a consumer")
-    HttpResponse<ConsumerView> create(HttpRequest<?> request, @Nullable @Body ConsumerRequest body) {
+    @AdminOperation
+    @Operation(operationId = "createConsumer", summary = "Create a consumer", description = "A tenant administrator's consumer "
+        + "belongs to its tenant.")
+    @ApiResponse(responseCode = "201", description = "created, without keys", content = @Content(
+        schema = @Schema(implementation = ConsumerView.class), examples = @ExampleObject(name = "consumer", ref = OpenApiRefs.EXAMPLES + "Consumer")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_BODY)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<ConsumerView> create(HttpRequest<?> request,
+                                      @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ConsumerRequest.class),
+                                          examples = @ExampleObject(name = "consumer", ref = OpenApiRefs.EXAMPLES + "ConsumerCreate")))
+                                      @Nullable @Body ConsumerRequest body) {
         return HttpResponse.created(consumers.create(admin.require(request), body));
     }
 
     @Get(produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "List consumers", description = "Declared ones (source file, read-only) and those created here (source api).")
+    @AdminOperation
+    @Operation(operationId = "listConsumers", summary = "List consumers", description = "Declared ones (source file, read-only) "
+        + "and those created here (source api).")
+    @ApiResponse(responseCode = "200", description = "the consumers", content = @Content(schema = @Schema(implementation = ConsumerList.class),
+        examples = @ExampleObject(name = "consumers", ref = OpenApiRefs.EXAMPLES + "ConsumerList")))
     ConsumerList list(HttpRequest<?> request) {
         return new ConsumerList(consumers.list(admin.require(request)));
     }
 
     @Get(value = "/{name}", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Show a consumer and its keys (never the keys' secrets)")
-    ConsumerView get(HttpRequest<?> request, @PathVariable String name) {
+    @AdminOperation
+    @Operation(operationId = "getConsumer", summary = "Show a consumer and its keys (never the keys' secrets)")
+    @ApiResponse(responseCode = "200", description = "the consumer", content = @Content(schema = @Schema(implementation = ConsumerView.class),
+        examples = @ExampleObject(name = "consumer", ref = OpenApiRefs.EXAMPLES + "ConsumerWithKeys")))
+    ConsumerView get(HttpRequest<?> request, @Parameter(description = NAME, example = "billing-service") @PathVariable String name) {
         return consumers.get(admin.require(request), name);
     }
 
     @Get(value = "/{name}/usage", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "A consumer's use of its plan", description = "Per limit of the consumer's plan: the requests it may "
-        + "make now and the seconds until its bucket is full again, read from the store requests count in (Redis, or this "
-        + "instance's memory) without counting. 503 when Redis does not answer.")
-    RateLimitUsage.ConsumerUsage usage(HttpRequest<?> request, @PathVariable String name) {
+    @AdminOperation
+    @Operation(operationId = "getConsumerUsage", summary = "A consumer's use of its plan", description = "Per limit of the "
+        + "consumer's plan: the requests it may make now and the seconds until its bucket is full again, read from the store "
+        + "requests count in (Redis, or this instance's memory) without counting. 503 when Redis does not answer.")
+    @ApiResponse(responseCode = "200", description = "the usage", content = @Content(
+        schema = @Schema(implementation = RateLimitUsage.ConsumerUsage.class),
+        examples = @ExampleObject(name = "usage", ref = OpenApiRefs.EXAMPLES + "ConsumerUsage")))
+    @ApiResponse(responseCode = "503", ref = OpenApiRefs.STORE_UNAVAILABLE)
+    RateLimitUsage.ConsumerUsage usage(HttpRequest<?> request,
+                                       @Parameter(description = NAME, example = "billing-service") @PathVariable String name) {
         ConsumerView consumer = consumers.get(admin.require(request), name);
         try {
             return usage.consumer(consumer.name(), consumer.plan());
@@ -95,22 +125,43 @@ final class ConsumerController {
 
     @Patch(value = "/{name}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "consumer.update", target = "consumer:{name}")
-    @Operation(summary = "Replace a consumer's groups or plan", description = "What the body leaves out stays; \"plan\": \"\" removes the plan.")
-    ConsumerView update(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
+    @AdminOperation
+    @Operation(operationId = "updateConsumer", summary = "Replace a consumer's groups or plan", description = "What the body "
+        + "leaves out stays; \"plan\": \"\" removes the plan.")
+    @ApiResponse(responseCode = "200", description = "the consumer now", content = @Content(schema = @Schema(implementation = ConsumerView.class),
+        examples = @ExampleObject(name = "consumer", ref = OpenApiRefs.EXAMPLES + "ConsumerWithKeys")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_BODY)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    ConsumerView update(HttpRequest<?> request, @Parameter(description = NAME, example = "billing-service") @PathVariable String name,
+                        @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ConsumerRequest.class),
+                            examples = @ExampleObject(name = "change", ref = OpenApiRefs.EXAMPLES + "ConsumerUpdate")))
+                        @Nullable @Body ConsumerRequest body) {
         return consumers.update(admin.require(request), name, body);
     }
 
     @Put(value = "/{name}/groups", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "consumer.update", target = "consumer:{name}")
-    @Operation(summary = "Replace a consumer's groups")
-    ConsumerView putGroups(HttpRequest<?> request, @PathVariable String name, @Nullable @Body ConsumerRequest body) {
+    @AdminOperation
+    @Operation(operationId = "replaceConsumerGroups", summary = "Replace a consumer's groups")
+    @ApiResponse(responseCode = "200", description = "the consumer now", content = @Content(schema = @Schema(implementation = ConsumerView.class),
+        examples = @ExampleObject(name = "consumer", ref = OpenApiRefs.EXAMPLES + "ConsumerWithKeys")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_BODY)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    ConsumerView putGroups(HttpRequest<?> request, @Parameter(description = NAME, example = "billing-service") @PathVariable String name,
+                           @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ConsumerRequest.class),
+                               examples = @ExampleObject(name = "groups", ref = OpenApiRefs.EXAMPLES + "ConsumerGroups")))
+                           @Nullable @Body ConsumerRequest body) {
         return update(request, name, body);
     }
 
     @Delete("/{name}")
     @Audited(value = "consumer.delete", target = "consumer:{name}")
-    @Operation(summary = "Delete a consumer and its keys")
-    HttpResponse<Void> delete(HttpRequest<?> request, @PathVariable String name) {
+    @AdminOperation
+    @Operation(operationId = "deleteConsumer", summary = "Delete a consumer and its keys", description = "409 for a consumer "
+        + "declared in the definition (read-only).")
+    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<Void> delete(HttpRequest<?> request, @Parameter(description = NAME, example = "billing-service") @PathVariable String name) {
         consumers.delete(admin.require(request), name);
         return HttpResponse.noContent();
     }
@@ -118,12 +169,20 @@ final class ConsumerController {
     @Post(value = "/{name}/keys", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Audited(value = "api-key.create", variant = "body.rotated=api-key.rotate", target = "api-key:{body.id}",
         details = {"consumer={name}", "rotated={body.rotated.id}"})
-    @Operation(summary = "Create an API key (shown once)", description = "With rotate, the named key is revoked at once or, with overlap, "
-        + "expires after it. The body is optional: without one (or with {}) the key never expires and no key is rotated.",
-        requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "optional",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KeyRequest.class))))
+    @AdminOperation
+    @Operation(operationId = "createApiKey", summary = "Create an API key (shown once)", description = "With rotate, the named key "
+        + "is revoked at once or, with overlap, expires after it. The body is optional: without one (or with {}) the key never "
+        + "expires and no key is rotated. The answer is never cached (Cache-Control: no-store).",
+        requestBody = @RequestBody(description = "optional", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = KeyRequest.class),
+            examples = @ExampleObject(name = "rotate", ref = OpenApiRefs.EXAMPLES + "KeyRequest"))))
+    @ApiResponse(responseCode = "201", description = "the key, shown this once", content = @Content(
+        schema = @Schema(implementation = CreatedKey.class), examples = @ExampleObject(name = "key", ref = OpenApiRefs.EXAMPLES + "CreatedKey")))
+    @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_BODY)
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
     // No @Body: micronaut-aws answers 400 "Empty body" for a request without one, even to a @Nullable argument.
-    HttpResponse<CreatedKey> createKey(HttpRequest<?> request, @PathVariable String name) {
+    HttpResponse<CreatedKey> createKey(HttpRequest<?> request,
+                                       @Parameter(description = NAME, example = "billing-service") @PathVariable String name) {
         AdminPrincipal principal = admin.require(request);
         KeyRequest body = RequestBodies.json(request, json, KEY_REQUEST).orElse(null);
         return HttpResponse.created(consumers.createKey(principal, name, body)).header(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -131,8 +190,13 @@ final class ConsumerController {
 
     @Delete("/{name}/keys/{id}")
     @Audited(value = "api-key.revoke", target = "api-key:{id}", details = "consumer={name}")
-    @Operation(summary = "Revoke an API key")
-    HttpResponse<Void> revokeKey(HttpRequest<?> request, @PathVariable String name, @PathVariable String id) {
+    @AdminOperation
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key", description = "It stops working at once, on every "
+        + "instance.")
+    @ApiResponse(responseCode = "204", description = "revoked")
+    @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)
+    HttpResponse<Void> revokeKey(HttpRequest<?> request, @Parameter(description = NAME, example = "billing-service") @PathVariable String name,
+                                 @Parameter(description = "the key's id", example = "5b88b59c5758") @PathVariable String id) {
         consumers.revokeKey(admin.require(request), name, id);
         return HttpResponse.noContent();
     }

@@ -2,6 +2,7 @@ package io.gatehouse.identity.oauth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.identity.RequestBodies;
 import io.gatehouse.identity.Secrets;
 import io.gatehouse.identity.token.IssuedToken;
@@ -20,7 +21,9 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -123,19 +126,35 @@ final class OAuthTokenEndpoint {
     // consumes ALL: the body is read raw here, the same way on Netty and on both Lambda payloads,
     // and a wrong content type is an RFC 6749 invalid_request rather than a 415.
     @Post(consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "OAuth2 token endpoint", description = "client_credentials and refresh_token grants (password when "
-        + "enabled); the parameters as an RFC 6749 form or as a JSON object of the same names, with the same answers; RFC 6749 "
-        + "error bodies.")
+    @Operation(operationId = "requestToken", summary = "OAuth2 token endpoint", description = "client_credentials and "
+        + "refresh_token grants (password when enabled); the parameters as an RFC 6749 form or as a JSON object of the same "
+        + "names, with the same answers; RFC 6749 error bodies. The client authenticates with HTTP Basic (client_id:client_secret) "
+        + "or with client_id and client_secret in the body, not both; the endpoint needs no other credential. This is the "
+        + "tokenUrl of the oauth2 security scheme. Answers are never cached.")
     @ApiResponse(responseCode = "200", description = "the token (RFC 6749 §5.1)",
-        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
-    @ApiResponse(responseCode = "400", description = "an RFC 6749 §5.2 error: invalid_request, invalid_grant, unsupported_grant_type, invalid_scope")
-    @ApiResponse(responseCode = "401", description = "an RFC 6749 §5.2 invalid_client error")
+        headers = @Header(name = "Cache-Control", ref = OpenApiRefs.HEADERS + "NoStore"),
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class),
+            examples = @ExampleObject(name = "token", ref = OpenApiRefs.EXAMPLES + "OAuthTokenResponse")))
+    @ApiResponse(responseCode = "400", description = "an RFC 6749 §5.2 error: invalid_request, invalid_grant, unauthorized_client, "
+        + "unsupported_grant_type, invalid_scope", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "#/components/schemas/OAuthError"),
+            examples = {@ExampleObject(name = "invalidScope", ref = OpenApiRefs.EXAMPLES + "OAuthInvalidScope"),
+                @ExampleObject(name = "unsupportedGrant", ref = OpenApiRefs.EXAMPLES + "OAuthUnsupportedGrant")}))
+    @ApiResponse(responseCode = "401", description = "an RFC 6749 §5.2 invalid_client error, with WWW-Authenticate: Basic",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "#/components/schemas/OAuthError"),
+            examples = @ExampleObject(name = "invalidClient", ref = OpenApiRefs.EXAMPLES + "OAuthInvalidClient")))
     HttpResponse<TokenResponse> token(HttpRequest<?> request,
                                       @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
                                           @Content(mediaType = MediaType.APPLICATION_FORM_URLENCODED,
-                                              schema = @Schema(implementation = TokenRequestParameters.class)),
+                                              schema = @Schema(implementation = TokenRequestParameters.class),
+                                              examples = {
+                                                  @ExampleObject(name = "clientCredentials", ref = OpenApiRefs.EXAMPLES + "OAuthTokenRequest"),
+                                                  @ExampleObject(name = "refresh", ref = OpenApiRefs.EXAMPLES + "OAuthRefreshRequest")}),
                                           @Content(mediaType = MediaType.APPLICATION_JSON,
-                                              schema = @Schema(implementation = TokenRequestParameters.class))})
+                                              schema = @Schema(implementation = TokenRequestParameters.class),
+                                              examples = {
+                                                  @ExampleObject(name = "clientCredentials", ref = OpenApiRefs.EXAMPLES + "OAuthTokenRequest"),
+                                                  @ExampleObject(name = "refresh", ref = OpenApiRefs.EXAMPLES + "OAuthRefreshRequest")})})
                                       @Nullable @Body byte[] body) {
         String contentType = request.getContentType().map(MediaType::getName).orElse("");
         boolean isJson = JSON.equalsIgnoreCase(contentType);

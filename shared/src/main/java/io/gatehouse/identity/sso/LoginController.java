@@ -1,7 +1,9 @@
 package io.gatehouse.identity.sso;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.ErrorEnvelope;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.security.ClaimPath;
 import io.gatehouse.identity.IdentitySync;
@@ -38,6 +40,13 @@ import io.micronaut.http.cookie.ServerCookieEncoder;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
@@ -95,6 +104,9 @@ final class LoginController {
 
     private static final int MAX_REDIRECT_LENGTH = 2048;
 
+    private static final String PROVIDER = "the provider's id";
+    private static final String REDIRECT = "where the browser goes afterwards: a same-origin path, / otherwise";
+
     private final SsoProviders providers;
     private final OpenIdConnect openId;
     private final Users users;
@@ -119,9 +131,24 @@ final class LoginController {
     }
 
     @Get("/login/{provider}")
-    @Operation(summary = "Start an OIDC login", description = "302 to the provider's authorization endpoint; redirect is where the "
-        + "browser goes after the login (a same-origin path, default /).")
-    HttpResponse<?> login(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String redirect) {
+    @Operation(operationId = "startLogin", summary = "Start an OIDC login", description = "302 to the provider's authorization "
+        + "endpoint (authorization code with PKCE), with the login state in a sealed cookie; redirect is where the browser goes "
+        + "after the login (a same-origin path, default /). Public: a browser opens it, not a script.")
+    @ApiResponse(responseCode = "302", description = "to the provider", headers = {
+        @Header(name = "Location", description = "the provider's authorization endpoint", schema = @Schema(type = "string"),
+            example = "https://sso.example.com/realms/gatehouse/protocol/openid-connect/auth?response_type=code&client_id=gatehouse"
+                + "&redirect_uri=https%3A%2F%2Fapi.example.com%2Fv1%2Fauth%2Fcallback%2Fkeycloak&scope=openid+email&state=XXuOOFJx"
+                + "&nonce=e9Ed4Y8N&code_challenge=BUfXJxpV&code_challenge_method=S256"),
+        @Header(name = "Set-Cookie", description = "the sealed login state, for the callback", schema = @Schema(type = "string"),
+            example = "gatehouse_login_R2nnbZPzQRk33XPb=eyJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiZGlyIn0..2TVNVjF0; Max-Age=600; Path=/; "
+                + "HTTPOnly; SameSite=Lax")})
+    @ApiResponse(responseCode = "404", description = "no enabled provider of this id", content = @Content(
+        schema = @Schema(implementation = ErrorEnvelope.class), examples = @ExampleObject(name = "unknown", ref = OpenApiRefs.EXAMPLES + "UnknownProvider")))
+    @ApiResponse(responseCode = "502", description = "the provider's discovery document cannot be read", content = @Content(
+        schema = @Schema(implementation = ErrorEnvelope.class),
+        examples = @ExampleObject(name = "unavailable", ref = OpenApiRefs.EXAMPLES + "ProviderUnavailable")))
+    HttpResponse<?> login(HttpRequest<?> request, @Parameter(description = PROVIDER, example = "keycloak") @PathVariable String provider,
+                          @Parameter(description = REDIRECT, example = "/console") @Nullable @QueryValue String redirect) {
         return startLogin(request, provider, redirect, CALLBACK_PATH + provider);
     }
 
@@ -166,11 +193,35 @@ final class LoginController {
     }
 
     @Get("/callback/{provider}")
-    @Operation(summary = "Finish an OIDC login", description = "The redirect_uri: exchanges the code, checks the ID token, applies the "
-        + "provider's provisioning controls (allowed email domains, auto-provision), provisions the user, sets the session cookie and "
-        + "sends the browser where the login was asked to go.")
-    HttpResponse<?> callback(HttpRequest<?> request, @PathVariable String provider, @Nullable @QueryValue String code,
-                             @Nullable @QueryValue String state, @Nullable @QueryValue String error,
+    @Operation(operationId = "finishLogin", summary = "Finish an OIDC login", description = "The redirect_uri: exchanges the code, "
+        + "checks the ID token, applies the provider's provisioning controls (allowed email domains, auto-provision), provisions "
+        + "the user, sets the session cookie and sends the browser where the login was asked to go. Public: the provider sends "
+        + "the browser here; it needs the login cookie of the same browser.")
+    @ApiResponse(responseCode = "302", description = "logged in: to where the login was asked to go", headers = {
+        @Header(name = "Location", description = "the redirect given at the login", schema = @Schema(type = "string"), example = "/console"),
+        @Header(name = "Set-Cookie", description = "the session cookie, and the login cookie removed", schema = @Schema(type = "string"),
+            example = "gatehouse_session=eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIwZDZjIn0.c2lnbmF0dXJl; Max-Age=28800; Path=/; "
+                + "Secure; HTTPOnly; SameSite=Lax")})
+    @ApiResponse(responseCode = "400", description = "no login of this browser to finish, or its state does not match",
+        content = @Content(schema = @Schema(implementation = ErrorEnvelope.class),
+            examples = @ExampleObject(name = "noLogin", ref = OpenApiRefs.EXAMPLES + "MissingLoginState")))
+    @ApiResponse(responseCode = "401", description = "the provider did not log the user in, or its ID token fails a check",
+        content = @Content(schema = @Schema(implementation = ErrorEnvelope.class),
+            examples = @ExampleObject(name = "refused", ref = OpenApiRefs.EXAMPLES + "ProviderRefusedLogin")))
+    @ApiResponse(responseCode = "403", description = "the provider's provisioning controls refuse the user",
+        content = @Content(schema = @Schema(implementation = ErrorEnvelope.class),
+            examples = @ExampleObject(name = "domain", ref = OpenApiRefs.EXAMPLES + "DomainNotAllowed")))
+    @ApiResponse(responseCode = "502", description = "the provider cannot be reached or answers nonsense", content = @Content(
+        schema = @Schema(implementation = ErrorEnvelope.class),
+        examples = @ExampleObject(name = "unavailable", ref = OpenApiRefs.EXAMPLES + "ProviderUnavailable")))
+    HttpResponse<?> callback(HttpRequest<?> request, @Parameter(description = PROVIDER, example = "keycloak") @PathVariable String provider,
+                             @Parameter(description = "the authorization code", example = "0b6a1c6e-8f0d-4f47-9a3c.2c1b")
+                             @Nullable @QueryValue String code,
+                             @Parameter(description = "the state the login sent", example = "XXuOOFJx_2JGxyLC7Pc2K63aXV1q1XeuB0PIiRG9zU")
+                             @Nullable @QueryValue String state,
+                             @Parameter(description = "the provider's error, when it did not log the user in", example = "access_denied")
+                             @Nullable @QueryValue String error,
+                             @Parameter(description = "its description", example = "User denied consent")
                              @Nullable @QueryValue("error_description") String errorDescription) {
         return finishLogin(request, provider, code, state, error, errorDescription);
     }
@@ -272,8 +323,11 @@ final class LoginController {
     }
 
     @Get(value = "/providers", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "The SSO providers users may log in with", description = "Public: each enabled provider's name, type and "
-        + "login URL, for a login page to offer; never a client id or secret.")
+    @Operation(operationId = "listLoginProviders", summary = "The SSO providers users may log in with", description = "Public: each "
+        + "enabled provider's name, type and login URL, for a login page to offer; never a client id or secret.")
+    @ApiResponse(responseCode = "200", description = "the enabled providers", content = @Content(
+        schema = @Schema(implementation = PublicProviderList.class),
+        examples = @ExampleObject(name = "providers", ref = OpenApiRefs.EXAMPLES + "PublicProviderList")))
     HttpResponse<PublicProviderList> providers() {
         return noStore(HttpResponse.ok(providerList(id -> LOGIN_PATH + id)));
     }
@@ -290,19 +344,36 @@ final class LoginController {
     }
 
     @Post(value = "/logout", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "End the session", description = "Revokes the session on every instance and removes the cookie; "
-        + "end_session_url, when present, ends the provider's session too.")
-    HttpResponse<LogoutView> logout(HttpRequest<?> request, @Nullable @QueryValue String redirect) {
+    @Operation(operationId = "logout", summary = "End the session", description = "Revokes the session on every instance and "
+        + "removes the cookie; end_session_url, when present, ends the provider's session too. Without a session: logged_out false.")
+    @SecurityRequirement(name = OpenApiRefs.SESSION_COOKIE)
+    @ApiResponse(responseCode = "200", description = "whether a session was ended", content = @Content(
+        schema = @Schema(implementation = LogoutView.class),
+        examples = {@ExampleObject(name = "loggedOut", ref = OpenApiRefs.EXAMPLES + "LoggedOut"),
+            @ExampleObject(name = "noSession", ref = OpenApiRefs.EXAMPLES + "NotLoggedIn")}))
+    HttpResponse<LogoutView> logout(HttpRequest<?> request,
+                                    @Parameter(description = "where the provider sends the browser after its logout (a same-origin path)",
+                                        example = "/") @Nullable @QueryValue String redirect) {
         var ended = sessions.end(request);
         String endSession = ended.map(claims -> endSessionUrl(request, claims, redirect)).orElse(null);
         return clearSession(request, noStore(HttpResponse.ok(new LogoutView(ended.isPresent(), endSession))));
     }
 
     @Get("/logout")
-    @Operation(summary = "End the session (browser link)", description = "As POST, then 302 to redirect (a same-origin path, default /), "
-        + "or with provider_logout=true to the provider's end-session endpoint when it has one. 403 when the browser says "
-        + "the link was followed from another site (Sec-Fetch-Site: cross-site).")
-    HttpResponse<?> logoutLink(HttpRequest<?> request, @Nullable @QueryValue String redirect,
+    @Operation(operationId = "logoutLink", summary = "End the session (browser link)", description = "As POST, then 302 to redirect "
+        + "(a same-origin path, default /), or with provider_logout=true to the provider's end-session endpoint when it has one. "
+        + "Without a session it only redirects. 403 when the browser says the link was followed from another site "
+        + "(Sec-Fetch-Site: cross-site).")
+    @SecurityRequirement(name = OpenApiRefs.SESSION_COOKIE)
+    @ApiResponse(responseCode = "302", description = "logged out", headers = {
+        @Header(name = "Location", description = "the redirect, or the provider's end-session endpoint", schema = @Schema(type = "string"),
+            example = "/"),
+        @Header(name = "Set-Cookie", description = "the session cookie removed, when the request carried it", schema = @Schema(type = "string"),
+            example = "gatehouse_session=; Max-Age=0; Path=/; Secure; HTTPOnly; SameSite=Lax")})
+    @ApiResponse(responseCode = "403", description = "a link followed from another site", content = @Content(
+        schema = @Schema(implementation = ErrorEnvelope.class), examples = @ExampleObject(name = "crossSite", ref = OpenApiRefs.EXAMPLES + "CrossSiteLogout")))
+    HttpResponse<?> logoutLink(HttpRequest<?> request, @Parameter(description = REDIRECT, example = "/") @Nullable @QueryValue String redirect,
+                               @Parameter(description = "whether to end the provider's session too", example = "true")
                                @Nullable @QueryValue("provider_logout") Boolean providerLogout) {
         // A top-level GET from another site carries the Lax session cookie: refuse it, so that a
         // link or image elsewhere cannot log users out. Browsers send Sec-Fetch-Site on every
@@ -323,7 +394,12 @@ final class LoginController {
     }
 
     @Get(value = "/session", produces = MediaType.APPLICATION_JSON)
-    @Operation(summary = "The current session's user", description = "401 without a valid session cookie.")
+    @Operation(operationId = "getSession", summary = "The current session's user", description = "401 without a valid session cookie.")
+    @SecurityRequirement(name = OpenApiRefs.SESSION_COOKIE)
+    @ApiResponse(responseCode = "200", description = "the session's user", content = @Content(schema = @Schema(implementation = SessionView.class),
+        examples = @ExampleObject(name = "session", ref = OpenApiRefs.EXAMPLES + "Session")))
+    @ApiResponse(responseCode = "401", description = "no valid, unrevoked session", content = @Content(
+        schema = @Schema(implementation = ErrorEnvelope.class), examples = @ExampleObject(name = "noSession", ref = OpenApiRefs.EXAMPLES + "NoSession")))
     HttpResponse<SessionView> session(HttpRequest<?> request) {
         SessionView view = sessionView(request).orElseThrow(() -> new GatewayException(ErrorCode.UNAUTHORIZED,
             "No session: log in first.", Map.of("auth", "session", "reason", "missing_credentials"), Map.of()));

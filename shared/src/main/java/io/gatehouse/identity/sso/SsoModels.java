@@ -6,6 +6,7 @@ import io.gatehouse.identity.Validation;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +60,8 @@ final class SsoModels {
                            @Nullable @JsonProperty("oidc_client_id") String oidcClientId,
                            @Nullable @JsonProperty("oidc_client_secret") String oidcClientSecret,
                            @Nullable @JsonProperty("oidc_metadata_url") String oidcMetadataUrl,
-                           @Nullable @JsonProperty("oidc_scopes") Object oidcScopes,
-                           @Nullable Map<String, Object> config) {
+                           @Schema(ref = "#/components/schemas/SsoScopes") @Nullable @JsonProperty("oidc_scopes") Object oidcScopes,
+                           @Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE) @Nullable Map<String, Object> config) {
 
         /** What the SSO gateway's {@code oidc_metadata_url} ends with: the issuer comes before it. */
         static final String DISCOVERY_SUFFIX = "/.well-known/openid-configuration";

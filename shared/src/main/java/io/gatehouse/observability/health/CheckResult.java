@@ -23,7 +23,8 @@ public record CheckResult(
     @JsonProperty("latency_ms") long latencyMs,
     boolean critical,
     @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, description = "why the check failed; absent when it passed") String error,
-    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED) Map<String, Object> details) {
+    @Schema(requiredMode = Schema.RequiredMode.NOT_REQUIRED, additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    Map<String, Object> details) {
 
     /**
      * A passing result; the service fills in latency and criticality.
