@@ -13,6 +13,10 @@
 #                     gateway's metrics
 #   redis  /full/**   the same on a second Gatehouse instance whose limiter keeps its counts in
 #                     Redis (127.0.0.1:6379; skipped when no Redis answers there)
+# Both Gatehouse instances run without the access log and without auditing admitted requests
+# (GATEWAY_ACCESS_LOG_ENABLED=false, GATEWAY_AUDIT_RECORD_ALLOWED=false), as nginx runs with
+# access_log off: a line per request, or a database row per admitted JWT request, is a cost of its
+# own that the scenarios do not name. GATEHOUSE_BENCH_ENV="NAME=value ..." adds settings to both.
 # GATEHOUSE_BENCH_JAR=path measures another build of the container jar (e.g. one from before a
 # change) instead of building this tree's.
 #
@@ -206,7 +210,8 @@ PIDS+=("$!")
 
 # Gatehouse: the container jar with the bench route, on CPU 1.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
+env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} \
+  BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
   GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
   taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
 GATEHOUSE_PID=$!
@@ -216,7 +221,8 @@ PIDS+=("$GATEHOUSE_PID")
 REDIS_GATEHOUSE_PID=""
 if [[ " $SCENARIOS " == *" redis "* ]] && gh_port_open 127.0.0.1 6379; then
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-  BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test \
+  env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} \
+    BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test \
     GATEWAY_RATE_LIMIT_REDIS_URI=redis://127.0.0.1:6379 GATEWAY_RATE_LIMIT_REDIS_PREFIX="gatehouse-bench:$$" \
     MICRONAUT_SERVER_PORT=$GATEHOUSE_REDIS_PORT GATEHOUSE_HOST=127.0.0.1 \
     GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
