@@ -53,14 +53,14 @@ class GatehouseCommandsIT {
             routes:
               - { id: catalog, match: { path: /catalog/** }, upstream: catalogue }
             consumers:
-              partner: { groups: [partners], plan: gold }
+              partner: { groups: [partners], tier: gold }
             """);
         Run invalid = run(VALIDATE, bad.toString());
         assertEquals(1, invalid.status(), invalid.out());
         assertEquals("""
             Invalid gateway configuration (3 problems):
               - %1$s: upstreams.catalog.targets[0]: is not a valid URL: Illegal character in scheme name at index 0: 127.0.0.1:8081
-              - %1$s: consumers.partner.plan: unknown field (expected one of groups, keys, tenant)
+              - %1$s: consumers.partner.tier: unknown field (expected one of groups, keys, tenant, plan)
               - %1$s: routes[0].upstream: unknown upstream 'catalogue' (defined: catalog)""".formatted(bad.toAbsolutePath()),
             invalid.err().strip());
 

@@ -1,6 +1,8 @@
 package io.gatehouse.security.jwt;
 
 import com.nimbusds.jose.Algorithm;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -66,6 +68,25 @@ public class JwtVerifier {
     /** The most keys tried for one token without a {@code kid}. */
     private static final int MAX_CANDIDATES = 8;
 
+    /**
+     * Tokens verified lately, by their exact text: a client sends the same bearer token with every
+     * request, and its signature and claims need checking once, not per request (Envoy's
+     * {@code jwt_cache_config} does the same). A hit still has its time-bound and issuer/audience
+     * claims checked ({@link #checkClaims}), so an expired token is refused the instant it expires; an
+     * asymmetric token's entry holds the key set that verified it and counts only while that set is
+     * in force, so a key removed from the JWKS takes its tokens with it at the next refresh.
+     * Revocation is checked by the caller on every request. Bounded in entries and age.
+     */
+    private final Cache<String, Verified> remembered = Caffeine.newBuilder()
+        .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+
+    /**
+     * @param claims the verified claims
+     * @param keySet the key set whose key verified an asymmetric token; {@code null} for HMAC
+     */
+    private record Verified(JWTClaimsSet claims, JwksKeyStore.KeySet keySet) {
+    }
+
     private final JwtConfiguration configuration;
     private final JwksKeyStore keys;
     private final SignatureConfiguration hmac;
@@ -124,6 +145,11 @@ public class JwtVerifier {
             throw new InvalidTokenException(Reason.TOKEN_TOO_LARGE, "The token is longer than the " + configuration.getMaxTokenSize()
                 + " characters this gateway accepts.");
         }
+        Verified known = remembered.getIfPresent(token);
+        if (known != null && (known.keySet() == null || known.keySet() == keys.keys())) {
+            checkClaims(known.claims());
+            return known.claims();
+        }
         String[] parts = parts(token);
         Base64URL encodedHeader = new Base64URL(parts[0]);
         JWSHeader jws = header(encodedHeader);
@@ -145,6 +171,8 @@ public class JwtVerifier {
         }
         JWTClaimsSet claims = claims(jwt);
         checkClaims(claims);
+        boolean symmetric = JWSAlgorithm.Family.HMAC_SHA.contains(algorithm);
+        remembered.put(token, new Verified(claims, symmetric ? null : keys.keys()));
         return claims;
     }
 
