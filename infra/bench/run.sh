@@ -18,7 +18,9 @@
 # access_log off: a line per request, or a database row per admitted JWT request, is a cost of its
 # own that the scenarios do not name. GATEHOUSE_BENCH_ENV="NAME=value ..." adds settings to both.
 # GATEHOUSE_BENCH_JAR=path measures another build of the container jar (e.g. one from before a
-# change) instead of building this tree's.
+# change) instead of building this tree's. GATEHOUSE_BENCH_CONFIG=path replaces the route file both
+# instances load: a jar from before the policy chain refuses the full route's keys, so measure it
+# with infra/bench/gatehouse-bench-bare.yml and --scenarios bare.
 #
 # Layout on a 2-core machine: the proxy under test (nginx or Gatehouse, one at a time) is pinned to
 # CPU 1; the load generator and the upstream (nginx returning a 98-byte body) share CPU 0, so both
@@ -118,6 +120,9 @@ done
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 JAR="${GATEHOUSE_BENCH_JAR:-app-container/target/gatehouse-container.jar}"
+BENCH_CONFIG="${GATEHOUSE_BENCH_CONFIG:-$GH_ROOT/infra/bench/gatehouse-bench.yml}"
+[[ -f "$BENCH_CONFIG" ]] || gh_die "GATEHOUSE_BENCH_CONFIG=$BENCH_CONFIG is not a file"
+BENCH_CONFIG="$(realpath "$BENCH_CONFIG")"
 if [[ -n "${GATEHOUSE_BENCH_JAR:-}" ]]; then
   [[ -f "$JAR" ]] || gh_die "GATEHOUSE_BENCH_JAR=$JAR is not a file"
 elif [[ ! -f "$JAR" || -n "$(find shared/src app-container/src -newer "$JAR" -name '*.java' -print -quit)" ]]; then
@@ -212,7 +217,7 @@ PIDS+=("$!")
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} \
   BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test MICRONAUT_SERVER_PORT=$GATEHOUSE_PORT GATEHOUSE_HOST=127.0.0.1 \
-  GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
+  GATEHOUSE_CONFIG="$BENCH_CONFIG" GATEHOUSE_LOG_LEVEL=WARN \
   taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
 GATEHOUSE_PID=$!
 PIDS+=("$GATEHOUSE_PID")
@@ -225,7 +230,7 @@ if [[ " $SCENARIOS " == *" redis "* ]] && gh_port_open 127.0.0.1 6379; then
     BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test \
     GATEWAY_RATE_LIMIT_REDIS_URI=redis://127.0.0.1:6379 GATEWAY_RATE_LIMIT_REDIS_PREFIX="gatehouse-bench:$$" \
     MICRONAUT_SERVER_PORT=$GATEHOUSE_REDIS_PORT GATEHOUSE_HOST=127.0.0.1 \
-    GATEHOUSE_CONFIG="$GH_ROOT/infra/bench/gatehouse-bench.yml" GATEHOUSE_LOG_LEVEL=WARN \
+    GATEHOUSE_CONFIG="$BENCH_CONFIG" GATEHOUSE_LOG_LEVEL=WARN \
     taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse-redis.log" 2>&1 &
   REDIS_GATEHOUSE_PID=$!
   PIDS+=("$REDIS_GATEHOUSE_PID")
@@ -426,7 +431,7 @@ added() {
 }
 
 GH_RSS="$(rss_mib "$GATEHOUSE_PID")"
-GH_JAR_NOTE="$JAR${GATEHOUSE_BENCH_JAR:+ (GATEHOUSE_BENCH_JAR)}"
+GH_JAR_NOTE="$JAR${GATEHOUSE_BENCH_JAR:+ (GATEHOUSE_BENCH_JAR)}${GATEHOUSE_BENCH_CONFIG:+; routes $GATEHOUSE_BENCH_CONFIG}"
 NGINX_RSS="$(rss_mib "$(cat "$WORK/nginx.pid")")"
 NGINX_RSS_WORKER="$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -n1 | xargs -r -I{} awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' /proc/{}/status)"
 
