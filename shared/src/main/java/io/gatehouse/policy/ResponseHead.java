@@ -36,6 +36,19 @@ public interface ResponseHead {
     void set(String name, String value);
 
     /**
+     * Replaces a header with a value that stays the same for as long as the step that sets it
+     * (a security header, a route's CORS header): an engine may keep the name and value encoded
+     * for its wire format and reuse them on every response, which {@link #set} cannot do for
+     * values that change per request.
+     *
+     * @param name  the name, a constant of the step
+     * @param value the value, a constant of the step
+     */
+    default void setFixed(String name, String value) {
+        set(name, value);
+    }
+
+    /**
      * Adds a value to a header.
      *
      * @param name  the name

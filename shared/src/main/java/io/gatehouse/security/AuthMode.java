@@ -21,6 +21,8 @@ public enum AuthMode {
      * @return the name as written in configuration and as an {@link Authenticator#method()}, such as {@code api-key}
      */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return configName;
     }
+
+    private final String configName = name().toLowerCase(Locale.ROOT).replace('_', '-');
 }

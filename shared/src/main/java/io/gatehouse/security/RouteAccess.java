@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,7 @@ public class RouteAccess {
     public static final String ROUTE_MATCH_ATTRIBUTE = "gatehouse.route-match";
 
     private final List<Authenticator> authenticators;
+    private final Map<AuthMode, List<Authenticator>> byMode;
     private final AccessConfiguration configuration;
     private final OpaClient opa;
     private final RouteAccessAudit audit;
@@ -78,6 +80,7 @@ public class RouteAccess {
         this.guards = List.copyOf(guards);
         // Deterministic: with auth: any, authenticators are tried (and listed) in their order.
         this.authenticators = authenticators.stream().sorted(io.micronaut.core.order.OrderUtil.COMPARATOR).toList();
+        this.byMode = byMode(this.authenticators);
         this.configuration = configuration;
         this.opa = opa;
         this.audit = audit;
@@ -290,16 +293,22 @@ public class RouteAccess {
     }
 
     private List<Authenticator> candidates(AuthMode mode) {
-        if (mode == AuthMode.ANY) {
-            return authenticators;
-        }
-        List<Authenticator> out = new ArrayList<>(1);
-        for (Authenticator authenticator : authenticators) {
-            if (authenticator.method().equals(mode.configName())) {
-                out.add(authenticator);
+        return byMode.get(mode);
+    }
+
+    /** The authenticators each mode tries, in order: resolved once, as they do not change. */
+    private static Map<AuthMode, List<Authenticator>> byMode(List<Authenticator> authenticators) {
+        Map<AuthMode, List<Authenticator>> byMode = new EnumMap<>(AuthMode.class);
+        for (AuthMode mode : AuthMode.values()) {
+            List<Authenticator> out = new ArrayList<>(1);
+            for (Authenticator authenticator : authenticators) {
+                if (mode == AuthMode.ANY || authenticator.method().equals(mode.configName())) {
+                    out.add(authenticator);
+                }
             }
+            byMode.put(mode, List.copyOf(out));
         }
-        return out;
+        return byMode;
     }
 
     /**

@@ -178,7 +178,8 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
             if (!proxy.ownedPaths().owns(view.path())) {
                 GatewayState.Snapshot snapshot = proxy.state().current();
                 RouteMatch match = snapshot.table().match(view);
-                if (match != null && bodiesBuffered(match)) {
+                PolicyChain chain = match == null ? null : proxy.chains().chain(match.route());
+                if (match != null && bodiesBuffered(match, chain)) {
                     // A policy reads a whole body (validation, caching, idempotency): the buffered engine serves it.
                     match = null;
                 }
@@ -187,7 +188,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
                         return false;
                     }
                     Upstream upstream = snapshot.upstreams().get(match.route().definition().upstream());
-                    ProxyExchange exchange = new ProxyExchange(this, request, view, match, upstream);
+                    ProxyExchange exchange = new ProxyExchange(this, request, view, match, chain, upstream);
                     active = exchange;
                     sink = exchange;
                     exchange.start();
@@ -209,12 +210,11 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         return true;
     }
 
-    private boolean bodiesBuffered(RouteMatch match) {
+    private static boolean bodiesBuffered(RouteMatch match, PolicyChain chain) {
         RouteDefinition route = match.route().definition();
         if (route.streaming() || route.websocket()) {
             return false;
         }
-        PolicyChain chain = proxy.chains().chain(match.route());
         return chain.needsRequestBody() || chain.needsResponseBody();
     }
 

@@ -156,7 +156,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
     private long timeoutNanos;
 
     ProxyExchange(ProxyConnectionHandler handler, HttpRequest request, NettyRequestView view, RouteMatch match,
-                  Upstream upstream) {
+                  PolicyChain chain, Upstream upstream) {
         this.handler = handler;
         this.ctx = handler.context();
         this.proxy = handler.proxy();
@@ -181,7 +181,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         this.idleTimeoutNanos = route.timeouts().idle().toNanos();
         this.bodyRetainable = idempotent;
         this.bodyExpected = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-        this.chain = proxy.chains().chain(match.route());
+        this.chain = chain;
         this.exchange = new PolicyExchange(match, view, requestId, handler.clientIp(), handler.secure(),
             proxy.trustForwardedHeaders());
     }
@@ -782,7 +782,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
 
     private void stamp(HttpHeaders headers) {
         headers.set(X_REQUEST_ID, requestId);
-        headers.set(X_API_VERSION, proxy.apiVersion());
+        headers.set(X_API_VERSION, NettyResponseHead.ascii(proxy.apiVersion()));
         if (proxy.principalHeader() != null && !principal.anonymous()) {
             headers.set(proxy.principalHeader(), principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
         }

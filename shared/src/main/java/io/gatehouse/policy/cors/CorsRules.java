@@ -368,7 +368,7 @@ final class CorsRules {
      */
     void actualHeaders(@Nullable String origin, ResponseHead response) {
         if (anyOrigin) {
-            response.set(ALLOW_ORIGIN, "*");
+            response.setFixed(ALLOW_ORIGIN, "*");
         } else {
             vary(response, "Origin");
             if (origin == null || !allowsOrigin(origin)) {
@@ -376,11 +376,11 @@ final class CorsRules {
             }
             response.set(ALLOW_ORIGIN, origin);
             if (credentials) {
-                response.set(ALLOW_CREDENTIALS, "true");
+                response.setFixed(ALLOW_CREDENTIALS, "true");
             }
         }
         if (exposeHeaders != null) {
-            response.set(EXPOSE_HEADERS, exposeHeaders);
+            response.setFixed(EXPOSE_HEADERS, exposeHeaders);
         }
     }
 

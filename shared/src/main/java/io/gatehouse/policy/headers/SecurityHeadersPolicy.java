@@ -104,19 +104,19 @@ final class SecurityHeadersPolicy implements Policy {
         @Override
         public void response(PolicyExchange exchange, ResponseHead response) {
             for (int i = 0; i < names.length; i++) {
-                response.set(names[i], values[i]);
+                response.setFixed(names[i], values[i]);
             }
             if (csp != null && !response.headers(SecurityHeader.CONTENT_SECURITY_POLICY.header()).contains(csp)) {
                 response.add(SecurityHeader.CONTENT_SECURITY_POLICY.header(), csp);
             }
             if (hsts != null && exchange.secure()) {
-                response.set(SecurityHeader.STRICT_TRANSPORT_SECURITY.header(), hsts);
+                response.setFixed(SecurityHeader.STRICT_TRANSPORT_SECURITY.header(), hsts);
             }
             response.remove(POWERED_BY);
             if (server == null) {
                 response.remove(SERVER);
             } else {
-                response.set(SERVER, server);
+                response.setFixed(SERVER, server);
             }
         }
     }

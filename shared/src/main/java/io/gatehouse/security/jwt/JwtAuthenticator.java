@@ -1,5 +1,7 @@
 package io.gatehouse.security.jwt;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
@@ -50,6 +52,13 @@ public class JwtAuthenticator implements Authenticator, Ordered {
     private final JwtConfiguration configuration;
     private final BiPredicate<String, String> revoked;
     private final String mintedIssuer;
+    /**
+     * The principal of each claims set the verifier handed out lately. The verifier answers a token
+     * it has seen with the same claims set, so a client's repeated token maps its claims (roles,
+     * scopes, tenant) once; weak keys compare by identity and let a set go with its token.
+     */
+    private final Cache<JWTClaimsSet, GatewayPrincipal> principals = Caffeine.newBuilder()
+        .weakKeys().maximumSize(10_000).build();
 
     @Inject
     JwtAuthenticator(JwtVerifier verifier, JwtConfiguration configuration, Revocations revocations, TokenConfiguration tokens) {
@@ -100,7 +109,7 @@ public class JwtAuthenticator implements Authenticator, Ordered {
         }
         try {
             JWTClaimsSet claims = verifier.verify(token);
-            GatewayPrincipal principal = principal(claims);
+            GatewayPrincipal principal = principals.get(claims, this::principal);
             // After the signature: an unverified jti must not be able to probe the revocation list.
             if (claims.getJWTID() != null && revoked.test(claims.getJWTID(), principal.tenant())) {
                 throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED, "The token has been revoked.");
