@@ -4,14 +4,17 @@
 #   bin/gatehouse bench proxy [--duration S] [--rounds N] [--conns "64 256"] [--rate R]
 #                             [--lat-duration S] [--lat-rounds N] [--quick] [--latency-only]
 #                             [--throughput-only] [--max-others PCT] [--proxy-cpu N]
-#                             [--lat-upstream-cpu N] [--scenarios "bare full redis"]
+#                             [--lat-upstream-cpu N] [--scenarios "bare full traced redis"]
 #
 # Scenarios, each a route of infra/bench/gatehouse-bench.yml measured against the same nginx:
 #   bare   /bench/**  no policy at all (what the policy chain must not slow down)
 #   full   /full/**   JWT verification (HS256, a bearer token made here), an in-memory rate limit
 #                     that never trips, CORS (the request carries Origin), security headers and the
 #                     gateway's metrics
-#   redis  /full/**   the same on a second Gatehouse instance whose limiter keeps its counts in
+#   traced /full/**   the same on a second instance with OpenTelemetry tracing on, 10% of requests
+#                     sampled (parentbased_traceidratio 0.1), spans exported over OTLP/HTTP to the
+#                     upstream nginx, which answers /v1/traces with an empty 200
+#   redis  /full/**   the same on another instance whose limiter keeps its counts in
 #                     Redis (127.0.0.1:6379; skipped when no Redis answers there)
 # Both Gatehouse instances run without the access log and without auditing admitted requests
 # (GATEWAY_ACCESS_LOG_ENABLED=false, GATEWAY_AUDIT_RECORD_ALLOWED=false), as nginx runs with
@@ -75,7 +78,7 @@ MAX_OTHERS=10
 RUN_LATENCY=1
 PROXY_CPU=1
 LAT_UPSTREAM_CPU=0
-SCENARIOS="bare full redis"
+SCENARIOS="bare full traced redis"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -99,6 +102,7 @@ UPSTREAM_PORT=19001
 NGINX_PORT=19002
 GATEHOUSE_PORT=19003
 GATEHOUSE_REDIS_PORT=19004
+GATEHOUSE_TRACED_PORT=19005
 BODY_PATH=/bench/item
 # The HS256 secret the bench gateway verifies its JWT routes with (GATEWAY_JWT_SECRET).
 BENCH_JWT_SECRET="gatehouse-bench-hs256-secret-not-for-production-0123456789"
@@ -162,7 +166,7 @@ if [[ -r /proc/self/autogroup ]]; then
   fi
 fi
 
-for port in $UPSTREAM_PORT $NGINX_PORT $GATEHOUSE_PORT $GATEHOUSE_REDIS_PORT; do
+for port in $UPSTREAM_PORT $NGINX_PORT $GATEHOUSE_PORT $GATEHOUSE_REDIS_PORT $GATEHOUSE_TRACED_PORT; do
   if gh_port_open 127.0.0.1 "$port"; then
     gh_die "port $port is in use; stop whatever listens there"
   fi
@@ -181,6 +185,8 @@ http {
   server {
     listen 127.0.0.1:$UPSTREAM_PORT reuseport backlog=4096;
     location / { default_type text/plain; return 200 '$body'; }
+    # The traced scenario's OTLP/HTTP collector: an empty ExportTraceServiceResponse.
+    location = /v1/traces { default_type application/x-protobuf; return 200 ''; }
   }
 }
 CONF
@@ -236,11 +242,29 @@ if [[ " $SCENARIOS " == *" redis "* ]] && gh_port_open 127.0.0.1 6379; then
   PIDS+=("$REDIS_GATEHOUSE_PID")
 fi
 
+# The traced scenario's instance: the same jar and routes, tracing on. Idle while the others are measured.
+TRACED_GATEHOUSE_PID=""
+if [[ " $SCENARIOS " == *" traced "* ]]; then
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} \
+    BENCH_UPSTREAM_PORT=$UPSTREAM_PORT GATEWAY_JWT_SECRET="$BENCH_JWT_SECRET" GATEWAY_JWT_ISSUERS=https://bench.gatehouse.test \
+    OTEL_TRACES_EXPORTER=otlp OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$UPSTREAM_PORT" \
+    OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
+    MICRONAUT_SERVER_PORT=$GATEHOUSE_TRACED_PORT GATEHOUSE_HOST=127.0.0.1 \
+    GATEHOUSE_CONFIG="$BENCH_CONFIG" GATEHOUSE_LOG_LEVEL=WARN \
+    taskset -c "$PROXY_CPU" "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse-traced.log" 2>&1 &
+  TRACED_GATEHOUSE_PID=$!
+  PIDS+=("$TRACED_GATEHOUSE_PID")
+fi
+
 gh_wait_port 127.0.0.1 $UPSTREAM_PORT 20 upstream "$WORK/upstream-error.log"
 gh_wait_port 127.0.0.1 $NGINX_PORT 20 nginx "$WORK/nginx-error.log"
 gh_wait_port 127.0.0.1 $GATEHOUSE_PORT 60 gatehouse "$WORK/gatehouse.log" "$GATEHOUSE_PID"
 if [[ -n "$REDIS_GATEHOUSE_PID" ]]; then
   gh_wait_port 127.0.0.1 $GATEHOUSE_REDIS_PORT 60 gatehouse-redis "$WORK/gatehouse-redis.log" "$REDIS_GATEHOUSE_PID"
+fi
+if [[ -n "$TRACED_GATEHOUSE_PID" ]]; then
+  gh_wait_port 127.0.0.1 $GATEHOUSE_TRACED_PORT 60 gatehouse-traced "$WORK/gatehouse-traced.log" "$TRACED_GATEHOUSE_PID"
 fi
 
 # Scenarios: the path each is measured on and the headers its requests carry.
@@ -248,7 +272,7 @@ if [[ " $SCENARIOS " == *" redis "* ]] && ! gh_port_open 127.0.0.1 6379; then
   gh_err "no Redis on 127.0.0.1:6379: the redis scenario is skipped"
   SCENARIOS="${SCENARIOS//redis/}"
 fi
-declare -A SC_PATH=([bare]=/bench/item [full]=/full/item [redis]=/full/item)
+declare -A SC_PATH=([bare]=/bench/item [full]=/full/item [traced]=/full/item [redis]=/full/item)
 for sc in $SCENARIOS; do
   [[ -n "${SC_PATH[$sc]:-}" ]] || gh_die "unknown scenario '$sc' (known: ${!SC_PATH[*]})"
 done
@@ -261,13 +285,23 @@ BENCH_TOKEN="$jwt_head.$jwt_body.$jwt_sig"
 # sc_headers SCENARIO FLAG: the scenario's request headers as FLAG "Name: value" words (wrk and openloop: -H).
 sc_headers() {
   case "$1" in
-    full | redis) printf '%s\n%s\n%s\n%s\n' "$2" "Authorization: Bearer $BENCH_TOKEN" "$2" "Origin: https://app.bench.test" ;;
+    full | traced | redis) printf '%s\n%s\n%s\n%s\n' "$2" "Authorization: Bearer $BENCH_TOKEN" "$2" "Origin: https://app.bench.test" ;;
   esac
 }
 path_of() {
   case "$1" in
     nginx | direct) echo $BODY_PATH ;;
     *) echo "${SC_PATH[$1]}" ;;
+  esac
+}
+
+port_of() {
+  case "$1" in
+    direct) echo $UPSTREAM_PORT ;;
+    nginx) echo $NGINX_PORT ;;
+    redis) echo $GATEHOUSE_REDIS_PORT ;;
+    traced) echo $GATEHOUSE_TRACED_PORT ;;
+    *) echo $GATEHOUSE_PORT ;;
   esac
 }
 
@@ -280,14 +314,14 @@ check $UPSTREAM_PORT direct
 check $NGINX_PORT nginx
 for sc in $SCENARIOS; do
   mapfile -t hdr < <(sc_headers "$sc" -H)
-  check $GATEHOUSE_PORT "$sc" "${hdr[@]}"
+  check "$(port_of "$sc")" "$sc" "${hdr[@]}"
 done
 
 # ---------------------------------------------------------------- other processes' CPU time
 
 # The benchmark's own long-lived processes: both nginx instances (master and worker) and Gatehouse.
 OUR_PIDS="$(cat "$WORK/upstream.pid") $(pgrep -P "$(cat "$WORK/upstream.pid")" | tr '\n' ' ')"
-OUR_PIDS+=" $(cat "$WORK/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ') $GATEHOUSE_PID $REDIS_GATEHOUSE_PID"
+OUR_PIDS+=" $(cat "$WORK/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx.pid")" | tr '\n' ' ') $GATEHOUSE_PID $REDIS_GATEHOUSE_PID $TRACED_GATEHOUSE_PID"
 HZ="$(getconf CLK_TCK)"
 
 # CPU ticks (user + nice + system) of the whole machine, and of the benchmark's processes: the
@@ -336,22 +370,14 @@ parse_wrk() {
 ol() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "nan" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
-port_of() {
-  case "$1" in
-    direct) echo $UPSTREAM_PORT ;;
-    nginx) echo $NGINX_PORT ;;
-    redis) echo $GATEHOUSE_REDIS_PORT ;;
-    *) echo $GATEHOUSE_PORT ;;
-  esac
-}
 
 printf 'bench: warming up (%ss each)\n' "$WARMUP"
 taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "http://127.0.0.1:$NGINX_PORT$BODY_PATH" >/dev/null
 for sc in $SCENARIOS; do
   mapfile -t hdr < <(sc_headers "$sc" -H)
-  taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "${hdr[@]}" "http://127.0.0.1:$GATEHOUSE_PORT$(path_of "$sc")" >/dev/null
+  taskset -c 0 wrk -t1 -c64 -d"${WARMUP}s" "${hdr[@]}" "http://127.0.0.1:$(port_of "$sc")$(path_of "$sc")" >/dev/null
   # The fixed-rate path (one request per connection at a time) warms up too.
-  taskset -c 0 "$OPENLOOP" -p $GATEHOUSE_PORT -u "$(path_of "$sc")" "${hdr[@]}" -r "$RATE" -d "$WARMUP" -w 0 -c $LAT_CONNS >/dev/null
+  taskset -c 0 "$OPENLOOP" -p "$(port_of "$sc")" -u "$(path_of "$sc")" "${hdr[@]}" -r "$RATE" -d "$WARMUP" -w 0 -c $LAT_CONNS >/dev/null
 done
 
 # ---------------------------------------------------------------- throughput
