@@ -203,7 +203,7 @@ final class AdminController {
     @Audited(value = "plan.delete", target = "plan:{id}")
     @GlobalAdminOperation
     @Operation(operationId = "deletePlan", summary = "Delete a plan", description = "400 while a route, a declared consumer or "
-        + "plans-by names it; global administrator only.")
+        + "plans-by names it, 409 while a consumer of the admin API has it; global administrator only.")
     @ApiResponse(responseCode = "204", description = "deleted")
     @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_DEFINITION)
     @ApiResponse(responseCode = "409", ref = OpenApiRefs.CONFLICT)

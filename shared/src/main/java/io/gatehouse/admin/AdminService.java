@@ -11,9 +11,11 @@ import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.identity.apikey.ConsumerPlans;
 import io.gatehouse.route.RouteDefinition;
 import io.gatehouse.security.RoutePolicy;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.sql.SQLException;
@@ -63,9 +65,11 @@ final class AdminService {
     private final AdminDefinitions definitions;
     private final AdminSync sync;
     private final TenantConfinement confinement;
+    private final @Nullable ConsumerPlans consumers;
 
     AdminService(DefinitionLoader loader, GatewayState state, AdminStore store, AdminDefinitions definitions, AdminSync sync,
-                 TenantConfinement confinement, ShadowedRoutes shadowed) {
+                 TenantConfinement confinement, ShadowedRoutes shadowed, @Nullable ConsumerPlans consumers) {
+        this.consumers = consumers;
         this.confinement = confinement;
         this.shadowed = shadowed;
         this.loader = loader;
@@ -280,6 +284,15 @@ final class AdminService {
         }
         List<GatewayDefinition.Source> others = otherSources(kind, id);
         refuseReadOnly(others, kind, id);
+        if (kind == Kind.PLAN && consumers != null) {
+            // Consumers made through /admin/consumers live in the identity store, not in the definition it validates.
+            List<String> users = consumers.onPlan(id);
+            if (!users.isEmpty()) {
+                throw new GatewayException(ErrorCode.CONFLICT, "Plan '" + id + "' is the plan of " + users.size()
+                    + " consumer(s); give them another plan (PATCH /admin/consumers/{name}) first.",
+                    Map.of("plan", id, "consumers", users), Map.of());
+            }
+        }
         AdminStore.Applied applied = write(new AdminStore.Delete(kind, id), (before, after) -> {
             AdminStore.Entry stored = before.find(kind, id);
             if (stored == null) {

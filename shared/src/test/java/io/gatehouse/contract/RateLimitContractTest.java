@@ -352,6 +352,15 @@ public abstract class RateLimitContractTest extends IdentityContractSupport {
         assertEquals("must be one of second, minute, hour, day, not 'fortnight'", problem.get("message").getStringValue());
         assertEquals("7", header(send(withToken("/plan-jwt/x", caller)), "X-RateLimit-Limit-Day"), "the plan in force stays");
 
+        String consumer = "on-" + plan;
+        assertEquals(201, send(adminJson("POST", "/admin/consumers",
+            "{\"name\":\"" + consumer + "\",\"groups\":[],\"plan\":\"" + plan + "\"}")).status());
+        ContractResponse inUse = send(admin(ContractRequest.of("DELETE", "/admin/plans/" + plan)));
+        JsonNode conflict = assertEnvelope(inUse, 409, "conflict").get("details");
+        assertEquals(consumer, conflict.get("consumers").get(0).getStringValue(), inUse.text());
+        assertEquals("7", header(send(withToken("/plan-jwt/x", caller)), "X-RateLimit-Limit-Day"), "the plan in use stays");
+        assertEquals(200, send(adminJson("PATCH", "/admin/consumers/" + consumer, "{\"plan\":\"\"}")).status());
+
         assertEquals(204, send(admin(ContractRequest.of("DELETE", "/admin/plans/" + plan))).status());
         assertTrue(send(withToken("/plan-jwt/x", caller)).header("RateLimit-Limit").isEmpty(), "the plan is gone");
     }

@@ -36,7 +36,7 @@ import java.util.Map;
  * {@link IdentitySync}, so every instance's {@link ApiKeys} sees it within a second. Blocking.
  */
 @Singleton
-final class ConsumerService {
+final class ConsumerService implements ConsumerPlans {
 
     private final IdentityDatabase database;
     private final IdentitySync sync;
@@ -164,6 +164,23 @@ final class ConsumerService {
         }
         sync.announce(ApiKeys.TOPIC, null);
         return updated;
+    }
+
+    @Override
+    public List<String> onPlan(String plan) {
+        return database.transaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT name FROM gh_consumers WHERE plan = ? ORDER BY name")) {
+                statement.setString(1, plan);
+                List<String> names = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1));
+                    }
+                }
+                return names;
+            }
+        });
     }
 
     /** A requested plan: one of the plans in force, or {@code ""} for none. */
