@@ -320,8 +320,7 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
             sink = DISCARD;
         }
         if (closeAfter) {
-            ctx.flush();
-            ctx.close();
+            LingeringClose.close(ctx);
             return;
         }
         if (!backlog.isEmpty()) {

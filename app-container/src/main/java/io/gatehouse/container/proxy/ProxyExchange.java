@@ -820,7 +820,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         bytesOut = response.content().readableBytes();
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // exchangeDone closes, lingering while a request body may still be on its way.
+            ctx.write(response, ctx.voidPromise());
         } else {
             if (http10) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -866,7 +867,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         bytesOut = json.length;
         if (close) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // exchangeDone closes, lingering while a request body may still be on its way.
+            ctx.write(response, ctx.voidPromise());
         } else {
             if (http10) {
                 headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

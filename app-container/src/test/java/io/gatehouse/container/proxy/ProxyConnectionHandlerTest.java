@@ -23,6 +23,7 @@ class ProxyConnectionHandlerTest {
     private TestUpstream upstream;
     private ProxyGateway catchAll;
     private ProxyGateway scoped;
+    private ProxyGateway small;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
@@ -40,10 +41,17 @@ class ProxyConnectionHandlerTest {
             routes:
               - { id: api, match: { path: "/api/**" }, upstream: api, strip-prefix: true }
             """.formatted(upstream.url()));
+        small = ProxyGateway.start("""
+            upstreams:
+              api: { targets: [ "%s" ] }
+            routes:
+              - { id: small, match: { path: "/small/**" }, upstream: api, request-limits: { max-body: 1KiB } }
+            """.formatted(upstream.url()));
     }
 
     @AfterAll
     void stop() {
+        small.close();
         catchAll.close();
         scoped.close();
         upstream.close();
@@ -103,6 +111,39 @@ class ProxyConnectionHandlerTest {
             assertEquals(List.of(200, 200), responses.stream().map(RawHttp.Response::status).toList());
             assertEquals("slow ok", responses.get(0).body());
             assertEquals("OK", responses.get(1).body());
+        }
+    }
+
+    /**
+     * A body refused by its length is never read. Closing with it unread in the socket would make the
+     * kernel answer with a reset, which can reach the client before the 413 and destroy it; the
+     * gateway lingers instead, reading and dropping the body, so the client gets the 413 and then the
+     * end of the stream.
+     */
+    @Test
+    void bodyRefusedByItsLength_thenThe413ArrivesWhileTheClientIsStillSending() throws Exception {
+        int size = 2 * 1024 * 1024;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (RawHttp raw = new RawHttp(small.port())) {
+                raw.send("POST /small/upload HTTP/1.1\r\nHost: gw.test\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + size + "\r\n\r\n");
+                java.util.concurrent.atomic.AtomicReference<Throwable> sendFailure = new java.util.concurrent.atomic.AtomicReference<>();
+                Thread sender = Thread.ofVirtual().start(() -> {
+                    try {
+                        raw.send("x".repeat(size));
+                    } catch (java.io.IOException e) {
+                        sendFailure.set(e);
+                    }
+                });
+                RawHttp.Response response = raw.read();
+                assertEquals(413, response.status(), response.body());
+                assertTrue(response.body().contains("\"code\":\"payload_too_large\""), response.body());
+                assertEquals("close", response.header("Connection"));
+                sender.join(10_000);
+                // A client such as Java's HttpClient gives up on the response when sending its body fails.
+                assertEquals(null, sendFailure.get(), "the body was sent to the end without a reset");
+                assertTrue(raw.closedByServer());
+            }
         }
     }
 
