@@ -10,7 +10,6 @@ import io.gatehouse.route.RouteMatch;
 import io.gatehouse.upstream.Upstream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -244,7 +243,9 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
         headers.set(ProxyExchange.X_API_VERSION, proxy.apiVersion());
         proxy.chains().ownResponse(new NettyResponseHead(response.status().code(), headers, null), secure());
         ReferenceCountUtil.release(request);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(response, ctx.voidPromise());
+        // Its body, if any, is not read: linger so that the reset of a close over unread bytes cannot destroy the 400.
+        LingeringClose.close(ctx);
         return true;
     }
 
