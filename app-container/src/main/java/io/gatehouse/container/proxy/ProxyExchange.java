@@ -26,7 +26,6 @@ import io.gatehouse.upstream.UpstreamUnavailableException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -694,7 +693,8 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
         clientFlushPending = false;
         bytesOut += end.content().readableBytes();
         if (closeClientAfter) {
-            ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
+            // exchangeDone closes, lingering while a request body may still be on its way.
+            ctx.write(end, ctx.voidPromise());
         } else {
             ctx.writeAndFlush(end, ctx.voidPromise());
         }
@@ -782,7 +782,7 @@ final class ProxyExchange implements UpstreamPool.Acquirer, UpstreamConnection.O
 
     private void stamp(HttpHeaders headers) {
         headers.set(X_REQUEST_ID, requestId);
-        headers.set(X_API_VERSION, NettyResponseHead.ascii(proxy.apiVersion()));
+        headers.set(X_API_VERSION, proxy.apiVersion());
         if (proxy.principalHeader() != null && !principal.anonymous()) {
             headers.set(proxy.principalHeader(), principal.method() + " " + (principal.subject() == null ? "-" : principal.subject()));
         }

@@ -8,7 +8,6 @@ import io.gatehouse.observability.GatewayMetrics;
 import io.gatehouse.policy.PolicyChains;
 import io.gatehouse.upstream.ConnectionPools;
 import io.gatehouse.security.RouteAccessFilterConfiguration;
-import io.netty.util.AsciiString;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.proxy.ProxyConfiguration;
 import io.gatehouse.runtime.LocalResources;
@@ -20,6 +19,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import jakarta.inject.Singleton;
 
@@ -44,7 +44,8 @@ final class StreamingProxy implements ConnectionPools {
     private final ProxyConfiguration proxyConfiguration;
     private final StreamingProxyConfiguration configuration;
     private final EventLoopGroupFactory eventLoopGroupFactory;
-    private final String apiVersion;
+    /** Kept in Netty's byte form: it goes out on every response. */
+    private final AsciiString apiVersion;
     private final PolicyChains chains;
     private final LocalResources localResources;
     private final AsciiString principalHeader;
@@ -66,7 +67,7 @@ final class StreamingProxy implements ConnectionPools {
         this.proxyConfiguration = proxyConfiguration;
         this.configuration = configuration;
         this.eventLoopGroupFactory = eventLoopGroupFactory;
-        this.apiVersion = gatewayConfiguration.getApiVersion();
+        this.apiVersion = AsciiString.cached(gatewayConfiguration.getApiVersion());
         this.chains = chains;
         String header = accessConfiguration.getPrincipalHeader();
         this.principalHeader = header == null || header.isBlank() ? null : AsciiString.cached(header);
@@ -109,7 +110,7 @@ final class StreamingProxy implements ConnectionPools {
         return errors;
     }
 
-    String apiVersion() {
+    AsciiString apiVersion() {
         return apiVersion;
     }
 
