@@ -52,6 +52,15 @@ public final class OpenApiRefs {
     /** 404 on an admin endpoint: the admin API is off, or the object does not exist. */
     public static final String ADMIN_NOT_FOUND = RESPONSES + "AdminNotFound";
 
+    /** 401 on a caller's endpoint (the session API): no credential, or one that is not valid. */
+    public static final String CALLER_UNAUTHORIZED = RESPONSES + "CallerUnauthorized";
+
+    /** 403 on a caller's endpoint: a tenant-bound credential's tenant, or the decision service, refused it. */
+    public static final String CALLER_FORBIDDEN = RESPONSES + "CallerForbidden";
+
+    /** 404 for a session that does not exist or is not the caller's: the two are not told apart. */
+    public static final String SESSION_NOT_FOUND = RESPONSES + "SessionNotFound";
+
     /** 409: the object is read-only, exists already or is in use. */
     public static final String CONFLICT = RESPONSES + "Conflict";
 

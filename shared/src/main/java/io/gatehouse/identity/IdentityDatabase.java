@@ -56,6 +56,24 @@ public class IdentityDatabase {
      * @throws GatewayException 503 when the database cannot be reached
      */
     public <T> T transaction(Work<T> work) {
+        return transaction(work, e -> {
+            LOG.warn("Identity store failed: {}", e.getMessage());
+            return unavailable(e);
+        });
+    }
+
+    /**
+     * Runs work in a transaction on a migrated database, as {@link #transaction(Work)} does, with the
+     * caller's own answer to a database error (another store's 503, a unique violation told apart).
+     * Blocking: call it off the event loop.
+     *
+     * @param work      the work
+     * @param onFailure what a database error becomes; the transaction has rolled back
+     * @param <T>       its result type
+     * @return its result
+     * @throws GatewayException 503 when the schema cannot be migrated
+     */
+    public <T> T transaction(Work<T> work, java.util.function.Function<SQLException, RuntimeException> onFailure) {
         migrate();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -68,8 +86,7 @@ public class IdentityDatabase {
                 throw e;
             }
         } catch (SQLException e) {
-            LOG.warn("Identity store failed: {}", e.getMessage());
-            throw unavailable(e);
+            throw onFailure.apply(e);
         }
     }
 

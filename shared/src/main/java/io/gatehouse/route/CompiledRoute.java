@@ -21,6 +21,17 @@ public final class CompiledRoute {
     }
 
     /**
+     * A route that belongs to no route table: the policy of a gateway endpoint (the session API's
+     * access rules), checked by the same code as a user's route.
+     *
+     * @param definition its definition
+     * @return the compiled route
+     */
+    public static CompiledRoute standalone(RouteDefinition definition) {
+        return new CompiledRoute(definition, 0);
+    }
+
+    /**
      * @return the route's definition
      */
     public RouteDefinition definition() {

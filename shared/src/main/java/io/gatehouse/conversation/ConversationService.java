@@ -1,0 +1,309 @@
+package io.gatehouse.conversation;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.Validation;
+import io.gatehouse.observability.RequestIds;
+import io.gatehouse.policy.PolicyExchange;
+import io.gatehouse.security.GatewayPrincipal;
+import io.gatehouse.security.HttpRequestView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The intake and the history of sessions, the same on every engine: admits the caller
+ * ({@link ConversationAccess}), validates, stores durably ({@link ConversationStore}: event and
+ * outbox row in one transaction), then updates the Redis state and hands the row to the relay.
+ */
+@Singleton
+public class ConversationService {
+
+    /** The actions {@code POST /v1/session/action} knows. */
+    public static final Set<String> ACTIONS = Set.of("summarize", "next_steps", "status_report");
+
+    /** The header of a retry-safe intake. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** The response header of an intake answered with an earlier event. */
+    public static final String REPLAYED = "Idempotent-Replayed";
+
+    private static final Pattern PERSONA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern KEY = Pattern.compile("\"?([\\x21\\x23-\\x2b\\x2d-\\x7e]{1,255})\"?");
+
+    private final ConversationAccess access;
+    private final ConversationStore store;
+    private final ConversationConfiguration configuration;
+    private final SessionState state;
+    private final OutboxRelay relay;
+    private final ConversationTracing tracing;
+    private final JsonMapper json;
+    private final Counter accepted;
+
+    ConversationService(ConversationAccess access, ConversationStore store, ConversationConfiguration configuration, SessionState state,
+                        OutboxRelay relay, ConversationTracing tracing, JsonMapper json, MeterRegistry registry) {
+        this.access = access;
+        this.store = store;
+        this.configuration = configuration;
+        this.state = state;
+        this.relay = relay;
+        this.tracing = tracing;
+        this.json = json;
+        this.accepted = Counter.builder("gatehouse_session_intake").description("Messages and actions accepted durably")
+            .register(registry);
+    }
+
+    /**
+     * An accepted intake.
+     *
+     * @param body     what to answer
+     * @param replayed whether an earlier event answers a retried {@code Idempotency-Key}
+     */
+    public record Result(ConversationModels.Accepted body, boolean replayed) {
+    }
+
+    /**
+     * {@code POST /v1/session/message}.
+     *
+     * @param request the request
+     * @param body    its body, or {@code null}
+     * @return the accepted event
+     */
+    public Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body) {
+        GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), null);
+        Validation v = new Validation();
+        if (body == null) {
+            v.problem("message", "is required");
+            v.check();
+        }
+        String sessionId = sessionId(v, body.sessionId(), false);
+        if (body.personaId() != null && !PERSONA.matcher(body.personaId()).matches()) {
+            v.problem("persona_id", "must be 1-128 letters, digits, '.', '_', ':' or '-' starting with a letter or digit");
+        }
+        if (body.message() == null || body.message().isBlank()) {
+            v.problem("message", "is required and must not be blank");
+        } else if (body.message().length() > configuration.getMaxMessageLength()) {
+            v.problem("message", "is longer than " + configuration.getMaxMessageLength() + " characters");
+        }
+        List<Map<String, Object>> attachments = body.attachments() == null ? List.of() : body.attachments();
+        if (attachments.size() > configuration.getMaxAttachments()) {
+            v.problem("attachments", "has " + attachments.size() + " entries; at most " + configuration.getMaxAttachments() + " are allowed");
+        }
+        for (int i = 0; i < attachments.size(); i++) {
+            if (attachments.get(i) == null) {
+                v.problem("attachments[" + i + "]", "must be an object");
+            }
+        }
+        v.check();
+        return accept(request, principal, sessionId, body.personaId(), "message", body.message(), null, attachments, null,
+            body.metadata(), body);
+    }
+
+    /**
+     * {@code POST /v1/session/action}.
+     *
+     * @param request the request
+     * @param body    its body, or {@code null}
+     * @return the accepted event
+     */
+    public Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body) {
+        GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), body == null ? null : body.action());
+        Validation v = new Validation();
+        if (body == null) {
+            v.problem("session_id", "is required");
+            v.problem("action", "is required");
+            v.check();
+        }
+        String sessionId = sessionId(v, body.sessionId(), true);
+        if (body.action() == null) {
+            v.problem("action", "is required: one of " + String.join(", ", ACTIONS.stream().sorted().toList()));
+        } else if (!ACTIONS.contains(body.action())) {
+            v.problem("action", "'" + body.action() + "' is not an action; expected one of "
+                + String.join(", ", ACTIONS.stream().sorted().toList()));
+        }
+        v.check();
+        return accept(request, principal, sessionId, null, "action", null, body.action(), null, body.params(), null, body);
+    }
+
+    /**
+     * {@code GET /v1/session/{id}/events} as JSON.
+     *
+     * @param request   the request
+     * @param sessionId the session
+     * @param after     the event after which the page starts, or {@code null}
+     * @param limit     the most events, or {@code null} for 100
+     * @return the page
+     */
+    public ConversationModels.Page history(HttpRequest<?> request, String sessionId, @Nullable String after, @Nullable Integer limit) {
+        GatewayPrincipal principal = admit(request, sessionId, null);
+        Validation v = new Validation();
+        int size = limit == null ? Math.min(100, configuration.getMaxPage()) : limit;
+        if (size < 1 || size > configuration.getMaxPage()) {
+            v.problem("limit", "must be between 1 and " + configuration.getMaxPage());
+        }
+        if (after != null && !Ids.plausible(after)) {
+            v.problem("after", "is not an event id");
+        }
+        v.check();
+        ConversationSession session = readable(principal, sessionId);
+        List<ConversationStore.StoredEvent> rows = store.events(session.id(), after, size + 1);
+        if (rows == null) {
+            throw new GatewayException(ErrorCode.VALIDATION_FAILED, "The request's parameters are not valid.",
+                Map.of("violations", List.of(Map.of("field", "after", "message", "is not an event of session " + sessionId))), Map.of());
+        }
+        boolean more = rows.size() > size;
+        List<ConversationModels.Event> events = new ArrayList<>(Math.min(rows.size(), size));
+        for (int i = 0; i < Math.min(rows.size(), size); i++) {
+            events.add(event(rows.get(i)));
+        }
+        return new ConversationModels.Page(session.id(), events, more ? events.getLast().eventId() : null);
+    }
+
+    /**
+     * @param principal the caller
+     * @param sessionId a session id
+     * @return the session, when the caller may use it
+     * @throws GatewayException 404 otherwise
+     */
+    public ConversationSession readable(GatewayPrincipal principal, String sessionId) {
+        if (!Ids.plausible(sessionId)) {
+            throw ConversationAccess.notFound(sessionId);
+        }
+        ConversationSession session = store.session(sessionId);
+        if (session == null || !access.mayUse(principal, session)) {
+            throw ConversationAccess.notFound(sessionId);
+        }
+        return session;
+    }
+
+    /**
+     * @param stored a stored event
+     * @return it as clients see it
+     */
+    public ConversationModels.Event event(ConversationStore.StoredEvent stored) {
+        try {
+            return json.readValue(stored.body(), ConversationModels.Event.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Stored event " + stored.eventId() + " cannot be read", e);
+        }
+    }
+
+    /**
+     * @param request   the request
+     * @param sessionId the session named, or {@code null}
+     * @param action    the action named, or {@code null}
+     * @return the admitted caller
+     */
+    public GatewayPrincipal admit(HttpRequest<?> request, @Nullable String sessionId, @Nullable String action) {
+        return access.admit(new HttpRequestView(request), RequestIds.of(request), sessionId, action);
+    }
+
+    private static @Nullable String sessionId(Validation v, @Nullable String sessionId, boolean required) {
+        if (sessionId == null) {
+            if (required) {
+                v.problem("session_id", "is required");
+            }
+            return null;
+        }
+        if (!Ids.plausible(sessionId)) {
+            v.problem("session_id", "must be 3-64 letters, digits, '.', '_' or '-'");
+        }
+        return sessionId;
+    }
+
+    private Result accept(HttpRequest<?> request, GatewayPrincipal principal, @Nullable String requested, @Nullable String personaId,
+                          String kind, @Nullable String message, @Nullable String action, @Nullable List<Map<String, Object>> attachments,
+                          @Nullable Map<String, Object> params, @Nullable Map<String, Object> metadata, Object body) {
+        String key = idempotencyKey(request);
+        String requestId = RequestIds.of(request);
+        long now = System.currentTimeMillis();
+        String eventId = Ids.event();
+        String sessionId = requested != null ? requested : Ids.session();
+        String owner = ConversationAccess.owner(principal);
+        ConversationModels.Event event = new ConversationModels.Event(eventId, sessionId, personaId, "user", kind, message, action,
+            attachments, params, metadata == null ? Map.of() : metadata, Instant.ofEpochMilli(now).toString());
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("event_id", eventId);
+        payload.put("session_id", sessionId);
+        payload.put("tenant", principal.tenant());
+        payload.put("subject", principal.subject());
+        payload.put("persona_id", personaId);
+        payload.put("kind", kind);
+        payload.put("role", "user");
+        payload.put("message", message);
+        payload.put("action", action);
+        payload.put("attachments", attachments);
+        payload.put("params", params);
+        payload.put("metadata", metadata == null ? Map.of() : metadata);
+        payload.put("created_at", event.createdAt());
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (principal.tenant() != null) {
+            headers.put("tenant", principal.tenant());
+        }
+        headers.put("request_id", requestId);
+        headers.put("event_id", eventId);
+        tracing.capture(request.getAttribute(PolicyExchange.ATTRIBUTE, PolicyExchange.class).orElse(null),
+            new HttpRequestView(request), headers);
+        ConversationStore.Outcome outcome;
+        try {
+            outcome = store.accept(new ConversationStore.Intake(sessionId, requested == null, principal.tenant(), owner, personaId,
+                eventId, kind, message, action, json.writeValueAsString(event), requestId, key,
+                key == null ? null : hash(kind, body), configuration.getInboundTopic(), json.writeValueAsString(payload),
+                json.writeValueAsString(headers), now), session -> access.mayUse(principal, session));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!outcome.replayed()) {
+            accepted.increment();
+            state.touch(outcome.sessionId(), principal.tenant(), owner, personaId, now);
+            if (relay.inBackground()) {
+                relay.wake();
+            } else if (configuration.isPublishAfterCommit()) {
+                relay.publishNow(outcome.eventId());
+            }
+        }
+        return new Result(new ConversationModels.Accepted(outcome.sessionId(), outcome.eventId()), outcome.replayed());
+    }
+
+    private static @Nullable String idempotencyKey(HttpRequest<?> request) {
+        List<String> values = request.getHeaders().getAll(IDEMPOTENCY_KEY);
+        if (values.isEmpty()) {
+            return null;
+        }
+        var m = values.size() == 1 ? KEY.matcher(values.getFirst().trim()) : null;
+        if (m == null || !m.matches()) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "The " + IDEMPOTENCY_KEY + " header must be sent once, as 1 to 255 "
+                + "visible ASCII characters without commas, optionally in double quotes.", Map.of("reason", "idempotency_key_invalid"), Map.of());
+        }
+        return m.group(1);
+    }
+
+    private String hash(String kind, Object body) throws IOException {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(kind.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(json.writeValueAsBytes(body));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,497 @@
+package io.gatehouse.conversation;
+
+import io.gatehouse.error.ErrorCode;
+import io.gatehouse.error.GatewayException;
+import io.gatehouse.identity.IdentityDatabase;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conversation tables ({@code V30__conversations.sql}) through plain JDBC on the gateway's
+ * data source: PostgreSQL when configured, H2 in memory in the embedded default. Migrated
+ * on first use through the identity store's Flyway runner, as every store is. Blocking: called on
+ * the blocking executor and by the relay's thread.
+ *
+ * <p>An accepted message is one transaction: the session row (opened or touched), the event and its
+ * outbox row. Nothing is acknowledged to a client before that transaction commits, and once it has,
+ * the relay publishes the row whatever happens to this process.
+ */
+@Singleton
+public class ConversationStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationStore.class);
+
+    /** SQLSTATE of a unique constraint violation, on PostgreSQL and H2 alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static final String EVENT_COLUMNS = "seq, event_id, body";
+
+    private final IdentityDatabase schema;
+    private volatile Boolean postgres;
+
+    ConversationStore(IdentityDatabase schema) {
+        this.schema = schema;
+    }
+
+    /**
+     * What the intake stores for one accepted message or action.
+     *
+     * @param sessionId      the session, existing or new
+     * @param newSession     whether the intake opens it
+     * @param tenant         the caller's tenant, or {@code null}
+     * @param owner          the caller ({@link ConversationAccess#owner})
+     * @param personaId      the persona named, or {@code null}
+     * @param eventId        the new event's id
+     * @param kind           {@code message} or {@code action}
+     * @param message        the text, or {@code null}
+     * @param action         the action, or {@code null}
+     * @param body           the event as clients see it, JSON
+     * @param requestId      the request's id
+     * @param idempotencyKey the request's {@code Idempotency-Key}, or {@code null}
+     * @param requestHash    a hash of what was asked, to tell a retry from a reuse of the key
+     * @param topic          the Kafka topic to publish to
+     * @param payload        the record's value, JSON
+     * @param headers        the record's headers, JSON object of strings
+     * @param now            epoch milliseconds
+     */
+    public record Intake(String sessionId, boolean newSession, @Nullable String tenant, String owner, @Nullable String personaId,
+                         String eventId, String kind, @Nullable String message, @Nullable String action, String body,
+                         @Nullable String requestId, @Nullable String idempotencyKey, @Nullable String requestHash,
+                         String topic, String payload, String headers, long now) {
+    }
+
+    /**
+     * The outcome of an intake.
+     *
+     * @param sessionId the session
+     * @param eventId   the event: the new one, or the first one for a retried {@code Idempotency-Key}
+     * @param replayed  whether this was a retry answered with the first event
+     */
+    public record Outcome(String sessionId, String eventId, boolean replayed) {
+    }
+
+    /**
+     * An outbox row to publish.
+     *
+     * @param seq       its position
+     * @param eventId   the event
+     * @param sessionId the session, the record's key
+     * @param topic     the topic
+     * @param payload   the record's value
+     * @param headers   the record's headers, JSON
+     * @param createdAt when it was accepted, epoch milliseconds
+     */
+    public record OutboxRow(long seq, String eventId, String sessionId, String topic, String payload, String headers, long createdAt) {
+    }
+
+    /**
+     * A stored event with its position.
+     *
+     * @param seq     its position among all events
+     * @param eventId its id
+     * @param body    its JSON, as clients see it
+     */
+    public record StoredEvent(long seq, String eventId, String body) {
+    }
+
+    /**
+     * Stores an intake in one transaction.
+     *
+     * @param intake   what to store
+     * @param mayWrite whether the caller may write to an existing session
+     * @return the outcome
+     * @throws GatewayException 404 for a session that does not exist or is not the caller's, 422 for
+     *         an {@code Idempotency-Key} reused with another request, 503 when the database is down
+     */
+    public Outcome accept(Intake intake, java.util.function.Predicate<ConversationSession> mayWrite) {
+        try {
+            return transaction(connection -> insert(connection, intake, mayWrite));
+        } catch (UniqueViolation e) {
+            if (intake.idempotencyKey() != null) {
+                // A concurrent request with the same key committed first: answer with its event.
+                Outcome first = transaction(connection -> previous(connection, intake));
+                if (first != null) {
+                    return first;
+                }
+            }
+            throw new GatewayException(ErrorCode.CONFLICT, "The request conflicts with one stored at the same time; retry it.",
+                Map.of("reason", "concurrent_write"), Map.of("Retry-After", "1"));
+        }
+    }
+
+    private Outcome insert(Connection connection, Intake intake, java.util.function.Predicate<ConversationSession> mayWrite)
+        throws SQLException {
+        if (intake.idempotencyKey() != null) {
+            Outcome first = previous(connection, intake);
+            if (first != null) {
+                return first;
+            }
+        }
+        if (intake.newSession()) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO conversation_sessions "
+                + "(id, tenant, owner, persona_id, created_at, last_activity) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, intake.sessionId());
+                insert.setString(2, intake.tenant());
+                insert.setString(3, intake.owner());
+                insert.setString(4, intake.personaId());
+                insert.setLong(5, intake.now());
+                insert.setLong(6, intake.now());
+                insert.executeUpdate();
+            }
+        } else {
+            ConversationSession session = session(connection, intake.sessionId());
+            if (session == null || !mayWrite.test(session)) {
+                throw ConversationAccess.notFound(intake.sessionId());
+            }
+            try (PreparedStatement touch = connection.prepareStatement("UPDATE conversation_sessions SET last_activity = ?, "
+                + "persona_id = COALESCE(?, persona_id) WHERE id = ?")) {
+                touch.setLong(1, intake.now());
+                touch.setString(2, intake.personaId());
+                touch.setString(3, intake.sessionId());
+                touch.executeUpdate();
+            }
+        }
+        try (PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
+            + "direction, kind, role, persona_id, message, action, body, principal, request_id, idempotency_key, request_hash, "
+            + "created_at) VALUES (?, ?, ?, 'inbound', ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            event.setString(1, intake.eventId());
+            event.setString(2, intake.sessionId());
+            event.setString(3, intake.tenant());
+            event.setString(4, intake.kind());
+            event.setString(5, intake.personaId());
+            event.setString(6, intake.message());
+            event.setString(7, intake.action());
+            event.setString(8, intake.body());
+            event.setString(9, intake.owner());
+            event.setString(10, intake.requestId());
+            event.setString(11, intake.idempotencyKey());
+            event.setString(12, intake.requestHash());
+            event.setLong(13, intake.now());
+            event.executeUpdate();
+        }
+        try (PreparedStatement outbox = connection.prepareStatement("INSERT INTO session_outbox (event_id, session_id, topic, "
+            + "payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            outbox.setString(1, intake.eventId());
+            outbox.setString(2, intake.sessionId());
+            outbox.setString(3, intake.topic());
+            outbox.setString(4, intake.payload());
+            outbox.setString(5, intake.headers());
+            outbox.setLong(6, intake.now());
+            outbox.executeUpdate();
+        }
+        return new Outcome(intake.sessionId(), intake.eventId(), false);
+    }
+
+    private static @Nullable Outcome previous(Connection connection, Intake intake) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT session_id, event_id, request_hash FROM session_events "
+            + "WHERE principal = ? AND idempotency_key = ?")) {
+            select.setString(1, intake.owner());
+            select.setString(2, intake.idempotencyKey());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                if (!java.util.Objects.equals(rs.getString(3), intake.requestHash())) {
+                    throw new GatewayException(ErrorCode.UNPROCESSABLE_CONTENT,
+                        "This Idempotency-Key was already used with a different request.",
+                        Map.of("reason", "idempotency_key_reused"), Map.of());
+                }
+                return new Outcome(rs.getString(1), rs.getString(2), true);
+            }
+        }
+    }
+
+    /**
+     * Stores an event an agent produced (from {@code conversation.outbound}), once: a redelivered
+     * record finds its event id taken and changes nothing.
+     *
+     * @param sessionId the session
+     * @param eventId   the event's id
+     * @param role      the agent's role
+     * @param personaId the persona, or {@code null}
+     * @param message   the text, or {@code null}
+     * @param body      the event as clients see it, JSON
+     * @param now       epoch milliseconds
+     * @return the stored event, or {@code null} when the session does not exist
+     */
+    public @Nullable StoredEvent storeReply(String sessionId, String eventId, String role, @Nullable String personaId,
+                                            @Nullable String message, String body, long now) {
+        return transaction(connection -> {
+            StoredEvent existing = event(connection, eventId);
+            if (existing != null) {
+                return existing;
+            }
+            ConversationSession session = session(connection, sessionId);
+            if (session == null) {
+                return null;
+            }
+            try (PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
+                + "direction, kind, role, persona_id, message, body, created_at) VALUES (?, ?, ?, 'outbound', 'reply', ?, ?, ?, ?, ?)")) {
+                event.setString(1, eventId);
+                event.setString(2, sessionId);
+                event.setString(3, session.tenant());
+                event.setString(4, role);
+                event.setString(5, personaId);
+                event.setString(6, message);
+                event.setString(7, body);
+                event.setLong(8, now);
+                event.executeUpdate();
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    // Another instance stored it between the check and the insert.
+                    connection.rollback();
+                    return event(connection, eventId);
+                }
+                throw e;
+            }
+            try (PreparedStatement touch = connection.prepareStatement("UPDATE conversation_sessions SET last_activity = ? WHERE id = ?")) {
+                touch.setLong(1, now);
+                touch.setString(2, sessionId);
+                touch.executeUpdate();
+            }
+            return event(connection, eventId);
+        });
+    }
+
+    /**
+     * @param sessionId a session id
+     * @return the session, or {@code null}
+     */
+    public @Nullable ConversationSession session(String sessionId) {
+        return transaction(connection -> session(connection, sessionId));
+    }
+
+    private static @Nullable ConversationSession session(Connection connection, String sessionId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, tenant, owner, persona_id, created_at, last_activity "
+            + "FROM conversation_sessions WHERE id = ?")) {
+            select.setString(1, sessionId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new ConversationSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getLong(5), rs.getLong(6)) : null;
+            }
+        }
+    }
+
+    private static @Nullable StoredEvent event(Connection connection, String eventId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events WHERE event_id = ?")) {
+            select.setString(1, eventId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    /**
+     * A session's events after one of its events, oldest first.
+     *
+     * @param sessionId the session
+     * @param after     an event of the session, or {@code null} for the first page
+     * @param limit     the most events to return
+     * @return the events, or {@code null} when {@code after} is not an event of this session
+     */
+    public @Nullable List<StoredEvent> events(String sessionId, @Nullable String after, int limit) {
+        return transaction(connection -> {
+            long from = 0;
+            if (after != null) {
+                try (PreparedStatement select = connection.prepareStatement("SELECT seq FROM session_events WHERE event_id = ? AND session_id = ?")) {
+                    select.setString(1, after);
+                    select.setString(2, sessionId);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (!rs.next()) {
+                            return null;
+                        }
+                        from = rs.getLong(1);
+                    }
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events "
+                + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                select.setString(1, sessionId);
+                select.setLong(2, from);
+                select.setInt(3, limit);
+                List<StoredEvent> out = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Claims unpublished outbox rows whose earlier claim (if any) has lapsed, oldest first. On
+     * PostgreSQL, rows another relay is claiming right now are skipped ({@code SKIP LOCKED}).
+     *
+     * @param limit   the most rows to claim
+     * @param now     epoch milliseconds
+     * @param claimMs how long the claim holds
+     * @param eventId only this event's row, or {@code null} for any
+     * @return the claimed rows
+     */
+    public List<OutboxRow> claim(int limit, long now, long claimMs, @Nullable String eventId) {
+        return transaction(connection -> {
+            String lock = postgres(connection) ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+            List<OutboxRow> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT seq, event_id, session_id, topic, payload, headers, "
+                + "created_at FROM session_outbox WHERE sent_at IS NULL AND claimed_until < ?"
+                + (eventId != null ? " AND event_id = ?" : "") + " ORDER BY seq LIMIT ?" + lock)) {
+                select.setLong(1, now);
+                int next = 2;
+                if (eventId != null) {
+                    select.setString(next++, eventId);
+                }
+                select.setInt(next, limit);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getLong(7)));
+                    }
+                }
+            }
+            if (!rows.isEmpty()) {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE session_outbox SET claimed_until = ?, "
+                    + "attempts = attempts + 1 WHERE seq = ?")) {
+                    for (OutboxRow row : rows) {
+                        update.setLong(1, now + claimMs);
+                        update.setLong(2, row.seq());
+                        update.addBatch();
+                    }
+                    update.executeBatch();
+                }
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * Marks rows published.
+     *
+     * @param seqs the rows
+     * @param now  epoch milliseconds
+     */
+    public void sent(List<Long> seqs, long now) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE session_outbox SET sent_at = ? WHERE seq = ?")) {
+                for (long seq : seqs) {
+                    update.setLong(1, now);
+                    update.setLong(2, seq);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Gives claimed rows back at once (a publish failed), so the next pass takes them again.
+     *
+     * @param seqs the rows
+     */
+    public void release(List<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return;
+        }
+        transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE session_outbox SET claimed_until = 0 WHERE seq = ? AND sent_at IS NULL")) {
+                for (long seq : seqs) {
+                    update.setLong(1, seq);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * @return the unpublished rows and the age of the oldest, in milliseconds, for health and metrics
+     */
+    public Backlog backlog() {
+        return transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM session_outbox WHERE sent_at IS NULL");
+                 ResultSet rs = select.executeQuery()) {
+                rs.next();
+                long count = rs.getLong(1);
+                long oldest = rs.getLong(2);
+                return new Backlog(count, count == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
+            }
+        });
+    }
+
+    /**
+     * The outbox rows not yet published.
+     *
+     * @param rows        how many
+     * @param oldestAgeMs the age of the oldest, in milliseconds
+     */
+    public record Backlog(long rows, long oldestAgeMs) {
+    }
+
+    /**
+     * Deletes published rows older than a bound.
+     *
+     * @param before epoch milliseconds
+     * @return how many were deleted
+     */
+    public int purgeSent(long before) {
+        return transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM session_outbox WHERE sent_at IS NOT NULL AND sent_at < ?")) {
+                delete.setLong(1, before);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    private boolean postgres(Connection connection) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            postgres = known;
+        }
+        return known;
+    }
+
+    private <T> T transaction(IdentityDatabase.Work<T> work) {
+        try {
+            return schema.transaction(work, e -> {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return new UniqueViolation();
+                }
+                LOG.warn("Session store failed: {}", e.getMessage());
+                return unavailable();
+            });
+        } catch (GatewayException e) {
+            // The migration failed: the identity store's 503 says "identity store"; this one says sessions.
+            throw e.errorCode() == ErrorCode.SERVICE_UNAVAILABLE ? unavailable() : e;
+        }
+    }
+
+    /** A unique constraint refused a write: a concurrent request stored the same thing first. */
+    private static final class UniqueViolation extends RuntimeException {
+        UniqueViolation() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static GatewayException unavailable() {
+        return new GatewayException(ErrorCode.SERVICE_UNAVAILABLE,
+            "The session store is not available; nothing was stored. Try again shortly.",
+            Map.of("store", "database"), Map.of("Retry-After", "1"));
+    }
+}

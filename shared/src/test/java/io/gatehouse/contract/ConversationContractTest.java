@@ -1,0 +1,301 @@
+package io.gatehouse.contract;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.testing.DecisionServer;
+import io.gatehouse.testing.TestServices;
+import io.gatehouse.testing.TestTokens;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.json.tree.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The session API on every engine: intake of messages and actions (stored with their outbox row,
+ * published by the relay, the Redis state updated), history pages, field-named refusals, the
+ * Idempotency-Key, tenant and owner boundaries (404, never the data), and the decision service
+ * deciding on these endpoints with the session id and action in its input. Real PostgreSQL (a schema
+ * of the suite's own) and Redis; no Kafka here (the in-process bus): the Kafka relay, its outage and
+ * a crash between commit and publish are proved by the container's {@code SessionRelayTest}.
+ */
+public abstract class ConversationContractTest extends IdentityContractSupport {
+
+    private static final int MAX_LENGTH = 200;
+
+    private final DecisionServer opa = DecisionServer.start();
+
+    @Override
+    protected Map<String, Object> properties() {
+        Map<String, Object> properties = super.properties();
+        properties.put("gateway.conversations.max-message-length", MAX_LENGTH);
+        properties.put("gateway.conversations.max-attachments", 2);
+        properties.put("gateway.conversations.read-any-roles", List.of("support"));
+        properties.put("gateway.conversations.redis-prefix", "test:" + schema().name() + ":session:");
+        properties.put("gateway.opa.url", opa.url());
+        opa.policy("gatehouse/sessions/allow", input -> {
+            Object route = input.get("route");
+            Map<?, ?> variables = route instanceof Map<?, ?> r && r.get("variables") instanceof Map<?, ?> v ? v : Map.of();
+            boolean denied = "status_report".equals(variables.get("action"))
+                || "blocked".equals(((Map<?, ?>) input.get("principal")).get("subject"));
+            return denied ? DecisionServer.Answer.deny() : DecisionServer.Answer.allow();
+        });
+        return properties;
+    }
+
+    @AfterAll
+    void stopDecisionServer() {
+        opa.close();
+    }
+
+    private static String jwt(String subject, String tenant, String... roles) {
+        JWTClaimsSet.Builder claims = TestTokens.claims(subject);
+        if (tenant != null) {
+            claims.claim("tenant", tenant);
+        }
+        if (roles.length > 0) {
+            claims.claim("roles", List.of(roles));
+        }
+        return TestTokens.hmac(claims.build(), new JWSHeader(JWSAlgorithm.HS256), SECRET.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final String ALICE = jwt("alice", "acme");
+    private static final String BOB = jwt("bob", "acme");
+    private static final String SUPPORT = jwt("sam", "acme", "support");
+    private static final String MALLORY = jwt("mallory", "globex", "support");
+
+    private ContractResponse post(String token, String path, String json) {
+        return send(ContractRequest.of("POST", path).header("Authorization", "Bearer " + token).body("application/json", json));
+    }
+
+    private ContractResponse get(String token, String path) {
+        return send(ContractRequest.get(path).header("Authorization", "Bearer " + token));
+    }
+
+    private JsonNode accepted(ContractResponse response) {
+        assertEquals(202, response.status(), response.text());
+        JsonNode body = response.json();
+        assertTrue(body.get("session_id").getStringValue().startsWith("s_"), response.text());
+        assertTrue(body.get("event_id").getStringValue().startsWith("e_"), response.text());
+        return body;
+    }
+
+    private String openSession(String token) {
+        return accepted(post(token, "/v1/session/message", "{\"persona_id\":\"analyst\",\"message\":\"hello\"}"))
+            .get("session_id").getStringValue();
+    }
+
+    @Test
+    void message_thenStoredWithOutboxRowPublishedAndRedisStateAndInHistory() {
+        JsonNode ids = accepted(post(ALICE, "/v1/session/message", "{\"persona_id\":\"analyst\",\"message\":\"Summarise the incidents\","
+            + "\"attachments\":[{\"type\":\"url\",\"url\":\"https://status.example.com/1\"}],\"metadata\":{\"channel\":\"web\"}}"));
+        String session = ids.get("session_id").getStringValue();
+        String event = ids.get("event_id").getStringValue();
+
+        assertTrue(millisUntil(() -> sentAt(event) != null, 10_000) >= 0, "the relay marks the outbox row sent");
+        Map<String, String> meta = redisHash("test:" + schema().name() + ":session:" + session + ":meta");
+        assertEquals("acme", meta.get("tenant"), meta.toString());
+        assertEquals("analyst", meta.get("persona_id"), meta.toString());
+        assertTrue(Long.parseLong(meta.get("last_activity")) > 0, meta.toString());
+
+        ContractResponse history = get(ALICE, "/v1/session/" + session + "/events");
+        assertEquals(200, history.status(), history.text());
+        JsonNode events = history.json().get("events");
+        assertEquals(1, events.size(), history.text());
+        JsonNode first = events.get(0);
+        assertEquals(event, first.get("event_id").getStringValue());
+        assertEquals(session, first.get("session_id").getStringValue());
+        assertEquals("user", first.get("role").getStringValue());
+        assertEquals("message", first.get("kind").getStringValue());
+        assertEquals("Summarise the incidents", first.get("message").getStringValue());
+        assertEquals("analyst", first.get("persona_id").getStringValue());
+        assertEquals("web", first.get("metadata").get("channel").getStringValue());
+        assertEquals("https://status.example.com/1", first.get("attachments").get(0).get("url").getStringValue());
+        assertTrue(history.json().get("next").isNull(), history.text());
+    }
+
+    @Test
+    void action_thenStoredAsActionEvent_unknownActionRefusedByName() {
+        String session = openSession(ALICE);
+        accepted(post(ALICE, "/v1/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"summarize\",\"params\":{\"length\":\"short\"}}"));
+        JsonNode events = get(ALICE, "/v1/session/" + session + "/events").json().get("events");
+        assertEquals(2, events.size());
+        assertEquals("action", events.get(1).get("kind").getStringValue());
+        assertEquals("summarize", events.get(1).get("action").getStringValue());
+        assertEquals("short", events.get(1).get("params").get("length").getStringValue());
+
+        JsonNode error = assertEnvelope(post(ALICE, "/v1/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"dance\"}"),
+            400, "validation_failed");
+        assertEquals("action", error.get("details").get("violations").get(0).get("field").getStringValue());
+        assertTrue(error.get("details").get("violations").get(0).get("message").getStringValue().contains("next_steps"));
+        assertEnvelope(post(ALICE, "/v1/session/action", "{\"session_id\":\"s_doesnotexist\",\"action\":\"summarize\"}"), 404, "not_found");
+    }
+
+    @Test
+    void invalidBodies_thenFieldNamed400_andNothingStored() {
+        long before = count("session_events");
+        assertEquals("message", violation(post(ALICE, "/v1/session/message", "{\"persona_id\":\"a\"}")));
+        assertEquals("message", violation(post(ALICE, "/v1/session/message", "{\"message\":\"" + "x".repeat(MAX_LENGTH + 1) + "\"}")));
+        assertEquals("attachments", violation(post(ALICE, "/v1/session/message", "{\"message\":\"m\",\"attachments\":[{},{},{}]}")));
+        assertEquals("session_id", violation(post(ALICE, "/v1/session/message", "{\"message\":\"m\",\"session_id\":\"a b\"}")));
+        assertEquals("persona_id", violation(post(ALICE, "/v1/session/message", "{\"message\":\"m\",\"persona_id\":\"../x\"}")));
+        assertEquals("session_id", violation(post(ALICE, "/v1/session/action", "{\"action\":\"summarize\"}")));
+        JsonNode unknown = assertEnvelope(post(ALICE, "/v1/session/message", "{\"mesage\":\"typo\"}"), 400, "invalid_json");
+        assertEquals("mesage", unknown.get("details").get("field").getStringValue(), unknown.toString());
+        assertEnvelope(post(ALICE, "/v1/session/message", "{\"message\":"), 400, "invalid_json");
+        assertEquals(before, count("session_events"), "nothing stored for a refused request");
+    }
+
+    private String violation(ContractResponse response) {
+        JsonNode error = assertEnvelope(response, 400, "validation_failed");
+        return error.get("details").get("violations").get(0).get("field").getStringValue();
+    }
+
+    @Test
+    void noCredential_then401_andBadToken401() {
+        assertEnvelope(send(ContractRequest.of("POST", "/v1/session/message").body("application/json", "{\"message\":\"m\"}")),
+            401, "unauthorized");
+        assertEnvelope(post(ALICE + "x", "/v1/session/message", "{\"message\":\"m\"}"), 401, "unauthorized");
+        assertEnvelope(send(ContractRequest.get("/v1/session/s_any/events")), 401, "unauthorized");
+    }
+
+    @Test
+    void otherTenantOrOtherCaller_then404NeverTheData_supportRoleOfSameTenantReads() {
+        String session = openSession(ALICE);
+        long before = count("session_events");
+        for (String stranger : List.of(MALLORY, BOB)) {
+            JsonNode error = assertEnvelope(get(stranger, "/v1/session/" + session + "/events"), 404, "not_found");
+            assertEquals(session, error.get("details").get("session_id").getStringValue());
+            assertEnvelope(post(stranger, "/v1/session/message", "{\"session_id\":\"" + session + "\",\"message\":\"intrude\"}"), 404, "not_found");
+            assertEnvelope(post(stranger, "/v1/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"summarize\"}"), 404, "not_found");
+        }
+        assertEquals(before, count("session_events"), "nothing written into another caller's session");
+        // The same 404 as a session that does not exist: nothing tells the two apart.
+        ContractResponse missing = get(MALLORY, "/v1/session/s_doesnotexist/events");
+        assertEnvelope(missing, 404, "not_found");
+
+        ContractResponse support = get(SUPPORT, "/v1/session/" + session + "/events");
+        assertEquals(200, support.status(), support.text());
+        assertEquals(1, support.json().get("events").size());
+    }
+
+    @Test
+    void idempotencyKey_thenRetryAnswersFirstEvent_otherBodyRefused() {
+        String body = "{\"message\":\"pay invoice 42\"}";
+        ContractRequest first = ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + ALICE)
+            .header("Idempotency-Key", "k-" + System.nanoTime()).body("application/json", body);
+        JsonNode a = accepted(send(first));
+        ContractResponse retry = send(first);
+        JsonNode b = accepted(retry);
+        assertEquals(a.get("event_id").getStringValue(), b.get("event_id").getStringValue());
+        assertEquals(a.get("session_id").getStringValue(), b.get("session_id").getStringValue());
+        assertEquals("true", retry.header("Idempotent-Replayed").orElse(null));
+        assertEquals(1, get(ALICE, "/v1/session/" + a.get("session_id").getStringValue() + "/events").json().get("events").size());
+
+        ContractRequest reused = ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + ALICE)
+            .header("Idempotency-Key", first.headers().stream().filter(h -> h.getKey().equals("Idempotency-Key")).findFirst().orElseThrow().getValue())
+            .body("application/json", "{\"message\":\"pay invoice 43\"}");
+        JsonNode error = assertEnvelope(send(reused), 422, "unprocessable_content");
+        assertEquals("idempotency_key_reused", error.get("details").get("reason").getStringValue());
+        // Another caller's identical key is its own.
+        JsonNode bobs = accepted(send(ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + BOB)
+            .header("Idempotency-Key", first.headers().stream().filter(h -> h.getKey().equals("Idempotency-Key")).findFirst().orElseThrow().getValue())
+            .body("application/json", body)));
+        assertNotEquals(a.get("event_id").getStringValue(), bobs.get("event_id").getStringValue());
+    }
+
+    @Test
+    void history_thenPagesWithAfterAndLimit_badParametersNamed() {
+        String session = openSession(ALICE);
+        for (int i = 1; i <= 4; i++) {
+            accepted(post(ALICE, "/v1/session/message", "{\"session_id\":\"" + session + "\",\"message\":\"m" + i + "\"}"));
+        }
+        List<String> messages = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            ContractResponse page = get(ALICE, "/v1/session/" + session + "/events?limit=2" + (after == null ? "" : "&after=" + after));
+            assertEquals(200, page.status(), page.text());
+            page.json().get("events").values().forEach(e -> messages.add(e.get("message").getStringValue()));
+            JsonNode next = page.json().get("next");
+            after = next.isNull() ? null : next.getStringValue();
+            pages++;
+        } while (after != null && pages < 10);
+        assertEquals(List.of("hello", "m1", "m2", "m3", "m4"), messages);
+        assertEquals(3, pages);
+        JsonNode error = assertEnvelope(get(ALICE, "/v1/session/" + session + "/events?limit=0"), 400, "validation_failed");
+        assertEquals("limit", error.get("details").get("violations").get(0).get("field").getStringValue());
+        String other = openSession(ALICE);
+        String foreignEvent = get(ALICE, "/v1/session/" + other + "/events").json().get("events").get(0).get("event_id").getStringValue();
+        error = assertEnvelope(get(ALICE, "/v1/session/" + session + "/events?after=" + foreignEvent), 400, "validation_failed");
+        assertEquals("after", error.get("details").get("violations").get(0).get("field").getStringValue());
+    }
+
+    @Test
+    void decisionService_thenDecidesWithSessionAndAction_deny403() {
+        String session = openSession(ALICE);
+        JsonNode error = assertEnvelope(post(ALICE, "/v1/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"status_report\"}"),
+            403, "forbidden");
+        assertNotNull(error.get("details"));
+        Map<String, Object> input = opa.inputs("gatehouse/sessions/allow").getLast();
+        Map<?, ?> route = (Map<?, ?>) input.get("route");
+        assertEquals("gatehouse.sessions", route.get("id"));
+        assertEquals(Map.of("session_id", session, "action", "status_report"), route.get("variables"));
+        assertEquals("acme", ((Map<?, ?>) input.get("principal")).get("tenant"));
+        assertEnvelope(post(jwt("blocked", "acme"), "/v1/session/message", "{\"message\":\"m\"}"), 403, "forbidden");
+    }
+
+    private String sentAt(String eventId) {
+        try (Connection c = DriverManager.getConnection(schema().url(), "postgres", "");
+             PreparedStatement s = c.prepareStatement("SELECT sent_at FROM session_outbox WHERE event_id = ?")) {
+            s.setString(1, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String table) {
+        try (Connection c = DriverManager.getConnection(schema().url(), "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> redisHash(String key) {
+        RedisClient client = RedisClient.create(TestServices.redisUri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            long deadline = System.currentTimeMillis() + 5000;
+            Map<String, String> hash = connection.sync().hgetall(key);
+            while (hash.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.onSpinWait();
+                hash = connection.sync().hgetall(key);
+            }
+            assertTrue(connection.sync().pttl(key) > 0, "the state expires");
+            return hash;
+        } finally {
+            client.shutdown();
+        }
+    }
+}
