@@ -59,6 +59,7 @@ public class OutboxRelay {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile long lastFailureLog;
+    private volatile boolean lastPassFailed;
 
     OutboxRelay(ConversationStore store, InboundPublisher publisher, ConversationConfiguration configuration,
                 ConversationTracing tracing, JsonMapper json, MeterRegistry registry) {
@@ -107,6 +108,13 @@ public class OutboxRelay {
      */
     public boolean inBackground() {
         return thread != null;
+    }
+
+    /**
+     * @return whether the last pass of {@link #drain} or {@link #publishNow} had a publish fail
+     */
+    public boolean lastPassFailed() {
+        return lastPassFailed;
     }
 
     /**
@@ -191,8 +199,11 @@ public class OutboxRelay {
         List<ConversationStore.OutboxRow> rows = store.claim(eventId != null ? 1 : configuration.getRelayBatch(), now,
             configuration.getRelayClaim().toMillis(), eventId);
         if (rows.isEmpty()) {
-            backlogRows.set(0);
-            backlogAge.set(0);
+            lastPassFailed = false;
+            if (eventId == null) {
+                backlogRows.set(0);
+                backlogAge.set(0);
+            }
             return 0;
         }
         List<CompletableFuture<Void>> sends = new ArrayList<>(rows.size());
@@ -205,6 +216,14 @@ public class OutboxRelay {
                 send = CompletableFuture.failedFuture(e);
             }
             sends.add(send);
+            if (send.isCompletedExceptionally()) {
+                // The bus refused at once (Kafka: no metadata within max.block.ms, so the brokers are
+                // gone): the rest of the batch would each wait as long. They are released untried.
+                break;
+            }
+        }
+        for (int i = sends.size(); i < rows.size(); i++) {
+            sends.add(CompletableFuture.failedFuture(new IllegalStateException("not tried: an earlier publish of the pass failed")));
         }
         List<Long> ok = new ArrayList<>(rows.size());
         List<Long> retry = new ArrayList<>();
@@ -228,6 +247,7 @@ public class OutboxRelay {
         }
         store.sent(ok, System.currentTimeMillis());
         published.increment(ok.size());
+        lastPassFailed = !retry.isEmpty();
         if (!retry.isEmpty()) {
             failed.increment(retry.size());
             store.release(retry);
