@@ -117,6 +117,19 @@ class ShippedConfigurationTest {
     }
 
     @Test
+    void legacyCapsuleAliases_thenSameRegistryCalls() throws Exception {
+        HttpResponse<String> list = send(gateway, "GET", "/capsules");
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals("[{\"id\":\"c-1\"}]", list.body());
+        HttpResponse<String> one = send(gateway, "GET", "/capsules/c-1");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("{\"id\":\"c-1\"}", one.body());
+        HttpResponse<String> install = send(gateway, "POST", "/capsules/c-1/install");
+        assertEquals(202, install.statusCode(), install.body());
+        assertEquals("{\"id\":\"c-1\",\"state\":\"installing\"}", install.body());
+    }
+
+    @Test
     void registryDown_then502Envelope() throws Exception {
         HttpResponse<String> response = send(registryDown, "GET", "/v1/capsules");
         assertEquals(502, response.statusCode(), response.body());

@@ -22,13 +22,22 @@ public class LegacyAliasesConfiguration {
     public static final String OPENAPI = PREFIX + ".openapi";
 
     /**
+     * The switch of the agent platform gateway's {@code /session/*} paths, aliases of
+     * {@code /v1/session/*} ({@code io.gatehouse.conversation.LegacySessionController}).
+     */
+    public static final String SESSIONS = PREFIX + ".sessions";
+
+    /**
      * Each alias's path (as its route template) and the switch that gives it up, so that a route
      * losing the path is told how to take it ({@link ShadowedRoutes}). An alias added later is
      * listed here with its switch.
      */
     public static final Map<String, String> SWITCHES = Map.of(
         "/health", HEALTH,
-        "/openapi.json", OPENAPI);
+        "/openapi.json", OPENAPI,
+        "/session/message", SESSIONS,
+        "/session/action", SESSIONS,
+        "/session/{id}/events", SESSIONS);
 
     /** By default {@code GET /health} answers as {@code GET /v1/health} does. */
     public static final boolean DEFAULT_HEALTH = true;

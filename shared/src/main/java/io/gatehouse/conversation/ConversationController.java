@@ -104,11 +104,13 @@ final class ConversationController {
         return sessions.history(request, id, after, limit);
     }
 
-    private static HttpResponse<ConversationModels.Accepted> accepted(ConversationService.Result result) {
-        HttpResponse<ConversationModels.Accepted> response = HttpResponse.accepted().body(result.body());
-        if (result.replayed()) {
-            return HttpResponse.<ConversationModels.Accepted>accepted().body(result.body()).header(ConversationService.REPLAYED, "true");
-        }
-        return response;
+    /**
+     * @param result an accepted intake
+     * @return 202 with its ids, and {@code Idempotent-Replayed: true} for a retry answered with the first event
+     */
+    static HttpResponse<ConversationModels.Accepted> accepted(ConversationService.Result result) {
+        io.micronaut.http.MutableHttpResponse<ConversationModels.Accepted> response =
+            HttpResponse.<ConversationModels.Accepted>accepted().body(result.body());
+        return result.replayed() ? response.header(ConversationService.REPLAYED, "true") : response;
     }
 }

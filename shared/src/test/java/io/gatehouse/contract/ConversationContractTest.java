@@ -261,6 +261,23 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
         assertEnvelope(post(jwt("blocked", "acme"), "/v1/session/message", "{\"message\":\"m\"}"), 403, "forbidden");
     }
 
+    @Test
+    void legacySessionPaths_thenSameAnswersAsV1_andNotInTheOpenApiDocument() {
+        JsonNode ids = accepted(post(ALICE, "/session/message", "{\"message\":\"from an old client\"}"));
+        String session = ids.get("session_id").getStringValue();
+        accepted(post(ALICE, "/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"next_steps\"}"));
+        ContractResponse history = get(ALICE, "/session/" + session + "/events");
+        assertEquals(200, history.status(), history.text());
+        assertEquals(2, history.json().get("events").size());
+        assertEquals(history.json().get("events").toString(), get(ALICE, "/v1/session/" + session + "/events").json().get("events").toString());
+        assertEnvelope(get(MALLORY, "/session/" + session + "/events"), 404, "not_found");
+        assertEquals("message", violation(post(ALICE, "/session/message", "{}")));
+        JsonNode paths = send(ContractRequest.get("/v1/openapi.json")).json().get("paths");
+        assertNotNull(paths.get("/v1/session/message"));
+        assertEquals(null, paths.get("/session/message"));
+        assertEquals(null, paths.get("/session/{id}/events"));
+    }
+
     private String sentAt(String eventId) {
         try (Connection c = DriverManager.getConnection(schema().url(), "postgres", "");
              PreparedStatement s = c.prepareStatement("SELECT sent_at FROM session_outbox WHERE event_id = ?")) {
