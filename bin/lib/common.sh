@@ -174,6 +174,16 @@ gh_lock() {
   fi
 }
 
+# gh_hs256_jwt SECRET CLAIMS_JSON: prints a compact HS256 JWS of the claims (openssl), for benchmarks.
+gh_hs256_jwt() {
+  local head body sig
+  head="$(printf '{"alg":"HS256","typ":"JWT"}' | gh_b64url)"
+  body="$(printf '%s' "$2" | gh_b64url)"
+  sig="$(printf '%s.%s' "$head" "$body" | openssl dgst -sha256 -hmac "$1" -binary | gh_b64url)"
+  printf '%s.%s.%s\n' "$head" "$body" "$sig"
+}
+gh_b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
 # gh_elapsed START_EPOCH_NS: prints seconds since START with one decimal.
 gh_now_ns() { date +%s%N; }
 gh_elapsed() {

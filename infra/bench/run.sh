@@ -277,11 +277,7 @@ for sc in $SCENARIOS; do
   [[ -n "${SC_PATH[$sc]:-}" ]] || gh_die "unknown scenario '$sc' (known: ${!SC_PATH[*]})"
 done
 # An HS256 bearer token for the JWT routes, valid for a day, signed with the bench route file's secret.
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-jwt_head="$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)"
-jwt_body="$(printf '{"iss":"https://bench.gatehouse.test","sub":"bench-user","exp":%s}' "$(($(date +%s) + 86400))" | b64url)"
-jwt_sig="$(printf '%s.%s' "$jwt_head" "$jwt_body" | openssl dgst -sha256 -hmac "$BENCH_JWT_SECRET" -binary | b64url)"
-BENCH_TOKEN="$jwt_head.$jwt_body.$jwt_sig"
+BENCH_TOKEN="$(gh_hs256_jwt "$BENCH_JWT_SECRET" "$(printf '{"iss":"https://bench.gatehouse.test","sub":"bench-user","exp":%s}' "$(($(date +%s) + 86400))")")"
 # sc_headers SCENARIO FLAG: the scenario's request headers as FLAG "Name: value" words (wrk and openloop: -H).
 sc_headers() {
   case "$1" in

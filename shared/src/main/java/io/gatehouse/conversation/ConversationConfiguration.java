@@ -40,6 +40,9 @@ public class ConversationConfiguration {
     private Duration outboxRetention = Duration.ofHours(24);
     private boolean relayInBackground = true;
     private boolean publishAfterCommit = true;
+    private boolean groupCommit = true;
+    private int maxBatch = 256;
+    private int maxQueued = 10_000;
 
     /**
      * The longest {@code message}, in characters; a longer one is refused with 400 naming the field.
@@ -307,5 +310,56 @@ public class ConversationConfiguration {
      */
     public void setPublishAfterCommit(boolean publishAfterCommit) {
         this.publishAfterCommit = publishAfterCommit;
+    }
+
+    /**
+     * Whether one writer thread commits concurrent intakes together, one transaction (and one disk
+     * flush) for all those waiting, rather than a transaction per request. Default true; Lambda,
+     * which handles one request at a time, turns it off.
+     *
+     * @return whether intakes are committed in groups
+     */
+    public boolean isGroupCommit() {
+        return groupCommit;
+    }
+
+    /**
+     * @param groupCommit whether intakes are committed in groups
+     */
+    public void setGroupCommit(boolean groupCommit) {
+        this.groupCommit = groupCommit;
+    }
+
+    /**
+     * The most intakes one group commit holds. Default 256.
+     *
+     * @return the limit
+     */
+    public int getMaxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * @param maxBatch the limit
+     */
+    public void setMaxBatch(int maxBatch) {
+        this.maxBatch = maxBatch;
+    }
+
+    /**
+     * The most intakes waiting for the writer; beyond it an intake is refused with 503
+     * {@code overloaded} and {@code Retry-After} instead of queueing without end. Default 10000.
+     *
+     * @return the limit
+     */
+    public int getMaxQueued() {
+        return maxQueued;
+    }
+
+    /**
+     * @param maxQueued the limit
+     */
+    public void setMaxQueued(int maxQueued) {
+        this.maxQueued = maxQueued;
     }
 }

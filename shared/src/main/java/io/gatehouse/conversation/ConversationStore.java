@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * The conversation tables ({@code V30__conversations.sql}) through plain JDBC on the gateway's
@@ -37,10 +39,26 @@ public class ConversationStore {
     private static final String EVENT_COLUMNS = "seq, event_id, body";
 
     private final IdentityDatabase schema;
+    private final boolean groupCommit;
+    private final int maxBatch;
+    private final java.util.concurrent.BlockingQueue<Pending> queue;
+    private volatile Thread writer;
     private volatile Boolean postgres;
 
-    ConversationStore(IdentityDatabase schema) {
+    ConversationStore(IdentityDatabase schema, ConversationConfiguration configuration) {
         this.schema = schema;
+        this.groupCommit = configuration.isGroupCommit();
+        this.maxBatch = Math.max(1, configuration.getMaxBatch());
+        this.queue = new java.util.concurrent.LinkedBlockingQueue<>(Math.max(1, configuration.getMaxQueued()));
+    }
+
+    /** Stops the writer thread (the application context closes). */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        Thread t = writer;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     /**
@@ -105,91 +123,211 @@ public class ConversationStore {
     }
 
     /**
-     * Stores an intake in one transaction.
+     * Stores an intake durably: the session row, the event and its outbox row commit together or not
+     * at all. With {@code gateway.conversations.group-commit} (the container's default), concurrent
+     * intakes are committed together: one writer thread takes every intake queued so far into one
+     * transaction, so that a commit (and its disk flush) is shared by all of them; without it (Lambda),
+     * each intake is its own transaction on the caller's thread. An intake that fails on its own (another caller's session, a reused key) fails alone; a
+     * batch the database refuses as a whole is retried one intake per transaction.
      *
      * @param intake   what to store
      * @param mayWrite whether the caller may write to an existing session
      * @return the outcome
      * @throws GatewayException 404 for a session that does not exist or is not the caller's, 422 for
      *         an {@code Idempotency-Key} reused with another request, 503 when the database is down
+     *         or the queue of intakes is full
      */
-    public Outcome accept(Intake intake, java.util.function.Predicate<ConversationSession> mayWrite) {
+    public Outcome accept(Intake intake, Predicate<ConversationSession> mayWrite) {
+        Pending pending = new Pending(intake, mayWrite, new CompletableFuture<>());
+        if (!groupCommit) {
+            commit(List.of(pending));
+        } else if (!queue.offer(pending)) {
+            throw new GatewayException(ErrorCode.OVERLOADED, "Too many messages are waiting to be stored; retry shortly.",
+                Map.of("reason", "intake_queue_full"), Map.of("Retry-After", "1"));
+        } else {
+            startWriter();
+        }
         try {
-            return transaction(connection -> insert(connection, intake, mayWrite));
-        } catch (UniqueViolation e) {
-            if (intake.idempotencyKey() != null) {
-                // A concurrent request with the same key committed first: answer with its event.
-                Outcome first = transaction(connection -> previous(connection, intake));
-                if (first != null) {
-                    return first;
-                }
+            return pending.result().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
-            throw new GatewayException(ErrorCode.CONFLICT, "The request conflicts with one stored at the same time; retry it.",
-                Map.of("reason", "concurrent_write"), Map.of("Retry-After", "1"));
+            throw e;
         }
     }
 
-    private Outcome insert(Connection connection, Intake intake, java.util.function.Predicate<ConversationSession> mayWrite)
-        throws SQLException {
+    /** An intake waiting for its transaction. */
+    private record Pending(Intake intake, Predicate<ConversationSession> mayWrite, CompletableFuture<Outcome> result) {
+    }
+
+    private void startWriter() {
+        if (writer == null) {
+            synchronized (queue) {
+                if (writer == null) {
+                    writer = Thread.ofPlatform().daemon().name("gatehouse-session-writer").start(this::writeLoop);
+                }
+            }
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            try {
+                commit(batch);
+            } catch (RuntimeException e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            }
+            batch.clear();
+        }
+    }
+
+    /** Stores a batch in one transaction and completes each intake's result. */
+    private void commit(List<Pending> batch) {
+        Object[] results;
+        try {
+            results = transaction(connection -> insert(connection, batch));
+        } catch (UniqueViolation e) {
+            if (batch.size() > 1) {
+                // One intake collides with another (two retries with one key in the same batch, or on
+                // two instances): each in a transaction of its own, so only that one is told.
+                batch.forEach(p -> commit(List.of(p)));
+                return;
+            }
+            Pending only = batch.getFirst();
+            try {
+                only.result().complete(afterCollision(only.intake()));
+            } catch (RuntimeException failure) {
+                only.result().completeExceptionally(failure);
+            }
+            return;
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (results[i] instanceof Outcome outcome) {
+                batch.get(i).result().complete(outcome);
+            } else {
+                batch.get(i).result().completeExceptionally((RuntimeException) results[i]);
+            }
+        }
+    }
+
+    private Outcome afterCollision(Intake intake) {
         if (intake.idempotencyKey() != null) {
-            Outcome first = previous(connection, intake);
+            // A concurrent request with the same key committed first: answer with its event.
+            Outcome first = transaction(connection -> previous(connection, intake));
             if (first != null) {
                 return first;
             }
         }
-        if (intake.newSession()) {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO conversation_sessions "
-                + "(id, tenant, owner, persona_id, created_at, last_activity) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, intake.sessionId());
-                insert.setString(2, intake.tenant());
-                insert.setString(3, intake.owner());
-                insert.setString(4, intake.personaId());
-                insert.setLong(5, intake.now());
-                insert.setLong(6, intake.now());
-                insert.executeUpdate();
+        throw new GatewayException(ErrorCode.CONFLICT, "The request conflicts with one stored at the same time; retry it.",
+            Map.of("reason", "concurrent_write"), Map.of("Retry-After", "1"));
+    }
+
+    /**
+     * The rows of a batch: each intake's checks one by one, then its inserts as JDBC batches.
+     *
+     * @return per intake, its {@link Outcome} or the {@link GatewayException} that refuses it alone
+     */
+    private static Object[] insert(Connection connection, List<Pending> batch) throws SQLException {
+        Object[] results = new Object[batch.size()];
+        List<Intake> stored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Intake intake = batch.get(i).intake();
+            try {
+                Outcome first = intake.idempotencyKey() != null ? previous(connection, intake) : null;
+                if (first != null) {
+                    results[i] = first;
+                    continue;
+                }
+                if (!intake.newSession()) {
+                    ConversationSession session = session(connection, intake.sessionId());
+                    if (session == null || !batch.get(i).mayWrite().test(session)) {
+                        throw ConversationAccess.notFound(intake.sessionId());
+                    }
+                }
+            } catch (GatewayException refused) {
+                results[i] = refused;
+                continue;
             }
-        } else {
-            ConversationSession session = session(connection, intake.sessionId());
-            if (session == null || !mayWrite.test(session)) {
-                throw ConversationAccess.notFound(intake.sessionId());
+            results[i] = new Outcome(intake.sessionId(), intake.eventId(), false);
+            stored.add(intake);
+        }
+        if (stored.isEmpty()) {
+            return results;
+        }
+        try (PreparedStatement open = connection.prepareStatement("INSERT INTO conversation_sessions "
+                 + "(id, tenant, owner, persona_id, created_at, last_activity) VALUES (?, ?, ?, ?, ?, ?)");
+             PreparedStatement touch = connection.prepareStatement("UPDATE conversation_sessions SET last_activity = ?, "
+                 + "persona_id = COALESCE(?, persona_id) WHERE id = ?");
+             PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
+                 + "direction, kind, role, persona_id, message, action, body, principal, request_id, idempotency_key, request_hash, "
+                 + "created_at) VALUES (?, ?, ?, 'inbound', ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement outbox = connection.prepareStatement("INSERT INTO session_outbox (event_id, session_id, topic, "
+                 + "payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            boolean opened = false;
+            boolean touched = false;
+            for (Intake intake : stored) {
+                if (intake.newSession()) {
+                    open.setString(1, intake.sessionId());
+                    open.setString(2, intake.tenant());
+                    open.setString(3, intake.owner());
+                    open.setString(4, intake.personaId());
+                    open.setLong(5, intake.now());
+                    open.setLong(6, intake.now());
+                    open.addBatch();
+                    opened = true;
+                } else {
+                    touch.setLong(1, intake.now());
+                    touch.setString(2, intake.personaId());
+                    touch.setString(3, intake.sessionId());
+                    touch.addBatch();
+                    touched = true;
+                }
+                event.setString(1, intake.eventId());
+                event.setString(2, intake.sessionId());
+                event.setString(3, intake.tenant());
+                event.setString(4, intake.kind());
+                event.setString(5, intake.personaId());
+                event.setString(6, intake.message());
+                event.setString(7, intake.action());
+                event.setString(8, intake.body());
+                event.setString(9, intake.owner());
+                event.setString(10, intake.requestId());
+                event.setString(11, intake.idempotencyKey());
+                event.setString(12, intake.requestHash());
+                event.setLong(13, intake.now());
+                event.addBatch();
+                outbox.setString(1, intake.eventId());
+                outbox.setString(2, intake.sessionId());
+                outbox.setString(3, intake.topic());
+                outbox.setString(4, intake.payload());
+                outbox.setString(5, intake.headers());
+                outbox.setLong(6, intake.now());
+                outbox.addBatch();
             }
-            try (PreparedStatement touch = connection.prepareStatement("UPDATE conversation_sessions SET last_activity = ?, "
-                + "persona_id = COALESCE(?, persona_id) WHERE id = ?")) {
-                touch.setLong(1, intake.now());
-                touch.setString(2, intake.personaId());
-                touch.setString(3, intake.sessionId());
-                touch.executeUpdate();
+            if (opened) {
+                open.executeBatch();
             }
+            if (touched) {
+                touch.executeBatch();
+            }
+            event.executeBatch();
+            outbox.executeBatch();
+        } catch (java.sql.BatchUpdateException e) {
+            // The driver reports the statement's failure through the batch: the cause carries its state.
+            throw e.getNextException() != null ? e.getNextException() : e;
         }
-        try (PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
-            + "direction, kind, role, persona_id, message, action, body, principal, request_id, idempotency_key, request_hash, "
-            + "created_at) VALUES (?, ?, ?, 'inbound', ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            event.setString(1, intake.eventId());
-            event.setString(2, intake.sessionId());
-            event.setString(3, intake.tenant());
-            event.setString(4, intake.kind());
-            event.setString(5, intake.personaId());
-            event.setString(6, intake.message());
-            event.setString(7, intake.action());
-            event.setString(8, intake.body());
-            event.setString(9, intake.owner());
-            event.setString(10, intake.requestId());
-            event.setString(11, intake.idempotencyKey());
-            event.setString(12, intake.requestHash());
-            event.setLong(13, intake.now());
-            event.executeUpdate();
-        }
-        try (PreparedStatement outbox = connection.prepareStatement("INSERT INTO session_outbox (event_id, session_id, topic, "
-            + "payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            outbox.setString(1, intake.eventId());
-            outbox.setString(2, intake.sessionId());
-            outbox.setString(3, intake.topic());
-            outbox.setString(4, intake.payload());
-            outbox.setString(5, intake.headers());
-            outbox.setLong(6, intake.now());
-            outbox.executeUpdate();
-        }
-        return new Outcome(intake.sessionId(), intake.eventId(), false);
+        return results;
     }
 
     private static @Nullable Outcome previous(Connection connection, Intake intake) throws SQLException {

@@ -75,6 +75,15 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
         return TestTokens.hmac(claims.build(), new JWSHeader(JWSAlgorithm.HS256), SECRET.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * @param subject the caller
+     * @param tenant  its tenant
+     * @return an {@code Authorization} value with a JWT of the suite's secret
+     */
+    protected static String bearer(String subject, String tenant) {
+        return "Bearer " + jwt(subject, tenant);
+    }
+
     private static final String ALICE = jwt("alice", "acme");
     private static final String BOB = jwt("bob", "acme");
     private static final String SUPPORT = jwt("sam", "acme", "support");
