@@ -31,7 +31,9 @@ final class Flags {
             text("gatehouse:routeFile", null),
             text("gatehouse:secretName", null),
             text("gatehouse:databaseUrl", null),
-            text("gatehouse:redisUri", null));
+            text("gatehouse:redisUri", null),
+            text("gatehouse:kafkaBootstrap", null),
+            number("gatehouse:relayMinutes", 1));
     }
 
     ContainerSettings container() {

@@ -15,6 +15,9 @@ import software.amazon.awscdk.services.apigateway.SecurityPolicy;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.PayloadFormatVersion;
 import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
@@ -38,7 +41,8 @@ import java.util.Map;
  * Gatehouse's stateless REST routes on AWS Lambda: the {@code app-lambda} jar on the
  * {@code java25} runtime behind an HTTP API (payload format 2.0, {@code HttpApiHandler}) and, with
  * {@link LambdaSettings#restApi()}, a REST API (payload format 1.0, {@code RestApiHandler}) with an
- * optional custom domain and base path. Each function is called through its {@code live} alias,
+ * optional custom domain and base path; with Kafka, the session outbox relay ({@code OutboxRelayHandler})
+ * on an EventBridge schedule. Each function is called through its {@code live} alias,
  * on which SnapStart and provisioned concurrency apply. Secrets come from Secrets Manager as
  * dynamic references, resolved by CloudFormation at deploy time: the template holds none.
  */
@@ -78,6 +82,16 @@ public final class LambdaStack extends Stack {
                 .build())
             .build();
         CfnOutput.Builder.create(this, "HttpApiUrl").value(http.getApiEndpoint()).build();
+
+        if (settings.kafkaBootstrap() != null) {
+            // The outbox relay: what a function committed but could not publish right after the commit.
+            Function relay = function("Relay", LambdaSettings.RELAY_HANDLER, settings, secret, routes, null);
+            Rule.Builder.create(this, "RelaySchedule")
+                .description("Gatehouse: publish the session outbox to Kafka")
+                .schedule(Schedule.rate(Duration.minutes(settings.relayMinutes())))
+                .targets(List.of(LambdaFunction.Builder.create(relay).retryAttempts(0).build()))
+                .build();
+        }
 
         if (settings.restApi()) {
             Function restFunction = function("Rest", LambdaSettings.REST_API_HANDLER, settings, secret, routes, settings.basePath());
@@ -129,6 +143,9 @@ public final class LambdaStack extends Stack {
         }
         if (settings.redisUri() != null) {
             environment.put("REDIS_URI", settings.redisUri());
+        }
+        if (settings.kafkaBootstrap() != null) {
+            environment.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
         }
         if (secret != null) {
             environment.put("GATEWAY_ADMIN_TOKEN", reference(secret, "admin-token"));

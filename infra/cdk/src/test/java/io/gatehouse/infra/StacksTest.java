@@ -56,6 +56,7 @@ class StacksTest {
         context.put("gatehouse:secretName", SECRET_NAME);
         context.put("gatehouse:image", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse:0.1.0");
         context.put("gatehouse:databaseUrl", "jdbc:postgresql://db.internal:5432/gatehouse");
+        context.put("gatehouse:kafkaBootstrap", "b-1.msk.internal:9092,b-2.msk.internal:9092");
         App app = new App(AppProps.builder().context(context).build());
         GatehouseCdkApp.build(app);
         lambda = Template.fromStack((Stack) app.getNode().findChild(GatehouseCdkApp.LAMBDA));
@@ -75,7 +76,7 @@ class StacksTest {
                 "ReservedConcurrentExecutions", 50,
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions")));
         }
-        lambda.resourceCountIs("AWS::Lambda::Function", 2);
+        lambda.resourceCountIs("AWS::Lambda::Function", 3);
         lambda.hasResourceProperties("AWS::Lambda::Alias", Map.of(
             "Name", "live",
             "ProvisionedConcurrencyConfig", Map.of("ProvisionedConcurrentExecutions", 2)));
@@ -83,6 +84,23 @@ class StacksTest {
         lambda.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
             Match.objectLike(Map.of("DATASOURCES_DEFAULT_URL", "jdbc:postgresql://db.internal:5432/gatehouse",
                 "GATEWAY_LAMBDA_BASE_PATHS", "/gw")))));
+    }
+
+    @Test
+    void lambda_outboxRelayOnASchedule() {
+        lambda.hasResourceProperties("AWS::Lambda::Function", Map.of(
+            "Runtime", "java25",
+            "Handler", LambdaSettings.RELAY_HANDLER,
+            "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "b-1.msk.internal:9092,b-2.msk.internal:9092",
+                "DATASOURCES_DEFAULT_URL", "jdbc:postgresql://db.internal:5432/gatehouse")))));
+        lambda.hasResourceProperties("AWS::Events::Rule", Map.of(
+            "ScheduleExpression", "rate(1 minute)",
+            "State", "ENABLED",
+            "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 0))))));
+        lambda.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+            "Action", "lambda:InvokeFunction",
+            "Principal", "events.amazonaws.com"));
     }
 
     @Test
