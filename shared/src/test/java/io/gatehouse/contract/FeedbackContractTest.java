@@ -1,6 +1,8 @@
 package io.gatehouse.contract;
 
+import io.gatehouse.api.LegacyAliasesConfiguration;
 import io.gatehouse.testing.DecisionServer;
+import io.gatehouse.testing.TestUpstream;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -323,6 +325,31 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
         assertNotNull(paths.get("/v1/feedback/stats"), "documents /v1/feedback/stats");
         assertNull(paths.get("/feedback"), "the legacy /feedback alias is left out");
         assertNull(paths.get("/feedback/stats"), "the legacy /feedback/stats alias is left out");
+    }
+
+    @Test
+    void databaseDown_then503WithRetryAfterNamingTheStore_aliasSwitchedOff_thenPathGivenUp() {
+        Map<String, Object> down = properties();
+        down.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + TestUpstream.closedPort() + "/test");
+        down.put("datasources.default.connection-timeout", 500);
+        down.put(LegacyAliasesConfiguration.FEEDBACK, "false");
+        GatewayTransport other = runtime().start(down);
+        try {
+            for (ContractRequest request : List.of(
+                ContractRequest.of("POST", "/v1/feedback").header("Authorization", "Bearer " + ALICE).body("application/json", feedback()),
+                admin(ContractRequest.get("/v1/feedback/stats")))) {
+                ContractResponse refused = other.send(request);
+                JsonNode error = assertEnvelope(refused, 503, "service_unavailable");
+                assertEquals("database", error.get("details").get("store").getStringValue(), error.toString());
+                assertTrue(error.get("message").getStringValue().contains("feedback store"), error.toString());
+                assertEquals("1", refused.header("Retry-After").orElse(null));
+            }
+            assertEnvelope(other.send(ContractRequest.of("POST", "/feedback").header("Authorization", "Bearer " + ALICE)
+                .body("application/json", feedback())), 404, "not_found");
+            assertEnvelope(other.send(admin(ContractRequest.get("/feedback/stats"))), 404, "not_found");
+        } finally {
+            other.close();
+        }
     }
 
     private Map<String, String> row(String id) {
