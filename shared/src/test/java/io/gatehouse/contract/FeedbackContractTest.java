@@ -64,6 +64,7 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
     }
 
     private static final String ALICE = jwt("alice", "acme");
+    private static final String BOB = jwt("bob", "acme");
     private static final String MALLORY = jwt("mallory", "globex");
     private static final String ANALYST = jwt("ana", STATS_TENANT, "analyst");
     private static final String OUTSIDE_ANALYST = jwt("oscar", "globex", "analyst");
@@ -170,6 +171,8 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
         assertEnvelope(post(MALLORY, "/v1/feedback", feedback("\"session_id\":\"" + session + "\"", "\"event_id\":\"" + event + "\"")),
             404, "not_found");
         assertEnvelope(post(ALICE, "/v1/feedback", feedback("\"session_id\":\"s_doesnotexist\"")), 404, "not_found");
+        // Within the tenant, as for the session's own endpoints: its owner (or a read-any role), not any colleague.
+        assertEnvelope(post(BOB, "/v1/feedback", feedback("\"session_id\":\"" + session + "\"")), 404, "not_found");
 
         String other = openSession(ALICE);
         for (String foreign : List.of(firstEvent(ALICE, other), "e_doesnotexist")) {
@@ -188,6 +191,7 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
         Map<?, ?> route = (Map<?, ?>) input.get("route");
         assertEquals("gatehouse.sessions", route.get("id"));
         assertEquals(Map.of("session_id", session), route.get("variables"));
+        assertEquals("/v1/feedback", ((Map<?, ?>) input.get("request")).get("path"));
         assertEnvelope(send(ContractRequest.of("POST", "/v1/feedback").body("application/json", feedback())), 401, "unauthorized");
     }
 
