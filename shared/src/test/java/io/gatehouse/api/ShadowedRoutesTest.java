@@ -83,6 +83,17 @@ class ShadowedRoutesTest {
     }
 
     @Test
+    void feedbackSwitchedOff_thenNeitherItsPathsNorItsAliasesAreOwned() {
+        try (ApplicationContext context = gateway(Map.of("gateway.feedback.enabled", false))) {
+            OwnedPaths owned = context.getBean(OwnedPaths.class);
+            for (String path : List.of("/v1/feedback", "/v1/feedback/stats", "/feedback", "/feedback/stats")) {
+                assertFalse(owned.owns(path), path);
+            }
+            assertTrue(owned.owns("/v1/health"));
+        }
+    }
+
+    @Test
     void routesThatLoseOwnedPaths_thenEachIsNamedInAWarningAtLoad() {
         Logger logger = (Logger) LoggerFactory.getLogger(ShadowedRoutes.class);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
