@@ -23,7 +23,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
             + "Authorize with the scheme the operation lists: the admin token (adminToken) for every admin operation, or, "
             + "where gateway.admin.roles is set, a JWT (bearerJwt, or one from the oauth2 flow) or a session "
             + "(sessionCookie) of a tenant administrator. Operations that list no scheme need no credential. apiKey is "
-            + "how callers of routes authenticate; no gateway endpoint takes it.",
+            + "how callers of routes authenticate; of the gateway's endpoints, only the caller's ones (sessions, feedback) take it.",
         license = @License(name = "Apache-2.0")),
     tags = {
         @Tag(name = "operations", description = "Health, liveness, metrics and the routes in force."),
@@ -34,7 +34,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
         @Tag(name = "tokens", description = "The gateway's own tokens: issue, list, revoke (docs/tokens-and-keys.md)."),
         @Tag(name = "auth", description = "The OIDC browser login and the session (docs/security.md)."),
         @Tag(name = "sso-providers", description = "The SSO providers users log in with (docs/security.md)."),
-        @Tag(name = "audit", description = "The audit log (docs/audit.md).")
+        @Tag(name = "audit", description = "The audit log (docs/audit.md)."),
+        @Tag(name = "feedback", description = "Users' feedback and its statistics (docs/feedback.md).")
     })
 final class GatewayApi {
 

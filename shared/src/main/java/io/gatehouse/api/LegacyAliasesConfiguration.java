@@ -28,6 +28,12 @@ public class LegacyAliasesConfiguration {
     public static final String SESSIONS = PREFIX + ".sessions";
 
     /**
+     * The switch of {@code POST /feedback} and {@code GET /feedback/stats}, the SSO gateway's
+     * aliases of {@code /v1/feedback} and {@code /v1/feedback/stats}.
+     */
+    public static final String FEEDBACK = PREFIX + ".feedback";
+
+    /**
      * Each alias's path (as its route template) and the switch that gives it up, so that a route
      * losing the path is told how to take it ({@link ShadowedRoutes}). An alias added later is
      * listed here with its switch.
@@ -37,7 +43,9 @@ public class LegacyAliasesConfiguration {
         "/openapi.json", OPENAPI,
         "/session/message", SESSIONS,
         "/session/action", SESSIONS,
-        "/session/{id}/events", SESSIONS);
+        "/session/{id}/events", SESSIONS,
+        "/feedback", FEEDBACK,
+        "/feedback/stats", FEEDBACK);
 
     /** By default {@code GET /health} answers as {@code GET /v1/health} does. */
     public static final boolean DEFAULT_HEALTH = true;
@@ -45,8 +53,12 @@ public class LegacyAliasesConfiguration {
     /** By default {@code GET /openapi.json} answers as {@code GET /v1/openapi.json} does. */
     public static final boolean DEFAULT_OPENAPI = true;
 
+    /** By default {@code /feedback} and {@code /feedback/stats} answer as {@code /v1/feedback} and its stats do. */
+    public static final boolean DEFAULT_FEEDBACK = true;
+
     private boolean health = DEFAULT_HEALTH;
     private boolean openapi = DEFAULT_OPENAPI;
+    private boolean feedback = DEFAULT_FEEDBACK;
 
     /**
      * Whether {@code GET /health} is served (same report and status as {@code GET /v1/health}).
@@ -82,5 +94,24 @@ public class LegacyAliasesConfiguration {
      */
     public void setOpenapi(boolean openapi) {
         this.openapi = openapi;
+    }
+
+    /**
+     * Whether {@code POST /feedback} and {@code GET /feedback/stats} are served (the same bodies,
+     * answers and access as {@code /v1/feedback} and {@code /v1/feedback/stats}). Default
+     * {@value #DEFAULT_FEEDBACK}. Off: the gateway no longer owns {@code /feedback}, and a route
+     * whose path matches it is proxied.
+     *
+     * @return whether the alias is served
+     */
+    public boolean isFeedback() {
+        return feedback;
+    }
+
+    /**
+     * @param feedback whether the alias is served
+     */
+    public void setFeedback(boolean feedback) {
+        this.feedback = feedback;
     }
 }

@@ -30,7 +30,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -149,8 +148,8 @@ final class AuditController {
         if (decision != null && decisionValue == null) {
             validation.problem("decision", "must be allow or deny");
         }
-        Instant sinceValue = instant(validation, "since", since);
-        Instant untilValue = instant(validation, "until", until);
+        Instant sinceValue = validation.instant("since", since);
+        Instant untilValue = validation.instant("until", until);
         int limitValue = DEFAULT_LIMIT;
         if (limit != null) {
             try {
@@ -171,18 +170,6 @@ final class AuditController {
         } catch (SQLException e) {
             throw new GatewayException(ErrorCode.SERVICE_UNAVAILABLE, "The audit store cannot be read; try again shortly.",
                 Map.of("store", "database"), Map.of("Retry-After", "1"));
-        }
-    }
-
-    private static Instant instant(Validation validation, String field, String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            validation.problem(field, "must be an ISO-8601 instant such as 2026-12-01T10:00:00Z");
-            return null;
         }
     }
 

@@ -3,11 +3,11 @@ package io.gatehouse.conversation;
 import java.security.SecureRandom;
 
 /**
- * Session and event ids: a prefix and 26 characters of Crockford base32 holding 48 bits of epoch
- * milliseconds and 80 random bits (the ULID layout), so ids sort by creation time and never collide
- * across instances.
+ * Session, event and feedback ids: a prefix and 26 characters of Crockford base32 holding 48 bits
+ * of epoch milliseconds and 80 random bits (the ULID layout), so ids sort by creation time and never
+ * collide across instances.
  */
-final class Ids {
+public final class Ids {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -21,6 +21,13 @@ final class Ids {
 
     static String event() {
         return "e_" + ulid();
+    }
+
+    /**
+     * @return a new feedback id, {@code f_} and a ULID
+     */
+    public static String feedback() {
+        return "f_" + ulid();
     }
 
     private static String ulid() {
@@ -55,7 +62,7 @@ final class Ids {
      * @param id a client-supplied session or event id
      * @return whether it has the shape of one (it may still not exist)
      */
-    static boolean plausible(String id) {
+    public static boolean plausible(String id) {
         return id != null && id.length() >= 3 && id.length() <= 64 && id.chars().allMatch(c ->
             (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
     }

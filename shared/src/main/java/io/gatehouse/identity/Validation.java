@@ -4,6 +4,7 @@ import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,6 +110,23 @@ public final class Validation {
             return null;
         }
         return duration;
+    }
+
+    /**
+     * @param field the field's (or query parameter's) name
+     * @param text  an ISO-8601 instant such as {@code 2026-12-01T10:00:00Z}
+     * @return the instant, or {@code null} when absent or invalid
+     */
+    public Instant instant(String field, String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            problem(field, "must be an ISO-8601 instant such as 2026-12-01T10:00:00Z");
+            return null;
+        }
     }
 
     /**

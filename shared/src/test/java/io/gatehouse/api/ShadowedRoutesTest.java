@@ -40,9 +40,10 @@ class ShadowedRoutesTest {
     @ParameterizedTest(name = "{0} loses {1}")
     @CsvSource(delimiter = '|', textBlock = """
         /health                | /health
-        /v1/*                  | /v1/docs, /v1/health, /v1/openapi.json, /v1/services, /v1/tokens
+        /v1/*                  | /v1/docs, /v1/feedback, /v1/health, /v1/openapi.json, /v1/services, /v1/tokens
         /admin/routes/special  | /admin/routes/{id}
         /v1/tokens/{id}        | /v1/tokens/cleanup, /v1/tokens/{jti}
+        /feedback/*            | /feedback/stats
         /orders/**             |
         /v2/health             |
         """)
@@ -67,13 +68,28 @@ class ShadowedRoutesTest {
     @Test
     void aliasSwitchedOff_thenItsPathIsNotOwned() {
         try (ApplicationContext context = gateway(Map.of(LegacyAliasesConfiguration.HEALTH, false,
-            LegacyAliasesConfiguration.OPENAPI, false))) {
+            LegacyAliasesConfiguration.OPENAPI, false, LegacyAliasesConfiguration.FEEDBACK, false))) {
             OwnedPaths owned = context.getBean(OwnedPaths.class);
             assertFalse(owned.owns("/health"));
             assertFalse(owned.owns("/openapi.json"));
+            assertFalse(owned.owns("/feedback"));
+            assertFalse(owned.owns("/feedback/stats"));
+            assertTrue(owned.owns("/v1/feedback"));
+            assertTrue(owned.owns("/v1/feedback/stats"));
             assertTrue(owned.owns("/v1/health"));
             assertTrue(owned.owns("/v1/openapi.json"));
             assertEquals(List.of(), owned.shadowedBy(PathPattern.parse("/health")));
+        }
+    }
+
+    @Test
+    void feedbackSwitchedOff_thenNeitherItsPathsNorItsAliasesAreOwned() {
+        try (ApplicationContext context = gateway(Map.of("gateway.feedback.enabled", false))) {
+            OwnedPaths owned = context.getBean(OwnedPaths.class);
+            for (String path : List.of("/v1/feedback", "/v1/feedback/stats", "/feedback", "/feedback/stats")) {
+                assertFalse(owned.owns(path), path);
+            }
+            assertTrue(owned.owns("/v1/health"));
         }
     }
 

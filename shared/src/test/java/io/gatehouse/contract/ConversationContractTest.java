@@ -1,18 +1,13 @@
 package io.gatehouse.contract;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.testing.DecisionServer;
 import io.gatehouse.testing.TestServices;
-import io.gatehouse.testing.TestTokens;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -62,17 +57,6 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
     @AfterAll
     void stopDecisionServer() {
         opa.close();
-    }
-
-    private static String jwt(String subject, String tenant, String... roles) {
-        JWTClaimsSet.Builder claims = TestTokens.claims(subject);
-        if (tenant != null) {
-            claims.claim("tenant", tenant);
-        }
-        if (roles.length > 0) {
-            claims.claim("roles", List.of(roles));
-        }
-        return TestTokens.hmac(claims.build(), new JWSHeader(JWSAlgorithm.HS256), SECRET.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -1,8 +1,12 @@
 package io.gatehouse.contract;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.testing.TestSchema;
+import io.gatehouse.testing.TestTokens;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 
@@ -76,6 +80,23 @@ public abstract class IdentityContractSupport extends ContractTestBase {
      */
     protected static ContractRequest adminJson(String method, String path, String json) {
         return admin(ContractRequest.of(method, path).body("application/json", json));
+    }
+
+    /**
+     * @param subject the subject
+     * @param tenant  the {@code tenant} claim, or {@code null} for none
+     * @param roles   the {@code roles} claim, left out when empty
+     * @return a JWT signed with {@link #SECRET} (HS256) that the gateway under test accepts
+     */
+    protected static String jwt(String subject, String tenant, String... roles) {
+        JWTClaimsSet.Builder claims = TestTokens.claims(subject);
+        if (tenant != null) {
+            claims.claim("tenant", tenant);
+        }
+        if (roles.length > 0) {
+            claims.claim("roles", List.of(roles));
+        }
+        return TestTokens.hmac(claims.build(), new JWSHeader(JWSAlgorithm.HS256), SECRET.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
