@@ -40,7 +40,7 @@ class ShadowedRoutesTest {
     @ParameterizedTest(name = "{0} loses {1}")
     @CsvSource(delimiter = '|', textBlock = """
         /health                | /health
-        /v1/*                  | /v1/docs, /v1/feedback, /v1/health, /v1/openapi.json, /v1/services, /v1/tokens
+        /v1/*                  | /v1/console, /v1/docs, /v1/feedback, /v1/health, /v1/openapi.json, /v1/services, /v1/tokens
         /admin/routes/special  | /admin/routes/{id}
         /v1/tokens/{id}        | /v1/tokens/cleanup, /v1/tokens/{jti}
         /feedback/*            | /feedback/stats
