@@ -51,8 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis: a reply produced to the outbound topic (a topic of this run's own) reaches a stream on
  * either instance, stored once; {@code Last-Event-ID} replays exactly what was missed, in order,
  * then live events follow without repeats; a stranger's stream is the 404 envelope before any byte
- * of a stream; a caller's own message appears on its stream on the instance that took it; and
- * {@code Accept} picks JSON pages or the stream on the one route.
+ * of a stream; a caller's own message appears on its stream on the instance that took it; a record
+ * that cannot be read is counted and skipped. {@code Accept} on the one route is the conversation
+ * contract's ({@link NettyConversationContractTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionStreamsTest {
@@ -130,9 +131,9 @@ class SessionStreamsTest {
         }
     }
 
-    private static double gauge(GatewayTransport gateway, String name) {
+    static double gauge(GatewayTransport gateway, String name) {
         ContractResponse metrics = gateway.send(ContractRequest.get("/metrics"));
-        return metrics.text().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        return metrics.text().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + (name.contains("{") ? "" : "{")))
             .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
@@ -283,21 +284,28 @@ class SessionStreamsTest {
     }
 
     @Test
-    void acceptPicksPagesOrStream_otherTypesStill406() throws Exception {
+    void unreadableRecords_thenCountedAndSkipped_consumerGoesOn() throws Exception {
         String session = openSession();
-        for (String accept : new String[] {null, "*/*", "application/json", "application/xml, */*;q=0.1"}) {
-            ContractRequest request = ContractRequest.get("/v1/session/" + session + "/events").header("Authorization", "Bearer " + ALICE);
-            ContractResponse page = gatewayB.send(accept == null ? request : request.header("Accept", accept));
-            assertEquals(200, page.status(), accept + ": " + page.text());
-            assertEquals("application/json", page.mediaType(), String.valueOf(accept));
-            assertEquals(1, page.json().get("events").size(), page.text());
+        Sse sse = stream(runtimeB, ALICE, session, Map.of());
+        double before = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"");
+        double unknownBefore = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"");
+        for (String value : new String[] {"not json", "[1,2]", "{\"session_id\":\"" + session + "\",\"message\":\"no id\"}",
+            "{\"event_id\":\"e_x1\",\"session_id\":\"" + session + "\",\"message\":42}",
+            "{\"event_id\":\"e_x2\",\"session_id\":\"s_another\",\"message\":\"key is not the session\"}"}) {
+            producer.send(new ProducerRecord<>(topic, session, value)).get(10, TimeUnit.SECONDS);
         }
-        for (String accept : new String[] {"text/html", "text/plain"}) {
-            ContractResponse refused = gatewayB.send(ContractRequest.get("/v1/session/" + session + "/events")
-                .header("Authorization", "Bearer " + ALICE).header("Accept", accept));
-            assertEquals(406, refused.status(), accept + ": " + refused.text());
-            assertEquals("not_acceptable", refused.json().get("error").get("code").getStringValue());
-        }
+        producer.send(new ProducerRecord<>(topic, "s_doesnotexist", "{\"event_id\":\"e_x3\",\"session_id\":\"s_doesnotexist\","
+            + "\"message\":\"nobody\"}")).get(10, TimeUnit.SECONDS);
+        String eventId = "e_after_" + UUID.randomUUID().toString().replace("-", "");
+        reply(session, eventId, "still here");
+
+        assertEquals(eventId, sse.next().id(), "the consumer went on past the unreadable records");
+        Await.until("the unreadable records counted", WAIT,
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 5);
+        assertEquals(before + 5, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
+        Await.until("the reply to a missing session counted", WAIT,
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"") >= unknownBefore + 1);
+        assertEquals(List.of(historyIds(session).getFirst(), eventId), historyIds(session), "nothing else stored");
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * open streams of its session through the {@link SessionHub}.
  *
  * <p>Every instance consumes every record: the consumer group is the instance's own
- * ({@code uniqueGroupId}), because a stream may be open on any instance. Each instance stores the
+ * ({@code uniqueGroupId}, deleted from the brokers when the instance stops), because a stream may be
+ * open on any instance. Each instance stores the
  * reply ({@link ConversationStore#storeReply}: the unique {@code event_id} makes it one row whoever
  * comes first) and delivers the stored event to its own subscribers. A new or restarted instance
  * starts at the end of the topic ({@code latest}): what it did not see, its clients replay from
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
-@KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, offsetReset = OffsetReset.LATEST,
+@KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
     errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOut.ENABLED, notEquals = "false")

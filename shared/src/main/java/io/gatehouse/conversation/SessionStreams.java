@@ -56,6 +56,12 @@ public class SessionStreams {
 
     private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
 
+    /**
+     * The first bytes of every stream: the response head is only sent with the first chunk, and a
+     * client should know at once that its stream is open, not at the first event or heartbeat.
+     */
+    private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.UTF_8);
+
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final ConversationService sessions;
@@ -114,9 +120,10 @@ public class SessionStreams {
     }
 
     /**
-     * Opens the stream of a session the caller was admitted to. Subscribes to the hub and reads the
-     * first page of the replay before it returns, so that an unknown {@code after} is refused
-     * before any byte of the stream is sent.
+     * Opens the stream of a session the caller was admitted to. Checks {@code after} before it
+     * returns, so that an unknown one is refused before any byte of the stream is sent; the rest
+     * happens when the stream is subscribed to, and ends when it ends (its hub subscription is never
+     * left behind by a response that was not sent).
      *
      * @param sessionId the session, readable by the caller
      * @param after     the last event the client has ({@code Last-Event-ID}), or {@code null} for live
@@ -125,42 +132,45 @@ public class SessionStreams {
      *         {@code after} is not an event of this session
      */
     public @Nullable Flux<byte[]> open(String sessionId, @Nullable String after) {
+        if (after != null && store.events(sessionId, after, 0) == null) {
+            return null;
+        }
+        return Flux.defer(() -> subscribe(sessionId, after));
+    }
+
+    private Flux<byte[]> subscribe(String sessionId, @Nullable String after) {
         int capacity = Math.max(1, configuration.getStreamBuffer());
         Sinks.Many<ConversationStore.StoredEvent> live = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(capacity));
+        // A full buffer ends the stream at once: an error in the live events would wait behind them.
+        Sinks.Empty<byte[]> overflow = Sinks.empty();
         Object emitting = new Object();
+        // Subscribed before the replay is read: an event stored meanwhile is in one or the other (or both).
         SessionHub.Subscription subscription = hub.subscribe(sessionId, event -> {
             // The hub calls from several threads (the Kafka listener, request threads); a sink wants one at a time.
             synchronized (emitting) {
-                if (live.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW) {
+                if (live.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW
+                    && overflow.tryEmitError(new SlowReader(capacity)) == Sinks.EmitResult.OK) {
                     slowReaders.increment();
-                    live.tryEmitError(new SlowReader(capacity));
                 }
             }
         });
-        List<ConversationStore.StoredEvent> first;
-        try {
-            first = after == null ? List.of() : store.events(sessionId, after, configuration.getMaxPage());
-        } catch (RuntimeException e) {
-            subscription.close();
-            throw e;
-        }
-        if (first == null) {
-            subscription.close();
-            return null;
-        }
         opened.increment();
         Delivered delivered = new Delivered();
         int page = configuration.getMaxPage();
-        Flux<ConversationStore.StoredEvent> replay = Flux.just(first)
-            .expand(events -> events.size() < page ? Mono.empty()
-                : Mono.fromCallable(() -> store.events(sessionId, events.getLast().eventId(), page)).subscribeOn(blocking))
+        Flux<ConversationStore.StoredEvent> replay = after == null ? Flux.empty() : page(sessionId, after, page)
+            .expand(events -> events.size() < page ? Mono.empty() : page(sessionId, events.getLast().eventId(), page))
             .concatMapIterable(events -> events)
             .doOnNext(delivered::replayed);
         Flux<byte[]> events = Flux.concat(replay, live.asFlux().filter(delivered::fresh)).map(SessionStreams::frame);
         Duration heartbeat = configuration.getHeartbeat() == null || configuration.getHeartbeat().toMillis() < MIN_HEARTBEAT.toMillis()
             ? MIN_HEARTBEAT : configuration.getHeartbeat();
         Flux<byte[]> heartbeats = Flux.interval(heartbeat, heartbeat).map(tick -> HEARTBEAT).onBackpressureDrop();
-        return Flux.merge(8, events, heartbeats).doFinally(signal -> subscription.close());
+        return Flux.merge(8, Flux.just(OPENED).concatWith(events), heartbeats, overflow.asMono())
+            .doFinally(signal -> subscription.close());
+    }
+
+    private Mono<List<ConversationStore.StoredEvent>> page(String sessionId, String after, int size) {
+        return Mono.fromCallable(() -> store.events(sessionId, after, size)).subscribeOn(blocking);
     }
 
     /**
