@@ -248,6 +248,37 @@ class SessionStreamsTest {
     }
 
     @Test
+    void reconnectWhileRepliesArrive_thenEveryEventOnceInTheOrderOfTheHistory() throws Exception {
+        String session = openSession();
+        String seen = historyIds(session).getFirst();
+        List<String> produced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread agent = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 40; i++) {
+                    String id = "e_race_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
+                    reply(session, id, "reply " + i);
+                    produced.add(id);
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Connect in the middle of the replies: some are replayed, some live, some both at once.
+        Await.until("some replies stored", WAIT, () -> historyIds(session).size() > 10);
+        Sse sse = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", seen));
+        agent.join();
+        Await.until("every reply stored", WAIT, () -> historyIds(session).size() == 41);
+        List<String> expected = historyIds(session).subList(1, 41);
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            received.add(sse.next().id());
+        }
+        assertEquals(expected, received, "every event once, in the order of the history");
+        assertNull(sse.poll(Duration.ofMillis(1000)), "and nothing more");
+    }
+
+    @Test
     void otherTenantOrNoCredentialOrUnknownLastEventId_thenEnvelopeBeforeAnyStream() throws Exception {
         String session = openSession();
         Sse stranger = stream(runtimeB, MALLORY, session, Map.of());

@@ -18,9 +18,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 
@@ -155,7 +153,7 @@ public class SessionStreams {
             }
         });
         opened.increment();
-        Delivered delivered = new Delivered();
+        DeliveredEvents delivered = new DeliveredEvents(REMEMBERED);
         int page = configuration.getMaxPage();
         Flux<ConversationStore.StoredEvent> replay = after == null ? Flux.empty() : page(sessionId, after, page)
             .expand(events -> events.size() < page ? Mono.empty() : page(sessionId, events.getLast().eventId(), page))
@@ -185,47 +183,5 @@ public class SessionStreams {
             out.append("data: ").append(line).append('\n');
         }
         return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * What one stream has delivered, to drop a live event the replay already carried (it was
-     * committed around the moment the stream subscribed) or a repeat (a record delivered twice).
-     * The replay and the live events are delivered one after the other, never at once.
-     */
-    private static final class Delivered {
-
-        private final Map<String, Long> recent = new LinkedHashMap<>(REMEMBERED * 2, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > REMEMBERED;
-            }
-        };
-        private long replayedTo;
-        private long forgottenBelow;
-
-        synchronized void replayed(ConversationStore.StoredEvent event) {
-            replayedTo = Math.max(replayedTo, event.seq());
-            remember(event);
-        }
-
-        synchronized boolean fresh(ConversationStore.StoredEvent event) {
-            if (recent.containsKey(event.eventId())) {
-                return false;
-            }
-            if (event.seq() <= replayedTo && event.seq() < forgottenBelow) {
-                // Older than every replayed event still remembered: the replay carried it.
-                return false;
-            }
-            // Newer than the replay, or committed late within it (a concurrent transaction): deliver.
-            remember(event);
-            return true;
-        }
-
-        private void remember(ConversationStore.StoredEvent event) {
-            if (recent.size() == REMEMBERED) {
-                forgottenBelow = Math.max(forgottenBelow, recent.values().iterator().next() + 1);
-            }
-            recent.put(event.eventId(), event.seq());
-        }
     }
 }
