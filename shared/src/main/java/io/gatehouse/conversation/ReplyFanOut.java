@@ -10,6 +10,7 @@ import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.util.StringUtils;
 import io.micronaut.json.JsonMapper;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,11 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
     errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
-@Requires(property = ReplyFanOut.ENABLED, notEquals = "false")
+@Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut implements ConsumerRebalanceListener {
-
-    /** The switch of the fan-out. Default on where Kafka is configured. */
-    static final String ENABLED = ConversationConfiguration.PREFIX + ".fan-out.enabled";
 
     /** The role of a reply that names none. */
     static final String DEFAULT_ROLE = "assistant";

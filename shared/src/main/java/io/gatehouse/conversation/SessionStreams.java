@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
@@ -40,11 +41,8 @@ import java.util.concurrent.ExecutorService;
  * ({@code gateway.conversations.stream.enabled: false}), and the endpoint answers 406 there.
  */
 @Singleton
-@Requires(property = SessionStreams.ENABLED, notEquals = "false")
+@Requires(property = SessionStreamsConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 public class SessionStreams {
-
-    /** The switch of streams. Default on. */
-    public static final String ENABLED = ConversationConfiguration.PREFIX + ".stream.enabled";
 
     /** The request header naming the last event a reconnecting client received. */
     public static final String LAST_EVENT_ID = "Last-Event-ID";
