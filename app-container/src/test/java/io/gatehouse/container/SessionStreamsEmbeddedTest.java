@@ -37,9 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Session streams on one node without Kafka (the embedded default's shape: no
  * {@code kafka.bootstrap.servers}): the intake hands its accepted events to the hub, so a
- * caller's messages appear on its stream; and a client that stops reading is disconnected once
+ * caller's messages appear on its stream; a client that stops reading is disconnected once
  * {@code gateway.conversations.stream-buffer} events wait for it, its subscription gone, while a
- * client reading the same session receives every event.
+ * client reading the same session receives every event; and a gzip stream flushes each event.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionStreamsEmbeddedTest {
@@ -132,6 +132,37 @@ class SessionStreamsEmbeddedTest {
             Await.until("the reading client received every event", Duration.ofSeconds(30), () -> received.containsAll(sent));
         } finally {
             reader.body().close();
+        }
+    }
+
+    @Test
+    void clientAcceptingGzip_thenCompressedAndEachEventFlushedAtOnce() throws Exception {
+        String session = post(null, "hello");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events"))
+            .header("Accept", "text/event-stream").header("Accept-Encoding", "gzip").header("Authorization", "Bearer " + ALICE)
+            .build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        assertEquals("gzip", stream.headers().firstValue("Content-Encoding").orElse(null));
+        StringBuffer text = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            // Byte by byte as they are inflated: a Reader would wait for a whole buffer.
+            try (InputStream in = new java.util.zip.GZIPInputStream(stream.body(), 64)) {
+                byte[] buffer = new byte[4096];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // Closed by the test.
+            }
+        });
+        try {
+            Await.until("the stream's opening comment", Duration.ofSeconds(5), () -> text.toString().contains(": stream open\n\n"));
+            String eventId = post(session, "compressed, and still at once");
+            Await.until("the message on its stream", Duration.ofSeconds(5), () -> text.toString().contains("id: " + eventId + "\n"));
+        } finally {
+            reader.interrupt();
+            stream.body().close();
         }
     }
 
