@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Session streams on one node without Kafka (the embedded default's shape: no
  * {@code kafka.bootstrap.servers}): the intake hands its accepted events to the hub, so a
- * caller's messages appear on its stream; a client that stops reading is disconnected once
+ * caller's messages appear on its stream, over HTTP/1.1 and h2c; a client that stops reading is disconnected once
  * {@code gateway.conversations.stream-buffer} events wait for it, its subscription gone, while a
  * client reading the same session receives every event; and a gzip stream flushes each event.
  */
@@ -61,6 +63,8 @@ class SessionStreamsEmbeddedTest {
         p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
         p.put("gateway.conversations.max-message-length", MESSAGE);
         p.put("gateway.conversations.stream-buffer", 8);
+        // HTTP/2 on (h2c by upgrade), as the HTTP/2 contract runners have it; HTTP/1.1 clients are unchanged.
+        p.put("micronaut.server.http-version", "2.0");
         runtime = new NettyRuntime();
         gateway = runtime.start(p);
     }
@@ -85,6 +89,8 @@ class SessionStreamsEmbeddedTest {
     @Test
     void slowReader_thenDisconnectedAtItsBuffer_whileAReaderOfTheSameSessionGetsEveryEvent() throws Exception {
         String session = post(null, "hello");
+        // The streams of the other cases are closed with their connections: this case counts its own two.
+        Await.until("no other stream open", Duration.ofSeconds(10), () -> SessionStreamsTest.gauge(gateway, "gatehouse_stream_subscribers") == 0);
         Set<String> received = ConcurrentHashMap.newKeySet();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<Stream<String>> reader = http.send(HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events"))
@@ -166,17 +172,19 @@ class SessionStreamsEmbeddedTest {
         }
     }
 
-    @Test
-    void userMessage_thenOnItsStreamWithoutKafka() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = HttpClient.Version.class)
+    void userMessage_thenOnItsStreamWithoutKafka(HttpClient.Version version) throws Exception {
         String session = post(null, "hello");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http = HttpClient.newBuilder().version(version).build();
         HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events"))
             .header("Accept", "text/event-stream").header("Authorization", "Bearer " + ALICE).build(), HttpResponse.BodyHandlers.ofLines());
-        assertEquals(200, stream.statusCode());
-        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
-        String eventId = post(session, "only one node here");
         try {
+            assertEquals(200, stream.statusCode());
+            assertEquals(version, stream.version(), "h2c is taken on a request without a body");
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
+            String eventId = post(session, "only one node here");
             Await.until("the message on its stream", Duration.ofSeconds(10), () -> lines.contains("id: " + eventId));
             int at = lines.indexOf("id: " + eventId);
             assertTrue(lines.get(at + 1).startsWith("data: {\"event_id\":\"" + eventId + "\""), lines.toString());
