@@ -325,6 +325,10 @@ class SessionStreamsTest {
             "{\"event_id\":\"e_x2\",\"session_id\":\"s_another\",\"message\":\"key is not the session\"}"}) {
             producer.send(new ProducerRecord<>(topic, session, value)).get(10, TimeUnit.SECONDS);
         }
+        // An event id another session's event holds: that event must never reach this session's streams.
+        String othersEvent = historyIds(openSession()).getFirst();
+        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + othersEvent + "\",\"session_id\":\"" + session
+            + "\",\"message\":\"steal\"}")).get(10, TimeUnit.SECONDS);
         producer.send(new ProducerRecord<>(topic, "s_doesnotexist", "{\"event_id\":\"e_x3\",\"session_id\":\"s_doesnotexist\","
             + "\"message\":\"nobody\"}")).get(10, TimeUnit.SECONDS);
         String eventId = "e_after_" + UUID.randomUUID().toString().replace("-", "");
@@ -332,8 +336,8 @@ class SessionStreamsTest {
 
         assertEquals(eventId, sse.next().id(), "the consumer went on past the unreadable records");
         Await.until("the unreadable records counted", WAIT,
-            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 5);
-        assertEquals(before + 5, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 6);
+        assertEquals(before + 6, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
         Await.until("the reply to a missing session counted", WAIT,
             () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"") >= unknownBefore + 1);
         assertEquals(List.of(historyIds(session).getFirst(), eventId), historyIds(session), "nothing else stored");

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A record: key the session id, value
  * {@code {"event_id", "session_id", "persona_id"?, "role"? (default assistant), "message", "metadata"?}}.
  * A record that cannot be read (not JSON, a field missing or of the wrong type, a key that is not its
- * session) is logged and counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and
+ * session, an event id another session's event holds) is logged and counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and
  * skipped: it never stops the consumer. A database that does not answer is retried a few times
  * with backoff, then the record is skipped and counted ({@code outcome="failed"}).
  *
@@ -110,6 +110,12 @@ final class ReplyFanOut implements ConsumerRebalanceListener {
             LOG.info("Reply {} names session {}, which does not exist; skipped", reply.eventId(), reply.sessionId());
             return;
         }
+        if (!ofSession(event, reply.sessionId())) {
+            // The event id is taken by an event of another session: never show that one here.
+            unreadable.increment();
+            LOG.warn("Reply {} names session {}, but that event id belongs to another session; skipped", reply.eventId(), reply.sessionId());
+            return;
+        }
         stored.increment();
         hub.publish(reply.sessionId(), event);
     }
@@ -167,6 +173,21 @@ final class ReplyFanOut implements ConsumerRebalanceListener {
         } catch (IOException e) {
             LOG.warn("Outbound record {} cannot be written as an event; skipped: {}", where, e.getMessage());
             return null;
+        }
+    }
+
+    /**
+     * @param event     a stored event, as {@link ConversationStore#storeReply} answered it (the one
+     *                  already stored under the reply's id, when there was one)
+     * @param sessionId the session the reply names
+     * @return whether the stored event is of that session
+     */
+    private boolean ofSession(ConversationStore.StoredEvent event, String sessionId) {
+        try {
+            Map<?, ?> body = json.readValue(event.body(), Map.class);
+            return body != null && sessionId.equals(body.get("session_id"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
