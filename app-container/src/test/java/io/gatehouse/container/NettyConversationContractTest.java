@@ -18,15 +18,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@link ConversationContractTest} on Netty, with the relay on its background thread and intakes
- * committed in groups; plus what only a server taking requests concurrently shows: concurrent
- * intakes committed together are each stored once, a refusal in a group refuses only its own
- * request, and concurrent retries with one Idempotency-Key end with one event.
+ * committed in groups (Netty streams the history as {@code text/event-stream}: {@link SessionStreamsTest}
+ * proves it); plus what only a server taking requests concurrently shows: concurrent intakes committed
+ * together are each stored once, a refusal in a group refuses only its own request, and concurrent
+ * retries with one Idempotency-Key end with one event.
  */
 class NettyConversationContractTest extends ConversationContractTest {
 
     @Override
     protected GatewayRuntime runtime() {
         return new NettyRuntime();
+    }
+
+    @Override
+    protected boolean streams() {
+        return true;
     }
 
     @Test

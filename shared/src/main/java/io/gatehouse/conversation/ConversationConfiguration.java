@@ -24,6 +24,12 @@ public class ConversationConfiguration {
     /** The default most events one history page holds. */
     public static final int DEFAULT_MAX_PAGE = 500;
 
+    /** The default period of the heartbeat comment on an open stream, in seconds. */
+    public static final long DEFAULT_HEARTBEAT_SECONDS = 15;
+
+    /** The default most events one stream holds for a client that does not read them. */
+    public static final int DEFAULT_STREAM_BUFFER = 1024;
+
     private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
     private int maxAttachments = DEFAULT_MAX_ATTACHMENTS;
     private int maxPage = DEFAULT_MAX_PAGE;
@@ -43,6 +49,8 @@ public class ConversationConfiguration {
     private boolean groupCommit = true;
     private int maxBatch = 256;
     private int maxQueued = 10_000;
+    private Duration heartbeat = Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS);
+    private int streamBuffer = DEFAULT_STREAM_BUFFER;
 
     /**
      * The longest {@code message}, in characters; a longer one is refused with 400 naming the field.
@@ -361,5 +369,41 @@ public class ConversationConfiguration {
      */
     public void setMaxQueued(int maxQueued) {
         this.maxQueued = maxQueued;
+    }
+
+    /**
+     * How often an open stream ({@code GET /v1/session/{id}/events} as {@code text/event-stream})
+     * sends a heartbeat comment, so that proxies and load balancers do not close an idle connection
+     * and a client notices a dead one. Default {@value #DEFAULT_HEARTBEAT_SECONDS} s.
+     *
+     * @return the period
+     */
+    public Duration getHeartbeat() {
+        return heartbeat;
+    }
+
+    /**
+     * @param heartbeat the period
+     */
+    public void setHeartbeat(Duration heartbeat) {
+        this.heartbeat = heartbeat;
+    }
+
+    /**
+     * The most events a stream holds for a client that reads slower than they arrive; when it is
+     * full the stream is closed (the client reconnects with {@code Last-Event-ID} and replays from
+     * PostgreSQL), so a slow reader never makes the heap grow. Default {@value #DEFAULT_STREAM_BUFFER}.
+     *
+     * @return the number of events
+     */
+    public int getStreamBuffer() {
+        return streamBuffer;
+    }
+
+    /**
+     * @param streamBuffer the number of events
+     */
+    public void setStreamBuffer(int streamBuffer) {
+        this.streamBuffer = streamBuffer;
     }
 }

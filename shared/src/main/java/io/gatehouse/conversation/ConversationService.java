@@ -54,17 +54,19 @@ public class ConversationService {
     private final SessionState state;
     private final OutboxRelay relay;
     private final ConversationTracing tracing;
+    private final SessionHub hub;
     private final JsonMapper json;
     private final Counter accepted;
 
     ConversationService(ConversationAccess access, ConversationStore store, ConversationConfiguration configuration, SessionState state,
-                        OutboxRelay relay, ConversationTracing tracing, JsonMapper json, MeterRegistry registry) {
+                        OutboxRelay relay, ConversationTracing tracing, SessionHub hub, JsonMapper json, MeterRegistry registry) {
         this.access = access;
         this.store = store;
         this.configuration = configuration;
         this.state = state;
         this.relay = relay;
         this.tracing = tracing;
+        this.hub = hub;
         this.json = json;
         this.accepted = Counter.builder("gatehouse_session_intake").description("Messages and actions accepted durably")
             .register(registry);
@@ -278,8 +280,30 @@ public class ConversationService {
             } else if (configuration.isPublishAfterCommit()) {
                 relay.publishNow(outcome.eventId());
             }
+            toStreams(outcome);
         }
         return new Result(new ConversationModels.Accepted(outcome.sessionId(), outcome.eventId()), outcome.replayed());
+    }
+
+    /**
+     * Hands an accepted event to this instance's open streams of its session, so that a caller's
+     * own message appears on its stream (with or without Kafka: the agents' replies arrive through
+     * {@link ReplyFanOut}). The event is durable already; a failure here only costs the live copy,
+     * which the stream's replay recovers, and never fails the intake.
+     */
+    private void toStreams(ConversationStore.Outcome outcome) {
+        if (!hub.hasSubscribers(outcome.sessionId())) {
+            return;
+        }
+        try {
+            ConversationStore.StoredEvent stored = store.event(outcome.eventId());
+            if (stored != null) {
+                hub.publish(outcome.sessionId(), stored);
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ConversationService.class)
+                .warn("Event {} was stored but not handed to the open streams: {}", outcome.eventId(), e.getMessage());
+        }
     }
 
     private static @Nullable String idempotencyKey(HttpRequest<?> request) {

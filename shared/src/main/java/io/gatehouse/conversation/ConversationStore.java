@@ -420,6 +420,14 @@ public class ConversationStore {
         }
     }
 
+    /**
+     * @param eventId an event's id
+     * @return the stored event, or {@code null}
+     */
+    public @Nullable StoredEvent event(String eventId) {
+        return transaction(connection -> event(connection, eventId));
+    }
+
     private static @Nullable StoredEvent event(Connection connection, String eventId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events WHERE event_id = ?")) {
             select.setString(1, eventId);

@@ -240,6 +240,35 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
         assertEquals("after", error.get("details").get("violations").get(0).get("field").getStringValue());
     }
 
+    /**
+     * @return whether this engine serves the history as {@code text/event-stream} too (the
+     *         container: its streams are proved by {@code SessionStreamsTest}, as this suite's
+     *         transport reads whole responses); where it does not, that {@code Accept} is 406
+     */
+    protected boolean streams() {
+        return false;
+    }
+
+    @Test
+    void historyAccept_thenJsonForJsonAnyOrNone_otherTypes406() {
+        String session = openSession(ALICE);
+        for (String accept : new String[] {null, "*/*", "application/json", "application/xml, */*;q=0.1"}) {
+            ContractRequest request = ContractRequest.get("/v1/session/" + session + "/events").header("Authorization", "Bearer " + ALICE);
+            ContractResponse page = send(accept == null ? request : request.header("Accept", accept));
+            assertEquals(200, page.status(), accept + ": " + page.text());
+            assertEquals("application/json", page.mediaType(), String.valueOf(accept));
+            assertEquals(1, page.json().get("events").size(), page.text());
+        }
+        List<String> refused = new ArrayList<>(List.of("text/html", "text/plain"));
+        if (!streams()) {
+            refused.add("text/event-stream");
+        }
+        for (String accept : refused) {
+            assertEnvelope(send(ContractRequest.get("/v1/session/" + session + "/events").header("Authorization", "Bearer " + ALICE)
+                .header("Accept", accept)), 406, "not_acceptable");
+        }
+    }
+
     @Test
     void decisionService_thenDecidesWithSessionAndAction_deny403() {
         String session = openSession(ALICE);

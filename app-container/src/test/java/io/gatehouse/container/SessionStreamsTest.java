@@ -1,0 +1,432 @@
+package io.gatehouse.container;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import io.gatehouse.contract.ContractRequest;
+import io.gatehouse.contract.ContractResponse;
+import io.gatehouse.contract.GatewayTransport;
+import io.gatehouse.testing.Await;
+import io.gatehouse.testing.TestSchema;
+import io.gatehouse.testing.TestServices;
+import io.gatehouse.testing.TestTokens;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.json.tree.JsonNode;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Session streams across two gateway instances on one PostgreSQL schema, with the real Kafka and
+ * Redis: a reply produced to the outbound topic (a topic of this run's own) reaches a stream on
+ * either instance, stored once; {@code Last-Event-ID} replays exactly what was missed, in order,
+ * then live events follow without repeats; a stranger's stream is the 404 envelope before any byte
+ * of a stream; a caller's own message appears on its stream on the instance that took it; a record
+ * that cannot be read is counted and skipped. {@code Accept} on the one route is the conversation
+ * contract's ({@link NettyConversationContractTest}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SessionStreamsTest {
+
+    private static final String SECRET = "streams-jwt-secret-0123456789abcdef012345";
+    private static final String ALICE = jwt("alice", "acme");
+    private static final String MALLORY = jwt("mallory", "globex");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final JsonMapper json = JsonMapper.createDefault();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Sse> streams = new ArrayList<>();
+    private TestSchema schema;
+    private String topic;
+    private KafkaProducer<String, String> producer;
+    private NettyRuntime runtimeA;
+    private NettyRuntime runtimeB;
+    private GatewayTransport gatewayA;
+    private GatewayTransport gatewayB;
+
+    private static String jwt(String subject, String tenant) {
+        return TestTokens.hmac(TestTokens.claims(subject).claim("tenant", tenant).build(), new JWSHeader(JWSAlgorithm.HS256),
+            SECRET.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        schema = TestSchema.create("streams");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        topic = "conversation.outbound.test-" + run;
+        String bootstrap = TestServices.kafkaBootstrap();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        Map<String, Object> p = new HashMap<>(schema.properties());
+        p.put("gateway.jwt.secret", SECRET);
+        p.put("kafka.bootstrap.servers", bootstrap);
+        p.put("gateway.conversations.outbound-topic", topic);
+        p.put("gateway.conversations.inbound-topic", "conversation.inbound.test-" + run);
+        p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
+        p.put("gateway.conversations.heartbeat", "1s");
+        runtimeA = new NettyRuntime();
+        gatewayA = runtimeA.start(p);
+        runtimeB = new NettyRuntime();
+        gatewayB = runtimeB.start(p);
+        for (GatewayTransport gateway : List.of(gatewayA, gatewayB)) {
+            Await.until("the fan-out consumer is assigned its partitions", Duration.ofSeconds(60),
+                () -> gauge(gateway, "gatehouse_stream_fan_out_partitions") >= 2);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        streams.forEach(Sse::close);
+        for (GatewayTransport gateway : new GatewayTransport[] {gatewayA, gatewayB}) {
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (topic != null) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrap()))) {
+                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The topic has a name of this run's own; a leftover harms no other test.
+            }
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    static double gauge(GatewayTransport gateway, String name) {
+        ContractResponse metrics = gateway.send(ContractRequest.get("/metrics"));
+        return metrics.text().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + (name.contains("{") ? "" : "{")))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static ContractResponse post(GatewayTransport gateway, String token, String body) {
+        return gateway.send(ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + token)
+            .body("application/json", body));
+    }
+
+    private JsonNode accepted(ContractResponse response) {
+        assertEquals(202, response.status(), response.text());
+        return response.json();
+    }
+
+    private String openSession() {
+        return accepted(post(gatewayA, ALICE, "{\"message\":\"hello\"}")).get("session_id").getStringValue();
+    }
+
+    private void reply(String session, String eventId, String message) throws Exception {
+        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + eventId + "\",\"session_id\":\"" + session
+            + "\",\"persona_id\":\"analyst\",\"message\":\"" + message + "\",\"metadata\":{\"model\":\"m1\"}}")).get(10, TimeUnit.SECONDS);
+    }
+
+    private List<JsonNode> history(String session) {
+        ContractResponse page = gatewayA.send(ContractRequest.get("/v1/session/" + session + "/events?limit=500")
+            .header("Authorization", "Bearer " + ALICE));
+        assertEquals(200, page.status(), page.text());
+        List<JsonNode> events = new ArrayList<>();
+        page.json().get("events").values().forEach(events::add);
+        return events;
+    }
+
+    private List<String> historyIds(String session) {
+        return history(session).stream().map(e -> e.get("event_id").getStringValue()).toList();
+    }
+
+    private Sse stream(NettyRuntime runtime, String token, String session, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events"))
+            .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token);
+        headers.forEach(request::header);
+        Sse sse = new Sse(http.send(request.build(), HttpResponse.BodyHandlers.ofLines()));
+        streams.add(sse);
+        return sse;
+    }
+
+    @Test
+    void replyProducedToKafka_thenStreamOnOtherInstanceReceivesIt_storedOnce() throws Exception {
+        String session = openSession();
+        Sse sse = stream(runtimeB, ALICE, session, Map.of());
+        assertEquals(200, sse.status());
+        assertEquals("text/event-stream", sse.response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("no-cache", sse.response.headers().firstValue("Cache-Control").orElse(""));
+
+        String eventId = "e_reply_" + UUID.randomUUID().toString().replace("-", "");
+        reply(session, eventId, "Here is the summary");
+        Sse.Event event = sse.next();
+        assertEquals(eventId, event.id());
+        JsonNode data = json.readValue(event.data(), JsonNode.class);
+        assertEquals(eventId, data.get("event_id").getStringValue());
+        assertEquals(session, data.get("session_id").getStringValue());
+        assertEquals("assistant", data.get("role").getStringValue());
+        assertEquals("reply", data.get("kind").getStringValue());
+        assertEquals("analyst", data.get("persona_id").getStringValue());
+        assertEquals("Here is the summary", data.get("message").getStringValue());
+        assertEquals("m1", data.get("metadata").get("model").getStringValue());
+        assertNotNull(data.get("created_at").getStringValue());
+
+        // Both instances consumed the record; the session holds it once.
+        Await.until("the reply is in the history", WAIT, () -> historyIds(session).size() >= 2);
+        assertEquals(2, historyIds(session).size());
+        assertEquals(1, historyIds(session).stream().filter(eventId::equals).count());
+        // Idle: heartbeat comments (every second here) and nothing else.
+        assertTrue(sse.awaitHeartbeat(Duration.ofSeconds(5)), "a heartbeat comment");
+        assertNull(sse.poll(Duration.ofMillis(500)), "no event repeated");
+    }
+
+    @Test
+    void lastEventId_thenReplaysExactlyTheMissedEventsInOrder_thenLiveWithoutRepeats() throws Exception {
+        String session = openSession();
+        String seen = historyIds(session).getFirst();
+        List<String> missed = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            String id = "e_missed_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
+            reply(session, id, "missed " + i);
+            missed.add(id);
+        }
+        missed.add(1, accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"while away\"}"))
+            .get("event_id").getStringValue());
+        Await.until("the missed events are stored", WAIT, () -> historyIds(session).containsAll(missed));
+        List<String> expected = historyIds(session).subList(1, 5);
+        assertEquals(new java.util.HashSet<>(missed), new java.util.HashSet<>(expected));
+
+        Sse sse = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", seen));
+        assertEquals(200, sse.status());
+        List<String> replayed = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            replayed.add(sse.next().id());
+        }
+        assertEquals(expected, replayed, "the missed events, in the order of the history");
+
+        String live = "e_live_" + UUID.randomUUID().toString().replace("-", "");
+        reply(session, live, "live one");
+        assertEquals(live, sse.next().id());
+        assertNull(sse.poll(Duration.ofMillis(1500)), "nothing repeated after the live event");
+
+        // ?after= does the same for a client that cannot set the header.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(runtimeA.uri() + "/v1/session/" + session + "/events?after="
+            + expected.get(2))).header("Accept", "text/event-stream").header("Authorization", "Bearer " + ALICE).build();
+        Sse byQuery = new Sse(http.send(request, HttpResponse.BodyHandlers.ofLines()));
+        streams.add(byQuery);
+        assertEquals(expected.get(3), byQuery.next().id());
+        assertEquals(live, byQuery.next().id());
+    }
+
+    @Test
+    void reconnectWhileRepliesArrive_thenEveryEventOnceInTheOrderOfTheHistory() throws Exception {
+        String session = openSession();
+        String seen = historyIds(session).getFirst();
+        List<String> produced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread agent = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 40; i++) {
+                    String id = "e_race_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
+                    reply(session, id, "reply " + i);
+                    produced.add(id);
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Connect in the middle of the replies: some are replayed, some live, some both at once.
+        Await.until("some replies stored", WAIT, () -> historyIds(session).size() > 10);
+        Sse sse = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", seen));
+        agent.join();
+        Await.until("every reply stored", WAIT, () -> historyIds(session).size() == 41);
+        List<String> expected = historyIds(session).subList(1, 41);
+        List<String> received = new ArrayList<>();
+        for (int i = 0; i < expected.size(); i++) {
+            received.add(sse.next().id());
+        }
+        assertEquals(expected, received, "every event once, in the order of the history");
+        assertNull(sse.poll(Duration.ofMillis(1000)), "and nothing more");
+    }
+
+    @Test
+    void otherTenantOrNoCredentialOrUnknownLastEventId_thenEnvelopeBeforeAnyStream() throws Exception {
+        String session = openSession();
+        Sse stranger = stream(runtimeB, MALLORY, session, Map.of());
+        JsonNode error = stranger.envelope(404, "not_found");
+        assertEquals(session, error.get("details").get("session_id").getStringValue());
+
+        HttpRequest anonymous = HttpRequest.newBuilder(URI.create(runtimeB.uri() + "/v1/session/" + session + "/events"))
+            .header("Accept", "text/event-stream").build();
+        Sse none = new Sse(http.send(anonymous, HttpResponse.BodyHandlers.ofLines()));
+        streams.add(none);
+        none.envelope(401, "unauthorized");
+
+        String otherSession = openSession();
+        String foreign = historyIds(otherSession).getFirst();
+        Sse wrong = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", foreign));
+        JsonNode invalid = wrong.envelope(400, "validation_failed");
+        assertEquals("Last-Event-ID", invalid.get("details").get("violations").get(0).get("field").getStringValue());
+    }
+
+    @Test
+    void userMessageOnInstanceA_thenOnStreamOnInstanceA() throws Exception {
+        String session = openSession();
+        Sse sse = stream(runtimeA, ALICE, session, Map.of());
+        assertEquals(200, sse.status());
+        String eventId = accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"are you there?\","
+            + "\"metadata\":{\"channel\":\"web\"}}")).get("event_id").getStringValue();
+        Sse.Event event = sse.next();
+        assertEquals(eventId, event.id());
+        JsonNode data = json.readValue(event.data(), JsonNode.class);
+        assertEquals("user", data.get("role").getStringValue());
+        assertEquals("message", data.get("kind").getStringValue());
+        assertEquals("are you there?", data.get("message").getStringValue());
+        assertEquals("web", data.get("metadata").get("channel").getStringValue());
+    }
+
+    @Test
+    void unreadableRecords_thenCountedAndSkipped_consumerGoesOn() throws Exception {
+        String session = openSession();
+        Sse sse = stream(runtimeB, ALICE, session, Map.of());
+        double before = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"");
+        double unknownBefore = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"");
+        for (String value : new String[] {"not json", "[1,2]", "{\"session_id\":\"" + session + "\",\"message\":\"no id\"}",
+            "{\"event_id\":\"e_x1\",\"session_id\":\"" + session + "\",\"message\":42}",
+            "{\"event_id\":\"e_x2\",\"session_id\":\"s_another\",\"message\":\"key is not the session\"}"}) {
+            producer.send(new ProducerRecord<>(topic, session, value)).get(10, TimeUnit.SECONDS);
+        }
+        // An event id another session's event holds: that event must never reach this session's streams.
+        String othersEvent = historyIds(openSession()).getFirst();
+        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + othersEvent + "\",\"session_id\":\"" + session
+            + "\",\"message\":\"steal\"}")).get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, "s_doesnotexist", "{\"event_id\":\"e_x3\",\"session_id\":\"s_doesnotexist\","
+            + "\"message\":\"nobody\"}")).get(10, TimeUnit.SECONDS);
+        String eventId = "e_after_" + UUID.randomUUID().toString().replace("-", "");
+        reply(session, eventId, "still here");
+
+        assertEquals(eventId, sse.next().id(), "the consumer went on past the unreadable records");
+        Await.until("the unreadable records counted", WAIT,
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 6);
+        assertEquals(before + 6, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
+        Await.until("the reply to a missing session counted", WAIT,
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"") >= unknownBefore + 1);
+        assertEquals(List.of(historyIds(session).getFirst(), eventId), historyIds(session), "nothing else stored");
+    }
+
+    /**
+     * A Server-Sent Events client over {@link HttpResponse.BodyHandlers#ofLines()}: a thread
+     * reads the lines into a queue, events are parsed from it as the test asks.
+     */
+    private final class Sse implements AutoCloseable {
+
+        record Event(String id, String data) {
+        }
+
+        private final HttpResponse<Stream<String>> response;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread reader;
+
+        Sse(HttpResponse<Stream<String>> response) {
+            this.response = response;
+            this.reader = Thread.ofVirtual().start(() -> {
+                try {
+                    response.body().forEach(line -> {
+                        if (line.startsWith(":")) {
+                            comments.add(line);
+                        } else {
+                            lines.add(line);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    // Closed by the test.
+                }
+            });
+        }
+
+        int status() {
+            return response.statusCode();
+        }
+
+        JsonNode envelope(int status, String code) throws IOException, InterruptedException {
+            assertEquals(status, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            reader.join(5000);
+            String body = String.join("\n", lines);
+            JsonNode error = json.readValue(body, JsonNode.class).get("error");
+            assertNotNull(error, body);
+            assertEquals(code, error.get("code").getStringValue(), body);
+            return error;
+        }
+
+        Event next() throws InterruptedException {
+            Event event = poll(WAIT);
+            assertNotNull(event, "no event within " + WAIT);
+            return event;
+        }
+
+        Event poll(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String id = null;
+            List<String> data = new ArrayList<>();
+            while (true) {
+                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return null;
+                }
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        return new Event(id, data.stream().collect(Collectors.joining("\n")));
+                    }
+                    continue;
+                }
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    data.add(line.substring(6));
+                }
+            }
+        }
+
+        boolean awaitHeartbeat(Duration timeout) {
+            int before = comments.size();
+            return Await.millisUntil(() -> comments.size() > before, timeout.toMillis()) >= 0;
+        }
+
+        @Override
+        public void close() {
+            response.body().close();
+            reader.interrupt();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.gatehouse.conversation;
+
+import io.gatehouse.identity.Validation;
+import io.gatehouse.security.GatewayPrincipal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.util.StringUtils;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The live stream of one session, as Server-Sent Events: {@code GET /v1/session/{id}/events} with
+ * {@code Accept: text/event-stream}. Each event is {@code id: <event_id>} and
+ * {@code data: <the event as history pages show it>}; an idle stream carries a heartbeat comment
+ * every {@code gateway.conversations.heartbeat}.
+ *
+ * <p>Replay without gaps or duplicates: the stream subscribes to the {@link SessionHub} first, so
+ * that nothing published from then on is missed, then reads what the client missed (the events after
+ * its {@code Last-Event-ID}) from PostgreSQL, a page at a time as the client reads, and only then
+ * delivers the live events it held meanwhile, dropping those the replay already carried. A client
+ * that reads slower than events arrive fills the stream's bounded buffer
+ * ({@code gateway.conversations.stream-buffer}) and is disconnected; it reconnects with its
+ * {@code Last-Event-ID} and replays from the database, and the heap never grows with it.
+ *
+ * <p>Streams need a process that keeps connections open: Lambda turns them off
+ * ({@code gateway.conversations.stream.enabled: false}), and the endpoint answers 406 there.
+ */
+@Singleton
+@Requires(property = SessionStreamsConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
+public class SessionStreams {
+
+    /** The request header naming the last event a reconnecting client received. */
+    public static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    /** How many recently delivered event ids a stream remembers to drop a repeat. */
+    static final int REMEMBERED = 64;
+
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+
+    /**
+     * The first bytes of every stream: the response head is only sent with the first chunk, and a
+     * client should know at once that its stream is open, not at the first event or heartbeat.
+     */
+    private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final ConversationService sessions;
+    private final SessionHub hub;
+    private final ConversationStore store;
+    private final ConversationConfiguration configuration;
+    private final Scheduler blocking;
+    private final Counter opened;
+    private final Counter slowReaders;
+
+    SessionStreams(ConversationService sessions, SessionHub hub, ConversationStore store, ConversationConfiguration configuration,
+                   @Named(TaskExecutors.BLOCKING) ExecutorService blocking, MeterRegistry registry) {
+        this.sessions = sessions;
+        this.hub = hub;
+        this.store = store;
+        this.configuration = configuration;
+        this.blocking = Schedulers.fromExecutorService(blocking, "gatehouse-stream-replay");
+        this.opened = Counter.builder("gatehouse_streams_opened").description("Session streams opened").register(registry);
+        this.slowReaders = Counter.builder("gatehouse_stream_disconnects").description("Session streams closed by the gateway")
+            .tag("reason", "slow_reader").register(registry);
+    }
+
+    /**
+     * Thrown into a stream whose client does not keep up: the connection is closed.
+     */
+    static final class SlowReader extends RuntimeException {
+        SlowReader(int buffered) {
+            super("The client did not read " + buffered + " buffered events; closing its stream", null, false, false);
+        }
+    }
+
+    /**
+     * {@code GET /v1/session/{id}/events} as {@code text/event-stream}: admits the caller as the
+     * JSON history does (401, 403 and 404 envelopes before the stream starts), then opens it.
+     *
+     * @param request   the request
+     * @param sessionId the session
+     * @param after     the last event the client has, or {@code null}
+     * @param field     where {@code after} came from ({@value #LAST_EVENT_ID} or {@code after}), for a 400
+     * @return the stream
+     */
+    public Flux<byte[]> stream(HttpRequest<?> request, String sessionId, @Nullable String after, String field) {
+        GatewayPrincipal principal = sessions.admit(request, sessionId, null);
+        Validation v = new Validation();
+        if (after != null && !Ids.plausible(after)) {
+            v.problem(field, "is not an event id");
+        }
+        v.check();
+        ConversationSession session = sessions.readable(principal, sessionId);
+        Flux<byte[]> stream = open(session.id(), after);
+        if (stream == null) {
+            v.problem(field, "is not an event of this session");
+            v.check();
+        }
+        return stream;
+    }
+
+    /**
+     * Opens the stream of a session the caller was admitted to. Checks {@code after} before it
+     * returns, so that an unknown one is refused before any byte of the stream is sent; the rest
+     * happens when the stream is subscribed to, and ends when it ends (its hub subscription is never
+     * left behind by a response that was not sent).
+     *
+     * @param sessionId the session, readable by the caller
+     * @param after     the last event the client has ({@code Last-Event-ID}), or {@code null} for live
+     *                  events only
+     * @return the stream's chunks, each one whole SSE event or comment, or {@code null} when
+     *         {@code after} is not an event of this session
+     */
+    public @Nullable Flux<byte[]> open(String sessionId, @Nullable String after) {
+        if (after != null && store.events(sessionId, after, 0) == null) {
+            return null;
+        }
+        return Flux.defer(() -> subscribe(sessionId, after));
+    }
+
+    private Flux<byte[]> subscribe(String sessionId, @Nullable String after) {
+        int capacity = Math.max(1, configuration.getStreamBuffer());
+        Sinks.Many<ConversationStore.StoredEvent> live = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(capacity));
+        // A full buffer ends the stream at once: an error in the live events would wait behind them.
+        Sinks.Empty<byte[]> overflow = Sinks.empty();
+        Object emitting = new Object();
+        // Subscribed before the replay is read: an event stored meanwhile is in one or the other (or both).
+        SessionHub.Subscription subscription = hub.subscribe(sessionId, event -> {
+            // The hub calls from several threads (the Kafka listener, request threads); a sink wants one at a time.
+            synchronized (emitting) {
+                if (live.tryEmitNext(event) == Sinks.EmitResult.FAIL_OVERFLOW
+                    && overflow.tryEmitError(new SlowReader(capacity)) == Sinks.EmitResult.OK) {
+                    slowReaders.increment();
+                }
+            }
+        });
+        opened.increment();
+        DeliveredEvents delivered = new DeliveredEvents(REMEMBERED);
+        int page = configuration.getMaxPage();
+        Flux<ConversationStore.StoredEvent> replay = after == null ? Flux.empty() : page(sessionId, after, page)
+            .expand(events -> events.size() < page ? Mono.empty() : page(sessionId, events.getLast().eventId(), page))
+            .concatMapIterable(events -> events)
+            .doOnNext(delivered::replayed);
+        Flux<byte[]> events = Flux.concat(replay, live.asFlux().filter(delivered::fresh)).map(SessionStreams::frame);
+        Duration heartbeat = configuration.getHeartbeat() == null || configuration.getHeartbeat().toMillis() < MIN_HEARTBEAT.toMillis()
+            ? MIN_HEARTBEAT : configuration.getHeartbeat();
+        Flux<byte[]> heartbeats = Flux.interval(heartbeat, heartbeat).map(tick -> HEARTBEAT).onBackpressureDrop();
+        return Flux.merge(8, Flux.just(OPENED).concatWith(events), heartbeats, overflow.asMono())
+            .doFinally(signal -> subscription.close());
+    }
+
+    private Mono<List<ConversationStore.StoredEvent>> page(String sessionId, String after, int size) {
+        return Mono.fromCallable(() -> store.events(sessionId, after, size)).subscribeOn(blocking);
+    }
+
+    /**
+     * @param event a stored event
+     * @return it as one SSE event: its id, and its JSON as data (one line per line, though the
+     *         stored JSON has none)
+     */
+    static byte[] frame(ConversationStore.StoredEvent event) {
+        StringBuilder out = new StringBuilder(event.body().length() + event.eventId().length() + 16);
+        out.append("id: ").append(event.eventId()).append('\n');
+        for (String line : event.body().split("\r\n|\r|\n", -1)) {
+            out.append("data: ").append(line).append('\n');
+        }
+        return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
