@@ -36,14 +36,16 @@ import java.util.Map;
  * {@code {"event_id", "session_id", "persona_id"?, "role"? (default assistant), "message", "metadata"?}}.
  * A record that cannot be read (not JSON, a field missing or of the wrong type, a key that is not
  * its session, an event id another session's event holds) is logged and counted
- * ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it never stops the consumer. A database that does not answer is retried a few times
- * with backoff, then the record is skipped and counted ({@code outcome="failed"}).
+ * ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it never stops the consumer.
+ * A database that does not answer is tried again six times with exponential backoff (200 ms
+ * doubling, about 13 s), each failure counted ({@code outcome="failed"}); then the record is
+ * skipped on this instance.
  *
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
 @KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3, retryDelay = "200ms"))
+    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 6, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut extends FanOutConsumer {
