@@ -128,7 +128,7 @@ public class SessionStreams {
      *         {@code after} is not an event of this session
      */
     public @Nullable Flux<byte[]> open(String sessionId, @Nullable String after) {
-        if (after != null && store.events(sessionId, after, 0) == null) {
+        if (after != null && store.event(sessionId, after) == null) {
             return null;
         }
         return Flux.defer(() -> subscribe(sessionId, after));
