@@ -51,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis: a reply produced to the outbound topic (a topic of this run's own) reaches a stream on
  * either instance, stored once; {@code Last-Event-ID} replays exactly what was missed, in order,
  * then live events follow without repeats; a stranger's stream is the 404 envelope before any byte
- * of a stream; a caller's own message appears on its stream on the instance that took it; a record
+ * of a stream; a caller's own message appears on its stream on the instance that took it, and on
+ * the other instance's through the inbound topic, once each; a record
  * that cannot be read is counted and skipped. {@code Accept} on the one route is the conversation
  * contract's ({@link NettyConversationContractTest}).
  */
@@ -68,6 +69,7 @@ class SessionStreamsTest {
     private final List<Sse> streams = new ArrayList<>();
     private TestSchema schema;
     private String topic;
+    private String inbound;
     private KafkaProducer<String, String> producer;
     private NettyRuntime runtimeA;
     private NettyRuntime runtimeB;
@@ -84,9 +86,10 @@ class SessionStreamsTest {
         schema = TestSchema.create("streams");
         String run = UUID.randomUUID().toString().substring(0, 8);
         topic = "conversation.outbound.test-" + run;
+        inbound = "conversation.inbound.test-" + run;
         String bootstrap = TestServices.kafkaBootstrap();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(inbound, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -95,7 +98,7 @@ class SessionStreamsTest {
         p.put("gateway.jwt.secret", SECRET);
         p.put("kafka.bootstrap.servers", bootstrap);
         p.put("gateway.conversations.outbound-topic", topic);
-        p.put("gateway.conversations.inbound-topic", "conversation.inbound.test-" + run);
+        p.put("gateway.conversations.inbound-topic", inbound);
         p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
         p.put("gateway.conversations.heartbeat", "1s");
         runtimeA = new NettyRuntime();
@@ -103,8 +106,9 @@ class SessionStreamsTest {
         runtimeB = new NettyRuntime();
         gatewayB = runtimeB.start(p);
         for (GatewayTransport gateway : List.of(gatewayA, gatewayB)) {
-            Await.until("the fan-out consumer is assigned its partitions", Duration.ofSeconds(60),
-                () -> gauge(gateway, "gatehouse_stream_fan_out_partitions") >= 2);
+            Await.until("the fan-out consumers are assigned their partitions", Duration.ofSeconds(60),
+                () -> gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"outbound\"") == 2
+                    && gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"inbound\"") == 2);
         }
     }
 
@@ -121,7 +125,7 @@ class SessionStreamsTest {
         }
         if (topic != null) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrap()))) {
-                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                admin.deleteTopics(List.of(topic, inbound)).all().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 // The topic has a name of this run's own; a leftover harms no other test.
             }
@@ -312,6 +316,22 @@ class SessionStreamsTest {
         assertEquals("message", data.get("kind").getStringValue());
         assertEquals("are you there?", data.get("message").getStringValue());
         assertEquals("web", data.get("metadata").get("channel").getStringValue());
+    }
+
+    @Test
+    void userMessageOnInstanceA_thenOnStreamOnInstanceBOnce() throws Exception {
+        String session = openSession();
+        Sse onB = stream(runtimeB, ALICE, session, Map.of());
+        Sse onA = stream(runtimeA, ALICE, session, Map.of());
+        String eventId = accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"from my phone\"}"))
+            .get("event_id").getStringValue();
+        Sse.Event event = onB.next();
+        assertEquals(eventId, event.id());
+        assertEquals("from my phone", json.readValue(event.data(), JsonNode.class).get("message").getStringValue());
+        // Instance A had it from its own intake, and again from the topic: once on its stream.
+        assertEquals(eventId, onA.next().id());
+        assertNull(onA.poll(Duration.ofMillis(1500)), "not repeated on the instance that took it");
+        assertNull(onB.poll(Duration.ofMillis(100)), "nor on the other");
     }
 
     @Test

@@ -287,8 +287,8 @@ public class ConversationService {
 
     /**
      * Hands an accepted event to this instance's open streams of its session, so that a caller's
-     * own message appears on its stream (with or without Kafka: the agents' replies arrive through
-     * {@link ReplyFanOut}). The event is durable already; a failure here only costs the live copy,
+     * own message appears on its stream at once, with or without Kafka (other instances' streams get
+     * it through {@link InboundFanOut}, the agents' replies arrive through {@link ReplyFanOut}). The event is durable already; a failure here only costs the live copy,
      * which the stream's replay recovers, and never fails the intake.
      */
     private void toStreams(ConversationStore.Outcome outcome) {
@@ -296,7 +296,7 @@ public class ConversationService {
             return;
         }
         try {
-            ConversationStore.StoredEvent stored = store.event(outcome.eventId());
+            ConversationStore.StoredEvent stored = store.event(outcome.sessionId(), outcome.eventId());
             if (stored != null) {
                 hub.publish(outcome.sessionId(), stored);
             }

@@ -421,11 +421,37 @@ public class ConversationStore {
     }
 
     /**
-     * @param eventId an event's id
-     * @return the stored event, or {@code null}
+     * @param sessionId a session
+     * @return the position of its last event, or 0 when it has none
      */
-    public @Nullable StoredEvent event(String eventId) {
-        return transaction(connection -> event(connection, eventId));
+    public long lastSeq(String sessionId) {
+        return transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM session_events WHERE session_id = ?")) {
+                select.setString(1, sessionId);
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * @param sessionId a session
+     * @param eventId   an event's id
+     * @return the stored event, or {@code null} when the session has no such event
+     */
+    public @Nullable StoredEvent event(String sessionId, String eventId) {
+        return transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events "
+                + "WHERE event_id = ? AND session_id = ?")) {
+                select.setString(1, eventId);
+                select.setString(2, sessionId);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)) : null;
+                }
+            }
+        });
     }
 
     private static @Nullable StoredEvent event(Connection connection, String eventId) throws SQLException {

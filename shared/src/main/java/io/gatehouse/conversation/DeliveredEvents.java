@@ -39,6 +39,16 @@ final class DeliveredEvents {
     }
 
     /**
+     * A stream without a replay starts after this position: a live event no newer is dropped.
+     *
+     * @param seq the position of the session's last event when the stream opened (0 for none)
+     */
+    synchronized void openedAfter(long seq) {
+        replayedTo = Math.max(replayedTo, seq);
+        forgottenBelow = Math.max(forgottenBelow, seq + 1);
+    }
+
+    /**
      * @param event an event of the replay, about to be sent
      */
     synchronized void replayed(ConversationStore.StoredEvent event) {

@@ -1,7 +1,6 @@
 package io.gatehouse.conversation;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
@@ -12,17 +11,13 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.json.JsonMapper;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Consumes the agents' replies from {@code conversation.outbound}
@@ -39,19 +34,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A record: key the session id, value
  * {@code {"event_id", "session_id", "persona_id"?, "role"? (default assistant), "message", "metadata"?}}.
- * A record that cannot be read (not JSON, a field missing or of the wrong type, a key that is not its
- * session, an event id another session's event holds) is logged and counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and
- * skipped: it never stops the consumer. A database that does not answer is retried a few times
- * with backoff, then the record is skipped and counted ({@code outcome="failed"}).
+ * A record that cannot be read (not JSON, a field missing or of the wrong type, a key that is not
+ * its session, an event id another session's event holds) is logged and counted
+ * ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it never stops the consumer.
+ * A database that does not answer is tried again six times with exponential backoff (200 ms
+ * doubling, about 13 s), each failure counted ({@code outcome="failed"}); then the record is
+ * skipped on this instance.
  *
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
 @KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 3, retryDelay = "200ms"))
+    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 6, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
-final class ReplyFanOut implements ConsumerRebalanceListener {
+final class ReplyFanOut extends FanOutConsumer {
 
     /** The role of a reply that names none. */
     static final String DEFAULT_ROLE = "assistant";
@@ -65,9 +62,9 @@ final class ReplyFanOut implements ConsumerRebalanceListener {
     private final Counter unreadable;
     private final Counter unknownSession;
     private final Counter failed;
-    private final AtomicInteger partitions = new AtomicInteger();
 
     ReplyFanOut(ConversationStore store, SessionHub hub, JsonMapper json, MeterRegistry registry) {
+        super(registry, "outbound");
         this.store = store;
         this.hub = hub;
         this.json = json;
@@ -75,8 +72,6 @@ final class ReplyFanOut implements ConsumerRebalanceListener {
         this.unreadable = replies(registry, "unreadable");
         this.unknownSession = replies(registry, "unknown_session");
         this.failed = replies(registry, "failed");
-        Gauge.builder("gatehouse_stream_fan_out_partitions", partitions, AtomicInteger::get)
-            .description("Partitions of the outbound topic this instance's fan-out consumer is assigned").register(registry);
     }
 
     private static Counter replies(MeterRegistry registry, String outcome) {
@@ -200,15 +195,5 @@ final class ReplyFanOut implements ConsumerRebalanceListener {
             LOG.warn("Outbound record {}: {} must be a non-empty string; skipped", where, field);
         }
         return null;
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-        partitions.addAndGet(assigned.size());
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-        partitions.addAndGet(-revoked.size());
     }
 }

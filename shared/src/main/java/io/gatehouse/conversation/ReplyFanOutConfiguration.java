@@ -3,9 +3,10 @@ package io.gatehouse.conversation;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 /**
- * The switch of the fan-out of the agents' replies ({@link ReplyFanOut}),
- * {@code gateway.conversations.fan-out.*}; its topic is
- * {@code gateway.conversations.outbound-topic}. See {@code docs/streams.md}.
+ * The switch of the fan-out to streams, {@code gateway.conversations.fan-out.*}: of the agents'
+ * replies ({@link ReplyFanOut}, {@code gateway.conversations.outbound-topic}) and of the callers'
+ * events accepted by other instances ({@link InboundFanOut}, {@code gateway.conversations.inbound-topic}).
+ * See {@code docs/streams.md}.
  */
 @ConfigurationProperties(ReplyFanOutConfiguration.PREFIX)
 public class ReplyFanOutConfiguration {
@@ -19,8 +20,9 @@ public class ReplyFanOutConfiguration {
     private boolean enabled = DEFAULT_ENABLED;
 
     /**
-     * Whether this instance consumes the outbound topic, when {@code kafka.bootstrap.servers} is
-     * set: stores each reply once and hands it to its streams. Default {@value #DEFAULT_ENABLED};
+     * Whether this instance consumes the outbound and inbound topics, when
+     * {@code kafka.bootstrap.servers} is set: stores each reply once and hands it, and the callers'
+     * events other instances accepted, to its streams. Default {@value #DEFAULT_ENABLED};
      * off on Lambda, where no consumer can run between invocations.
      *
      * @return whether the fan-out runs

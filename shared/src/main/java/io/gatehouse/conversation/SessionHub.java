@@ -40,6 +40,9 @@ public class SessionHub {
      */
     @FunctionalInterface
     public interface Subscription extends AutoCloseable {
+        /**
+         * Stops delivery to this subscriber; closing twice is closing once.
+         */
         @Override
         void close();
     }

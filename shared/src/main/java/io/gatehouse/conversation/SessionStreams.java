@@ -128,7 +128,7 @@ public class SessionStreams {
      *         {@code after} is not an event of this session
      */
     public @Nullable Flux<byte[]> open(String sessionId, @Nullable String after) {
-        if (after != null && store.events(sessionId, after, 0) == null) {
+        if (after != null && store.event(sessionId, after) == null) {
             return null;
         }
         return Flux.defer(() -> subscribe(sessionId, after));
@@ -153,15 +153,27 @@ public class SessionStreams {
         opened.increment();
         DeliveredEvents delivered = new DeliveredEvents(REMEMBERED);
         int page = configuration.getMaxPage();
-        Flux<ConversationStore.StoredEvent> replay = after == null ? Flux.empty() : page(sessionId, after, page)
-            .expand(events -> events.size() < page ? Mono.empty() : page(sessionId, events.getLast().eventId(), page))
-            .concatMapIterable(events -> events)
-            .doOnNext(delivered::replayed);
+        Flux<byte[]> head;
+        Flux<ConversationStore.StoredEvent> replay;
+        if (after == null) {
+            // The stream starts after the last event stored when it opens: an event stored before, still
+            // on its way to the hub (through the inbound topic), is not news to it. The opening comment
+            // follows that read, so whatever is stored once the client has it is on the stream.
+            head = Mono.fromCallable(() -> store.lastSeq(sessionId)).subscribeOn(blocking).doOnNext(delivered::openedAfter)
+                .thenReturn(OPENED).flux();
+            replay = Flux.empty();
+        } else {
+            head = Flux.just(OPENED);
+            replay = page(sessionId, after, page)
+                .expand(events -> events.size() < page ? Mono.empty() : page(sessionId, events.getLast().eventId(), page))
+                .concatMapIterable(events -> events)
+                .doOnNext(delivered::replayed);
+        }
         Flux<byte[]> events = Flux.concat(replay, live.asFlux().filter(delivered::fresh)).map(SessionStreams::frame);
         Duration heartbeat = configuration.getHeartbeat() == null || configuration.getHeartbeat().toMillis() < MIN_HEARTBEAT.toMillis()
             ? MIN_HEARTBEAT : configuration.getHeartbeat();
         Flux<byte[]> heartbeats = Flux.interval(heartbeat, heartbeat).map(tick -> HEARTBEAT).onBackpressureDrop();
-        return Flux.merge(8, Flux.just(OPENED).concatWith(events), heartbeats, overflow.asMono())
+        return Flux.merge(8, head.concatWith(events), heartbeats, overflow.asMono())
             .doFinally(signal -> subscription.close());
     }
 

@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Which live events a stream sends after its replay: each case is a replay (ids and positions),
- * then live events from the hub, and the ids the client must get from the live part.
+ * Which live events a stream sends after its replay: each case is a replay (ids and positions, or
+ * {@code @n} for a stream opened without one after position n), then live events from the hub,
+ * and the ids the client must get from the live part.
  */
 class DeliveredEventsTest {
 
@@ -27,6 +28,7 @@ class DeliveredEventsTest {
     static Stream<Arguments> cases() {
         return Stream.of(
             testCase("no replay: every live event once", 4, "", "a:1 b:2 a:1 c:3", "a b c"),
+            testCase("opened after position 2: an earlier event still on its way is not news", 4, "@2", "b:2 c:3 a:1 d:4", "c d"),
             testCase("live after the replay: sent", 4, "a:1 b:2", "c:3 d:4", "c d"),
             testCase("stored while subscribing: in the replay and live, sent once", 4, "a:1 b:2 c:3", "c:3 d:4", "d"),
             testCase("committed late with an earlier position: sent, not lost", 4, "a:1 c:3", "b:2 d:4", "b d"),
@@ -40,7 +42,11 @@ class DeliveredEventsTest {
     void liveAfterReplay_thenOnlyWhatTheClientHasNotHad(String desc, int remembered, String replay, String live, String expected) {
         DeliveredEvents delivered = new DeliveredEvents(remembered);
         for (String e : replay.isBlank() ? new String[0] : replay.split(" ")) {
-            delivered.replayed(event(e.split(":")[0], Long.parseLong(e.split(":")[1])));
+            if (e.startsWith("@")) {
+                delivered.openedAfter(Long.parseLong(e.substring(1)));
+            } else {
+                delivered.replayed(event(e.split(":")[0], Long.parseLong(e.split(":")[1])));
+            }
         }
         List<String> sent = new ArrayList<>();
         for (String e : live.split(" ")) {
