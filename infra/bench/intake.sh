@@ -13,8 +13,10 @@
 #   publish p99      acceptance to Kafka acknowledgement (gatehouse_outbox_publish_latency_seconds)
 # The peer, in the same run: pgbench inserting the same three rows (session, event, outbox) in one
 # statement per transaction against the same PostgreSQL, with the same connection counts: the
-# database's own ceiling for what the intake writes. The ratio is Gatehouse's end-to-end rate over
-# it. PostgreSQL, Redis, Kafka, the gateway and wrk share this machine's CPUs; wrk and the gateway
+# database's own ceiling for what the intake writes, one transaction per message (at most 48
+# clients: PostgreSQL's default max_connections of 100 also serves the gateway's pool). The ratio is
+# Gatehouse's end-to-end rate over it.
+# GATEHOUSE_BENCH_PG_PARAMS appends JDBC URL parameters (e.g. "&reWriteBatchedInserts=true"). PostgreSQL, Redis, Kafka, the gateway and wrk share this machine's CPUs; wrk and the gateway
 # are pinned to different CPUs, the services float.
 #
 # Results go to stdout and to results.md in the run's directory ($GATEHOUSE_HOME/bench/intake-*).
@@ -39,6 +41,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 PORT=19010
+PEER_MAX_CONNS=48
 SECRET="gatehouse-bench-intake-secret-not-for-production-0123456789"
 JAVA_OPTS="${GATEHOUSE_BENCH_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
 
@@ -92,7 +95,7 @@ TOKEN="$(gh_hs256_jwt "$SECRET" "$(printf '{"sub":"bench-user","tenant":"bench",
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
 env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false GATEWAY_JWT_SECRET="$SECRET" \
-  DATASOURCES_DEFAULT_URL="$PG_URL?currentSchema=$SCHEMA" DATASOURCES_DEFAULT_USERNAME=postgres DATASOURCES_DEFAULT_PASSWORD= \
+  DATASOURCES_DEFAULT_URL="$PG_URL?currentSchema=$SCHEMA${GATEHOUSE_BENCH_PG_PARAMS:-}" DATASOURCES_DEFAULT_USERNAME=postgres DATASOURCES_DEFAULT_PASSWORD= \
   DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE=32 REDIS_URI="$REDIS" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
   GATEWAY_CONVERSATIONS_INBOUND_TOPIC="$TOPIC" GATEWAY_CONVERSATIONS_REDIS_PREFIX="bench:$STAMP:session:" \
   MICRONAUT_SERVER_PORT=$PORT GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_LOG_LEVEL=WARN \
@@ -149,9 +152,11 @@ results="$WORK/results.md"
 for conns in $CONNS; do
   for round in $(seq 1 "$ROUNDS"); do
     psql_run -c "DELETE FROM $SCHEMA.session_outbox WHERE topic = 'pgbench'" >/dev/null
+    # PostgreSQL's max_connections (100 by default) bounds pgbench's clients, beside the gateway's pool.
+    peer_conns=$((conns < PEER_MAX_CONNS ? conns : PEER_MAX_CONNS))
     peer="$(PGOPTIONS="-c search_path=$SCHEMA" taskset -c 0 pgbench -n -h "${PG_HOSTPORT%:*}" -p "${PG_HOSTPORT#*:}" -U postgres \
-      -c "$conns" -j 1 -T "$DURATION" -f "$WORK/pgbench.sql" "$PG_DB" 2>"$WORK/pgbench-$conns-$round.err" |
-      awk '/^tps = / { printf "%.0f", $3 }')"
+      -c "$peer_conns" -j 1 -T "$DURATION" -f "$WORK/pgbench.sql" "$PG_DB" 2>"$WORK/pgbench-$conns-$round.err" |
+      awk '/^tps = / { printf "%.0f", $3 }')" || gh_die "pgbench failed (log: $WORK/pgbench-$conns-$round.err)"
     since="$(psql_run -c "SELECT COALESCE(MAX(seq), 0) FROM $SCHEMA.session_outbox")"
     taskset -c 0 wrk -t1 -c"$conns" -d"${DURATION}s" --latency -s "$WORK/message.lua" -H "Authorization: Bearer $TOKEN" \
       "http://127.0.0.1:$PORT/v1/session/message" >"$WORK/wrk-$conns-$round.txt"

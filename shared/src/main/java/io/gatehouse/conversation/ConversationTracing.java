@@ -44,10 +44,21 @@ final class ConversationTracing {
         }
     };
 
-    private final BeanProvider<OpenTelemetry> openTelemetry;
+    private final BeanProvider<OpenTelemetry> provider;
+    /** The SDK, looked up on first use (a bean lookup per message showed in the intake's profile); empty without one. */
+    private volatile java.util.Optional<OpenTelemetry> openTelemetry;
 
     ConversationTracing(BeanProvider<OpenTelemetry> openTelemetry) {
-        this.openTelemetry = openTelemetry;
+        this.provider = openTelemetry;
+    }
+
+    private java.util.Optional<OpenTelemetry> otel() {
+        java.util.Optional<OpenTelemetry> known = openTelemetry;
+        if (known == null) {
+            known = provider.isPresent() ? java.util.Optional.of(provider.get()) : java.util.Optional.empty();
+            openTelemetry = known;
+        }
+        return known;
     }
 
     /**
@@ -57,7 +68,7 @@ final class ConversationTracing {
      */
     void capture(@Nullable PolicyExchange exchange, RequestView request, Map<String, String> into) {
         Span server = ServerSpans.of(exchange);
-        if (server != null && server.getSpanContext().isValid() && openTelemetry.isPresent()) {
+        if (server != null && server.getSpanContext().isValid() && otel().isPresent()) {
             propagator().inject(Context.root().with(server), into, (map, key, value) -> map.put(key, value));
             return;
         }
@@ -81,10 +92,10 @@ final class ConversationTracing {
      * @return the publish's stage
      */
     CompletionStage<Void> publish(String topic, Map<String, String> headers, Function<Map<String, String>, CompletionStage<Void>> publish) {
-        if (!openTelemetry.isPresent()) {
+        if (otel().isEmpty()) {
             return publish.apply(headers);
         }
-        OpenTelemetry otel = openTelemetry.get();
+        OpenTelemetry otel = otel().get();
         TextMapPropagator propagator = otel.getPropagators().getTextMapPropagator();
         Context parent = propagator.extract(Context.root(), headers, MAP);
         Span span = otel.getTracer("io.gatehouse").spanBuilder(topic + " publish").setParent(parent)
@@ -113,6 +124,6 @@ final class ConversationTracing {
     }
 
     private TextMapPropagator propagator() {
-        return openTelemetry.get().getPropagators().getTextMapPropagator();
+        return otel().orElseThrow().getPropagators().getTextMapPropagator();
     }
 }

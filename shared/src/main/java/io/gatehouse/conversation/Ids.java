@@ -10,7 +10,22 @@ import java.security.SecureRandom;
 public final class Ids {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Several generators picked at random: the default one reads /dev/urandom under one global lock
+     * (NativePRNG), which showed in the intake's profile; DRBG instances are seeded once and each
+     * locks only itself.
+     */
+    private static final SecureRandom[] RANDOM = new SecureRandom[8];
+
+    static {
+        for (int i = 0; i < RANDOM.length; i++) {
+            try {
+                RANDOM[i] = SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                RANDOM[i] = new SecureRandom();
+            }
+        }
+    }
 
     private Ids() {
     }
@@ -33,7 +48,7 @@ public final class Ids {
     private static String ulid() {
         long time = System.currentTimeMillis();
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        RANDOM[java.util.concurrent.ThreadLocalRandom.current().nextInt(RANDOM.length)].nextBytes(random);
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];

@@ -29,6 +29,7 @@ public class IdentityRedis {
     private final BeanProvider<RedisClient> client;
     private final String prefix;
     private final Duration timeout;
+    private volatile RedisAsyncCommands<String, String> commands;
 
     IdentityRedis(@Nullable @Property(name = "redis.uri") String uri,
                   BeanProvider<StatefulRedisConnection<String, String>> connection,
@@ -55,7 +56,14 @@ public class IdentityRedis {
         if (!configured) {
             throw new IllegalStateException("redis.uri is not configured");
         }
-        return connection.get().async();
+        RedisAsyncCommands<String, String> known = commands;
+        if (known == null) {
+            // Looked up once: a bean lookup per command showed in the session intake's profile. A
+            // failed connect throws here and is tried again on the next call.
+            known = connection.get().async();
+            commands = known;
+        }
+        return known;
     }
 
     /**
