@@ -46,7 +46,7 @@ class SessionWebSocketTest {
     private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int MAX_PENDING = 32;
-    private static final String SLOW_READERS = "gatehouse_websocket_disconnects_total{reason=\"slow_reader\"";
+    private static final String SLOW_READERS = "gatehouse_session_socket_disconnects_total{reason=\"slow_reader\"";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -288,12 +288,34 @@ class SessionWebSocketTest {
     }
 
     @Test
+    void pingAnswered_andAMessageOverTheLimit_then1009_evenInFragments() throws Exception {
+        String session = openSession(ALICE);
+        Socket socket = follow(runtimeA, session);
+        socket.webSocket.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+        Await.until("the gateway answers the ping", WAIT, () -> socket.pongs.get() > 0);
+
+        // Fragments each under the frame limit, together over it: refused before they are joined.
+        String part = "x".repeat(100_000);
+        socket.webSocket.sendText("{\"type\":\"message\",\"message\":\"" + part, false).get(10, TimeUnit.SECONDS);
+        socket.webSocket.sendText(part, false).get(10, TimeUnit.SECONDS);
+        socket.webSocket.sendText(part + "\"}", true).exceptionally(e -> null).get(10, TimeUnit.SECONDS);
+        assertEquals(1009, socket.closeCode());
+
+        Socket single = follow(runtimeA, session);
+        single.webSocket.sendText("{\"type\":\"message\",\"message\":\"" + "y".repeat(300_000) + "\"}", true)
+            .exceptionally(e -> null).get(10, TimeUnit.SECONDS);
+        assertEquals(1009, single.closeCode());
+        assertEquals(1, historyIds(session).size(), "nothing stored");
+    }
+
+    @Test
     void clientStopsReading_then1013_andOtherSocketsGoOn() throws Exception {
         String session = openSession(ALICE);
         Socket slow = follow(runtimeA, session);
         Socket other = follow(runtimeA, session);
         slow.reading = false;
         double before = SessionCluster.gauge(gatewayA, SLOW_READERS);
+        double subscribers = SessionCluster.gauge(gatewayA, "gatehouse_stream_subscribers");
         String large = "x".repeat(50_000);
         int sent = 0;
         // Large events until the gateway gives up on the slow client: its socket buffers fill first,
@@ -304,6 +326,12 @@ class SessionWebSocketTest {
             other.drain();
         }
         assertTrue(sent < 600, "the slow client was closed after " + sent + " events of 50 kB");
+        // Its subscription left the hub at once: nothing more is queued for it, whatever arrives.
+        assertEquals(subscribers - 1, SessionCluster.gauge(gatewayA, "gatehouse_stream_subscribers"));
+        for (int i = 0; i < 20; i++) {
+            SessionCluster.accepted(SessionCluster.post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"" + large + "\"}"));
+        }
+        assertEquals(before + 1, SessionCluster.gauge(gatewayA, SLOW_READERS), "closed once");
         slow.reading = true;
         slow.webSocket.request(Long.MAX_VALUE);
         assertEquals(1013, slow.closeCode());
@@ -328,6 +356,7 @@ class SessionWebSocketTest {
         private final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
         private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger pongs = new java.util.concurrent.atomic.AtomicInteger();
         private final List<String> seen = new CopyOnWriteArrayList<>();
         volatile boolean reading = true;
         WebSocket webSocket;
@@ -360,6 +389,13 @@ class SessionWebSocketTest {
             if (reading) {
                 webSocket.request(1);
             }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, java.nio.ByteBuffer message) {
+            pongs.incrementAndGet();
+            webSocket.request(1);
             return null;
         }
 

@@ -54,12 +54,12 @@ public class SessionSockets {
         this.json = json;
         this.blocking = blocking;
         this.scheduler = scheduler;
-        this.opened = Counter.builder("gatehouse_websockets_opened").description("Session WebSockets opened").register(registry);
-        this.slowReaders = Counter.builder("gatehouse_websocket_disconnects").description("Session WebSockets closed by the gateway")
+        this.opened = Counter.builder("gatehouse_session_sockets_opened").description("Session WebSockets opened").register(registry);
+        this.slowReaders = Counter.builder("gatehouse_session_socket_disconnects").description("Session WebSockets closed by the gateway")
             .tag("reason", "slow_reader").register(registry);
-        this.refused = Counter.builder("gatehouse_websocket_disconnects").description("Session WebSockets closed by the gateway")
+        this.refused = Counter.builder("gatehouse_session_socket_disconnects").description("Session WebSockets closed by the gateway")
             .tag("reason", "refused").register(registry);
-        Gauge.builder("gatehouse_websockets_open", open, AtomicInteger::get).description("Session WebSockets open on this instance")
+        Gauge.builder("gatehouse_session_sockets_open", open, AtomicInteger::get).description("Session WebSockets open on this instance")
             .register(registry);
     }
 
