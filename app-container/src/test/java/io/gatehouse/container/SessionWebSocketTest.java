@@ -1,6 +1,8 @@
 package io.gatehouse.container;
 
+import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.GatewayTransport;
+import io.gatehouse.contract.SessionContractTest;
 import io.gatehouse.testing.Await;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -59,7 +61,7 @@ class SessionWebSocketTest {
     @BeforeAll
     void start() throws Exception {
         cluster = new SessionCluster("websocket", Map.of("gateway.conversations.max-message-length", 60_000,
-            "gateway.conversations.websocket.max-pending", MAX_PENDING));
+            "gateway.conversations.websocket.max-pending", MAX_PENDING, "gateway.session.secret", SessionContractTest.SESSION_SECRET));
         runtimeA = cluster.runtimeA;
         runtimeB = cluster.runtimeB;
         gatewayA = cluster.gatewayA;
@@ -90,12 +92,17 @@ class SessionWebSocketTest {
     }
 
     private Socket connect(NettyRuntime runtime, String token, String path) throws Exception {
+        return connect(runtime, token, path, Map.of());
+    }
+
+    private Socket connect(NettyRuntime runtime, String token, String path, Map<String, String> headers) throws Exception {
         Socket socket = new Socket();
         URI uri = URI.create("ws://" + runtime.uri().getHost() + ":" + runtime.uri().getPort() + path);
         WebSocket.Builder builder = http.newWebSocketBuilder();
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(builder::header);
         socket.webSocket = builder.buildAsync(uri, socket).get(10, TimeUnit.SECONDS);
         sockets.add(socket);
         return socket;
@@ -258,6 +265,26 @@ class SessionWebSocketTest {
         socket.send("{\"type\":\"message\",\"message\":\"mine\"}");
         socket.next("event");
         socket.next("ack");
+    }
+
+    @Test
+    void sessionCookieFromAnotherSite_thenForbiddenAnd1008_fromThisHostAdmitted() throws Exception {
+        String cookie = "gatehouse_session=" + SessionContractTest.session("s-ws", "u_carol", List.of());
+        String session = SessionCluster.accepted(gatewayA.send(ContractRequest.of("POST", "/v1/session/message").cookie(cookie)
+            .body("application/json", "{\"message\":\"from the browser\"}"))).get("session_id").getStringValue();
+        String path = "/v1/session/" + session + "/stream";
+
+        Socket hijack = connect(runtimeA, null, path, Map.of("Cookie", cookie, "Origin", "https://evil.example.net"));
+        JsonNode refusal = hijack.next("error").get("error");
+        assertEquals("forbidden", refusal.get("code").getStringValue());
+        assertEquals("cross_origin_websocket", refusal.get("details").get("reason").getStringValue());
+        assertEquals(1008, hijack.closeCode());
+
+        Socket page = connect(runtimeA, null, path, Map.of("Cookie", cookie, "Origin", "http://127.0.0.1:" + runtimeA.uri().getPort()));
+        assertEquals(session, page.next("subscribed").get("session_id").getStringValue());
+        // A bearer token is not sent by a browser on its own: the Origin does not matter to it.
+        Socket bearer = connect(runtimeA, ALICE, "/v1/session/" + openSession(ALICE) + "/stream", Map.of("Origin", "https://elsewhere.example"));
+        bearer.next("subscribed");
     }
 
     @Test

@@ -69,6 +69,8 @@ public final class SessionSocket {
         "subscribe", Set.of("type", "ref", "session_id", "after"),
         "unsubscribe", Set.of("type", "ref", "session_id"));
     private static final String TYPES = "action, message, subscribe, unsubscribe";
+    /** The authentication method of a browser's session cookie. */
+    private static final String COOKIE = "session";
 
     /**
      * The connection the frames travel on.
@@ -142,6 +144,12 @@ public final class SessionSocket {
         GatewayPrincipal admitted;
         try {
             admitted = shared.sessions.admit(upgrade, sessionId, null);
+            if (COOKIE.equals(admitted.method()) && !sameHost(upgrade.getHeaders().get("Origin"), upgrade.getHeaders().get("Host"))) {
+                // A browser sends the session cookie with an upgrade any page of the site opens:
+                // only a page of this host may use it (a cross-site WebSocket hijack otherwise).
+                throw new GatewayException(ErrorCode.FORBIDDEN, "A session cookie opens a WebSocket only from a page of this host.",
+                    Map.of("reason", "cross_origin_websocket"), Map.of());
+            }
             Validation v = new Validation();
             if (after != null && !Ids.plausible(after)) {
                 v.problem("after", "is not an event id");
@@ -576,6 +584,35 @@ public final class SessionSocket {
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }
+    }
+
+    /**
+     * @param origin the upgrade's {@code Origin}, or {@code null} (not a browser)
+     * @param host   its {@code Host}
+     * @return whether the page that opened the socket is of the host it connected to (ports and
+     *         schemes aside: a proxy in front may change both)
+     */
+    static boolean sameHost(@Nullable String origin, @Nullable String host) {
+        if (origin == null) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        String originHost;
+        try {
+            originHost = java.net.URI.create(origin.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String hostName = host.trim();
+        if (hostName.startsWith("[")) {
+            int end = hostName.indexOf(']');
+            hostName = end < 0 ? hostName : hostName.substring(0, end + 1);
+        } else if (hostName.indexOf(':') >= 0) {
+            hostName = hostName.substring(0, hostName.indexOf(':'));
+        }
+        return originHost != null && originHost.equalsIgnoreCase(hostName);
     }
 
     // ---------------------------------------------------------------- frames
