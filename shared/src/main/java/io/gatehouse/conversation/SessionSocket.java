@@ -110,6 +110,8 @@ public final class SessionSocket {
     private int inFlight;
     private boolean handling;
     private boolean closed;
+    /** Whether the upgrade's caller was admitted: until then (and for ever when refused) no frame is handled. */
+    private boolean admitted;
     private @Nullable String pathSession;
     private @Nullable ScheduledFuture<?> heartbeat;
 
@@ -141,10 +143,10 @@ public final class SessionSocket {
     }
 
     private void admit(String sessionId, @Nullable String after) {
-        GatewayPrincipal admitted;
+        GatewayPrincipal caller;
         try {
-            admitted = shared.sessions.admit(upgrade, sessionId, null);
-            if (COOKIE.equals(admitted.method()) && !sameHost(upgrade.getHeaders().get("Origin"), upgrade.getHeaders().get("Host"))) {
+            caller = shared.sessions.admit(upgrade, sessionId, null);
+            if (COOKIE.equals(caller.method()) && !sameHost(upgrade.getHeaders().get("Origin"), upgrade.getHeaders().get("Host"))) {
                 // A browser sends the session cookie with an upgrade any page of the site opens:
                 // only a page of this host may use it (a cross-site WebSocket hijack otherwise).
                 throw new GatewayException(ErrorCode.FORBIDDEN, "A session cookie opens a WebSocket only from a page of this host.",
@@ -155,7 +157,7 @@ public final class SessionSocket {
                 v.problem("after", "is not an event id");
             }
             v.check();
-            shared.sessions.readable(admitted, sessionId);
+            shared.sessions.readable(caller, sessionId);
             if (after != null && shared.store.events(sessionId, after, 0) == null) {
                 v.problem("after", "is not an event of session " + sessionId);
                 v.check();
@@ -172,6 +174,7 @@ public final class SessionSocket {
         }
         synchronized (lock) {
             pathSession = sessionId;
+            admitted = true;
         }
         subscribe(sessionId, after, null);
         Duration period = shared.configuration.getHeartbeat() == null
@@ -240,7 +243,7 @@ public final class SessionSocket {
         while (true) {
             String frame;
             synchronized (lock) {
-                frame = closed ? null : inbound.poll();
+                frame = closed || !admitted ? null : inbound.poll();
                 if (frame == null) {
                     handling = false;
                     return;
