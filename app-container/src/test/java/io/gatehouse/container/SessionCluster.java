@@ -42,6 +42,8 @@ final class SessionCluster implements AutoCloseable {
     final TestSchema schema;
     final String topic;
     final KafkaProducer<String, String> producer;
+    /** The properties both instances started with. */
+    final Map<String, Object> properties;
     final NettyRuntime runtimeA = new NettyRuntime();
     final NettyRuntime runtimeB = new NettyRuntime();
     GatewayTransport gatewayA;
@@ -70,6 +72,7 @@ final class SessionCluster implements AutoCloseable {
         p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
         p.put("gateway.conversations.heartbeat", "1s");
         p.putAll(extra);
+        properties = Map.copyOf(p);
         gatewayA = runtimeA.start(p);
         gatewayB = runtimeB.start(p);
         for (GatewayTransport gateway : List.of(gatewayA, gatewayB)) {

@@ -51,6 +51,9 @@ public final class SessionSocket {
     /** Internal error. */
     public static final int INTERNAL_ERROR = 1011;
 
+    /** Service restart: the instance is stopping; reconnect (to another). */
+    public static final int SERVICE_RESTART = 1012;
+
     /** Try again later: the client did not read its frames. */
     public static final int TRY_AGAIN_LATER = 1013;
 
@@ -128,7 +131,6 @@ public final class SessionSocket {
      * arrive meanwhile wait.
      */
     void start(String sessionId, @Nullable String after) {
-        shared.open.incrementAndGet();
         synchronized (lock) {
             handling = true;
         }
@@ -224,6 +226,14 @@ public final class SessionSocket {
             handling = true;
         }
         shared.blocking.execute(this::handleInbound);
+    }
+
+    /**
+     * The instance is stopping: closes with {@value #SERVICE_RESTART} once the frames already
+     * queued are handed to the network.
+     */
+    void goAway() {
+        end(SERVICE_RESTART, "service restart");
     }
 
     /**
@@ -576,7 +586,7 @@ public final class SessionSocket {
 
     /** The caller holds the lock. */
     private void cleanUp() {
-        shared.open.decrementAndGet();
+        shared.forget(this);
         for (Subscription subscription : subscriptions.values()) {
             subscription.end();
         }

@@ -14,8 +14,10 @@ import io.micronaut.scheduling.TaskScheduler;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Opens the protocol side of session WebSockets ({@link SessionSocket}), whatever carries the
@@ -38,7 +40,7 @@ public class SessionSockets {
     final TaskScheduler scheduler;
     final Counter slowReaders;
     final Counter refused;
-    final AtomicInteger open = new AtomicInteger();
+    private final Set<SessionSocket> open = ConcurrentHashMap.newKeySet();
     private final Counter opened;
 
     SessionSockets(ConversationService sessions, SessionHub hub, ConversationStore store, ConversationConfiguration configuration,
@@ -59,7 +61,7 @@ public class SessionSockets {
             .tag("reason", "slow_reader").register(registry);
         this.refused = Counter.builder("gatehouse_session_socket_disconnects").description("Session WebSockets closed by the gateway")
             .tag("reason", "refused").register(registry);
-        Gauge.builder("gatehouse_session_sockets_open", open, AtomicInteger::get).description("Session WebSockets open on this instance")
+        Gauge.builder("gatehouse_session_sockets_open", open, Set::size).description("Session WebSockets open on this instance")
             .register(registry);
     }
 
@@ -77,7 +79,26 @@ public class SessionSockets {
     public SessionSocket open(HttpRequest<?> upgrade, String sessionId, @Nullable String after, SessionSocket.Peer peer) {
         opened.increment();
         SessionSocket socket = new SessionSocket(this, upgrade, peer);
+        open.add(socket);
         socket.start(sessionId, after);
         return socket;
+    }
+
+    /**
+     * Closes every socket of this instance with 1012 (service restart), once the frames queued for
+     * each are handed to the network, so that clients reconnect to another instance (and replay
+     * with {@code after}) instead of waiting for the end of a graceful stop's grace period.
+     */
+    public void goAway() {
+        for (SessionSocket socket : List.copyOf(open)) {
+            socket.goAway();
+        }
+    }
+
+    /**
+     * @param socket a socket that ended
+     */
+    void forget(SessionSocket socket) {
+        open.remove(socket);
     }
 }
