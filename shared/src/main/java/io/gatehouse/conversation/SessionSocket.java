@@ -5,6 +5,7 @@ import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.Validation;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.security.GatewayPrincipal;
+import io.micrometer.core.instrument.Counter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.json.tree.JsonNode;
@@ -216,7 +217,7 @@ public final class SessionSocket {
                 return;
             }
             if (inbound.size() >= MAX_INBOUND) {
-                overflow("The client sent " + MAX_INBOUND + " frames more than the gateway had handled.");
+                overflow("The client sent " + MAX_INBOUND + " frames more than the gateway had handled.", shared.flooding);
                 return;
             }
             inbound.add(frame);
@@ -467,7 +468,7 @@ public final class SessionSocket {
                 if (replaying) {
                     if (held.size() >= Math.max(1, shared.configuration.getStreamBuffer())) {
                         overflow("The client did not read its replay of session " + sessionId + " before "
-                            + held.size() + " live events arrived.");
+                            + held.size() + " live events arrived.", shared.slowReaders);
                     } else {
                         held.add(event);
                     }
@@ -500,7 +501,7 @@ public final class SessionSocket {
             return;
         }
         if (outbound.size() >= maxPending) {
-            overflow("The client did not read " + outbound.size() + " frames.");
+            overflow("The client did not read " + outbound.size() + " frames.", shared.slowReaders);
             return;
         }
         outbound.add(frame);
@@ -551,16 +552,16 @@ public final class SessionSocket {
         }
     }
 
-    /** The client does not keep up: 1013; the caller holds the lock. */
-    private void overflow(String why) {
+    /** The client does not keep up (reading, or with the frames it sends): 1013; the caller holds the lock. */
+    private void overflow(String why, Counter reason) {
         if (closed) {
             return;
         }
         LOG.debug("Closing a session WebSocket: {}", why);
-        shared.slowReaders.increment();
+        reason.increment();
         closed = true;
         cleanUp();
-        peer.close(TRY_AGAIN_LATER, "slow_reader");
+        peer.close(TRY_AGAIN_LATER, reason == shared.flooding ? "too_many_frames" : "slow_reader");
     }
 
     private void fail(RuntimeException e) {

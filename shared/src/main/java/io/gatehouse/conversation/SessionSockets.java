@@ -40,6 +40,7 @@ public class SessionSockets {
     final TaskScheduler scheduler;
     final Counter slowReaders;
     final Counter refused;
+    final Counter flooding;
     private final Set<SessionSocket> open = ConcurrentHashMap.newKeySet();
     private final Counter opened;
 
@@ -61,6 +62,8 @@ public class SessionSockets {
             .tag("reason", "slow_reader").register(registry);
         this.refused = Counter.builder("gatehouse_session_socket_disconnects").description("Session WebSockets closed by the gateway")
             .tag("reason", "refused").register(registry);
+        this.flooding = Counter.builder("gatehouse_session_socket_disconnects").description("Session WebSockets closed by the gateway")
+            .tag("reason", "too_many_frames").register(registry);
         Gauge.builder("gatehouse_session_sockets_open", open, Set::size).description("Session WebSockets open on this instance")
             .register(registry);
     }
