@@ -22,6 +22,7 @@ final class NettyRuntime implements GatewayRuntime {
     private final Map<String, Object> extra;
     private final HttpClient.Version version;
     private URI uri;
+    private ApplicationContext context;
 
     NettyRuntime() {
         this("netty", Map.of(), HttpClient.Version.HTTP_1_1);
@@ -50,6 +51,13 @@ final class NettyRuntime implements GatewayRuntime {
         return uri;
     }
 
+    /**
+     * @return the application context of the gateway started last
+     */
+    ApplicationContext context() {
+        return context;
+    }
+
     @Override
     public GatewayTransport start(Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(properties);
@@ -58,6 +66,7 @@ final class NettyRuntime implements GatewayRuntime {
         all.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, all, GatehouseContainer.ENVIRONMENT);
         uri = server.getURI();
+        context = server.getApplicationContext();
         HttpTransport transport = new HttpTransport(uri, server::close, version);
         if (version == HttpClient.Version.HTTP_2) {
             // The JDK's client asks for the h2c upgrade on a connection's first request, body and

@@ -1,23 +1,12 @@
 package io.gatehouse.container;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
-import io.gatehouse.testing.TestSchema;
-import io.gatehouse.testing.TestServices;
-import io.gatehouse.testing.TestTokens;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,118 +46,66 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionStreamsTest {
 
-    private static final String SECRET = "streams-jwt-secret-0123456789abcdef012345";
-    private static final String ALICE = jwt("alice", "acme");
-    private static final String MALLORY = jwt("mallory", "globex");
+    private static final String ALICE = SessionCluster.jwt("alice", "acme");
+    private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final JsonMapper json = JsonMapper.createDefault();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Sse> streams = new ArrayList<>();
-    private TestSchema schema;
-    private String topic;
-    private String inbound;
+    private SessionCluster cluster;
     private KafkaProducer<String, String> producer;
+    private String topic;
     private NettyRuntime runtimeA;
     private NettyRuntime runtimeB;
     private GatewayTransport gatewayA;
     private GatewayTransport gatewayB;
 
-    private static String jwt(String subject, String tenant) {
-        return TestTokens.hmac(TestTokens.claims(subject).claim("tenant", tenant).build(), new JWSHeader(JWSAlgorithm.HS256),
-            SECRET.getBytes(StandardCharsets.UTF_8));
-    }
-
     @BeforeAll
     void start() throws Exception {
-        schema = TestSchema.create("streams");
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        topic = "conversation.outbound.test-" + run;
-        inbound = "conversation.inbound.test-" + run;
-        String bootstrap = TestServices.kafkaBootstrap();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(inbound, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
-        Map<String, Object> p = new HashMap<>(schema.properties());
-        p.put("gateway.jwt.secret", SECRET);
-        p.put("kafka.bootstrap.servers", bootstrap);
-        p.put("gateway.conversations.outbound-topic", topic);
-        p.put("gateway.conversations.inbound-topic", inbound);
-        p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
-        p.put("gateway.conversations.heartbeat", "1s");
-        runtimeA = new NettyRuntime();
-        gatewayA = runtimeA.start(p);
-        runtimeB = new NettyRuntime();
-        gatewayB = runtimeB.start(p);
-        for (GatewayTransport gateway : List.of(gatewayA, gatewayB)) {
-            Await.until("the fan-out consumers are assigned their partitions", Duration.ofSeconds(60),
-                () -> gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"outbound\"") == 2
-                    && gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"inbound\"") == 2);
-        }
+        cluster = new SessionCluster("streams", Map.of());
+        producer = cluster.producer;
+        topic = cluster.topic;
+        runtimeA = cluster.runtimeA;
+        runtimeB = cluster.runtimeB;
+        gatewayA = cluster.gatewayA;
+        gatewayB = cluster.gatewayB;
     }
 
     @AfterAll
     void stop() {
         streams.forEach(Sse::close);
-        for (GatewayTransport gateway : new GatewayTransport[] {gatewayA, gatewayB}) {
-            if (gateway != null) {
-                gateway.close();
-            }
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (topic != null) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrap()))) {
-                admin.deleteTopics(List.of(topic, inbound)).all().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The topic has a name of this run's own; a leftover harms no other test.
-            }
-        }
-        if (schema != null) {
-            schema.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     static double gauge(GatewayTransport gateway, String name) {
-        ContractResponse metrics = gateway.send(ContractRequest.get("/metrics"));
-        return metrics.text().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + (name.contains("{") ? "" : "{")))
-            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return SessionCluster.gauge(gateway, name);
     }
 
     private static ContractResponse post(GatewayTransport gateway, String token, String body) {
-        return gateway.send(ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + token)
-            .body("application/json", body));
+        return SessionCluster.post(gateway, token, body);
     }
 
     private JsonNode accepted(ContractResponse response) {
-        assertEquals(202, response.status(), response.text());
-        return response.json();
+        return SessionCluster.accepted(response);
     }
 
     private String openSession() {
-        return accepted(post(gatewayA, ALICE, "{\"message\":\"hello\"}")).get("session_id").getStringValue();
+        return cluster.openSession(ALICE);
     }
 
     private void reply(String session, String eventId, String message) throws Exception {
-        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + eventId + "\",\"session_id\":\"" + session
-            + "\",\"persona_id\":\"analyst\",\"message\":\"" + message + "\",\"metadata\":{\"model\":\"m1\"}}")).get(10, TimeUnit.SECONDS);
+        cluster.reply(session, eventId, message);
     }
 
     private List<JsonNode> history(String session) {
-        ContractResponse page = gatewayA.send(ContractRequest.get("/v1/session/" + session + "/events?limit=500")
-            .header("Authorization", "Bearer " + ALICE));
-        assertEquals(200, page.status(), page.text());
-        List<JsonNode> events = new ArrayList<>();
-        page.json().get("events").values().forEach(events::add);
-        return events;
+        return cluster.history(session, ALICE);
     }
 
     private List<String> historyIds(String session) {
-        return history(session).stream().map(e -> e.get("event_id").getStringValue()).toList();
+        return cluster.historyIds(session, ALICE);
     }
 
     private Sse stream(NettyRuntime runtime, String token, String session, Map<String, String> headers) throws Exception {

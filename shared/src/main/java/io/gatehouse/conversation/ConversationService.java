@@ -89,6 +89,20 @@ public class ConversationService {
      * @return the accepted event
      */
     public Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body) {
+        return message(request, body, true);
+    }
+
+    /**
+     * A message, from {@code POST /v1/session/message} or a WebSocket frame.
+     *
+     * @param request the request (for a WebSocket frame: the upgrade request, whose credential is
+     *                admitted again for each frame)
+     * @param body    the message, or {@code null}
+     * @param keyed   whether the request's {@code Idempotency-Key} applies (not to the frames of a
+     *                socket, which share one upgrade request)
+     * @return the accepted event
+     */
+    Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body, boolean keyed) {
         GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), null);
         Validation v = new Validation();
         if (body == null) {
@@ -115,7 +129,7 @@ public class ConversationService {
         }
         v.check();
         return accept(request, principal, sessionId, body.personaId(), "message", body.message(), null, attachments, null,
-            body.metadata(), body);
+            body.metadata(), body, keyed);
     }
 
     /**
@@ -126,6 +140,18 @@ public class ConversationService {
      * @return the accepted event
      */
     public Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body) {
+        return action(request, body, true);
+    }
+
+    /**
+     * An action, from {@code POST /v1/session/action} or a WebSocket frame.
+     *
+     * @param request the request (for a WebSocket frame: the upgrade request)
+     * @param body    the action, or {@code null}
+     * @param keyed   whether the request's {@code Idempotency-Key} applies
+     * @return the accepted event
+     */
+    Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body, boolean keyed) {
         GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), body == null ? null : body.action());
         Validation v = new Validation();
         if (body == null) {
@@ -141,7 +167,7 @@ public class ConversationService {
                 + String.join(", ", ACTIONS.stream().sorted().toList()));
         }
         v.check();
-        return accept(request, principal, sessionId, null, "action", null, body.action(), null, body.params(), null, body);
+        return accept(request, principal, sessionId, null, "action", null, body.action(), null, body.params(), null, body, keyed);
     }
 
     /**
@@ -232,8 +258,8 @@ public class ConversationService {
 
     private Result accept(HttpRequest<?> request, GatewayPrincipal principal, @Nullable String requested, @Nullable String personaId,
                           String kind, @Nullable String message, @Nullable String action, @Nullable List<Map<String, Object>> attachments,
-                          @Nullable Map<String, Object> params, @Nullable Map<String, Object> metadata, Object body) {
-        String key = idempotencyKey(request);
+                          @Nullable Map<String, Object> params, @Nullable Map<String, Object> metadata, Object body, boolean keyed) {
+        String key = keyed ? idempotencyKey(request) : null;
         String requestId = RequestIds.of(request);
         long now = System.currentTimeMillis();
         String eventId = Ids.event();

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class SessionContractTest extends IdentityContractSupport {
 
     /** The session secret of the gateway under test. */
-    protected static final String SESSION_SECRET = "contract-session-secret-0123456789abcdef";
+    public static final String SESSION_SECRET = "contract-session-secret-0123456789abcdef";
 
     private static final String PRINCIPAL_HEADER = "X-Test-Principal";
 
@@ -186,7 +186,7 @@ public abstract class SessionContractTest extends IdentityContractSupport {
      * @param roles its roles
      * @return a session cookie's value for tenant {@code acme}, signed with {@link #SESSION_SECRET}
      */
-    static String session(String sid, String user, List<String> roles) {
+    public static String session(String sid, String user, List<String> roles) {
         return sign(claims(sid, user, roles), SESSION_SECRET);
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.container.proxy;
 
+import io.gatehouse.conversation.SessionSocket;
 import io.gatehouse.definition.GatewayState;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.observability.RequestIds;
@@ -296,10 +297,11 @@ final class ProxyConnectionHandler extends ChannelDuplexHandler {
             }
         }
         if (upgraded) {
-            // Micronaut's own WebSocket endpoint took the connection over; nothing left to decide.
+            // Micronaut's own WebSocket endpoint took the connection over; nothing left to decide but
+            // what Micronaut does not guard there (the size of a fragmented message, the close).
             context.executor().execute(() -> {
                 if (context.pipeline().context(this) != null) {
-                    context.pipeline().remove(this);
+                    context.pipeline().replace(this, WebSocketGuard.NAME, new WebSocketGuard(SessionSocket.MAX_FRAME));
                 }
             });
         }

@@ -1,6 +1,8 @@
 package io.gatehouse.container.server;
 
+import io.gatehouse.conversation.SessionSockets;
 import io.gatehouse.runtime.Readiness;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.annotation.Internal;
@@ -30,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>idle keep-alive connections close; a connection answering a request closes once its
  *       response is written (with {@code Connection: close}); requests that arrive on it meanwhile
  *       are answered too;</li>
+ *   <li>session WebSockets ({@link SessionSockets}) are closed with 1012 (service restart) so that
+ *       their clients reconnect elsewhere;</li>
  *   <li>after {@link ShutdownConfiguration#getGracePeriod()}, whatever is still open (a slow
  *       upstream, an event stream, a WebSocket, an HTTP/2 connection) is closed.</li>
  * </ol>
@@ -45,6 +49,7 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
 
     private final Readiness readiness;
     private final ShutdownConfiguration configuration;
+    private final BeanProvider<SessionSockets> sessionSockets;
     private final Set<Channel> listeners = ConcurrentHashMap.newKeySet();
     /** Every open client connection, with its handler once its HTTP/1.1 pipeline is built (else a placeholder). */
     private final Map<Channel, Object> connections = new ConcurrentHashMap<>();
@@ -52,9 +57,10 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
 
     private static final Object NO_HANDLER = new Object();
 
-    Drain(Readiness readiness, ShutdownConfiguration configuration) {
+    Drain(Readiness readiness, ShutdownConfiguration configuration, BeanProvider<SessionSockets> sessionSockets) {
         this.readiness = readiness;
         this.configuration = configuration;
+        this.sessionSockets = sessionSockets;
     }
 
     @Override
@@ -84,6 +90,10 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
         LOG.info("Draining: stopped accepting ({} listener(s) closed); {} connection(s) open, waiting up to {} ms for them",
             open.size(), atStart, configuration.getGracePeriod().toMillis());
         connections.forEach(Drain::drain);
+        // Session sockets never end on their own: 1012 tells their clients to reconnect elsewhere now.
+        if (sessionSockets.isPresent()) {
+            sessionSockets.get().goAway();
+        }
         long deadline = System.nanoTime() + configuration.getGracePeriod().toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             sleep(Math.min(50, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
