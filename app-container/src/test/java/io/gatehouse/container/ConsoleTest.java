@@ -1,36 +1,19 @@
 package io.gatehouse.container;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
-import io.gatehouse.testing.TestSchema;
-import io.gatehouse.testing.TestServices;
-import io.gatehouse.testing.TestTokens;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,54 +27,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleTest {
 
-    private static final String SECRET = "console-jwt-secret-0123456789abcdef0123456789";
-
-    private TestSchema schema;
-    private String topic;
-    private KafkaProducer<String, String> producer;
+    private SessionCluster cluster;
     private GatewayTransport gateway;
     private URI uri;
 
     @BeforeAll
     void start() throws Exception {
-        schema = TestSchema.create("console");
-        topic = "conversation.outbound.console-" + UUID.randomUUID().toString().substring(0, 8);
-        String bootstrap = TestServices.kafkaBootstrap();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
-        Map<String, Object> p = new HashMap<>(schema.properties());
-        p.put("gateway.jwt.secret", SECRET);
-        p.put("kafka.bootstrap.servers", bootstrap);
-        p.put("gateway.conversations.outbound-topic", topic);
-        p.put("gateway.conversations.inbound-topic", topic.replace("outbound", "inbound"));
-        p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
-        NettyRuntime runtime = new NettyRuntime();
-        gateway = runtime.start(p);
-        uri = runtime.uri();
-        Await.until("the fan-out consumer is assigned its partition", Duration.ofSeconds(60),
-            () -> SessionStreamsTest.gauge(gateway, "gatehouse_stream_fan_out_partitions") >= 1);
+        cluster = new SessionCluster("console", Map.of());
+        gateway = cluster.gatewayA;
+        uri = cluster.runtimeA.uri();
     }
 
     @AfterAll
     void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (schema != null) {
-            schema.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private void reply(String session, String eventId, String message) throws Exception {
-        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + eventId + "\",\"session_id\":\"" + session
-            + "\",\"persona_id\":\"analyst\",\"message\":\"" + message + "\"}")).get(10, TimeUnit.SECONDS);
+        cluster.reply(session, eventId, message);
     }
 
     @Test
@@ -99,8 +54,7 @@ class ConsoleTest {
         ContractResponse page = gateway.send(ContractRequest.get("/v1/console"));
         assertEquals(200, page.status());
         assertTrue(page.header("Content-Security-Policy").orElse("").contains("connect-src 'self'"));
-        String token = TestTokens.hmac(TestTokens.claims("alice").claim("tenant", "acme").build(), new JWSHeader(JWSAlgorithm.HS256),
-            SECRET.getBytes(StandardCharsets.UTF_8));
+        String token = SessionCluster.jwt("alice", "acme");
         try (HeadlessChromium browser = HeadlessChromium.start()) {
             browser.open(uri.resolve("/v1/console").toString());
             browser.type("#token", token);
