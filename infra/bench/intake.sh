@@ -16,8 +16,10 @@
 # database's own ceiling for what the intake writes, one transaction per message (at most 48
 # clients: PostgreSQL's default max_connections of 100 also serves the gateway's pool). The ratio is
 # Gatehouse's end-to-end rate over it.
-# GATEHOUSE_BENCH_PG_PARAMS appends JDBC URL parameters (e.g. "&reWriteBatchedInserts=true"). PostgreSQL, Redis, Kafka, the gateway and wrk share this machine's CPUs; wrk and the gateway
-# are pinned to different CPUs, the services float.
+# GATEHOUSE_BENCH_PG_PARAMS appends JDBC URL parameters (e.g. "&reWriteBatchedInserts=true");
+# GATEHOUSE_BENCH_ENV="NAME=value ..." adds settings to the gateway (e.g.
+# GATEWAY_CONVERSATIONS_GROUP_COMMIT=false). PostgreSQL, Redis, Kafka, the gateway and wrk share
+# this machine's CPUs; wrk and the gateway are pinned to different CPUs, the services float.
 #
 # Results go to stdout and to results.md in the run's directory ($GATEHOUSE_HOME/bench/intake-*).
 set -euo pipefail
@@ -94,7 +96,7 @@ psql_run -c "CREATE SCHEMA $SCHEMA" >/dev/null
 TOKEN="$(gh_hs256_jwt "$SECRET" "$(printf '{"sub":"bench-user","tenant":"bench","exp":%s}' "$(($(date +%s) + 86400))")")"
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false GATEWAY_JWT_SECRET="$SECRET" \
+env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} GATEWAY_JWT_SECRET="$SECRET" \
   DATASOURCES_DEFAULT_URL="$PG_URL?currentSchema=$SCHEMA${GATEHOUSE_BENCH_PG_PARAMS:-}" DATASOURCES_DEFAULT_USERNAME=postgres DATASOURCES_DEFAULT_PASSWORD= \
   DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE=32 REDIS_URI="$REDIS" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
   GATEWAY_CONVERSATIONS_INBOUND_TOPIC="$TOPIC" GATEWAY_CONVERSATIONS_REDIS_PREFIX="bench:$STAMP:session:" \
@@ -115,8 +117,9 @@ post_one() {
 status="$(post_one)"
 [[ "$status" == 202 ]] || gh_die "the gateway answered $status to a message (log: $WORK/gatehouse.log)"
 
-# Warm-up: the JIT, the pools, the producer.
-taskset -c 0 wrk -t1 -c16 -d10s -s "$WORK/message.lua" -H "Authorization: Bearer $TOKEN" \
+# Warm-up: the JIT, the pools, the producer. Shorter warm-ups left the first measured round at a
+# third of the later ones: C2 competes for the CPUs with PostgreSQL and Kafka.
+taskset -c 0 wrk -t1 -c64 -d30s -s "$WORK/message.lua" -H "Authorization: Bearer $TOKEN" \
   "http://127.0.0.1:$PORT/v1/session/message" >"$WORK/warmup.txt"
 
 unsent() { psql_run -c "SELECT COUNT(*) FROM $SCHEMA.session_outbox WHERE sent_at IS NULL"; }
