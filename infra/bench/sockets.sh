@@ -47,27 +47,9 @@ fi
 
 GATEHOUSE_SERVICES="postgres" bin/services/all.sh up
 eval "$(GATEHOUSE_SERVICES="postgres" bin/services/all.sh env)"
-PG_URL="${GATEHOUSE_TEST_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test}"
-PG_HOSTPORT="${PG_URL#jdbc:postgresql://}"
-PG_HOSTPORT="${PG_HOSTPORT%%/*}"
-PG_DB="${PG_URL##*/}"
-PG_DB="${PG_DB%%\?*}"
-psql_run() { psql -X -q -t -A -h "${PG_HOSTPORT%:*}" -p "${PG_HOSTPORT#*:}" -U postgres -d "$PG_DB" "$@"; }
-
-WORK="$(gh_state_dir bench)/sockets-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$WORK"
-SCHEMA="bench_sockets_$(date +%s)"
-PIDS=()
-cleanup() {
-  local p
-  for p in "${PIDS[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  psql_run -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-psql_run -c "CREATE SCHEMA $SCHEMA" >/dev/null
+BENCH_KIND=sockets
+# shellcheck source-path=SCRIPTDIR source=postgres-schema.sh
+source "$GH_ROOT/infra/bench/postgres-schema.sh"
 
 TOKEN="$(gh_hs256_jwt "$SECRET" "$(printf '{"sub":"bench-user","tenant":"bench","exp":%s}' "$(($(date +%s) + 86400))")")"
 

@@ -395,7 +395,10 @@ public final class SessionSocket {
      * {@code after}, then the live events held meanwhile, as {@link SessionStreams} does.
      */
     private void subscribe(String sessionId, @Nullable String after, @Nullable String ref) {
-        Subscription subscription = new Subscription(sessionId, after != null);
+        // Live events are held until the subscription knows where it starts: after the replay, or
+        // without one after the session's last event now, so that an older event the hub hands on
+        // late (a caller's message coming back through the inbound fan-out) is not sent as new.
+        Subscription subscription = new Subscription(sessionId, true);
         synchronized (lock) {
             if (closed) {
                 return;
@@ -406,6 +409,27 @@ public final class SessionSocket {
         }
         if (after != null) {
             replay(subscription, after);
+            return;
+        }
+        long head;
+        try {
+            head = shared.store.lastSeq(sessionId);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        synchronized (lock) {
+            if (closed || subscription.ended) {
+                return;
+            }
+            subscription.delivered.openedAfter(head);
+            subscription.replaying = false;
+            for (ConversationStore.StoredEvent held : subscription.held) {
+                if (subscription.delivered.fresh(held)) {
+                    enqueue(event(held));
+                }
+            }
+            subscription.held.clear();
         }
     }
 
