@@ -58,6 +58,10 @@ final class WebSocketGuard extends ChannelDuplexHandler {
             if (total > maxMessage) {
                 ReferenceCountUtil.release(msg);
                 fragments = -1;
+                // Written from this handler's context, the close frame does not pass its own write():
+                // mark it sent here, so that the close below lingers rather than resetting a client that
+                // is still sending the rest of its message (the 1009 was lost to a broken pipe).
+                closeSent = true;
                 ctx.writeAndFlush(new CloseWebSocketFrame(MESSAGE_TOO_BIG, "message too big"))
                     .addListener(written -> ctx.channel().close());
                 return;
@@ -81,11 +85,13 @@ final class WebSocketGuard extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (!closeSent || lingering) {
+        if (lingering) {
             ctx.close(promise);
             return;
         }
-        // After our close frame: flush it, shut the output down, read what the client still sends.
+        // Whoever closes (our close frame, or Netty's decoder refusing an oversized frame with its own
+        // 1009 from further down the pipeline): flush, shut the output down and read what the client
+        // still sends, so that a client in the middle of a write reads the close frame, not a reset.
         lingering = true;
         promise.trySuccess();
         LingeringClose.close(ctx);
