@@ -3,6 +3,10 @@
 #
 #   bin/gatehouse bench sockets [--count N] [--in-flight N]
 #
+# The heap's class histograms before and with the sockets open are kept in the run's directory
+# (histogram-before.txt, histogram-open.txt); GATEHOUSE_BENCH_HEAP_DUMP=1 also writes a heap dump
+# with the sockets open to heap.hprof there.
+#
 # A container on PostgreSQL (a schema of its own; no Kafka or Redis, which idle sockets do not use)
 # takes N WebSockets (default 19,000: the open-file limit here is 20,000 per process and cannot be
 # raised) from one client process (infra/bench/SocketLoad.java), all following one session. Before
@@ -66,13 +70,14 @@ SESSION="$(curl -s -X POST "http://127.0.0.1:$PORT/v1/session/message" -H "Autho
   -H 'Content-Type: application/json' -d '{"message":"the session the sockets follow"}' | sed -n 's/.*"session_id":"\([^"]*\)".*/\1/p')"
 [[ -n "$SESSION" ]] || gh_die "the gateway did not open a session (log: $WORK/gatehouse.log)"
 
-# measure: heap used after a full collection (KiB), RSS (KiB), threads, open descriptors.
+# measure NAME: live heap after a full collection (KiB: the total of jcmd's class histogram, which
+# collects first; G1's "used" counts whole regions and moves by megabytes from run to run), RSS
+# (KiB), threads, open descriptors.
 measure() {
   local heap
-  "$JAVA_HOME/bin/jcmd" "$GATEHOUSE_PID" GC.run >/dev/null
-  sleep 1
-  heap="$("$JAVA_HOME/bin/jcmd" "$GATEHOUSE_PID" GC.heap_info | sed -n 's/.*heap.* used \([0-9]*\)K.*/\1/p' | head -1)"
-  [[ -n "$heap" ]] || gh_die "could not read the heap from jcmd GC.heap_info"
+  "$JAVA_HOME/bin/jcmd" "$GATEHOUSE_PID" GC.class_histogram >"$WORK/histogram-$1.txt"
+  heap="$(awk '$1 == "Total" { printf "%d", $3 / 1024 }' "$WORK/histogram-$1.txt")"
+  [[ -n "$heap" ]] || gh_die "could not read the heap from jcmd GC.class_histogram"
   printf '%s %s %s %s\n' "$heap" "$(awk '/^VmRSS/ { print $2 }' "/proc/$GATEHOUSE_PID/status")" \
     "$(awk '/^Threads/ { print $2 }' "/proc/$GATEHOUSE_PID/status")" "$(find "/proc/$GATEHOUSE_PID/fd" -mindepth 1 | wc -l)"
 }
@@ -88,7 +93,7 @@ exec 7>&-
 wait "$warm_pid" || true
 sleep 2
 
-read -r heap0 rss0 threads0 fds0 < <(measure)
+read -r heap0 rss0 threads0 fds0 < <(measure before)
 
 fifo="$WORK/client.in"
 mkfifo "$fifo"
@@ -101,7 +106,10 @@ for _ in $(seq 1 1200); do grep -q '^open' "$WORK/client.out" 2>/dev/null && bre
 grep -q '^open' "$WORK/client.out" || gh_die "the client did not finish opening (output: $WORK/client.out)"
 opened="$(awk '/^open/ { print $2 }' "$WORK/client.out")"
 sleep 5
-read -r heap1 rss1 threads1 fds1 < <(measure)
+read -r heap1 rss1 threads1 fds1 < <(measure open)
+if [[ -n "${GATEHOUSE_BENCH_HEAP_DUMP:-}" ]]; then
+  "$JAVA_HOME/bin/jcmd" "$GATEHOUSE_PID" GC.heap_dump "$WORK/heap.hprof" >/dev/null
+fi
 gauge="$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^gatehouse_session_sockets_open / { printf "%d", $2 }')"
 echo close >&8
 exec 8>&-

@@ -1,5 +1,7 @@
 package io.gatehouse.conversation;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +23,8 @@ import java.util.Map;
 final class DeliveredEvents {
 
     private final int remembered;
-    private final Map<String, Long> recent;
+    /** Created with the first event: most streams are idle, and an empty map costs each one its heap. */
+    private @Nullable Map<String, Long> recent;
     private long replayedTo;
     private long forgottenBelow;
 
@@ -30,12 +33,6 @@ final class DeliveredEvents {
      */
     DeliveredEvents(int remembered) {
         this.remembered = remembered;
-        this.recent = new LinkedHashMap<>(remembered * 2, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > DeliveredEvents.this.remembered;
-            }
-        };
     }
 
     /**
@@ -61,7 +58,7 @@ final class DeliveredEvents {
      * @return whether to send it (and it is remembered as sent)
      */
     synchronized boolean fresh(ConversationStore.StoredEvent event) {
-        if (recent.containsKey(event.eventId())) {
+        if (recent != null && recent.containsKey(event.eventId())) {
             return false;
         }
         if (event.seq() <= replayedTo && event.seq() < forgottenBelow) {
@@ -72,6 +69,14 @@ final class DeliveredEvents {
     }
 
     private void remember(ConversationStore.StoredEvent event) {
+        if (recent == null) {
+            recent = new LinkedHashMap<>(remembered * 2, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > DeliveredEvents.this.remembered;
+                }
+            };
+        }
         if (recent.size() == remembered && !recent.containsKey(event.eventId())) {
             forgottenBelow = Math.max(forgottenBelow, recent.values().iterator().next() + 1);
         }

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -27,7 +26,7 @@ public class SessionHub {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
 
-    private final ConcurrentHashMap<String, Set<Consumer<ConversationStore.StoredEvent>>> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<Listener>> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
 
     SessionHub(MeterRegistry registry) {
@@ -53,23 +52,45 @@ public class SessionHub {
      * @return the subscription, to close when the stream ends
      */
     public Subscription subscribe(String sessionId, Consumer<ConversationStore.StoredEvent> listener) {
+        Listener subscription = new Listener(sessionId, listener);
         sessions.compute(sessionId, (id, set) -> {
-            Set<Consumer<ConversationStore.StoredEvent>> listeners = set != null ? set : ConcurrentHashMap.newKeySet();
-            listeners.add(listener);
+            Set<Listener> listeners = set != null ? set : ConcurrentHashMap.newKeySet();
+            listeners.add(subscription);
             return listeners;
         });
         subscribers.incrementAndGet();
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (!closed.compareAndSet(false, true)) {
-                return;
+        return subscription;
+    }
+
+    /**
+     * A subscriber and its subscription in one object: an idle stream holds this and an entry of
+     * its session's set, nothing more.
+     */
+    private final class Listener implements Subscription {
+
+        private final String sessionId;
+        private final Consumer<ConversationStore.StoredEvent> consumer;
+        private boolean closed;
+
+        Listener(String sessionId, Consumer<ConversationStore.StoredEvent> consumer) {
+            this.sessionId = sessionId;
+            this.consumer = consumer;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
             subscribers.decrementAndGet();
             sessions.computeIfPresent(sessionId, (id, listeners) -> {
-                listeners.remove(listener);
+                listeners.remove(this);
                 return listeners.isEmpty() ? null : listeners;
             });
-        };
+        }
     }
 
     /**
@@ -89,13 +110,13 @@ public class SessionHub {
      * @param event     the stored event
      */
     public void publish(String sessionId, ConversationStore.StoredEvent event) {
-        Set<Consumer<ConversationStore.StoredEvent>> listeners = sessions.get(sessionId);
+        Set<Listener> listeners = sessions.get(sessionId);
         if (listeners == null) {
             return;
         }
-        for (Consumer<ConversationStore.StoredEvent> listener : listeners) {
+        for (Listener listener : listeners) {
             try {
-                listener.accept(event);
+                listener.consumer.accept(event);
             } catch (RuntimeException e) {
                 LOG.warn("A stream of session {} failed on event {}", sessionId, event.eventId(), e);
             }

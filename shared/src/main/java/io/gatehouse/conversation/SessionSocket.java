@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * The protocol of one session WebSocket ({@code /v1/session/{id}/stream}, see docs/streams.md),
@@ -65,7 +63,6 @@ public final class SessionSocket {
     static final int WINDOW = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
-    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
     private static final int MAX_REF = 128;
     private static final Map<String, Set<String>> FIELDS = Map.of(
         "message", Set.of("type", "ref", "session_id", "persona_id", "message", "attachments", "metadata"),
@@ -105,10 +102,12 @@ public final class SessionSocket {
     private final HttpRequest<?> upgrade;
     private final Peer peer;
     private final Object lock = new Object();
-    private final ArrayDeque<String> outbound = new ArrayDeque<>();
-    private final ArrayDeque<String> inbound = new ArrayDeque<>();
-    private final List<Runnable> whenDrained = new ArrayList<>();
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    // Sized for an idle socket, which is what most are: one subscription, a frame or two queued.
+    // The inbound queue and the tasks waiting for a drain exist only while they hold something.
+    private final ArrayDeque<String> outbound = new ArrayDeque<>(4);
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>(2);
+    private @Nullable ArrayDeque<String> inbound;
+    private @Nullable List<Runnable> whenDrained;
     private final int maxPending;
     private final int window;
     private int inFlight;
@@ -117,7 +116,6 @@ public final class SessionSocket {
     /** Whether the upgrade's caller was admitted: until then (and for ever when refused) no frame is handled. */
     private boolean admitted;
     private @Nullable String pathSession;
-    private @Nullable ScheduledFuture<?> heartbeat;
 
     SessionSocket(SessionSockets shared, HttpRequest<?> upgrade, Peer peer) {
         this.shared = shared;
@@ -180,21 +178,15 @@ public final class SessionSocket {
             admitted = true;
         }
         subscribe(sessionId, after, null);
-        Duration period = shared.configuration.getHeartbeat() == null
-            || shared.configuration.getHeartbeat().compareTo(MIN_HEARTBEAT) < 0 ? MIN_HEARTBEAT : shared.configuration.getHeartbeat();
-        ScheduledFuture<?> pings = shared.scheduler.scheduleAtFixedRate(period, period, this::ping);
-        synchronized (lock) {
-            if (closed) {
-                pings.cancel(false);
-            } else {
-                heartbeat = pings;
-            }
-        }
     }
 
-    private void ping() {
+    /**
+     * Pings the client of an admitted socket ({@link SessionSockets} pings every socket each
+     * heartbeat, with one timer for all of them).
+     */
+    void ping() {
         synchronized (lock) {
-            if (closed) {
+            if (closed || !admitted) {
                 return;
             }
         }
@@ -215,6 +207,9 @@ public final class SessionSocket {
         synchronized (lock) {
             if (closed) {
                 return;
+            }
+            if (inbound == null) {
+                inbound = new ArrayDeque<>(4);
             }
             if (inbound.size() >= MAX_INBOUND) {
                 overflow("The client sent " + MAX_INBOUND + " frames more than the gateway had handled.", shared.flooding);
@@ -254,9 +249,10 @@ public final class SessionSocket {
         while (true) {
             String frame;
             synchronized (lock) {
-                frame = closed || !admitted ? null : inbound.poll();
+                frame = closed || !admitted || inbound == null ? null : inbound.poll();
                 if (frame == null) {
                     handling = false;
+                    inbound = null;
                     return;
                 }
             }
@@ -423,13 +419,7 @@ public final class SessionSocket {
                 return;
             }
             subscription.delivered.openedAfter(head);
-            subscription.replaying = false;
-            for (ConversationStore.StoredEvent held : subscription.held) {
-                if (subscription.delivered.fresh(held)) {
-                    enqueue(event(held));
-                }
-            }
-            subscription.held.clear();
+            subscription.caughtUp();
         }
     }
 
@@ -451,13 +441,7 @@ public final class SessionSocket {
                 enqueue(event(event));
             }
             if (page == null || page.size() < size) {
-                subscription.replaying = false;
-                for (ConversationStore.StoredEvent held : subscription.held) {
-                    if (subscription.delivered.fresh(held)) {
-                        enqueue(event(held));
-                    }
-                }
-                subscription.held.clear();
+                subscription.caughtUp();
                 return;
             }
             // The next page when the client has taken this one: the replay goes at the client's pace.
@@ -473,7 +457,8 @@ public final class SessionSocket {
 
         final String sessionId;
         final DeliveredEvents delivered = new DeliveredEvents(SessionStreams.REMEMBERED);
-        final ArrayDeque<ConversationStore.StoredEvent> held = new ArrayDeque<>();
+        /** Live events that arrived while the start was not known yet; only then does it exist. */
+        @Nullable ArrayDeque<ConversationStore.StoredEvent> held;
         SessionHub.Subscription hub;
         boolean replaying;
         boolean ended;
@@ -490,6 +475,9 @@ public final class SessionSocket {
                     return;
                 }
                 if (replaying) {
+                    if (held == null) {
+                        held = new ArrayDeque<>(4);
+                    }
                     if (held.size() >= Math.max(1, shared.configuration.getStreamBuffer())) {
                         overflow("The client did not read its replay of session " + sessionId + " before "
                             + held.size() + " live events arrived.", shared.slowReaders);
@@ -502,9 +490,22 @@ public final class SessionSocket {
             }
         }
 
+        /** The start is known (the replay is done): the live events held meanwhile go out, but for repeats; the caller holds the lock. */
+        void caughtUp() {
+            replaying = false;
+            if (held != null) {
+                for (ConversationStore.StoredEvent event : held) {
+                    if (delivered.fresh(event)) {
+                        enqueue(event(event));
+                    }
+                }
+                held = null;
+            }
+        }
+
         void end() {
             ended = true;
-            held.clear();
+            held = null;
             if (hub != null) {
                 hub.close();
             }
@@ -548,11 +549,11 @@ public final class SessionSocket {
             }
             sent.whenComplete((done, failure) -> written(failure));
         }
-        if (!closed && outbound.isEmpty() && !whenDrained.isEmpty()) {
+        if (!closed && outbound.isEmpty() && whenDrained != null) {
             for (Runnable task : whenDrained) {
                 shared.blocking.execute(task);
             }
-            whenDrained.clear();
+            whenDrained = null;
         }
     }
 
@@ -572,7 +573,7 @@ public final class SessionSocket {
         if (outbound.isEmpty()) {
             shared.blocking.execute(task);
         } else {
-            whenDrained.add(task);
+            drained(task);
         }
     }
 
@@ -600,7 +601,7 @@ public final class SessionSocket {
                 return;
             }
             if (!outbound.isEmpty()) {
-                whenDrained.add(() -> end(code, reason));
+                drained(() -> end(code, reason));
                 return;
             }
             closed = true;
@@ -617,11 +618,16 @@ public final class SessionSocket {
         }
         subscriptions.clear();
         outbound.clear();
-        inbound.clear();
-        whenDrained.clear();
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
+        inbound = null;
+        whenDrained = null;
+    }
+
+    /** Adds a task to run when the queue drains; the caller holds the lock. */
+    private void drained(Runnable task) {
+        if (whenDrained == null) {
+            whenDrained = new ArrayList<>(2);
         }
+        whenDrained.add(task);
     }
 
     /**

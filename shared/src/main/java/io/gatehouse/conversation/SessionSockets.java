@@ -11,13 +11,16 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * Opens the protocol side of session WebSockets ({@link SessionSocket}), whatever carries the
@@ -41,8 +44,12 @@ public class SessionSockets {
     final Counter slowReaders;
     final Counter refused;
     final Counter flooding;
+    private static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
+
     private final Set<SessionSocket> open = ConcurrentHashMap.newKeySet();
     private final Counter opened;
+    /** One timer pings every socket: a timer per socket would cost each idle one a task on the heap. */
+    private @Nullable ScheduledFuture<?> heartbeat;
 
     SessionSockets(ConversationService sessions, SessionHub hub, ConversationStore store, ConversationConfiguration configuration,
                    SessionSocketConfiguration socketConfiguration, ErrorResponses errors, JsonMapper json,
@@ -83,6 +90,7 @@ public class SessionSockets {
         opened.increment();
         SessionSocket socket = new SessionSocket(this, upgrade, peer);
         open.add(socket);
+        startHeartbeat();
         socket.start(sessionId, after);
         return socket;
     }
@@ -95,6 +103,26 @@ public class SessionSockets {
     public void goAway() {
         for (SessionSocket socket : List.copyOf(open)) {
             socket.goAway();
+        }
+    }
+
+    private synchronized void startHeartbeat() {
+        if (heartbeat != null) {
+            return;
+        }
+        Duration configured = configuration.getHeartbeat();
+        Duration period = configured == null || configured.compareTo(MIN_HEARTBEAT) < 0 ? MIN_HEARTBEAT : configured;
+        heartbeat = scheduler.scheduleAtFixedRate(period, period, () -> {
+            for (SessionSocket socket : open) {
+                socket.ping();
+            }
+        });
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
         }
     }
 
