@@ -1,5 +1,6 @@
 package io.gatehouse.container;
 
+import io.gatehouse.container.server.Drain;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
@@ -270,6 +271,42 @@ class SessionStreamsTest {
     }
 
     @Test
+    void instanceStops_thenItsStreamsEndWithARetryHint_andTheClientReplaysElsewhere() throws Exception {
+        NettyRuntime stopping = new NettyRuntime();
+        Map<String, Object> properties = new java.util.HashMap<>(cluster.properties);
+        properties.put("gateway.shutdown.accept-period", "0s");
+        properties.put("gateway.shutdown.grace-period", "20s");
+        GatewayTransport gateway = stopping.start(properties);
+        try {
+            String session = openSession();
+            Sse sse = stream(stopping, ALICE, session, Map.of());
+            assertEquals(200, sse.status());
+            String first = accepted(post(gateway, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"before the stop\"}"))
+                .get("event_id").getStringValue();
+            assertEquals(first, sse.next().id());
+
+            long started = System.nanoTime();
+            Thread drain = Thread.ofVirtual().start(() -> stopping.context().getBean(Drain.class).run());
+            assertTrue(sse.ended(Duration.ofSeconds(10)), "the stream ended before the grace period");
+            List<String> retry = sse.lines.stream().filter(line -> line.startsWith("retry: ")).toList();
+            assertEquals(1, retry.size(), "one reconnection hint: " + sse.lines);
+            int delay = Integer.parseInt(retry.getFirst().substring("retry: ".length()));
+            assertTrue(delay >= 1000 && delay <= 3000, "a delay of 1 to 3 s: " + delay);
+            drain.join(Duration.ofSeconds(20));
+            assertTrue(!drain.isAlive(), "the drain ended with the last stream");
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(15)) < 0,
+                "the drain did not wait for the grace period");
+
+            // What the client does next: another instance, from its last event id.
+            accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"while it moved\"}"));
+            Sse resumed = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", first));
+            assertEquals("while it moved", json.readValue(resumed.next().data(), JsonNode.class).get("message").getStringValue());
+        } finally {
+            gateway.close();
+        }
+    }
+
+    @Test
     void unreadableRecords_thenCountedAndSkipped_consumerGoesOn() throws Exception {
         String session = openSession();
         Sse sse = stream(runtimeB, ALICE, session, Map.of());
@@ -371,6 +408,11 @@ class SessionStreamsTest {
                     data.add(line.substring(6));
                 }
             }
+        }
+
+        /** @return whether the gateway ended the response within the timeout */
+        boolean ended(Duration timeout) throws InterruptedException {
+            return reader.join(timeout);
         }
 
         boolean awaitHeartbeat(Duration timeout) {

@@ -20,8 +20,11 @@ import reactor.core.scheduler.Schedulers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The live stream of one session, as Server-Sent Events: {@code GET /v1/session/{id}/events} with
@@ -60,6 +63,13 @@ public class SessionStreams {
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * The reconnection delays a stopping instance spreads its clients over, in milliseconds, so
+     * that thousands of them do not come back in the same instant.
+     */
+    static final int MIN_RETRY_MS = 1_000;
+    static final int MAX_RETRY_MS = 3_000;
+
     private final ConversationService sessions;
     private final SessionHub hub;
     private final ConversationStore store;
@@ -67,6 +77,9 @@ public class SessionStreams {
     private final Scheduler blocking;
     private final Counter opened;
     private final Counter slowReaders;
+    /** The open streams, each ended by its sink when the instance stops. */
+    private final Set<Sinks.Empty<Void>> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     SessionStreams(ConversationService sessions, SessionHub hub, ConversationStore store, ConversationConfiguration configuration,
                    @Named(TaskExecutors.BLOCKING) ExecutorService blocking, MeterRegistry registry) {
@@ -173,8 +186,38 @@ public class SessionStreams {
         Duration heartbeat = configuration.getHeartbeat() == null || configuration.getHeartbeat().toMillis() < MIN_HEARTBEAT.toMillis()
             ? MIN_HEARTBEAT : configuration.getHeartbeat();
         Flux<byte[]> heartbeats = Flux.interval(heartbeat, heartbeat).map(tick -> HEARTBEAT).onBackpressureDrop();
+        Sinks.Empty<Void> stopping = Sinks.empty();
+        open.add(stopping);
+        if (stopped) {
+            stopping.tryEmitEmpty();
+        }
+        // Nothing else completes the merge (the heartbeats never end): once the instance stops, the
+        // stream ends with the hint. An error (a slow reader) or a client gone ends it without.
         return Flux.merge(8, head.concatWith(events), heartbeats, overflow.asMono())
-            .doFinally(signal -> subscription.close());
+            .takeUntilOther(stopping.asMono().then(Mono.just(Boolean.TRUE)))
+            .concatWith(Mono.fromSupplier(SessionStreams::retry))
+            .doFinally(signal -> {
+                open.remove(stopping);
+                subscription.close();
+            });
+    }
+
+    /**
+     * Ends every open stream with a {@code retry:} hint (1 to 3 s, spread at random), as the
+     * instance stops: clients reconnect, reaching another instance, and replay from their
+     * {@code Last-Event-ID}. Events not yet written are not lost: they are stored, and the replay
+     * carries them.
+     */
+    public void goAway() {
+        stopped = true;
+        for (Sinks.Empty<Void> stream : List.copyOf(open)) {
+            stream.tryEmitEmpty();
+        }
+    }
+
+    /** @return the stream's last chunk when the instance stops: a reconnection delay, spread at random */
+    static byte[] retry() {
+        return ("retry: " + ThreadLocalRandom.current().nextInt(MIN_RETRY_MS, MAX_RETRY_MS + 1) + "\n\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private Mono<List<ConversationStore.StoredEvent>> page(String sessionId, String after, int size) {

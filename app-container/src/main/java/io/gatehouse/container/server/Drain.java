@@ -1,6 +1,7 @@
 package io.gatehouse.container.server;
 
 import io.gatehouse.conversation.SessionSockets;
+import io.gatehouse.conversation.SessionStreams;
 import io.gatehouse.runtime.Readiness;
 import io.micronaut.context.BeanProvider;
 import io.micronaut.context.event.BeanCreatedEvent;
@@ -32,10 +33,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>idle keep-alive connections close; a connection answering a request closes once its
  *       response is written (with {@code Connection: close}); requests that arrive on it meanwhile
  *       are answered too;</li>
- *   <li>session WebSockets ({@link SessionSockets}) are closed with 1012 (service restart) so that
- *       their clients reconnect elsewhere;</li>
+ *   <li>session WebSockets ({@link SessionSockets}) are closed with 1012 (service restart), and
+ *       session event streams ({@link SessionStreams}) end with a {@code retry:} hint, so that
+ *       their clients reconnect elsewhere and replay what they missed;</li>
  *   <li>after {@link ShutdownConfiguration#getGracePeriod()}, whatever is still open (a slow
- *       upstream, an event stream, a WebSocket, an HTTP/2 connection) is closed.</li>
+ *       upstream, a proxied event stream, a proxied WebSocket, an HTTP/2 connection) is closed.</li>
  * </ol>
  * Every connection is tracked from its accept: HTTP/1.1 ones through their {@link DrainHandler};
  * others (HTTP/2, a TLS handshake in progress) count as busy until they close or the grace period
@@ -49,6 +51,7 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
 
     private final Readiness readiness;
     private final ShutdownConfiguration configuration;
+    private final BeanProvider<SessionStreams> sessionStreams;
     private final BeanProvider<SessionSockets> sessionSockets;
     private final Set<Channel> listeners = ConcurrentHashMap.newKeySet();
     /** Every open client connection, with its handler once its HTTP/1.1 pipeline is built (else a placeholder). */
@@ -57,10 +60,12 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
 
     private static final Object NO_HANDLER = new Object();
 
-    Drain(Readiness readiness, ShutdownConfiguration configuration, BeanProvider<SessionSockets> sessionSockets) {
+    Drain(Readiness readiness, ShutdownConfiguration configuration, BeanProvider<SessionSockets> sessionSockets,
+          BeanProvider<SessionStreams> sessionStreams) {
         this.readiness = readiness;
         this.configuration = configuration;
         this.sessionSockets = sessionSockets;
+        this.sessionStreams = sessionStreams;
     }
 
     @Override
@@ -90,9 +95,13 @@ public final class Drain implements BeanCreatedEventListener<NettyServerCustomiz
         LOG.info("Draining: stopped accepting ({} listener(s) closed); {} connection(s) open, waiting up to {} ms for them",
             open.size(), atStart, configuration.getGracePeriod().toMillis());
         connections.forEach(Drain::drain);
-        // Session sockets never end on their own: 1012 tells their clients to reconnect elsewhere now.
+        // Session sockets and streams never end on their own: 1012 and retry: tell their clients to
+        // reconnect elsewhere now.
         if (sessionSockets.isPresent()) {
             sessionSockets.get().goAway();
+        }
+        if (sessionStreams.isPresent()) {
+            sessionStreams.get().goAway();
         }
         long deadline = System.nanoTime() + configuration.getGracePeriod().toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
