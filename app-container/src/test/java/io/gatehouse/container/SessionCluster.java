@@ -2,6 +2,7 @@ package io.gatehouse.container;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import io.gatehouse.container.server.Drain;
 import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
@@ -84,6 +85,38 @@ final class SessionCluster implements AutoCloseable {
                 () -> gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"outbound\"") == 2
                     && gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"inbound\"") == 2);
         }
+    }
+
+    /**
+     * A third instance of the cluster, to stop: it stops accepting at once when drained
+     * ({@code accept-period 0s}) and waits at most {@code grace} for its connections.
+     *
+     * @param runtime the instance
+     * @param gateway its HTTP transport
+     */
+    record Stopping(NettyRuntime runtime, GatewayTransport gateway) implements AutoCloseable {
+
+        /** @return the thread draining the instance, as SIGTERM does */
+        Thread drain() {
+            return Thread.ofVirtual().start(() -> runtime.context().getBean(Drain.class).run());
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
+        }
+    }
+
+    /**
+     * @param grace the drain's grace period
+     * @return a third instance, started
+     */
+    Stopping stopping(Duration grace) throws Exception {
+        NettyRuntime runtime = new NettyRuntime();
+        Map<String, Object> p = new HashMap<>(properties);
+        p.put("gateway.shutdown.accept-period", "0s");
+        p.put("gateway.shutdown.grace-period", grace.toSeconds() + "s");
+        return new Stopping(runtime, runtime.start(p));
     }
 
     /**

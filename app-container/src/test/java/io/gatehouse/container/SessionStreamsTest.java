@@ -1,6 +1,5 @@
 package io.gatehouse.container;
 
-import io.gatehouse.container.server.Drain;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
@@ -272,21 +271,17 @@ class SessionStreamsTest {
 
     @Test
     void instanceStops_thenItsStreamsEndWithARetryHint_andTheClientReplaysElsewhere() throws Exception {
-        NettyRuntime stopping = new NettyRuntime();
-        Map<String, Object> properties = new java.util.HashMap<>(cluster.properties);
-        properties.put("gateway.shutdown.accept-period", "0s");
-        properties.put("gateway.shutdown.grace-period", "20s");
-        GatewayTransport gateway = stopping.start(properties);
-        try {
+        try (SessionCluster.Stopping stopping = cluster.stopping(Duration.ofSeconds(20))) {
+            GatewayTransport gateway = stopping.gateway();
             String session = openSession();
-            Sse sse = stream(stopping, ALICE, session, Map.of());
+            Sse sse = stream(stopping.runtime(), ALICE, session, Map.of());
             assertEquals(200, sse.status());
             String first = accepted(post(gateway, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"before the stop\"}"))
                 .get("event_id").getStringValue();
             assertEquals(first, sse.next().id());
 
             long started = System.nanoTime();
-            Thread drain = Thread.ofVirtual().start(() -> stopping.context().getBean(Drain.class).run());
+            Thread drain = stopping.drain();
             assertTrue(sse.ended(Duration.ofSeconds(10)), "the stream ended before the grace period");
             List<String> retry = sse.lines.stream().filter(line -> line.startsWith("retry: ")).toList();
             assertEquals(1, retry.size(), "one reconnection hint: " + sse.lines);
@@ -301,8 +296,6 @@ class SessionStreamsTest {
             accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + session + "\",\"message\":\"while it moved\"}"));
             Sse resumed = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", first));
             assertEquals("while it moved", json.readValue(resumed.next().data(), JsonNode.class).get("message").getStringValue());
-        } finally {
-            gateway.close();
         }
     }
 

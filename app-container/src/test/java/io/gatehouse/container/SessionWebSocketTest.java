@@ -3,7 +3,6 @@ package io.gatehouse.container;
 import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.contract.SessionContractTest;
-import io.gatehouse.container.server.Drain;
 import io.gatehouse.testing.Await;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
@@ -338,19 +337,12 @@ class SessionWebSocketTest {
 
     @Test
     void instanceStops_thenItsSocketsAreClosedWith1012() throws Exception {
-        NettyRuntime stopping = new NettyRuntime();
-        Map<String, Object> properties = new java.util.HashMap<>(cluster.properties);
-        properties.put("gateway.shutdown.accept-period", "0s");
-        properties.put("gateway.shutdown.grace-period", "5s");
-        GatewayTransport gateway = stopping.start(properties);
-        try {
-            Socket socket = follow(stopping, openSession(ALICE));
-            Thread drain = Thread.ofVirtual().start(() -> stopping.context().getBean(Drain.class).run());
+        try (SessionCluster.Stopping stopping = cluster.stopping(Duration.ofSeconds(5))) {
+            Socket socket = follow(stopping.runtime(), openSession(ALICE));
+            Thread drain = stopping.drain();
             assertEquals(1012, socket.closeCode(), "told to reconnect elsewhere, before the grace period ends");
             drain.join(Duration.ofSeconds(10));
             assertTrue(!drain.isAlive(), "the drain ended with the last socket");
-        } finally {
-            gateway.close();
         }
     }
 
