@@ -62,10 +62,7 @@ final class SessionCluster implements AutoCloseable {
         topic = "conversation.outbound.test-" + run;
         inbound = "conversation.inbound.test-" + run;
         String bootstrap = TestServices.kafkaBootstrap();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(inbound, 2, (short) 1)))
-                .all().get(30, TimeUnit.SECONDS);
-        }
+        createTopics(topic, inbound);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
@@ -76,6 +73,7 @@ final class SessionCluster implements AutoCloseable {
         p.put("gateway.conversations.inbound-topic", inbound);
         p.put("gateway.conversations.redis-prefix", "test:" + schema.name() + ":session:");
         p.put("gateway.conversations.heartbeat", "1s");
+        p.put("gateway.conversations.fan-out.store-group", "gatehouse-replies-test-" + run);
         p.putAll(extra);
         properties = Map.copyOf(p);
         gatewayA = runtimeA.start(p);
@@ -108,12 +106,32 @@ final class SessionCluster implements AutoCloseable {
     }
 
     /**
+     * @param topics Kafka topics to create, two partitions each
+     */
+    static void createTopics(String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServices.kafkaBootstrap()))) {
+            admin.createTopics(java.util.Arrays.stream(topics).map(name -> new NewTopic(name, 2, (short) 1)).toList())
+                .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * @param grace the drain's grace period
      * @return a third instance, started
      */
     Stopping stopping(Duration grace) throws Exception {
+        return stopping(grace, Map.of());
+    }
+
+    /**
+     * @param grace the drain's grace period
+     * @param extra its properties beyond the cluster's
+     * @return a third instance, started
+     */
+    Stopping stopping(Duration grace, Map<String, Object> extra) throws Exception {
         NettyRuntime runtime = new NettyRuntime();
         Map<String, Object> p = new HashMap<>(properties);
+        p.putAll(extra);
         p.put("gateway.shutdown.accept-period", "0s");
         p.put("gateway.shutdown.grace-period", grace.toSeconds() + "s");
         return new Stopping(runtime, runtime.start(p));
@@ -162,7 +180,14 @@ final class SessionCluster implements AutoCloseable {
      * Produces an agent's reply to the outbound topic, as an agent would.
      */
     void reply(String session, String eventId, String message) throws Exception {
-        producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + eventId + "\",\"session_id\":\"" + session
+        reply(topic, session, eventId, message);
+    }
+
+    /**
+     * Produces an agent's reply to an outbound topic, as {@link #reply(String, String, String)}.
+     */
+    void reply(String outbound, String session, String eventId, String message) throws Exception {
+        producer.send(new ProducerRecord<>(outbound, session, "{\"event_id\":\"" + eventId + "\",\"session_id\":\"" + session
             + "\",\"persona_id\":\"analyst\",\"message\":\"" + message + "\",\"metadata\":{\"model\":\"m1\"}}")).get(10, TimeUnit.SECONDS);
     }
 

@@ -49,6 +49,7 @@ class SessionStreamsTest {
     private static final String ALICE = SessionCluster.jwt("alice", "acme");
     private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String STORE_UNREADABLE = "gatehouse_reply_store_total{outcome=\"unreadable\"";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -300,10 +301,33 @@ class SessionStreamsTest {
     }
 
     @Test
+    void repliesProducedWhileNoInstanceConsumes_thenStoredWhenOneStarts_noStreamNeeded() throws Exception {
+        String session = openSession();
+        String quiet = "conversation.outbound.quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        SessionCluster.createTopics(quiet);
+        List<String> replies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String eventId = "e_quiet_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
+            cluster.reply(quiet, session, eventId, "answered while no gateway listened " + i);
+            replies.add(eventId);
+        }
+        // An instance that starts later, with no stream open: its live fan-out starts at the end of
+        // the topic; the store group, new, starts at its beginning.
+        try (SessionCluster.Stopping later = cluster.stopping(Duration.ofSeconds(5), Map.of("gateway.conversations.outbound-topic", quiet,
+            "gateway.conversations.fan-out.store-group", "gatehouse-replies-quiet-" + UUID.randomUUID()))) {
+            Await.until("the replies are in the history", WAIT, () -> historyIds(session).containsAll(replies));
+            assertEquals(3, gauge(later.gateway(), "gatehouse_reply_store_total{outcome=\"stored\""));
+            assertEquals(0, gauge(later.gateway(), "gatehouse_stream_replies_total{outcome=\"stored\""), "none was seen live");
+        }
+        assertEquals(replies, historyIds(session).subList(1, 4), "each once, in the order produced");
+    }
+
+    @Test
     void unreadableRecords_thenCountedAndSkipped_consumerGoesOn() throws Exception {
         String session = openSession();
         Sse sse = stream(runtimeB, ALICE, session, Map.of());
         double before = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"");
+        double storeBefore = gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE);
         double unknownBefore = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"");
         for (String value : new String[] {"not json", "[1,2]", "{\"session_id\":\"" + session + "\",\"message\":\"no id\"}",
             "{\"event_id\":\"e_x1\",\"session_id\":\"" + session + "\",\"message\":42}",
@@ -323,6 +347,10 @@ class SessionStreamsTest {
         Await.until("the unreadable records counted", WAIT,
             () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 6);
         assertEquals(before + 6, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
+        // The store group read each record once, on whichever instance holds its partition.
+        Await.until("the store group counted them too", WAIT,
+            () -> gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE) >= storeBefore + 6);
+        assertEquals(storeBefore + 6, gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE));
         Await.until("the reply to a missing session counted", WAIT,
             () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"") >= unknownBefore + 1);
         assertEquals(List.of(historyIds(session).getFirst(), eventId), historyIds(session), "nothing else stored");
