@@ -1,4 +1,4 @@
-# What the session benchmarks (intake.sh, sockets.sh) share: the test services, a
+# What the session benchmarks (intake.sh, sockets.sh, fanout.sh) share: the test services, a
 # PostgreSQL schema of the benchmark's own that is dropped on exit with every process in PIDS,
 # psql_run to query it, the container jar, and bench_gateway to start it on that schema.
 # Source it from the repository root, with GH_NAME and common.sh loaded, and set first:
