@@ -5,6 +5,9 @@
 #   bin/services/kafka.sh down     stop the broker started by these scripts
 #   bin/services/kafka.sh status
 #   bin/services/kafka.sh check    create a topic, produce and consume one record (slow: 3 JVMs)
+#   bin/services/kafka.sh classpath
+#                                  print the class path of the broker's jars (kafka-clients and an
+#                                  SLF4J binding among them), fetching them first when missing
 #
 # Environment:
 #   GATEHOUSE_KAFKA_PORT             broker port (default 9092)
@@ -233,13 +236,22 @@ cmd_check() {
     "$bootstrap" "$(gh_elapsed "$start_ns")"
 }
 
+# The jars the broker runs from also serve a Kafka client program (infra/bench/FanoutLoad.java).
+cmd_classpath() {
+  gh_lock kafka
+  gh_find_java
+  ensure_lib
+  printf '%s/*\n' "$LIB"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   check) cmd_check ;;
+  classpath) cmd_classpath ;;
   *)
-    printf 'usage: %s up|down|status|check\n' "$0" >&2
+    printf 'usage: %s up|down|status|check|classpath\n' "$0" >&2
     exit 2
     ;;
 esac

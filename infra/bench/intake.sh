@@ -57,32 +57,16 @@ for tool in wrk taskset openssl psql pgbench curl; do
     esac
   fi
 done
-gh_port_open 127.0.0.1 "$PORT" && gh_die "port $PORT is in use; stop whatever listens there"
 
-JAR="${GATEHOUSE_BENCH_JAR:-app-container/target/gatehouse-container.jar}"
-if [[ -z "${GATEHOUSE_BENCH_JAR:-}" ]] && [[ ! -f "$JAR" || -n "$(find shared/src app-container/src -newer "$JAR" -name '*.java' -print -quit)" ]]; then
-  printf 'bench: building the container jar\n'
-  ./mvnw -B -q -DskipTests -pl app-container -am package
-fi
-
-GATEHOUSE_SERVICES="postgres redis kafka" bin/services/all.sh up
-eval "$(GATEHOUSE_SERVICES="postgres redis kafka" bin/services/all.sh env)"
 BENCH_KIND=intake
-# shellcheck source-path=SCRIPTDIR source=postgres-schema.sh
-source "$GH_ROOT/infra/bench/postgres-schema.sh"
+BENCH_SERVICES="postgres redis kafka"
+# shellcheck source-path=SCRIPTDIR source=session-bench.sh
+source "$GH_ROOT/infra/bench/session-bench.sh"
 TOPIC="bench.intake.$STAMP"
+TOKEN="$(bench_token)"
 
-TOKEN="$(gh_hs256_jwt "$SECRET" "$(printf '{"sub":"bench-user","tenant":"bench","exp":%s}' "$(($(date +%s) + 86400))")")"
-
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} GATEWAY_JWT_SECRET="$SECRET" \
-  DATASOURCES_DEFAULT_URL="$PG_URL?currentSchema=$SCHEMA${GATEHOUSE_BENCH_PG_PARAMS:-}" DATASOURCES_DEFAULT_USERNAME=postgres DATASOURCES_DEFAULT_PASSWORD= \
-  DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE=32 REDIS_URI="$REDIS" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
-  GATEWAY_CONVERSATIONS_INBOUND_TOPIC="$TOPIC" GATEWAY_CONVERSATIONS_REDIS_PREFIX="bench:$STAMP:session:" \
-  MICRONAUT_SERVER_PORT=$PORT GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_LOG_LEVEL=WARN \
-  taskset -c 1 "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
-PIDS+=("$!")
-gh_wait_port 127.0.0.1 $PORT 60 gatehouse "$WORK/gatehouse.log"
+bench_gateway "$PORT" DATASOURCES_DEFAULT_MAXIMUM_POOL_SIZE=32 REDIS_URI="$REDIS" KAFKA_BOOTSTRAP_SERVERS="$KAFKA" \
+  GATEWAY_CONVERSATIONS_INBOUND_TOPIC="$TOPIC" GATEWAY_CONVERSATIONS_REDIS_PREFIX="bench:$STAMP:session:" -- taskset -c 1
 
 cat >"$WORK/message.lua" <<'LUA'
 wrk.method = "POST"

@@ -41,30 +41,13 @@ gh_find_java
 for tool in openssl psql curl; do
   command -v "$tool" >/dev/null 2>&1 || gh_apt_install "$([[ $tool == psql ]] && echo postgresql-client || echo "$tool")"
 done
-gh_port_open 127.0.0.1 "$PORT" && gh_die "port $PORT is in use; stop whatever listens there"
 
-JAR="${GATEHOUSE_BENCH_JAR:-app-container/target/gatehouse-container.jar}"
-if [[ -z "${GATEHOUSE_BENCH_JAR:-}" ]] && [[ ! -f "$JAR" || -n "$(find shared/src app-container/src -newer "$JAR" -name '*.java' -print -quit)" ]]; then
-  printf 'bench: building the container jar\n'
-  ./mvnw -B -q -DskipTests -pl app-container -am package
-fi
-
-GATEHOUSE_SERVICES="postgres" bin/services/all.sh up
-eval "$(GATEHOUSE_SERVICES="postgres" bin/services/all.sh env)"
 BENCH_KIND=sockets
-# shellcheck source-path=SCRIPTDIR source=postgres-schema.sh
-source "$GH_ROOT/infra/bench/postgres-schema.sh"
+# shellcheck source-path=SCRIPTDIR source=session-bench.sh
+source "$GH_ROOT/infra/bench/session-bench.sh"
+TOKEN="$(bench_token)"
 
-TOKEN="$(gh_hs256_jwt "$SECRET" "$(printf '{"sub":"bench-user","tenant":"bench","exp":%s}' "$(($(date +%s) + 86400))")")"
-
-# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-env GATEWAY_ACCESS_LOG_ENABLED=false GATEWAY_AUDIT_RECORD_ALLOWED=false ${GATEHOUSE_BENCH_ENV:-} GATEWAY_JWT_SECRET="$SECRET" \
-  DATASOURCES_DEFAULT_URL="$PG_URL?currentSchema=$SCHEMA" DATASOURCES_DEFAULT_USERNAME=postgres DATASOURCES_DEFAULT_PASSWORD= \
-  GATEWAY_SERVER_MAX_CONNECTIONS=$((COUNT + 200)) MICRONAUT_SERVER_PORT=$PORT GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_LOG_LEVEL=WARN \
-  "$JAVA_HOME/bin/java" $JAVA_OPTS -jar "$JAR" >"$WORK/gatehouse.log" 2>&1 &
-GATEHOUSE_PID=$!
-PIDS+=("$GATEHOUSE_PID")
-gh_wait_port 127.0.0.1 $PORT 60 gatehouse "$WORK/gatehouse.log" "$GATEHOUSE_PID"
+bench_gateway "$PORT" GATEWAY_SERVER_MAX_CONNECTIONS=$((COUNT + 200))
 
 SESSION="$(curl -s -X POST "http://127.0.0.1:$PORT/v1/session/message" -H "Authorization: Bearer $TOKEN" \
   -H 'Content-Type: application/json' -d '{"message":"the session the sockets follow"}' | sed -n 's/.*"session_id":"\([^"]*\)".*/\1/p')"
