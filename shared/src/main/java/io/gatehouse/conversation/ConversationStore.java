@@ -13,8 +13,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -350,55 +352,123 @@ public class ConversationStore {
     }
 
     /**
-     * Stores an event an agent produced (from {@code conversation.outbound}), once: a redelivered
-     * record finds its event id taken and changes nothing.
+     * An agent's reply to store.
      *
-     * @param sessionId the session
-     * @param eventId   the event's id
+     * @param sessionId the session it names
+     * @param eventId   its event id
      * @param role      the agent's role
      * @param personaId the persona, or {@code null}
      * @param message   the text, or {@code null}
      * @param body      the event as clients see it, JSON
-     * @param now       epoch milliseconds
-     * @return the stored event, or {@code null} when the session does not exist
+     * @param now       when it was read, epoch milliseconds
      */
-    public @Nullable StoredEvent storeReply(String sessionId, String eventId, String role, @Nullable String personaId,
-                                            @Nullable String message, String body, long now) {
+    public record Reply(String sessionId, String eventId, String role, @Nullable String personaId, @Nullable String message,
+                        String body, long now) {
+    }
+
+    /**
+     * An event stored under a reply's event id.
+     *
+     * @param sessionId the session that event belongs to (another than the reply names, when the id
+     *                  was taken by one of its events)
+     * @param event     the event
+     */
+    public record StoredReply(String sessionId, StoredEvent event) {
+    }
+
+    /**
+     * Stores the events agents produced (from {@code conversation.outbound}), each once, in one
+     * transaction: a redelivered record, or one another consumer stored first, finds its event id
+     * taken and changes nothing. On PostgreSQL it is three statements whatever the number of
+     * replies (a batch of inserts that skip a taken id, a batch of session touches, one read back),
+     * in event-id order, so that two consumers storing the same replies wait for each other rather
+     * than deadlock.
+     *
+     * @param replies the replies
+     * @return the event stored under each reply's event id (now or before), by event id; none for a
+     *         reply whose session does not exist
+     */
+    public Map<String, StoredReply> storeReplies(List<Reply> replies) {
+        if (replies.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<String, Reply> byId = new TreeMap<>();
+        TreeMap<String, Long> touched = new TreeMap<>();
+        for (Reply reply : replies) {
+            byId.putIfAbsent(reply.eventId(), reply);
+            touched.merge(reply.sessionId(), reply.now(), Math::max);
+        }
         return transaction(connection -> {
-            StoredEvent existing = event(connection, eventId);
-            if (existing != null) {
-                return existing;
-            }
-            ConversationSession session = session(connection, sessionId);
-            if (session == null) {
-                return null;
-            }
-            try (PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
-                + "direction, kind, role, persona_id, message, body, created_at) VALUES (?, ?, ?, 'outbound', 'reply', ?, ?, ?, ?, ?)")) {
-                event.setString(1, eventId);
-                event.setString(2, sessionId);
-                event.setString(3, session.tenant());
-                event.setString(4, role);
-                event.setString(5, personaId);
-                event.setString(6, message);
-                event.setString(7, body);
-                event.setLong(8, now);
-                event.executeUpdate();
-            } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    // Another instance stored it between the check and the insert.
-                    connection.rollback();
-                    return event(connection, eventId);
+            if (postgres(connection)) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
+                    + "direction, kind, role, persona_id, message, body, created_at) SELECT ?, s.id, s.tenant, 'outbound', 'reply', ?, ?, ?, ?, ? "
+                    + "FROM conversation_sessions s WHERE s.id = ? ON CONFLICT (event_id) DO NOTHING")) {
+                    for (Reply reply : byId.values()) {
+                        insert.setString(1, reply.eventId());
+                        insert.setString(2, reply.role());
+                        insert.setString(3, reply.personaId());
+                        insert.setString(4, reply.message());
+                        insert.setString(5, reply.body());
+                        insert.setLong(6, reply.now());
+                        insert.setString(7, reply.sessionId());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
                 }
-                throw e;
+            } else {
+                for (Reply reply : byId.values()) {
+                    storeReply(connection, reply);
+                }
             }
-            try (PreparedStatement touch = connection.prepareStatement("UPDATE conversation_sessions SET last_activity = ? WHERE id = ?")) {
-                touch.setLong(1, now);
-                touch.setString(2, sessionId);
-                touch.executeUpdate();
+            try (PreparedStatement touch = connection.prepareStatement(
+                "UPDATE conversation_sessions SET last_activity = ? WHERE id = ? AND last_activity < ?")) {
+                for (Map.Entry<String, Long> session : touched.entrySet()) {
+                    touch.setLong(1, session.getValue());
+                    touch.setString(2, session.getKey());
+                    touch.setLong(3, session.getValue());
+                    touch.addBatch();
+                }
+                touch.executeBatch();
             }
-            return event(connection, eventId);
+            Map<String, StoredReply> stored = new HashMap<>();
+            String marks = String.join(", ", java.util.Collections.nCopies(byId.size(), "?"));
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + ", session_id FROM session_events "
+                + "WHERE event_id IN (" + marks + ")")) {
+                int i = 1;
+                for (String eventId : byId.keySet()) {
+                    select.setString(i++, eventId);
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        stored.put(rs.getString(2), new StoredReply(rs.getString(4), new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3))));
+                    }
+                }
+            }
+            return stored;
         });
+    }
+
+    /** One reply, where the database has no insert that skips a taken key (H2, the embedded default). */
+    private static void storeReply(Connection connection, Reply reply) throws SQLException {
+        if (event(connection, reply.eventId()) != null) {
+            return;
+        }
+        ConversationSession session = session(connection, reply.sessionId());
+        if (session == null) {
+            return;
+        }
+        try (PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
+            + "direction, kind, role, persona_id, message, body, created_at) VALUES (?, ?, ?, 'outbound', 'reply', ?, ?, ?, ?, ?)")) {
+            event.setString(1, reply.eventId());
+            event.setString(2, reply.sessionId());
+            event.setString(3, session.tenant());
+            event.setString(4, reply.role());
+            event.setString(5, reply.personaId());
+            event.setString(6, reply.message());
+            event.setString(7, reply.body());
+            event.setLong(8, reply.now());
+            event.executeUpdate();
+        }
     }
 
     /**

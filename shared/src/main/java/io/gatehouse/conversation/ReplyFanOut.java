@@ -1,6 +1,5 @@
 package io.gatehouse.conversation;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
@@ -10,8 +9,8 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * Consumes the agents' replies from {@code conversation.outbound}
@@ -27,72 +26,44 @@ import org.slf4j.LoggerFactory;
  * What no instance saw live (none was running, or the database refused for longer than this
  * consumer retries), {@link ReplyStore}'s shared group stores.
  *
- * <p>A record that cannot be read is counted ({@code gatehouse_stream_replies{outcome="unreadable"}})
- * and skipped: it never stops the consumer ({@link ReplyStore} logs it). A database that does not
- * answer is tried again six times with exponential backoff (200 ms doubling, about 13 s), each
- * failure counted ({@code outcome="failed"}); then the record is skipped on this instance, and
- * the stream misses it live (a reconnect replays it).
+ * <p>A poll's records are stored in one transaction ({@link ReplyRecords#handle}). A record that
+ * cannot be read is counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it
+ * never stops the consumer ({@link ReplyStore} logs it). A database that does not answer: the poll
+ * is tried again six times with exponential backoff (200 ms doubling, about 13 s), each failure
+ * counted ({@code outcome="failed"}); then its records are skipped on this instance, and the
+ * streams miss them live (a reconnect replays them once {@link ReplyStore} stored them).
  *
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
-@KafkaListener(groupId = "gatehouse-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
+@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
     errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 6, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut extends FanOutConsumer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplyFanOut.class);
-
     private final ReplyRecords records;
     private final SessionHub hub;
-    private final Counter stored;
-    private final Counter unreadable;
-    private final Counter unknownSession;
-    private final Counter failed;
+    private final ReplyRecords.Outcomes outcomes;
 
     ReplyFanOut(ReplyRecords records, SessionHub hub, MeterRegistry registry) {
         super(registry, "outbound");
         this.records = records;
         this.hub = hub;
-        this.stored = replies(registry, "stored");
-        this.unreadable = replies(registry, "unreadable");
-        this.unknownSession = replies(registry, "unknown_session");
-        this.failed = replies(registry, "failed");
-    }
-
-    private static Counter replies(MeterRegistry registry, String outcome) {
-        return Counter.builder("gatehouse_stream_replies").description("Records consumed from the outbound topic, by outcome")
-            .tag("outcome", outcome).register(registry);
+        this.outcomes = new ReplyRecords.Outcomes(registry, "gatehouse_stream_replies", "Records consumed from the outbound topic, by outcome");
     }
 
     /**
-     * One record of the outbound topic.
+     * A poll's records of the outbound topic: stored in one transaction, then handed to this
+     * instance's streams in the order of the records.
      *
-     * @param record the record
+     * @param batch the records
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
-    void receive(ConsumerRecord<String, String> record) {
-        ReplyRecords.Reply reply = records.read(record, false);
-        if (reply == null) {
-            unreadable.increment();
-            return;
-        }
-        ReplyRecords.Stored stored;
-        try {
-            stored = records.store(reply);
-        } catch (RuntimeException e) {
-            failed.increment();
-            LOG.warn("Reply {} of session {} could not be stored ({}); retrying", reply.eventId(), reply.sessionId(), e.getMessage());
-            throw e;
-        }
-        switch (stored.outcome()) {
-            case UNKNOWN_SESSION -> unknownSession.increment();
-            // The event id is taken by an event of another session: never show that one here.
-            case TAKEN -> unreadable.increment();
-            case STORED -> {
-                this.stored.increment();
-                hub.publish(reply.sessionId(), stored.event());
+    void receive(List<ConsumerRecord<String, String>> batch) {
+        for (ReplyRecords.Stored stored : records.handle(batch, false, outcomes)) {
+            if (stored.outcome() == ReplyRecords.Outcome.STORED) {
+                hub.publish(stored.reply().sessionId(), stored.event());
             }
         }
     }

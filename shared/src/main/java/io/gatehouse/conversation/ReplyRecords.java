@@ -1,5 +1,8 @@
 package io.gatehouse.conversation;
 
+import io.gatehouse.conversation.ConversationStore.Reply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
@@ -10,13 +13,16 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The agents' replies as records of {@code conversation.outbound}: how one is read, and stored
- * once. Both consumers of the topic use it: {@link ReplyStore}, which stores every reply for the
- * history, and {@link ReplyFanOut}, which stores and hands it to this instance's streams.
+ * once, a poll's records at a time ({@link ConversationStore#storeReplies}). Both consumers of the
+ * topic use it: {@link ReplyStore}, which stores every reply for the history, and
+ * {@link ReplyFanOut}, which stores and hands it to this instance's streams.
  *
  * <p>A record: key the session id, value
  * {@code {"event_id", "session_id", "persona_id"?, "role"? (default assistant), "message", "metadata"?}}.
@@ -42,21 +48,6 @@ final class ReplyRecords {
         this.json = json;
     }
 
-    /**
-     * A reply read from its record.
-     *
-     * @param sessionId its session
-     * @param eventId   its event id
-     * @param role      the agent's role
-     * @param personaId the persona, or {@code null}
-     * @param message   the text, or {@code null}
-     * @param body      the event as history pages show it
-     * @param now       when it was read, epoch millis
-     */
-    record Reply(String sessionId, String eventId, String role, @Nullable String personaId, @Nullable String message,
-                 String body, long now) {
-    }
-
     /** What storing a reply came to. */
     enum Outcome {
         /** Stored now, or by another consumer before. */
@@ -68,10 +59,91 @@ final class ReplyRecords {
     }
 
     /**
-     * @param outcome what storing came to
+     * @param reply   the reply
+     * @param outcome what storing it came to
      * @param event   the stored event when {@link Outcome#STORED}
      */
-    record Stored(Outcome outcome, ConversationStore.@Nullable StoredEvent event) {
+    record Stored(Reply reply, Outcome outcome, ConversationStore.@Nullable StoredEvent event) {
+    }
+
+    /**
+     * The counters of one consumer of the topic, by outcome.
+     */
+    static final class Outcomes {
+
+        private final Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
+        private final Counter unreadable;
+        private final Counter failed;
+
+        /**
+         * @param registry    the meters
+         * @param name        the counter's name
+         * @param description what it counts
+         */
+        Outcomes(MeterRegistry registry, String name, String description) {
+            byOutcome.put(Outcome.STORED, counter(registry, name, description, "stored"));
+            byOutcome.put(Outcome.UNKNOWN_SESSION, counter(registry, name, description, "unknown_session"));
+            unreadable = counter(registry, name, description, "unreadable");
+            // An event id another session holds is as unreadable as a record that is not JSON.
+            byOutcome.put(Outcome.TAKEN, unreadable);
+            failed = counter(registry, name, description, "failed");
+        }
+
+        private static Counter counter(MeterRegistry registry, String name, String description, String outcome) {
+            return Counter.builder(name).description(description).tag("outcome", outcome).register(registry);
+        }
+    }
+
+    /**
+     * Reads a poll's records and stores their replies in one transaction, counting each outcome.
+     *
+     * @param batch    the records, in the order of their partitions
+     * @param report   whether to log the records skipped (one consumer reports, the other would
+     *                 repeat it)
+     * @param outcomes the consumer's counters
+     * @return each reply read, in the order of the records, with what came of it
+     * @throws RuntimeException when the database does not answer (counted as {@code failed})
+     */
+    List<Stored> handle(List<ConsumerRecord<String, String>> batch, boolean report, Outcomes outcomes) {
+        List<Reply> replies = new ArrayList<>(batch.size());
+        for (ConsumerRecord<String, String> record : batch) {
+            Reply reply = read(record, report);
+            if (reply == null) {
+                outcomes.unreadable.increment();
+            } else {
+                replies.add(reply);
+            }
+        }
+        Map<String, ConversationStore.StoredReply> stored;
+        try {
+            stored = store.storeReplies(replies);
+        } catch (RuntimeException e) {
+            outcomes.failed.increment();
+            LOG.warn("{} replies could not be stored ({}); trying again", replies.size(), e.getMessage());
+            throw e;
+        }
+        List<Stored> results = new ArrayList<>(replies.size());
+        for (Reply reply : replies) {
+            ConversationStore.StoredReply row = stored.get(reply.eventId());
+            Stored result;
+            if (row == null) {
+                result = new Stored(reply, Outcome.UNKNOWN_SESSION, null);
+                if (report) {
+                    LOG.info("Reply {} names session {}, which does not exist; skipped", reply.eventId(), reply.sessionId());
+                }
+            } else if (!row.sessionId().equals(reply.sessionId())) {
+                result = new Stored(reply, Outcome.TAKEN, null);
+                if (report) {
+                    LOG.warn("Reply {} names session {}, but that event id belongs to another session; skipped", reply.eventId(),
+                        reply.sessionId());
+                }
+            } else {
+                result = new Stored(reply, Outcome.STORED, row.event());
+            }
+            outcomes.byOutcome.get(result.outcome()).increment();
+            results.add(result);
+        }
+        return results;
     }
 
     /**
@@ -141,36 +213,5 @@ final class ReplyRecords {
             LOG.debug("Outbound record {}: {}; skipped", where, why);
         }
         return null;
-    }
-
-    /**
-     * Stores a reply once: the unique {@code event_id} makes it one row whoever comes first.
-     *
-     * @param reply the reply
-     * @return what came of it
-     * @throws RuntimeException when the database does not answer
-     */
-    Stored store(Reply reply) {
-        ConversationStore.StoredEvent event = store.storeReply(reply.sessionId(), reply.eventId(), reply.role(), reply.personaId(),
-            reply.message(), reply.body(), reply.now());
-        if (event == null) {
-            return new Stored(Outcome.UNKNOWN_SESSION, null);
-        }
-        return ofSession(event, reply.sessionId()) ? new Stored(Outcome.STORED, event) : new Stored(Outcome.TAKEN, null);
-    }
-
-    /**
-     * @param event     a stored event, as {@link ConversationStore#storeReply} answered it (the one
-     *                  already stored under the reply's id, when there was one)
-     * @param sessionId the session the reply names
-     * @return whether the stored event is of that session
-     */
-    private boolean ofSession(ConversationStore.StoredEvent event, String sessionId) {
-        try {
-            Map<?, ?> body = json.readValue(event.body(), Map.class);
-            return body != null && sessionId.equals(body.get("session_id"));
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * The live stream of one session, as Server-Sent Events: {@code GET /v1/session/{id}/events} with
@@ -60,6 +61,8 @@ public class SessionStreams {
      * client should know at once that its stream is open, not at the first event or heartbeat.
      */
     private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -230,10 +233,17 @@ public class SessionStreams {
      *         stored JSON has none)
      */
     static byte[] frame(ConversationStore.StoredEvent event) {
-        StringBuilder out = new StringBuilder(event.body().length() + event.eventId().length() + 16);
+        String body = event.body();
+        StringBuilder out = new StringBuilder(body.length() + event.eventId().length() + 16);
         out.append("id: ").append(event.eventId()).append('\n');
-        for (String line : event.body().split("\r\n|\r|\n", -1)) {
-            out.append("data: ").append(line).append('\n');
+        if (body.indexOf('\n') < 0 && body.indexOf('\r') < 0) {
+            // The stored JSON never has a line break (the serializer escapes them): no split, which
+            // would compile a pattern for each subscriber of each event.
+            out.append("data: ").append(body).append('\n');
+        } else {
+            for (String line : LINE_BREAK.split(body, -1)) {
+                out.append("data: ").append(line).append('\n');
+            }
         }
         return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
