@@ -13,10 +13,11 @@
 # One container on PostgreSQL (a schema of its own) and Kafka (outbound and inbound topics of this
 # run's own). No Redis: the fan-out path never reads it, and the intake does without it. The way a
 # reply travels in the gateway (io.gatehouse.conversation, docs/streams.md): its own consumer group
-# on the outbound topic (ReplyFanOut, kafka-clients' defaults) takes each record up, stores it in
-# PostgreSQL (ConversationStore.storeReply, one transaction per reply, one reply at a time on the
-# listener's thread), then SessionHub hands the stored event, on that same thread, to each SSE
-# stream of its session (SessionStreams), which frames it and Netty writes it out.
+# on the outbound topic (ReplyFanOut, kafka-clients' defaults) takes a poll's records up, stores
+# them in PostgreSQL (ConversationStore.storeReplies, one transaction for the poll, on the
+# listener's thread), then SessionHub hands each stored event, on that same thread, to each SSE
+# stream of its session (SessionStreams), which frames it and Netty writes it out. The shared store
+# group (ReplyStore) stores the same records again, finding them stored.
 #
 # One client process (infra/bench/FanoutLoad.java, run as a single-file program with the Kafka
 # broker's jars on its class path) opens S sessions with POST /v1/session/message, N streams

@@ -1,6 +1,7 @@
 package io.gatehouse.container;
 
 import io.gatehouse.contract.ContractRequest;
+import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.contract.SessionContractTest;
 import io.gatehouse.testing.Await;
@@ -312,6 +313,36 @@ class SessionWebSocketTest {
         socket.send("{\"type\":\"message\",\"message\":\"after all that\"}");
         socket.next("event");
         socket.next("ack");
+    }
+
+    @Test
+    void idempotencyKeyOnAFrame_thenARetryAcksTheFirstEvent_likeThePostWithTheSameKey() throws Exception {
+        String session = openSession(ALICE);
+        Socket socket = follow(runtimeA, session);
+        String key = "ws-key-" + UUID.randomUUID();
+        socket.send("{\"type\":\"message\",\"message\":\"once\",\"idempotency_key\":\"" + key + "\",\"ref\":\"a\"}");
+        socket.next("event");
+        JsonNode first = socket.next("ack");
+        assertNull(first.get("replayed"), "a first use is not a replay");
+        socket.send("{\"type\":\"message\",\"message\":\"once\",\"idempotency_key\":\"" + key + "\",\"ref\":\"b\"}");
+        JsonNode again = socket.next("ack");
+        assertEquals(first.get("event_id").getStringValue(), again.get("event_id").getStringValue());
+        assertTrue(again.get("replayed").getBooleanValue());
+        assertEquals("b", again.get("ref").getStringValue());
+
+        // The same key from the same caller over HTTP is the same intake.
+        ContractResponse post = cluster.gatewayB.send(ContractRequest.of("POST", "/v1/session/message").header("Authorization", "Bearer " + ALICE)
+            .header("Idempotency-Key", key).body("application/json", "{\"session_id\":\"" + session + "\",\"message\":\"once\"}"));
+        assertEquals(202, post.status(), post.text());
+        assertEquals(first.get("event_id").getStringValue(), post.json().get("event_id").getStringValue());
+        assertEquals("true", post.header("Idempotent-Replayed").orElse(null));
+
+        socket.send("{\"type\":\"message\",\"message\":\"another\",\"idempotency_key\":\"" + key + "\"}");
+        assertEquals("unprocessable_content", socket.next("error").get("error").get("code").getStringValue());
+        socket.send("{\"type\":\"action\",\"action\":\"summarize\",\"idempotency_key\":\"two keys, joined\"}");
+        assertEquals("idempotency_key",
+            socket.next("error").get("error").get("details").get("violations").get(0).get("field").getStringValue());
+        assertEquals(2, historyIds(session).size(), "the opening message and the keyed one, once");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.gatehouse.api.CallerOperation;
 import io.gatehouse.api.OpenApiRefs;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
+import io.gatehouse.policy.idempotency.IdempotencyKeys;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -59,17 +60,17 @@ final class ConversationController {
         + "With Idempotency-Key, a retry answers the first event (Idempotent-Replayed: true) and stores nothing. "
         + "503 only when the database does not answer: a Kafka outage delays publishing, never refuses a message.")
     @ApiResponse(responseCode = "202", description = "stored; published to conversation.inbound next", headers = @Header(name =
-        ConversationService.REPLAYED, description = "true when a retried Idempotency-Key answered its first event",
+        IdempotencyKeys.REPLAYED, description = "true when a retried Idempotency-Key answered its first event",
         schema = @Schema(type = "string"), example = "true"), content = @Content(schema = @Schema(implementation = ConversationModels.Accepted.class),
         examples = @ExampleObject(name = "accepted", ref = OpenApiRefs.EXAMPLES + "SessionAccepted")))
     @ApiResponse(responseCode = "400", ref = OpenApiRefs.INVALID_BODY)
     @ApiResponse(responseCode = "404", ref = OpenApiRefs.SESSION_NOT_FOUND)
     @ApiResponse(responseCode = "422", ref = OpenApiRefs.RESPONSES + "IdempotencyKeyReused")
     HttpResponse<ConversationModels.Accepted> message(HttpRequest<?> request,
-        @Parameter(in = io.swagger.v3.oas.annotations.enums.ParameterIn.HEADER, name = ConversationService.IDEMPOTENCY_KEY,
+        @Parameter(in = io.swagger.v3.oas.annotations.enums.ParameterIn.HEADER, name = IdempotencyKeys.HEADER,
             description = "makes a retry safe: the same key from the same caller answers the first event",
             schema = @Schema(type = "string"), example = "7f9c2ba4-e88f-11ee-a0c1-325096b39f47") @Nullable
-        @io.micronaut.http.annotation.Header(ConversationService.IDEMPOTENCY_KEY) String idempotencyKey,
+        @io.micronaut.http.annotation.Header(IdempotencyKeys.HEADER) String idempotencyKey,
         @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ConversationModels.MessageRequest.class),
             examples = @ExampleObject(name = "message", ref = OpenApiRefs.EXAMPLES + "SessionMessage")))
         @Nullable @Body ConversationModels.MessageRequest body) {
@@ -87,10 +88,10 @@ final class ConversationController {
     @ApiResponse(responseCode = "404", ref = OpenApiRefs.SESSION_NOT_FOUND)
     @ApiResponse(responseCode = "422", ref = OpenApiRefs.RESPONSES + "IdempotencyKeyReused")
     HttpResponse<ConversationModels.Accepted> action(HttpRequest<?> request,
-        @Parameter(in = io.swagger.v3.oas.annotations.enums.ParameterIn.HEADER, name = ConversationService.IDEMPOTENCY_KEY,
+        @Parameter(in = io.swagger.v3.oas.annotations.enums.ParameterIn.HEADER, name = IdempotencyKeys.HEADER,
             description = "makes a retry safe: the same key from the same caller answers the first event",
             schema = @Schema(type = "string"), example = "5d1c3a9e-2b7f-4e61-9a0d-8c4b2f1e6a37") @Nullable
-        @io.micronaut.http.annotation.Header(ConversationService.IDEMPOTENCY_KEY) String idempotencyKey,
+        @io.micronaut.http.annotation.Header(IdempotencyKeys.HEADER) String idempotencyKey,
         @RequestBody(required = true, content = @Content(schema = @Schema(implementation = ConversationModels.ActionRequest.class),
             examples = @ExampleObject(name = "action", ref = OpenApiRefs.EXAMPLES + "SessionAction")))
         @Nullable @Body ConversationModels.ActionRequest body) {
@@ -161,6 +162,6 @@ final class ConversationController {
     static HttpResponse<ConversationModels.Accepted> accepted(ConversationService.Result result) {
         io.micronaut.http.MutableHttpResponse<ConversationModels.Accepted> response =
             HttpResponse.<ConversationModels.Accepted>accepted().body(result.body());
-        return result.replayed() ? response.header(ConversationService.REPLAYED, "true") : response;
+        return result.replayed() ? response.header(IdempotencyKeys.REPLAYED, "true") : response;
     }
 }

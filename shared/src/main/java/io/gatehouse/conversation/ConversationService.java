@@ -5,6 +5,7 @@ import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.Validation;
 import io.gatehouse.observability.RequestIds;
 import io.gatehouse.policy.PolicyExchange;
+import io.gatehouse.policy.idempotency.IdempotencyKeys;
 import io.gatehouse.security.GatewayPrincipal;
 import io.gatehouse.security.HttpRequestView;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,14 +41,7 @@ public class ConversationService {
     /** The actions {@code POST /v1/session/action} knows. */
     public static final Set<String> ACTIONS = Set.of("summarize", "next_steps", "status_report");
 
-    /** The header of a retry-safe intake. */
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
-    /** The response header of an intake answered with an earlier event. */
-    public static final String REPLAYED = "Idempotent-Replayed";
-
     private static final Pattern PERSONA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-    private static final Pattern KEY = Pattern.compile("\"?([\\x21\\x23-\\x2b\\x2d-\\x7e]{1,255})\"?");
 
     private final ConversationAccess access;
     private final ConversationStore store;
@@ -89,7 +84,7 @@ public class ConversationService {
      * @return the accepted event
      */
     public Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body) {
-        return message(request, body, true);
+        return message(request, body, () -> idempotencyKey(request));
     }
 
     /**
@@ -98,11 +93,12 @@ public class ConversationService {
      * @param request the request (for a WebSocket frame: the upgrade request, whose credential is
      *                admitted again for each frame)
      * @param body    the message, or {@code null}
-     * @param keyed   whether the request's {@code Idempotency-Key} applies (not to the frames of a
-     *                socket, which share one upgrade request)
+     * @param key     the idempotency key, read once the call is admitted and valid: the request's
+     *                {@code Idempotency-Key}, or a frame's {@code idempotency_key} (the frames of a
+     *                socket share one upgrade request); {@code null} for none
      * @return the accepted event
      */
-    Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body, boolean keyed) {
+    Result message(HttpRequest<?> request, @Nullable ConversationModels.MessageRequest body, Supplier<@Nullable String> key) {
         GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), null);
         Validation v = new Validation();
         if (body == null) {
@@ -129,7 +125,7 @@ public class ConversationService {
         }
         v.check();
         return accept(request, principal, sessionId, body.personaId(), "message", body.message(), null, attachments, null,
-            body.metadata(), body, keyed);
+            body.metadata(), body, key);
     }
 
     /**
@@ -140,7 +136,7 @@ public class ConversationService {
      * @return the accepted event
      */
     public Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body) {
-        return action(request, body, true);
+        return action(request, body, () -> idempotencyKey(request));
     }
 
     /**
@@ -148,10 +144,10 @@ public class ConversationService {
      *
      * @param request the request (for a WebSocket frame: the upgrade request)
      * @param body    the action, or {@code null}
-     * @param keyed   whether the request's {@code Idempotency-Key} applies
+     * @param key     the idempotency key, as for a message
      * @return the accepted event
      */
-    Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body, boolean keyed) {
+    Result action(HttpRequest<?> request, @Nullable ConversationModels.ActionRequest body, Supplier<@Nullable String> key) {
         GatewayPrincipal principal = admit(request, body == null ? null : body.sessionId(), body == null ? null : body.action());
         Validation v = new Validation();
         if (body == null) {
@@ -167,7 +163,7 @@ public class ConversationService {
                 + String.join(", ", ACTIONS.stream().sorted().toList()));
         }
         v.check();
-        return accept(request, principal, sessionId, null, "action", null, body.action(), null, body.params(), null, body, keyed);
+        return accept(request, principal, sessionId, null, "action", null, body.action(), null, body.params(), null, body, key);
     }
 
     /**
@@ -258,8 +254,9 @@ public class ConversationService {
 
     private Result accept(HttpRequest<?> request, GatewayPrincipal principal, @Nullable String requested, @Nullable String personaId,
                           String kind, @Nullable String message, @Nullable String action, @Nullable List<Map<String, Object>> attachments,
-                          @Nullable Map<String, Object> params, @Nullable Map<String, Object> metadata, Object body, boolean keyed) {
-        String key = keyed ? idempotencyKey(request) : null;
+                          @Nullable Map<String, Object> params, @Nullable Map<String, Object> metadata, Object body,
+                          Supplier<@Nullable String> idempotencyKey) {
+        String key = idempotencyKey.get();
         String requestId = RequestIds.of(request);
         long now = System.currentTimeMillis();
         String eventId = Ids.event();
@@ -333,16 +330,15 @@ public class ConversationService {
     }
 
     private static @Nullable String idempotencyKey(HttpRequest<?> request) {
-        List<String> values = request.getHeaders().getAll(IDEMPOTENCY_KEY);
+        List<String> values = request.getHeaders().getAll(IdempotencyKeys.HEADER);
         if (values.isEmpty()) {
             return null;
         }
-        var m = values.size() == 1 ? KEY.matcher(values.getFirst().trim()) : null;
-        if (m == null || !m.matches()) {
-            throw new GatewayException(ErrorCode.BAD_REQUEST, "The " + IDEMPOTENCY_KEY + " header must be sent once, as 1 to 255 "
-                + "visible ASCII characters without commas, optionally in double quotes.", Map.of("reason", "idempotency_key_invalid"), Map.of());
+        String key = IdempotencyKeys.of(values);
+        if (key == null) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, IdempotencyKeys.INVALID, Map.of("reason", IdempotencyKeys.INVALID_REASON), Map.of());
         }
-        return m.group(1);
+        return key;
     }
 
     private String hash(String kind, Object body) throws IOException {

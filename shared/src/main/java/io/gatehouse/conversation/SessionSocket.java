@@ -4,6 +4,7 @@ import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.Validation;
 import io.gatehouse.observability.RequestIds;
+import io.gatehouse.policy.idempotency.IdempotencyKeys;
 import io.gatehouse.security.GatewayPrincipal;
 import io.micrometer.core.instrument.Counter;
 import io.micronaut.core.annotation.Nullable;
@@ -64,9 +65,11 @@ public final class SessionSocket {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
     private static final int MAX_REF = 128;
+    /** A frame's idempotency key: what the {@code Idempotency-Key} header is to a {@code POST}. */
+    private static final String IDEMPOTENCY_KEY = "idempotency_key";
     private static final Map<String, Set<String>> FIELDS = Map.of(
-        "message", Set.of("type", "ref", "session_id", "persona_id", "message", "attachments", "metadata"),
-        "action", Set.of("type", "ref", "session_id", "action", "params"),
+        "message", Set.of("type", "ref", IDEMPOTENCY_KEY, "session_id", "persona_id", "message", "attachments", "metadata"),
+        "action", Set.of("type", "ref", IDEMPOTENCY_KEY, "session_id", "action", "params"),
         "subscribe", Set.of("type", "ref", "session_id", "after"),
         "unsubscribe", Set.of("type", "ref", "session_id"));
     private static final String TYPES = "action, message, subscribe, unsubscribe";
@@ -318,18 +321,20 @@ public final class SessionSocket {
         strings(v, frame, "session_id", "persona_id", "message");
         kind(v, frame, "attachments", JsonNode::isArray, "an array of objects");
         kind(v, frame, "metadata", JsonNode::isObject, "an object");
+        String key = idempotencyKey(v, frame);
         v.check();
         ConversationModels.MessageRequest body = convert(withSession(frame), ConversationModels.MessageRequest.class);
-        ack(shared.sessions.message(upgrade, body, false), ref);
+        ack(shared.sessions.message(upgrade, body, () -> key), ref);
     }
 
     private void action(JsonNode frame, @Nullable String ref) {
         Validation v = new Validation();
         strings(v, frame, "session_id", "action");
         kind(v, frame, "params", JsonNode::isObject, "an object");
+        String key = idempotencyKey(v, frame);
         v.check();
         ConversationModels.ActionRequest body = convert(withSession(frame), ConversationModels.ActionRequest.class);
-        ack(shared.sessions.action(upgrade, body, false), ref);
+        ack(shared.sessions.action(upgrade, body, () -> key), ref);
     }
 
     private void subscribe(JsonNode frame, @Nullable String ref) {
@@ -376,14 +381,33 @@ public final class SessionSocket {
                 v.problem("session_id", "is not followed on this connection");
             } else {
                 subscription.end();
-                enqueue(control("unsubscribed", sessionId, null, ref));
+                enqueue(write(control("unsubscribed", sessionId, null, ref)));
             }
         }
         v.check();
     }
 
+    /** The frame's {@code idempotency_key}, by the rules of the header; a problem when it breaks them. */
+    private static @Nullable String idempotencyKey(Validation v, JsonNode frame) {
+        JsonNode node = frame.get(IDEMPOTENCY_KEY);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String key = node.isString() ? IdempotencyKeys.parse(node.getStringValue()) : null;
+        if (key == null) {
+            v.problem(IDEMPOTENCY_KEY, "must be 1 to " + IdempotencyKeys.MAX_LENGTH
+                + " visible ASCII characters without commas, as an Idempotency-Key header");
+        }
+        return key;
+    }
+
     private void ack(ConversationService.Result result, @Nullable String ref) {
-        send(control("ack", result.body().sessionId(), result.body().eventId(), ref));
+        Map<String, Object> frame = control("ack", result.body().sessionId(), result.body().eventId(), ref);
+        if (result.replayed()) {
+            // As Idempotent-Replayed: true to a POST: the key was used before, this is its first event.
+            frame.put("replayed", true);
+        }
+        send(write(frame));
     }
 
     /**
@@ -401,7 +425,7 @@ public final class SessionSocket {
             }
             subscriptions.put(sessionId, subscription);
             subscription.hub = shared.hub.subscribe(sessionId, subscription::live);
-            enqueue(control("subscribed", sessionId, null, ref));
+            enqueue(write(control("subscribed", sessionId, null, ref)));
         }
         if (after != null) {
             replay(subscription, after);
@@ -665,7 +689,7 @@ public final class SessionSocket {
         return "{\"type\":\"event\",\"event\":" + event.body() + "}";
     }
 
-    private String control(String type, String sessionId, @Nullable String eventId, @Nullable String ref) {
+    private static Map<String, Object> control(String type, String sessionId, @Nullable String eventId, @Nullable String ref) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", type);
         if (eventId != null) {
@@ -675,7 +699,7 @@ public final class SessionSocket {
         if (ref != null) {
             frame.put("ref", ref);
         }
-        return write(frame);
+        return frame;
     }
 
     private String error(@Nullable String ref, GatewayException refusal) {
@@ -705,11 +729,11 @@ public final class SessionSocket {
         }
     }
 
-    /** The frame without its type and ref, its session the path's when it names none. */
+    /** The frame without its type, ref and idempotency key, its session the path's when it names none. */
     private JsonNode withSession(JsonNode frame) {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : frame.entries()) {
-            if (!field.getKey().equals("type") && !field.getKey().equals("ref")) {
+            if (!field.getKey().equals("type") && !field.getKey().equals("ref") && !field.getKey().equals(IDEMPOTENCY_KEY)) {
                 fields.put(field.getKey(), field.getValue());
             }
         }

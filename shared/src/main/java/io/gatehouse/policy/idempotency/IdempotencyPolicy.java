@@ -64,14 +64,8 @@ import java.util.concurrent.CompletionStage;
 @Requires(property = IdempotencyConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
 
-    /** The request header. */
-    static final String HEADER = "Idempotency-Key";
-
-    /** The response header marking a replay. */
-    static final String REPLAYED = "Idempotent-Replayed";
-
-    /** The longest key accepted, in characters. */
-    static final int MAX_KEY_LENGTH = 255;
+    private static final String HEADER = IdempotencyKeys.HEADER;
+    private static final String REPLAYED = IdempotencyKeys.REPLAYED;
 
     /** What a lock outlives the route's timeouts by. */
     static final int LOCK_GRACE_SECONDS = 10;
@@ -145,10 +139,9 @@ final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
                 }
                 return PolicyResult.PROCEED_STAGE;
             }
-            String key = values.size() == 1 ? key(values.getFirst()) : null;
+            String key = IdempotencyKeys.of(values);
             if (key == null) {
-                throw refusal(ErrorCode.BAD_REQUEST, "The " + HEADER + " header must be sent once, as 1 to " + MAX_KEY_LENGTH
-                    + " visible ASCII characters without commas, optionally in double quotes.", "idempotency_key_invalid");
+                throw refusal(ErrorCode.BAD_REQUEST, IdempotencyKeys.INVALID, IdempotencyKeys.INVALID_REASON);
             }
             String storeKey = RequestKeys.sha256Hex("v1\n" + routeId + "\n" + callerScope(exchange)
                 + "\n" + key);
@@ -215,30 +208,5 @@ final class IdempotencyPolicy extends StoredPolicy<IdempotencyRule> {
                 }
             });
         }
-    }
-
-    /**
-     * @param value an {@code Idempotency-Key} field value: a structured-field string ({@code "..."})
-     *              as the draft defines it, or, as most clients send it, a bare key without spaces or
-     *              commas (so that two keys joined into one line are refused, not read as one)
-     * @return the key, or {@code null} when it is empty, too long or holds other characters
-     */
-    static String key(String value) {
-        String key = value.trim();
-        boolean quoted = key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"");
-        if (quoted) {
-            key = key.substring(1, key.length() - 1);
-        }
-        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            return null;
-        }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            boolean visible = c > 0x20 && c < 0x7f && c != '"' && c != '\\';
-            if (!(visible && (quoted || c != ',') || quoted && c == ' ')) {
-                return null;
-            }
-        }
-        return key;
     }
 }

@@ -68,12 +68,12 @@ class IdempotencyRuleTest {
         "a backslash inside         | a\\b                                 |",
         "a non-ASCII character      | clé                                  |"})
     void keyValue_thenReadAsTheDraftSays(String name, String value, String key) {
-        assertEquals(key, IdempotencyPolicy.key(value));
+        assertEquals(key, IdempotencyKeys.parse(value));
     }
 
     @Test
     void keyOfTheLongestLength_thenAcceptedAndOneMoreRefused() {
-        assertEquals("k".repeat(255), IdempotencyPolicy.key("k".repeat(255)));
-        assertNull(IdempotencyPolicy.key("k".repeat(256)));
+        assertEquals("k".repeat(255), IdempotencyKeys.parse("k".repeat(255)));
+        assertNull(IdempotencyKeys.parse("k".repeat(256)));
     }
 }
