@@ -21,8 +21,9 @@ import java.util.List;
  * the topic. Replies that arrive while no container runs wait on the topic and are stored when one
  * starts; a database that does not answer holds the partition until it does (the poll is tried
  * again every second, each attempt counted), so nothing is skipped for it. {@link ReplyFanOut}
- * stores the same replies on every instance to deliver them at once; whichever stores a reply
- * first makes the one row.
+ * stores the same replies on every instance to deliver them at once; this group lets a record
+ * settle for a second first, so that it finds the row there rather than racing the live path for
+ * it (whichever stores a reply first makes the one row).
  *
  * <p>A record that cannot be read, or names a session that does not exist, is logged and counted
  * ({@code gatehouse_reply_store{outcome}}) and skipped: retrying would never help.
@@ -33,6 +34,9 @@ import java.util.List;
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyStore {
+
+    /** How old a record is before this group stores it, in milliseconds. */
+    static final long SETTLE_MS = 1_000;
 
     private final ReplyRecords records;
     private final ReplyRecords.Outcomes outcomes;
@@ -53,6 +57,29 @@ final class ReplyStore {
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
     void receive(List<ConsumerRecord<String, String>> batch) {
+        settle(batch);
         records.handle(batch, true, outcomes);
+    }
+
+    /**
+     * Waits until the youngest record of the poll is {@value #SETTLE_MS} ms old (by its timestamp,
+     * at most that long whatever the producer's clock says): by then the live fan-out of every
+     * running instance has stored it, and this group's insert finds it there instead of holding a
+     * row that the live path, which clients wait on, would have to wait for.
+     */
+    private static void settle(List<ConsumerRecord<String, String>> batch) {
+        long youngest = Long.MIN_VALUE;
+        for (ConsumerRecord<String, String> record : batch) {
+            youngest = Math.max(youngest, record.timestamp());
+        }
+        long wait = Math.min(SETTLE_MS, youngest + SETTLE_MS - System.currentTimeMillis());
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                // Stopping: store them now rather than leave them for the next owner.
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
