@@ -2,6 +2,7 @@ package io.gatehouse.admin;
 
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.type.Argument;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 import org.flywaydb.core.Flyway;
@@ -142,8 +143,9 @@ final class AdminStore {
     private final JsonMapper jsonMapper;
     private volatile boolean migrated;
 
-    AdminStore(DataSource dataSource, JsonMapper jsonMapper) {
-        this.dataSource = dataSource;
+    AdminStore(DataSource dataSource, DataSourceResolver resolver, JsonMapper jsonMapper) {
+        // The pool itself, not Micronaut Data's contextual proxy: this class owns its transactions.
+        this.dataSource = resolver.resolve(dataSource);
         this.jsonMapper = jsonMapper;
     }
 

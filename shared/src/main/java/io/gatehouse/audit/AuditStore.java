@@ -2,6 +2,7 @@ package io.gatehouse.audit;
 
 import io.gatehouse.identity.IdentityDatabase;
 import io.micronaut.core.type.Argument;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
 
@@ -39,8 +40,9 @@ final class AuditStore {
     private final IdentityDatabase schema;
     private final JsonMapper json;
 
-    AuditStore(DataSource dataSource, IdentityDatabase schema, JsonMapper json) {
-        this.dataSource = dataSource;
+    AuditStore(DataSource dataSource, DataSourceResolver resolver, IdentityDatabase schema, JsonMapper json) {
+        // The pool itself, not Micronaut Data's contextual proxy: this class owns its transactions.
+        this.dataSource = resolver.resolve(dataSource);
         this.schema = schema;
         this.json = json;
     }

@@ -3,6 +3,7 @@ package io.gatehouse.conversation;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.IdentityDatabase;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -19,16 +20,50 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * The conversation tables ({@code V30__conversations.sql}) through plain JDBC on the gateway's
- * data source: PostgreSQL when configured, H2 in memory in the embedded default. Migrated
- * on first use through the identity store's Flyway runner, as every store is. Blocking: called on
- * the blocking executor and by the relay's thread.
+ * The conversation tables ({@code V30__conversations.sql}) on the gateway's data source: PostgreSQL
+ * when configured, H2 in memory in the embedded default. Migrated on first use through the identity
+ * store's Flyway runner, as every store is. Blocking: called on the blocking executor and by the
+ * relay's thread.
  *
  * <p>An accepted message is one transaction: the session row (opened or touched), the event and its
  * outbox row. Nothing is acknowledged to a client before that transaction commits, and once it has,
  * the relay publishes the row whatever happens to this process.
+ *
+ * <p>The reads are Micronaut Data repositories, their SQL generated when shared compiles: a session
+ * ({@link SessionRepository}), one event, a page of history and the last position
+ * ({@link SessionEventRepository}), the outbox backlog and the purge of published rows
+ * ({@link OutboxRepository}). Each is one statement on a connection of its own; rows are never
+ * changed once written, so the two statements of a page need no transaction between them.
+ *
+ * <p>The writes stay plain JDBC, on a connection of the pool whose transaction this class owns
+ * ({@link IdentityDatabase#transaction}), where Micronaut Data cannot say what they do or would do
+ * it slower:
+ * <ul>
+ *   <li>the group commit takes every intake queued into one transaction, checks each one alone
+ *       (its {@code Idempotency-Key}, the caller's right to the session) so that a refused intake
+ *       fails alone, then writes them all as one JDBC batch per statement: open, touch, event,
+ *       outbox row. A repository's {@code saveAll} asks for the generated {@code seq} of every
+ *       event and outbox row (on PostgreSQL the driver then returns each whole row, body and
+ *       payload included); the touch ({@code COALESCE} of the persona) would be a {@code @Query}
+ *       update, one round trip per intake rather than one batch; and the unique violation
+ *       ({@code 23505}) that makes a batch fall back to one transaction per intake would come
+ *       wrapped in a {@code DataAccessException};</li>
+ *   <li>the reply store, whose unique violation rolls back and reads the winner's row in the same
+ *       transaction;</li>
+ *   <li>the relay's claim: {@code SELECT ... FOR UPDATE SKIP LOCKED} on PostgreSQL, so that relays
+ *       on several instances never wait on each other's rows, its text chosen by the database that
+ *       answers and by whether one event is asked for, then the claim's update as a batch in the
+ *       same transaction. Micronaut Data's generated queries can lock rows ({@code ...ForUpdate})
+ *       but not skip locked ones, and a repository method has one SQL text, fixed when shared
+ *       compiles. {@code sent} and {@code release}, the claim's other half, are batches of one
+ *       statement text, where a repository's {@code IN (:seqs)} makes a text per number of rows.</li>
+ * </ul>
+ * Their reads inside those transactions (a session's row, an event by its id, an
+ * {@code Idempotency-Key}) are JDBC too: they must run on the transaction's own connection, which
+ * repositories, on Micronaut Data's transaction manager, do not see.
  */
 @Singleton
 public class ConversationStore {
@@ -41,14 +76,21 @@ public class ConversationStore {
     private static final String EVENT_COLUMNS = "seq, event_id, body";
 
     private final IdentityDatabase schema;
+    private final SessionRepository sessions;
+    private final SessionEventRepository events;
+    private final OutboxRepository outbox;
     private final boolean groupCommit;
     private final int maxBatch;
     private final java.util.concurrent.BlockingQueue<Pending> queue;
     private volatile Thread writer;
     private volatile Boolean postgres;
 
-    ConversationStore(IdentityDatabase schema, ConversationConfiguration configuration) {
+    ConversationStore(IdentityDatabase schema, SessionRepository sessions, SessionEventRepository events, OutboxRepository outbox,
+                      ConversationConfiguration configuration) {
         this.schema = schema;
+        this.sessions = sessions;
+        this.events = events;
+        this.outbox = outbox;
         this.groupCommit = configuration.isGroupCommit();
         this.maxBatch = Math.max(1, configuration.getMaxBatch());
         this.queue = new java.util.concurrent.LinkedBlockingQueue<>(Math.max(1, configuration.getMaxQueued()));
@@ -121,6 +163,7 @@ public class ConversationStore {
      * @param eventId its id
      * @param body    its JSON, as clients see it
      */
+    @Introspected
     public record StoredEvent(long seq, String eventId, String body) {
     }
 
@@ -476,7 +519,7 @@ public class ConversationStore {
      * @return the session, or {@code null}
      */
     public @Nullable ConversationSession session(String sessionId) {
-        return transaction(connection -> session(connection, sessionId));
+        return data(() -> sessions.findById(sessionId));
     }
 
     private static @Nullable ConversationSession session(Connection connection, String sessionId) throws SQLException {
@@ -495,15 +538,8 @@ public class ConversationStore {
      * @return the position of its last event, or 0 when it has none
      */
     public long lastSeq(String sessionId) {
-        return transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM session_events WHERE session_id = ?")) {
-                select.setString(1, sessionId);
-                try (ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        Long last = data(() -> events.findMaxSeqBySessionId(sessionId));
+        return last == null ? 0 : last;
     }
 
     /**
@@ -512,16 +548,7 @@ public class ConversationStore {
      * @return the stored event, or {@code null} when the session has no such event
      */
     public @Nullable StoredEvent event(String sessionId, String eventId) {
-        return transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events "
-                + "WHERE event_id = ? AND session_id = ?")) {
-                select.setString(1, eventId);
-                select.setString(2, sessionId);
-                try (ResultSet rs = select.executeQuery()) {
-                    return rs.next() ? new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)) : null;
-                }
-            }
-        });
+        return data(() -> events.findByEventIdAndSessionId(eventId, sessionId));
     }
 
     private static @Nullable StoredEvent event(Connection connection, String eventId) throws SQLException {
@@ -542,33 +569,17 @@ public class ConversationStore {
      * @return the events, or {@code null} when {@code after} is not an event of this session
      */
     public @Nullable List<StoredEvent> events(String sessionId, @Nullable String after, int limit) {
-        return transaction(connection -> {
+        return data(() -> {
             long from = 0;
             if (after != null) {
-                try (PreparedStatement select = connection.prepareStatement("SELECT seq FROM session_events WHERE event_id = ? AND session_id = ?")) {
-                    select.setString(1, after);
-                    select.setString(2, sessionId);
-                    try (ResultSet rs = select.executeQuery()) {
-                        if (!rs.next()) {
-                            return null;
-                        }
-                        from = rs.getLong(1);
-                    }
+                Long seq = events.findSeqByEventIdAndSessionId(after, sessionId);
+                if (seq == null) {
+                    return null;
                 }
+                from = seq;
             }
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM session_events "
-                + "WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-                select.setString(1, sessionId);
-                select.setLong(2, from);
-                select.setInt(3, limit);
-                List<StoredEvent> out = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)));
-                    }
-                }
-                return out;
-            }
+            // A limit of 0 only asks whether after is an event of the session.
+            return limit > 0 ? events.page(sessionId, from, limit) : List.of();
         });
     }
 
@@ -665,15 +676,9 @@ public class ConversationStore {
      * @return the unpublished rows and the age of the oldest, in milliseconds, for health and metrics
      */
     public Backlog backlog() {
-        return transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM session_outbox WHERE sent_at IS NULL");
-                 ResultSet rs = select.executeQuery()) {
-                rs.next();
-                long count = rs.getLong(1);
-                long oldest = rs.getLong(2);
-                return new Backlog(count, count == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
-            }
-        });
+        OutboxRepository.Pending pending = data(outbox::pending);
+        long oldest = pending.oldest() == null ? 0 : pending.oldest();
+        return new Backlog(pending.count(), pending.count() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest));
     }
 
     /**
@@ -692,12 +697,7 @@ public class ConversationStore {
      * @return how many were deleted
      */
     public int purgeSent(long before) {
-        return transaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM session_outbox WHERE sent_at IS NOT NULL AND sent_at < ?")) {
-                delete.setLong(1, before);
-                return delete.executeUpdate();
-            }
-        });
+        return data(() -> outbox.deleteBySentAtLessThan(before));
     }
 
     private boolean postgres(Connection connection) throws SQLException {
@@ -710,14 +710,22 @@ public class ConversationStore {
     }
 
     private <T> T transaction(IdentityDatabase.Work<T> work) {
+        return asSessionStore(() -> schema.transaction(work,
+            e -> UNIQUE_VIOLATION.equals(e.getSQLState()) ? new UniqueViolation() : failed(e)));
+    }
+
+    private <T> T data(Supplier<T> reads) {
+        return asSessionStore(() -> schema.repositories(reads, ConversationStore::failed));
+    }
+
+    private static RuntimeException failed(Exception e) {
+        LOG.warn("Session store failed: {}", e.getMessage());
+        return unavailable();
+    }
+
+    private static <T> T asSessionStore(Supplier<T> call) {
         try {
-            return schema.transaction(work, e -> {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    return new UniqueViolation();
-                }
-                LOG.warn("Session store failed: {}", e.getMessage());
-                return unavailable();
-            });
+            return call.get();
         } catch (GatewayException e) {
             // The migration failed: the identity store's 503 says "identity store"; this one says sessions.
             throw e.errorCode() == ErrorCode.SERVICE_UNAVAILABLE ? unavailable() : e;

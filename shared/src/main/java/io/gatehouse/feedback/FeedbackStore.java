@@ -3,24 +3,23 @@ package io.gatehouse.feedback;
 import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.IdentityDatabase;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The {@code feedback} table ({@code V31__feedback.sql}) through plain JDBC on the gateway's data
- * source: PostgreSQL when configured, H2 in memory in the embedded default. Migrated on first use
- * through the identity store's Flyway runner, as every store is. Blocking: called on the blocking
- * executor.
+ * The {@code feedback} table ({@code V31__feedback.sql}) through a Micronaut Data repository
+ * ({@link FeedbackRepository}) on the gateway's data source: PostgreSQL when configured, H2 in memory
+ * in the embedded default. Migrated on first use through the identity store's Flyway runner, as every
+ * store is. Blocking: called on the blocking executor.
  */
 @Singleton
 public class FeedbackStore {
@@ -28,13 +27,16 @@ public class FeedbackStore {
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackStore.class);
 
     private final IdentityDatabase database;
+    private final FeedbackRepository repository;
 
-    FeedbackStore(IdentityDatabase database) {
+    FeedbackStore(IdentityDatabase database, FeedbackRepository repository) {
         this.database = database;
+        this.repository = repository;
     }
 
     /**
-     * One feedback row.
+     * One feedback row, as {@link FeedbackRepository} maps it to the table (column names are the
+     * components' in snake case).
      *
      * @param id          its id
      * @param tenant      the caller's tenant, or {@code null}
@@ -52,7 +54,8 @@ public class FeedbackStore {
      * @param requestId   the request's id
      * @param createdAt   epoch milliseconds
      */
-    public record Row(String id, @Nullable String tenant, String principal, String userId, String category, int rating,
+    @MappedEntity(value = "feedback", escape = false)
+    public record Row(@Id String id, @Nullable String tenant, String principal, String userId, String category, int rating,
                       String title, String description, @Nullable String userAgent, @Nullable String url, String metadata,
                       @Nullable String sessionId, @Nullable String eventId, @Nullable String requestId, long createdAt) {
     }
@@ -78,6 +81,7 @@ public class FeedbackStore {
      * @param rating   the rating
      * @param count    how many rows
      */
+    @Introspected
     public record Group(String category, int rating, long count) {
     }
 
@@ -89,42 +93,13 @@ public class FeedbackStore {
      * @throws GatewayException 503 when the database is down
      */
     public boolean insert(Row row) {
-        return transaction(connection -> {
-            if (row.eventId() != null && !eventOf(connection, row.eventId(), row.sessionId())) {
+        return asFeedbackStore(() -> database.repositoryTransaction(() -> {
+            if (row.eventId() != null && repository.countEvents(row.eventId(), row.sessionId()) == 0) {
                 return false;
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO feedback (id, tenant, principal, user_id, "
-                + "category, rating, title, description, user_agent, url, metadata, session_id, event_id, request_id, created_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, row.id());
-                insert.setString(2, row.tenant());
-                insert.setString(3, row.principal());
-                insert.setString(4, row.userId());
-                insert.setString(5, row.category());
-                insert.setInt(6, row.rating());
-                insert.setString(7, row.title());
-                insert.setString(8, row.description());
-                insert.setString(9, row.userAgent());
-                insert.setString(10, row.url());
-                insert.setString(11, row.metadata());
-                insert.setString(12, row.sessionId());
-                insert.setString(13, row.eventId());
-                insert.setString(14, row.requestId());
-                insert.setLong(15, row.createdAt());
-                insert.executeUpdate();
-            }
+            repository.save(row);
             return true;
-        });
-    }
-
-    private static boolean eventOf(Connection connection, String eventId, @Nullable String sessionId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM session_events WHERE event_id = ? AND session_id = ?")) {
-            select.setString(1, eventId);
-            select.setString(2, sessionId);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        }
+        }, FeedbackStore::failed));
     }
 
     /**
@@ -137,55 +112,26 @@ public class FeedbackStore {
      * @throws GatewayException 503 when the database is down
      */
     public List<Group> groups(Query query) {
-        StringBuilder sql = new StringBuilder("SELECT category, rating, COUNT(*) FROM feedback WHERE 1 = 1");
-        List<Object> parameters = new ArrayList<>();
-        if (!query.allTenants()) {
-            if (query.tenant() == null) {
-                sql.append(" AND tenant IS NULL");
-            } else {
-                sql.append(" AND tenant = ?");
-                parameters.add(query.tenant());
+        long from = query.from() == null ? Long.MIN_VALUE : query.from();
+        long to = query.to() == null ? Long.MAX_VALUE : query.to();
+        return asFeedbackStore(() -> database.repositories(() -> {
+            if (query.allTenants()) {
+                return repository.groupsOfAllTenants(from, to, query.category(), query.sessionId());
             }
-        }
-        if (query.from() != null) {
-            sql.append(" AND created_at >= ?");
-            parameters.add(query.from());
-        }
-        if (query.to() != null) {
-            sql.append(" AND created_at < ?");
-            parameters.add(query.to());
-        }
-        if (query.category() != null) {
-            sql.append(" AND category = ?");
-            parameters.add(query.category());
-        }
-        if (query.sessionId() != null) {
-            sql.append(" AND session_id = ?");
-            parameters.add(query.sessionId());
-        }
-        sql.append(" GROUP BY category, rating");
-        return transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    select.setObject(i + 1, parameters.get(i));
-                }
-                List<Group> groups = new ArrayList<>();
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        groups.add(new Group(rs.getString(1), rs.getInt(2), rs.getLong(3)));
-                    }
-                }
-                return groups;
-            }
-        });
+            return query.tenant() == null
+                ? repository.groupsWithoutTenant(from, to, query.category(), query.sessionId())
+                : repository.groupsOfTenant(query.tenant(), from, to, query.category(), query.sessionId());
+        }, FeedbackStore::failed));
     }
 
-    private <T> T transaction(IdentityDatabase.Work<T> work) {
+    private static RuntimeException failed(RuntimeException e) {
+        LOG.warn("Feedback store failed: {}", e.getMessage());
+        return unavailable();
+    }
+
+    private static <T> T asFeedbackStore(Supplier<T> call) {
         try {
-            return database.transaction(work, e -> {
-                LOG.warn("Feedback store failed: {}", e.getMessage());
-                return unavailable();
-            });
+            return call.get();
         } catch (GatewayException e) {
             // The migration failed: the identity store's 503 says "identity store"; this one says feedback.
             throw e.errorCode() == ErrorCode.SERVICE_UNAVAILABLE ? unavailable() : e;

@@ -4,6 +4,7 @@ import io.gatehouse.testing.AuditRows;
 import io.gatehouse.testing.Await;
 import io.gatehouse.testing.TestSchema;
 import io.gatehouse.testing.TestUpstream;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,7 +242,7 @@ class AuditLogTest {
 
     /** Stores events as if recorded long ago, straight into the gateway's table. */
     private static void insertOld(AuditTestGateway gateway, int count) throws SQLException {
-        try (Connection connection = gateway.context().getBean(DataSource.class).getConnection();
+        try (Connection connection = DelegatingDataSource.unwrapDataSource(gateway.context().getBean(DataSource.class)).getConnection();
              PreparedStatement insert = connection.prepareStatement(
                  "INSERT INTO audit_events (id, occurred_at, category, action, decision) VALUES (?, ?, 'admin', 'old.event', 'allow')")) {
             for (int i = 0; i < count; i++) {
@@ -253,7 +254,7 @@ class AuditLogTest {
     }
 
     private static int countOld(AuditTestGateway gateway) {
-        try (Connection connection = gateway.context().getBean(DataSource.class).getConnection();
+        try (Connection connection = DelegatingDataSource.unwrapDataSource(gateway.context().getBean(DataSource.class)).getConnection();
              PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM audit_events WHERE action = 'old.event'");
              ResultSet rows = count.executeQuery()) {
             rows.next();

@@ -2,6 +2,7 @@ package io.gatehouse.feedback;
 
 import io.gatehouse.testing.TestSchema;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,7 +56,7 @@ class FeedbackStoreTest {
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             FeedbackStore store = context.getBean(FeedbackStore.class);
             assertTrue(store.insert(row("f_1", "a", "bug", 5, T0 + 1000, null, null)), "migrates on first use");
-            try (Connection connection = context.getBean(DataSource.class).getConnection();
+            try (Connection connection = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO conversation_sessions (id, tenant, owner, created_at, last_activity) "
                     + "VALUES ('s_1', 'a', 'jwt:alice', 1, 1)");

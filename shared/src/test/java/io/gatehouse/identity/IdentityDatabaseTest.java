@@ -1,13 +1,14 @@
 package io.gatehouse.identity;
 
 import io.gatehouse.identity.token.IssuedToken;
-import io.gatehouse.identity.token.Revocations;
 import io.gatehouse.identity.token.RevocationRequest;
+import io.gatehouse.identity.token.Revocations;
 import io.gatehouse.identity.token.TokenMetadata;
 import io.gatehouse.identity.token.TokenRequest;
 import io.gatehouse.identity.token.TokenService;
 import io.gatehouse.testing.TestSchema;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,7 +55,7 @@ class IdentityDatabaseTest {
             assertEquals("leaked", tokens.get(AdminPrincipal.GLOBAL, foreign).revocationReason());
             assertTrue(context.getBean(Revocations.class).isRevoked(foreign, "any-tenant"));
 
-            try (Connection connection = context.getBean(DataSource.class).getConnection();
+            try (Connection connection = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
                  ResultSet rows = connection.createStatement().executeQuery(
                      "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"")) {
                 List<String> versions = new java.util.ArrayList<>();
@@ -69,7 +70,7 @@ class IdentityDatabaseTest {
             // V13 and V17: SSO providers load with their provisioning columns, and a user is unique per provider and subject,
             // on both databases.
             context.getBean(io.gatehouse.identity.sso.SsoProviders.class).reload(false);
-            try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+            try (Connection connection = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection()) {
                 String insert = "INSERT INTO gh_users (id, provider, subject, first_login_at, last_login_at) VALUES (?, 'kc', 'sub-1', 1, 1)";
                 try (java.sql.PreparedStatement first = connection.prepareStatement(insert)) {
                     first.setString(1, "u_1");

@@ -1,6 +1,7 @@
 package io.gatehouse.observability.health;
 
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -19,8 +20,9 @@ final class JdbcCheck implements DependencyCheck {
 
     private final DataSource dataSource;
 
-    JdbcCheck(DataSource dataSource) {
-        this.dataSource = dataSource;
+    JdbcCheck(DataSource dataSource, DataSourceResolver resolver) {
+        // The pool itself: Micronaut Data's contextual proxy has no connection outside a transaction.
+        this.dataSource = resolver.resolve(dataSource);
     }
 
     @Override
