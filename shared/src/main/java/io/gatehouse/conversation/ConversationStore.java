@@ -51,8 +51,10 @@ import java.util.function.Supplier;
  *       update, one round trip per intake rather than one batch; and the unique violation
  *       ({@code 23505}) that makes a batch fall back to one transaction per intake would come
  *       wrapped in a {@code DataAccessException};</li>
- *   <li>the reply store, whose unique violation rolls back and reads the winner's row in the same
- *       transaction;</li>
+ *   <li>the reply store ({@link #storeReplies}): a poll's replies in one transaction, on
+ *       PostgreSQL one batch of {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} (the session's
+ *       tenant read by the insert, a taken id skipped), a batch of touches and one read-back of
+ *       every row with its session, where a repository would save (and read back) row by row;</li>
  *   <li>the relay's claim: {@code SELECT ... FOR UPDATE SKIP LOCKED} on PostgreSQL, so that relays
  *       on several instances never wait on each other's rows, its text chosen by the database that
  *       answers and by whether one event is asked for, then the claim's update as a batch in the
