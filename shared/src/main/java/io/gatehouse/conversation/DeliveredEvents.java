@@ -2,15 +2,15 @@ package io.gatehouse.conversation;
 
 import io.micronaut.core.annotation.Nullable;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * What one stream has delivered, to drop a live event the replay already carried (stored around
  * the moment the stream subscribed to the hub, so it is in both) or a repeat (a record the fan-out
  * received twice), while never dropping an event the client has not had.
  *
- * <p>It remembers the ids of the last events it let through, a fixed number. A live event is
+ * <p>It remembers the last events it let through, a fixed number, by their position ({@code seq}),
+ * which is one event's alone as its id is: a ring of numbers, so that a delivery allocates nothing
+ * (with thousands of streams, a map entry per stream per event outlived young collections and made
+ * them long). A live event is
  * dropped when it is remembered, or when it is no newer than the replay and older than every
  * event still remembered (the replay carried it: an event stored long before the stream opened
  * cannot be new to it). A live event no newer than the replay but not remembered otherwise is one
@@ -23,8 +23,10 @@ import java.util.Map;
 final class DeliveredEvents {
 
     private final int remembered;
-    /** Created with the first event: most streams are idle, and an empty map costs each one its heap. */
-    private @Nullable Map<String, Long> recent;
+    /** The positions remembered, oldest at {@link #next} once full; created with the first event (most streams are idle). */
+    private long @Nullable [] recent;
+    private int next;
+    private int count;
     private long replayedTo;
     private long forgottenBelow;
 
@@ -58,7 +60,7 @@ final class DeliveredEvents {
      * @return whether to send it (and it is remembered as sent)
      */
     synchronized boolean fresh(ConversationStore.StoredEvent event) {
-        if (recent != null && recent.containsKey(event.eventId())) {
+        if (remembers(event.seq())) {
             return false;
         }
         if (event.seq() <= replayedTo && event.seq() < forgottenBelow) {
@@ -68,18 +70,29 @@ final class DeliveredEvents {
         return true;
     }
 
+    private boolean remembers(long seq) {
+        for (int i = 0; i < count; i++) {
+            if (recent[i] == seq) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void remember(ConversationStore.StoredEvent event) {
+        long seq = event.seq();
+        if (remembers(seq)) {
+            return;
+        }
         if (recent == null) {
-            recent = new LinkedHashMap<>(remembered * 2, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > DeliveredEvents.this.remembered;
-                }
-            };
+            recent = new long[remembered];
         }
-        if (recent.size() == remembered && !recent.containsKey(event.eventId())) {
-            forgottenBelow = Math.max(forgottenBelow, recent.values().iterator().next() + 1);
+        if (count == remembered) {
+            forgottenBelow = Math.max(forgottenBelow, recent[next] + 1);
+        } else {
+            count++;
         }
-        recent.put(event.eventId(), event.seq());
+        recent[next] = seq;
+        next = (next + 1) % remembered;
     }
 }

@@ -62,6 +62,8 @@ public class SessionStreams {
      */
     private static final byte[] OPENED = ": stream open\n\n".getBytes(StandardCharsets.UTF_8);
 
+    private static final ThreadLocal<Frame> LAST_FRAME = new ThreadLocal<>();
+
     private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
@@ -230,9 +232,24 @@ public class SessionStreams {
     /**
      * @param event a stored event
      * @return it as one SSE event: its id, and its JSON as data (one line per line, though the
-     *         stored JSON has none)
+     *         stored JSON has none). The hub hands one event to every stream of its session in turn
+     *         on one thread, so the last frame built on a thread is kept and shared: ten streams of
+     *         a session cost one frame, not ten (read-only bytes, which Netty only reads).
      */
     static byte[] frame(ConversationStore.StoredEvent event) {
+        Frame last = LAST_FRAME.get();
+        if (last != null && last.event() == event) {
+            return last.bytes();
+        }
+        byte[] bytes = build(event);
+        LAST_FRAME.set(new Frame(event, bytes));
+        return bytes;
+    }
+
+    private record Frame(ConversationStore.StoredEvent event, byte[] bytes) {
+    }
+
+    private static byte[] build(ConversationStore.StoredEvent event) {
         String body = event.body();
         StringBuilder out = new StringBuilder(body.length() + event.eventId().length() + 16);
         out.append("id: ").append(event.eventId()).append('\n');
