@@ -7,8 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers 200 {@code upstream ok}; tests add handlers for the paths they need.
  */
 public final class TestUpstream implements AutoCloseable {
+
+    /** The sockets holding the closed ports, for as long as the JVM runs. */
+    private static final List<Socket> CLOSED_PORTS = new CopyOnWriteArrayList<>();
+
 
     private final HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
@@ -69,11 +75,19 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     /**
-     * @return a loopback port on which nothing listens (bound, then released)
+     * @return a loopback port on which nothing listens, and nothing will while the tests run: a
+     *         socket of this JVM holds it bound without listening, so a connection to it is refused
+     *         and no server started later (a gateway on an ephemeral port, say) can be handed it.
+     *         Binding and releasing a port left it free for the next server to take, which then
+     *         answered as the "closed" target.
      */
     public static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        try {
+            Socket holder = new Socket();
+            holder.setReuseAddress(false);
+            holder.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            CLOSED_PORTS.add(holder);
+            return holder.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
