@@ -131,7 +131,7 @@ class ImageIT {
 
     @Test
     void startsFromItsOwnFileSystem_answersHealth_andDrainsOnSigterm() throws Exception {
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path log = Files.createTempFile("gatehouse-image", ".log");
         ProcessBuilder builder = new ProcessBuilder(script("run.sh"), work.toString())
             .redirectErrorStream(true)

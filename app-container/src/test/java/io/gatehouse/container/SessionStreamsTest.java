@@ -3,8 +3,6 @@ package io.gatehouse.container;
 import io.gatehouse.contract.ContractResponse;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
-import io.gatehouse.testing.TcpGate;
-import io.gatehouse.testing.TestServices;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -322,42 +320,6 @@ class SessionStreamsTest {
             assertEquals(0, gauge(later.gateway(), "gatehouse_stream_replies_total{outcome=\"stored\""), "none was seen live");
         }
         assertEquals(replies, historyIds(session).subList(1, 4), "each once, in the order produced");
-    }
-
-    @Test
-    void repliesProducedWhilePostgresIsDown_thenStoredOnceItIsBack_noneSkipped() throws Exception {
-        String session = openSession();
-        String topic = "conversation.outbound.outage-" + UUID.randomUUID().toString().substring(0, 8);
-        SessionCluster.createTopics(topic);
-        URI postgres = URI.create(TestServices.postgresUrl().substring("jdbc:".length()));
-        try (TcpGate gate = new TcpGate(postgres.getHost(), postgres.getPort())) {
-            // An instance whose database is behind the gate; it fails fast while the gate is shut.
-            String url = cluster.schema.url().replace(postgres.getHost() + ":" + postgres.getPort(), "127.0.0.1:" + gate.port());
-            try (SessionCluster.Stopping gated = cluster.stopping(Duration.ofSeconds(5), Map.of("datasources.default.url", url,
-                "datasources.default.connection-timeout", "1000", "gateway.conversations.outbound-topic", topic,
-                "gateway.conversations.fan-out.store-group", "gatehouse-replies-outage-" + UUID.randomUUID()))) {
-                Await.until("the store group holds the topic", WAIT,
-                    () -> gauge(gated.gateway(), "gatehouse_stream_fan_out_partitions{topic=\"outbound\"") == 2);
-                gate.shut();
-                List<String> replies = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    String eventId = "e_outage_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
-                    cluster.reply(topic, session, eventId, "answered while the database was down " + i);
-                    replies.add(eventId);
-                }
-                // Longer than the live fan-out retries (six, about 13 s of backoff plus each 1 s
-                // connection timeout): it gives up on them; the store group must not.
-                Await.until("the store group met the outage", WAIT,
-                    () -> gauge(gated.gateway(), "gatehouse_reply_store_total{outcome=\"failed\"") >= 1);
-                Thread.sleep(30_000);
-                assertTrue(java.util.Collections.disjoint(historyIds(session), replies), "nothing stored while the database was down");
-                gate.open();
-                Await.until("the replies are in the history", Duration.ofSeconds(60), () -> historyIds(session).containsAll(replies));
-                assertEquals(3, gauge(gated.gateway(), "gatehouse_reply_store_total{outcome=\"stored\""));
-                assertEquals(0, gauge(gated.gateway(), "gatehouse_stream_replies_total{outcome=\"stored\""),
-                    "the live fan-out had given up on them: the store group stored them");
-            }
-        }
     }
 
     @Test

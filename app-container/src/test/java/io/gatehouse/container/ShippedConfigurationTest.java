@@ -62,7 +62,7 @@ class ShippedConfigurationTest {
     private static EmbeddedServer start(String registryUrl) {
         Map<String, Object> properties = new HashMap<>();
         properties.put("gateway.config-file", repositoryRoot().resolve("config/gatehouse.yml").toString());
-        properties.put("micronaut.server.port", TestUpstream.closedPort());
+        properties.put("micronaut.server.port", TestUpstream.freePort());
         properties.put("micronaut.server.host", "127.0.0.1");
         properties.put("CAPSULE_REGISTRY_URL", registryUrl);
         return ApplicationContext.run(EmbeddedServer.class, properties, GatehouseContainer.ENVIRONMENT);

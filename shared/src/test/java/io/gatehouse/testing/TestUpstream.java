@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -88,6 +89,18 @@ public final class TestUpstream implements AutoCloseable {
             holder.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
             CLOSED_PORTS.add(holder);
             return holder.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return a loopback port free now, for a server a test is about to start on it (bound, then
+     *         released: unlike {@link #closedPort()}, nothing holds it)
+     */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -61,7 +61,7 @@ class StreamingUploadIT {
             exchange.close();
         });
         upstream.start();
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path config = Files.createTempFile("gatehouse-upload", ".yml");
         Files.writeString(config, """
             upstreams:

@@ -40,7 +40,7 @@ class GracefulDrainIT {
     @ValueSource(booleans = {true, false})
     void sigterm_answersRequestsInFlightAndRefusesNewConnections(boolean streaming) throws Exception {
         String jar = PackagedGateway.jar();
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path config = Files.createTempFile("gatehouse-drain", ".yml");
         Path log = Files.createTempFile("gatehouse-drain", ".log");
         List<RawHttp> held = new ArrayList<>();

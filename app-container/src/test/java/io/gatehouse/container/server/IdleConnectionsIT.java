@@ -37,7 +37,7 @@ class IdleConnectionsIT {
     @Test
     void tenThousandIdleConnections_costAtMost200MebibytesOfHeap() throws Exception {
         String jar = PackagedGateway.jar();
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path log = Files.createTempFile("gatehouse-idle", ".log");
         String bin = Path.of(System.getProperty("java.home"), "bin").toString();
         ProcessBuilder builder = new ProcessBuilder(bin + "/java", "-Xmx1g", "-XX:+UseG1GC",

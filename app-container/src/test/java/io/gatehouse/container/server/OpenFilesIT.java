@@ -46,7 +46,7 @@ class OpenFilesIT {
     @ValueSource(booleans = {true, false})
     void descriptorsExhausted_then503OverloadedAndTargetNotEjected(boolean streaming) throws Exception {
         String jar = PackagedGateway.jar();
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path config = Files.createTempFile("gatehouse-open-files", ".yml");
         Path log = Files.createTempFile("gatehouse-open-files", ".log");
         List<RawHttp> held = new ArrayList<>();
@@ -153,7 +153,7 @@ class OpenFilesIT {
     @Test
     void defaultConnectionLimit_refusesCleanlyBeforeDescriptorsRunOut() throws Exception {
         String jar = PackagedGateway.jar();
-        int port = TestUpstream.closedPort();
+        int port = TestUpstream.freePort();
         Path config = Files.createTempFile("gatehouse-open-files", ".yml");
         Path log = Files.createTempFile("gatehouse-open-files", ".log");
         List<RawHttp> held = new ArrayList<>();
