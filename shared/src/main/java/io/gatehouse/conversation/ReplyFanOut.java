@@ -1,6 +1,8 @@
 package io.gatehouse.conversation;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
+import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
@@ -27,24 +29,18 @@ import java.util.List;
  * <p>A poll's records are stored in one transaction ({@link ReplyRecords#handle}). A record that
  * cannot be read is counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it
  * never stops the consumer ({@link ReplyStore} logs it). A database that does not answer: the poll
- * is tried again three times, 200, 400 and 800 ms apart, each failure counted
- * ({@code outcome="failed"}); then its records are skipped on this instance, and the streams miss
- * them live (a reconnect replays them once {@link ReplyStore} stored them). The retries are the
- * listener's own: micronaut-kafka's retry of a batch listener fails with a NullPointerException on
- * a partition without a committed offset.
+ * is tried again six times with exponential backoff (200 ms doubling, about 13 s), each failure
+ * counted ({@code outcome="failed"}); then its records are skipped on this instance, and the
+ * streams miss them live (a reconnect replays them once {@link ReplyStore} stored them).
  *
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
-@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true,
-    offsetReset = OffsetReset.LATEST)
+@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
+    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 6, retryDelay = "200ms"))
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut extends FanOutConsumer {
-
-    /** How often a poll the database refused is tried again, and the first wait (doubling). */
-    private static final int RETRIES = 3;
-    private static final long FIRST_RETRY_MS = 200;
 
     private final ReplyRecords records;
     private final SessionHub hub;
@@ -65,24 +61,7 @@ final class ReplyFanOut extends FanOutConsumer {
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
     void receive(List<ConsumerRecord<String, String>> batch) {
-        List<ReplyRecords.Stored> results = null;
-        for (int attempt = 0; results == null; attempt++) {
-            try {
-                results = records.handle(batch, false, outcomes);
-            } catch (RuntimeException e) {
-                // Counted and logged by handle. The store group keeps them whatever happens here.
-                if (attempt == RETRIES) {
-                    return;
-                }
-                try {
-                    Thread.sleep(FIRST_RETRY_MS << attempt);
-                } catch (InterruptedException stopping) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-        for (ReplyRecords.Stored stored : results) {
+        for (ReplyRecords.Stored stored : records.handle(batch, false, outcomes)) {
             if (stored.outcome() == ReplyRecords.Outcome.STORED) {
                 hub.publish(stored.reply().sessionId(), stored.event());
             }
