@@ -50,6 +50,8 @@ class SessionStreamsTest {
     private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String STORE_UNREADABLE = "gatehouse_reply_store_total{outcome=\"unreadable\"";
+    private static final String STORE_FAILED = "gatehouse_reply_store_total{outcome=\"failed\"";
+    private static final String LIVE_FAILED = "gatehouse_stream_replies_total{outcome=\"failed\"";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -338,6 +340,13 @@ class SessionStreamsTest {
         String othersEvent = historyIds(openSession()).getFirst();
         producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + othersEvent + "\",\"session_id\":\"" + session
             + "\",\"message\":\"steal\"}")).get(10, TimeUnit.SECONDS);
+        // Values the sessions table cannot hold: refused when read, never left to fail in the database.
+        for (String value : new String[] {"{\"event_id\":\"e_x4\",\"session_id\":\"" + session + "\",\"role\":\"" + "r".repeat(33)
+            + "\",\"message\":\"role too long\"}",
+            "{\"event_id\":\"e_x5\",\"session_id\":\"" + session + "\",\"persona_id\":\"has space\",\"message\":\"bad persona\"}",
+            "{\"event_id\":\"e_x6\",\"session_id\":\"" + session + "\",\"message\":\"nul \\u0000 inside\"}"}) {
+            producer.send(new ProducerRecord<>(topic, session, value)).get(10, TimeUnit.SECONDS);
+        }
         producer.send(new ProducerRecord<>(topic, "s_doesnotexist", "{\"event_id\":\"e_x3\",\"session_id\":\"s_doesnotexist\","
             + "\"message\":\"nobody\"}")).get(10, TimeUnit.SECONDS);
         String eventId = "e_after_" + UUID.randomUUID().toString().replace("-", "");
@@ -345,15 +354,76 @@ class SessionStreamsTest {
 
         assertEquals(eventId, sse.next().id(), "the consumer went on past the unreadable records");
         Await.until("the unreadable records counted", WAIT,
-            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 6);
-        assertEquals(before + 6, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
+            () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\"") >= before + 9);
+        assertEquals(before + 9, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unreadable\""));
         // The store group read each record once, on whichever instance holds its partition.
         Await.until("the store group counted them too", WAIT,
-            () -> gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE) >= storeBefore + 6);
-        assertEquals(storeBefore + 6, gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE));
+            () -> gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE) >= storeBefore + 9);
+        assertEquals(storeBefore + 9, gauge(gatewayA, STORE_UNREADABLE) + gauge(gatewayB, STORE_UNREADABLE));
         Await.until("the reply to a missing session counted", WAIT,
             () -> gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unknown_session\"") >= unknownBefore + 1);
         assertEquals(List.of(historyIds(session).getFirst(), eventId), historyIds(session), "nothing else stored");
+    }
+
+    @Test
+    void databaseRefusesReplies_thenTriedAgainUntilItTakesThem_streamGetsThemThen() throws Exception {
+        String session = openSession();
+        Sse sse = stream(runtimeB, ALICE, session, Map.of());
+        double liveFailed = gauge(gatewayB, LIVE_FAILED);
+        double storeFailed = gauge(gatewayA, STORE_FAILED) + gauge(gatewayB, STORE_FAILED);
+        List<String> replies = new ArrayList<>();
+        // The table is away: every insert fails, as in an outage, and the fan-out cannot store them.
+        cluster.schema.run("ALTER TABLE session_events RENAME TO session_events_away");
+        try {
+            for (int i = 0; i < 3; i++) {
+                String eventId = "e_outage_" + i + "_" + UUID.randomUUID().toString().replace("-", "");
+                reply(session, eventId, "answered during the outage " + i);
+                replies.add(eventId);
+            }
+            Await.until("both consumers tried and failed more than once", WAIT,
+                () -> gauge(gatewayB, LIVE_FAILED) >= liveFailed + 2
+                    && gauge(gatewayA, STORE_FAILED) + gauge(gatewayB, STORE_FAILED) >= storeFailed + 2);
+        } finally {
+            cluster.schema.run("ALTER TABLE session_events_away RENAME TO session_events");
+        }
+        List<String> live = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            live.add(sse.next().id());
+        }
+        assertEquals(replies, live, "the stream gets the outage's replies once the database answers, in order");
+        assertEquals(replies, historyIds(session).subList(1, 4), "each stored once");
+    }
+
+    @Test
+    void replyTheDatabaseRefuses_thenSkippedAlone_theOthersOfItsPollStored() throws Exception {
+        String session = openSession();
+        Sse sse = stream(runtimeB, ALICE, session, Map.of());
+        String refused = "refused by the database";
+        double liveUnstorable = gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unstorable\"");
+        String unstorable = "gatehouse_reply_store_total{outcome=\"unstorable\"";
+        double storeUnstorable = gauge(gatewayA, unstorable) + gauge(gatewayB, unstorable);
+        // A rule of the database that the gateway cannot know of: it refuses one value whenever it is written.
+        cluster.schema.run("ALTER TABLE session_events ADD CONSTRAINT refuses_one CHECK (message IS DISTINCT FROM '" + refused + "') NOT VALID");
+        try {
+            String first = "e_before_" + UUID.randomUUID().toString().replace("-", "");
+            String poison = "e_refused_" + UUID.randomUUID().toString().replace("-", "");
+            String last = "e_after_" + UUID.randomUUID().toString().replace("-", "");
+            // Sent together, one key: one batch of the producer, read in one poll as a rule.
+            for (String[] reply : new String[][] {{first, "before"}, {poison, refused}, {last, "after"}}) {
+                producer.send(new ProducerRecord<>(topic, session, "{\"event_id\":\"" + reply[0] + "\",\"session_id\":\"" + session
+                    + "\",\"message\":\"" + reply[1] + "\"}"));
+            }
+            producer.flush();
+            assertEquals(first, sse.next().id());
+            assertEquals(last, sse.next().id(), "the refused reply holds nothing up");
+            Await.until("the store group skipped it too", WAIT,
+                () -> gauge(gatewayA, unstorable) + gauge(gatewayB, unstorable) >= storeUnstorable + 1);
+            assertEquals(liveUnstorable + 1, gauge(gatewayB, "gatehouse_stream_replies_total{outcome=\"unstorable\""));
+            assertEquals(List.of(first, last), historyIds(session).subList(1, 3));
+            assertEquals(3, historyIds(session).size());
+        } finally {
+            cluster.schema.run("ALTER TABLE session_events DROP CONSTRAINT refuses_one");
+        }
     }
 
     /**

@@ -41,7 +41,8 @@ public class ConversationService {
     /** The actions {@code POST /v1/session/action} knows. */
     public static final Set<String> ACTIONS = Set.of("summarize", "next_steps", "status_report");
 
-    private static final Pattern PERSONA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** A persona id: what the intake accepts, and an agent's reply may name. */
+    static final Pattern PERSONA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private final ConversationAccess access;
     private final ConversationStore store;

@@ -432,6 +432,8 @@ public class ConversationStore {
      * @param replies the replies
      * @return the event stored under each reply's event id (now or before), by event id; none for a
      *         reply whose session does not exist
+     * @throws ReplyWriteFailed when the database refused the write or did not answer
+     * @throws GatewayException 503 when the schema cannot be migrated
      */
     public Map<String, StoredReply> storeReplies(List<Reply> replies) {
         if (replies.isEmpty()) {
@@ -443,7 +445,7 @@ public class ConversationStore {
             byId.putIfAbsent(reply.eventId(), reply);
             touched.merge(reply.sessionId(), reply.now(), Math::max);
         }
-        return transaction(connection -> {
+        return asSessionStore(() -> schema.transaction(connection -> {
             if (postgres(connection)) {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
                     + "direction, kind, role, persona_id, message, body, created_at) SELECT ?, s.id, s.tenant, 'outbound', 'reply', ?, ?, ?, ?, ? "
@@ -490,7 +492,40 @@ public class ConversationStore {
                 }
             }
             return stored;
-        });
+        }, e -> {
+            LOG.warn("Session store failed: {}", e.getMessage());
+            return new ReplyWriteFailed(e);
+        }));
+    }
+
+    /**
+     * Storing replies failed in the database ({@link #storeReplies}); the transaction rolled back.
+     * Its cause is the database's error, which tells an outage, worth waiting out, from replies the
+     * database refuses whenever they are written ({@link #refusedData()}).
+     */
+    public static final class ReplyWriteFailed extends RuntimeException {
+
+        ReplyWriteFailed(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        /**
+         * @return whether the database refused the data itself (SQLSTATE class 22, a data exception
+         *         such as a value too long or a character it cannot store, or 23, a constraint):
+         *         writing the same rows again fails again, however long one waits
+         */
+        public boolean refusedData() {
+            for (SQLException e = (SQLException) getCause(); e != null; e = e.getNextException()) {
+                String state = e.getSQLState();
+                if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                    return true;
+                }
+                if (e.getNextException() == e) {
+                    break;
+                }
+            }
+            return false;
+        }
     }
 
     /** One reply, where the database has no insert that skips a taken key (H2, the embedded default). */

@@ -1,13 +1,12 @@
 package io.gatehouse.conversation;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.List;
@@ -29,15 +28,14 @@ import java.util.List;
  * <p>A poll's records are stored in one transaction ({@link ReplyRecords#handle}). A record that
  * cannot be read is counted ({@code gatehouse_stream_replies{outcome="unreadable"}}) and skipped: it
  * never stops the consumer ({@link ReplyStore} logs it). A database that does not answer: the poll
- * is tried again six times with exponential backoff (200 ms doubling, about 13 s), each failure
- * counted ({@code outcome="failed"}); then its records are skipped on this instance, and the
- * streams miss them live (a reconnect replays them once {@link ReplyStore} stored them).
+ * is tried again ({@link ReplyRecords.Retry}: 200 ms, doubling up to a second between attempts,
+ * each failure counted as {@code outcome="failed"}) until it answers, and the streams then get the
+ * replies of the outage in order.
  *
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
-@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 6, retryDelay = "200ms"))
+@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST)
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut extends FanOutConsumer {
@@ -45,6 +43,7 @@ final class ReplyFanOut extends FanOutConsumer {
     private final ReplyRecords records;
     private final SessionHub hub;
     private final ReplyRecords.Outcomes outcomes;
+    private final ReplyRecords.Retry retry = new ReplyRecords.Retry(200, 1_000);
 
     ReplyFanOut(ReplyRecords records, SessionHub hub, MeterRegistry registry) {
         super(registry, "outbound");
@@ -57,11 +56,20 @@ final class ReplyFanOut extends FanOutConsumer {
      * A poll's records of the outbound topic: stored in one transaction, then handed to this
      * instance's streams in the order of the records.
      *
-     * @param batch the records
+     * @param batch    the records
+     * @param consumer this listener's consumer, to rewind when the database did not store them
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
-    void receive(List<ConsumerRecord<String, String>> batch) {
-        for (ReplyRecords.Stored stored : records.handle(batch, false, outcomes)) {
+    void receive(List<ConsumerRecord<String, String>> batch, Consumer<?, ?> consumer) {
+        List<ReplyRecords.Stored> handled;
+        try {
+            handled = records.handle(batch, false, outcomes);
+        } catch (RuntimeException e) {
+            retry.failed(consumer, batch, e);
+            return;
+        }
+        retry.stored();
+        for (ReplyRecords.Stored stored : handled) {
             if (stored.outcome() == ReplyRecords.Outcome.STORED) {
                 hub.publish(stored.reply().sessionId(), stored.event());
             }

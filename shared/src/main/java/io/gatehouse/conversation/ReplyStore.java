@@ -1,14 +1,13 @@
 package io.gatehouse.conversation;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
-import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.List;
@@ -25,12 +24,15 @@ import java.util.List;
  * settle for a second first, so that it finds the row there rather than racing the live path for
  * it (whichever stores a reply first makes the one row).
  *
- * <p>A record that cannot be read, or names a session that does not exist, is logged and counted
- * ({@code gatehouse_reply_store{outcome}}) and skipped: retrying would never help.
+ * <p>The retry is the listener's own ({@link ReplyRecords.Retry}), not micronaut-kafka's error
+ * strategy.
+ *
+ * <p>A record that cannot be read, names a session that does not exist, or holds a value the
+ * database refuses to store, is logged and counted ({@code gatehouse_reply_store{outcome}}) and
+ * skipped: retrying would never help, and it must not hold up the replies behind it.
  */
 @KafkaListener(batch = true, groupId = "${" + ReplyFanOutConfiguration.PREFIX + ".store-group:" + ReplyFanOutConfiguration.DEFAULT_STORE_GROUP + "}",
-    offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC,
-    errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryCount = Integer.MAX_VALUE, retryDelay = "1s"))
+    offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC)
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyStore {
@@ -40,6 +42,8 @@ final class ReplyStore {
 
     private final ReplyRecords records;
     private final ReplyRecords.Outcomes outcomes;
+    /** A second between attempts: the store group has no client waiting on it. */
+    private final ReplyRecords.Retry retry = new ReplyRecords.Retry(1_000, 1_000);
 
     ReplyStore(ReplyRecords records, MeterRegistry registry) {
         this.records = records;
@@ -48,17 +52,23 @@ final class ReplyStore {
     }
 
     /**
-     * A poll's records of the outbound topic, stored in one transaction: returns once they are
-     * stored (or can never be). When the database refuses, the consumer seeks back to the poll's
-     * first records and tries them again a second later, for as long as it takes; nothing is
-     * committed past them meanwhile.
+     * A poll's records of the outbound topic, stored in one transaction. When the database
+     * refuses, the partitions are rewound to the poll's first records and the listener returns a
+     * second later: the next poll reads them again, for as long as it takes, and the offsets
+     * committed after this call are the rewound ones, never past a reply not stored.
      *
-     * @param batch the records
+     * @param batch    the records
+     * @param consumer this listener's consumer, to rewind
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
-    void receive(List<ConsumerRecord<String, String>> batch) {
+    void receive(List<ConsumerRecord<String, String>> batch, Consumer<?, ?> consumer) {
         settle(batch);
-        records.handle(batch, true, outcomes);
+        try {
+            records.handle(batch, true, outcomes);
+            retry.stored();
+        } catch (RuntimeException e) {
+            retry.failed(consumer, batch, e);
+        }
     }
 
     /**
@@ -72,14 +82,6 @@ final class ReplyStore {
         for (ConsumerRecord<String, String> record : batch) {
             youngest = Math.max(youngest, record.timestamp());
         }
-        long wait = Math.min(SETTLE_MS, youngest + SETTLE_MS - System.currentTimeMillis());
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                // Stopping: store them now rather than leave them for the next owner.
-                Thread.currentThread().interrupt();
-            }
-        }
+        ReplyRecords.pause(Math.min(SETTLE_MS, youngest + SETTLE_MS - System.currentTimeMillis()));
     }
 }

@@ -60,13 +60,27 @@ public final class TestSchema implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * Runs a statement in this schema, as the test database's administrator: how a test changes
+     * the tables under a running gateway.
+     *
+     * @param sql the statement
+     */
+    public void run(String sql) {
+        execute(url(), sql);
+    }
+
     @Override
     public void close() {
         execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
     }
 
     private static void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(TestServices.postgresUrl(), "postgres", "");
+        execute(TestServices.postgresUrl(), sql);
+    }
+
+    private static void execute(String url, String sql) {
+        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
              Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
