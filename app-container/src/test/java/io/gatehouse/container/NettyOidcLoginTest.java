@@ -67,12 +67,13 @@ class NettyOidcLoginTest {
 
     @BeforeAll
     void startGateways() {
-        first = start();
-        second = start();
+        first = start(Map.of("gateway.dashboard.roles", List.of("gatehouse-user")));
+        second = start(Map.of());
     }
 
-    private EmbeddedServer start() {
+    private EmbeddedServer start(Map<String, Object> extra) {
         Map<String, Object> p = new HashMap<>(schema.properties());
+        p.putAll(extra);
         p.put("micronaut.server.port", -1);
         p.put("micronaut.server.host", "127.0.0.1");
         p.put("gateway.admin.token", ADMIN);
@@ -217,6 +218,35 @@ class NettyOidcLoginTest {
         assertEquals("revoked", json(here).get("error").get("details").get("reason").getStringValue());
         long millis = Await.millisUntil(() -> browser.get(uri(second, "/app/x"), "Cookie", cookie).statusCode() == 401, 1000);
         assertTrue(millis >= 0, "the other instance refuses the session within 1 s");
+    }
+
+    @Test
+    void dashboard_signedInWithADashboardRole_thenLive_withoutTheRole_orLoggedOut_thenRefused() throws Exception {
+        String alice = cookie(login(first, "keycloak", "alice", "alice-password", "/dashboard"));
+        String bob = cookie(login(first, "keycloak", "bob", "bob-password", "/dashboard"));
+        HttpResponse<java.util.stream.Stream<String>> live = dashboard(first, alice);
+        assertEquals(200, live.statusCode());
+        try (java.util.stream.Stream<String> lines = live.body()) {
+            String data = lines.filter(line -> line.startsWith("data:")).findFirst().orElseThrow();
+            assertTrue(data.contains("\"routes\"") && data.contains("\"members\""), "the whole state at once: " + data);
+        }
+        assertRefused(dashboard(first, bob), "bob's session holds no role of gateway.dashboard.roles");
+        assertRefused(dashboard(second, alice), "an instance without gateway.dashboard.roles asks for the admin token");
+        assertEquals(200, browser.post(uri(first, "/v1/auth/logout"), Map.of(), "Cookie", alice).statusCode());
+        assertRefused(dashboard(first, alice), "a session ended is refused on the next connection");
+    }
+
+    private static HttpResponse<java.util.stream.Stream<String>> dashboard(EmbeddedServer gateway, String cookie) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri(gateway, "/dashboard/events"))
+                .header("Cookie", cookie).timeout(java.time.Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofLines());
+    }
+
+    private static void assertRefused(HttpResponse<java.util.stream.Stream<String>> response, String why) {
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            String body = String.join("\n", lines.toList());
+            assertEquals(401, response.statusCode(), why + ": " + body);
+            assertTrue(body.contains("\"unauthorized\""), body);
+        }
     }
 
     @Test

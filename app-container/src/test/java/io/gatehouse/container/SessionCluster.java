@@ -57,6 +57,16 @@ final class SessionCluster implements AutoCloseable {
      * @param extra properties of both instances beyond the cluster's own
      */
     SessionCluster(String name, Map<String, Object> extra) throws Exception {
+        this(name, extra, Map.of(), Map.of());
+    }
+
+    /**
+     * @param name  the schema's name
+     * @param extra properties of both instances beyond the cluster's own
+     * @param onlyA properties of instance A alone
+     * @param onlyB properties of instance B alone
+     */
+    SessionCluster(String name, Map<String, Object> extra, Map<String, Object> onlyA, Map<String, Object> onlyB) throws Exception {
         schema = TestSchema.create(name);
         String run = UUID.randomUUID().toString().substring(0, 8);
         topic = "conversation.outbound.test-" + run;
@@ -76,8 +86,12 @@ final class SessionCluster implements AutoCloseable {
         p.put("gateway.conversations.fan-out.store-group", "gatehouse-replies-test-" + run);
         p.putAll(extra);
         properties = Map.copyOf(p);
-        gatewayA = runtimeA.start(p);
-        gatewayB = runtimeB.start(p);
+        Map<String, Object> a = new HashMap<>(p);
+        a.putAll(onlyA);
+        Map<String, Object> b = new HashMap<>(p);
+        b.putAll(onlyB);
+        gatewayA = runtimeA.start(a);
+        gatewayB = runtimeB.start(b);
         for (GatewayTransport gateway : List.of(gatewayA, gatewayB)) {
             Await.until("the fan-out consumers are assigned their partitions", Duration.ofSeconds(60),
                 () -> gauge(gateway, "gatehouse_stream_fan_out_partitions{topic=\"outbound\"") == 2

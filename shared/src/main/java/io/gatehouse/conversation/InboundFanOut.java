@@ -6,6 +6,9 @@ import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -27,7 +30,7 @@ import java.nio.charset.StandardCharsets;
  * and switched with it ({@code gateway.conversations.fan-out.enabled}). A record it cannot use is
  * skipped; a database that does not answer costs only the live copy, which a reconnect replays.
  */
-@KafkaListener(groupId = "gatehouse-inbound-fan-out", uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true,
+@KafkaListener(groupId = InboundFanOut.GROUP, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true,
     offsetReset = OffsetReset.LATEST)
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
@@ -35,13 +38,18 @@ final class InboundFanOut extends FanOutConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundFanOut.class);
 
+    /** The consumer group's name before micronaut-kafka makes it the instance's own. */
+    static final String GROUP = "gatehouse-inbound-fan-out";
+
     private final ConversationStore store;
     private final SessionHub hub;
+    private final ConversationTracing tracing;
 
-    InboundFanOut(ConversationStore store, SessionHub hub, MeterRegistry registry) {
+    InboundFanOut(ConversationStore store, SessionHub hub, ConversationTracing tracing, MeterRegistry registry) {
         super(registry, "inbound");
         this.store = store;
         this.hub = hub;
+        this.tracing = tracing;
     }
 
     /**
@@ -61,13 +69,17 @@ final class InboundFanOut extends FanOutConsumer {
             return;
         }
         String eventId = new String(header.value(), StandardCharsets.UTF_8);
-        try {
+        Span span = tracing.consume(record, "deliver", GROUP);
+        try (Scope ignored = span.makeCurrent()) {
             ConversationStore.StoredEvent event = store.event(sessionId, eventId);
             if (event != null) {
                 hub.publish(sessionId, event);
             }
         } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
             LOG.warn("Event {} of session {} was not handed to this instance's streams: {}", eventId, sessionId, e.getMessage());
+        } finally {
+            span.end();
         }
     }
 }

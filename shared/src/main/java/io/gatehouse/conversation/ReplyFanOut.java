@@ -6,6 +6,7 @@ import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
+import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -35,19 +36,24 @@ import java.util.List;
  * <p>Runs where Kafka is configured and a process stays up between requests: Lambda turns it off
  * ({@code gateway.conversations.fan-out.enabled: false}).
  */
-@KafkaListener(groupId = "gatehouse-fan-out", batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST)
+@KafkaListener(groupId = ReplyFanOut.GROUP, batch = true, uniqueGroupId = true, uniqueGroupIdDeleteOnShutdown = true, offsetReset = OffsetReset.LATEST)
 @Requires(property = "kafka.bootstrap.servers")
 @Requires(property = ReplyFanOutConfiguration.PREFIX + ".enabled", notEquals = StringUtils.FALSE)
 final class ReplyFanOut extends FanOutConsumer {
 
+    /** The consumer group's name before micronaut-kafka makes it the instance's own. */
+    static final String GROUP = "gatehouse-fan-out";
+
     private final ReplyRecords records;
+    private final ConversationTracing tracing;
     private final SessionHub hub;
     private final ReplyRecords.Outcomes outcomes;
     private final ReplyRecords.Retry retry = new ReplyRecords.Retry(200, 1_000);
 
-    ReplyFanOut(ReplyRecords records, SessionHub hub, MeterRegistry registry) {
+    ReplyFanOut(ReplyRecords records, SessionHub hub, ConversationTracing tracing, MeterRegistry registry) {
         super(registry, "outbound");
         this.records = records;
+        this.tracing = tracing;
         this.hub = hub;
         this.outcomes = new ReplyRecords.Outcomes(registry, "gatehouse_stream_replies", "Records consumed from the outbound topic, by outcome");
     }
@@ -61,18 +67,24 @@ final class ReplyFanOut extends FanOutConsumer {
      */
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
     void receive(List<ConsumerRecord<String, String>> batch, Consumer<?, ?> consumer) {
+        List<Span> spans = tracing.consume(batch, "deliver", GROUP);
         List<ReplyRecords.Stored> handled;
         try {
             handled = records.handle(batch, false, outcomes);
         } catch (RuntimeException e) {
+            ConversationTracing.end(spans, e);
             retry.failed(consumer, batch, e);
             return;
         }
         retry.stored();
-        for (ReplyRecords.Stored stored : handled) {
-            if (stored.outcome() == ReplyRecords.Outcome.STORED) {
-                hub.publish(stored.reply().sessionId(), stored.event());
+        try {
+            for (ReplyRecords.Stored stored : handled) {
+                if (stored.outcome() == ReplyRecords.Outcome.STORED) {
+                    hub.publish(stored.reply().sessionId(), stored.event());
+                }
             }
+        } finally {
+            ConversationTracing.end(spans, null);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
+import io.opentelemetry.api.trace.Span;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -41,12 +42,16 @@ final class ReplyStore {
     static final long SETTLE_MS = 1_000;
 
     private final ReplyRecords records;
+    private final ConversationTracing tracing;
+    private final String group;
     private final ReplyRecords.Outcomes outcomes;
     /** A second between attempts: the store group has no client waiting on it. */
     private final ReplyRecords.Retry retry = new ReplyRecords.Retry(1_000, 1_000);
 
-    ReplyStore(ReplyRecords records, MeterRegistry registry) {
+    ReplyStore(ReplyRecords records, ConversationTracing tracing, ReplyFanOutConfiguration configuration, MeterRegistry registry) {
         this.records = records;
+        this.tracing = tracing;
+        this.group = configuration.getStoreGroup();
         this.outcomes = new ReplyRecords.Outcomes(registry, "gatehouse_reply_store",
             "Replies of the outbound topic stored for the history, by outcome");
     }
@@ -63,10 +68,13 @@ final class ReplyStore {
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
     void receive(List<ConsumerRecord<String, String>> batch, Consumer<?, ?> consumer) {
         settle(batch);
+        List<Span> spans = tracing.consume(batch, "store", group);
         try {
             records.handle(batch, true, outcomes);
             retry.stored();
+            ConversationTracing.end(spans, null);
         } catch (RuntimeException e) {
+            ConversationTracing.end(spans, e);
             retry.failed(consumer, batch, e);
         }
     }

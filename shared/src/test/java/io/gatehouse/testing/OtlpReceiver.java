@@ -26,6 +26,10 @@ public final class OtlpReceiver implements AutoCloseable {
     public static final int SERVER = 2;
     /** {@code SPAN_KIND_CLIENT}. */
     public static final int CLIENT = 3;
+    /** {@code SPAN_KIND_PRODUCER}. */
+    public static final int PRODUCER = 4;
+    /** {@code SPAN_KIND_CONSUMER}. */
+    public static final int CONSUMER = 5;
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Span> spans = new ConcurrentLinkedQueue<>();

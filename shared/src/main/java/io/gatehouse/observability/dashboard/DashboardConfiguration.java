@@ -3,6 +3,7 @@ package io.gatehouse.observability.dashboard;
 import io.micronaut.context.annotation.ConfigurationProperties;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The live dashboard, under {@code gateway.dashboard.*}. See {@code docs/observability.md}.
@@ -21,6 +22,7 @@ public class DashboardConfiguration {
 
     private boolean enabled = DEFAULT_ENABLED;
     private Duration interval = Duration.ofSeconds(DEFAULT_INTERVAL_SECONDS);
+    private List<String> roles = List.of();
 
     /**
      * Whether {@code /dashboard} is served. Default {@value #DEFAULT_ENABLED}; off on Lambda, where
@@ -54,5 +56,29 @@ public class DashboardConfiguration {
      */
     public void setInterval(Duration interval) {
         this.interval = interval.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : interval;
+    }
+
+    /**
+     * The roles that let a user signed in through the gateway's login ({@code /v1/auth/login/…},
+     * the session cookie) see the dashboard, as the admin token does. None by default: only the
+     * admin token opens it. The dashboard shows every tenant's routes, so these are roles of the
+     * gateway's operators, whatever tenant the session names.
+     *
+     * @return the roles
+     */
+    public List<String> getRoles() {
+        return roles;
+    }
+
+    /**
+     * @param roles the roles; blank ones are refused
+     */
+    public void setRoles(List<String> roles) {
+        for (String role : roles) {
+            if (role == null || role.isBlank()) {
+                throw new IllegalArgumentException(PREFIX + ".roles: a role must not be blank");
+            }
+        }
+        this.roles = List.copyOf(roles);
     }
 }

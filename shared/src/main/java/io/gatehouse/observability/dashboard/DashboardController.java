@@ -4,6 +4,7 @@ import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.identity.AdminCredentials;
 import io.gatehouse.identity.AdminPrincipal;
+import io.gatehouse.security.session.Sessions;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.HttpRequest;
@@ -33,6 +34,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The live dashboard: {@code GET /dashboard} the page (no data in it), {@code POST /dashboard/session}
@@ -44,7 +46,9 @@ import java.util.Map;
  * <p>The cookie ({@value #COOKIE}) is {@code HttpOnly}, {@code SameSite=Strict}, scoped to
  * {@code /dashboard}, valid for an hour and signed with a key of this process: a restart or another
  * instance asks for the credential again. Only the global administrator sees the dashboard (it
- * shows every tenant's routes).
+ * shows every tenant's routes), or a user signed in through the gateway's login whose session
+ * holds a role of {@code gateway.dashboard.roles} ({@link Sessions}: the session cookie, checked
+ * against revocations on every connection).
  */
 @Controller("/dashboard")
 @Hidden
@@ -58,12 +62,17 @@ final class DashboardController {
 
     private final DashboardHistory history;
     private final AdminCredentials credentials;
+    private final Sessions sessions;
+    private final Set<String> roles;
     private final byte[] key = new byte[32];
     private final String page;
 
-    DashboardController(DashboardHistory history, AdminCredentials credentials) {
+    DashboardController(DashboardHistory history, AdminCredentials credentials, Sessions sessions,
+                        DashboardConfiguration configuration) {
         this.history = history;
         this.credentials = credentials;
+        this.sessions = sessions;
+        this.roles = Set.copyOf(configuration.getRoles());
         new SecureRandom().nextBytes(key);
         try (InputStream in = DashboardController.class.getResourceAsStream("/dashboard/index.html")) {
             this.page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -95,7 +104,7 @@ final class DashboardController {
     @Get("/events")
     @Produces(MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<String>> events(HttpRequest<?> request) {
-        if (!validSession(request)) {
+        if (!validSession(request) && !signedInOperator(request)) {
             requireGlobal(credentials.require(request));
         }
         return Flux.concat(Mono.fromCallable(history::snapshot), history.updates()).map(Event::of);
@@ -106,6 +115,17 @@ final class DashboardController {
             throw new GatewayException(ErrorCode.FORBIDDEN, "The dashboard shows every tenant's routes: only the global administrator sees it.",
                 Map.of("reason", "global_admin_required"), Map.of());
         }
+    }
+
+    /**
+     * @return whether the request carries the gateway's login session of a user holding a role of
+     *         {@code gateway.dashboard.roles}
+     */
+    private boolean signedInOperator(HttpRequest<?> request) {
+        if (roles.isEmpty()) {
+            return false;
+        }
+        return sessions.current(request).map(claims -> Sessions.roles(claims).stream().anyMatch(roles::contains)).orElse(false);
     }
 
     private boolean validSession(HttpRequest<?> request) {
