@@ -52,6 +52,7 @@ class SessionStreamsTest {
     private static final String STORE_UNREADABLE = "gatehouse_reply_store_total{outcome=\"unreadable\"";
     private static final String STORE_FAILED = "gatehouse_reply_store_total{outcome=\"failed\"";
     private static final String LIVE_FAILED = "gatehouse_stream_replies_total{outcome=\"failed\"";
+    private static final String LIVE_LAG = "gatehouse_kafka_consumer_lag{consumer=\"reply_fan_out\"";
 
     private final JsonMapper json = JsonMapper.createDefault();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -383,6 +384,7 @@ class SessionStreamsTest {
             Await.until("both consumers tried and failed more than once", WAIT,
                 () -> gauge(gatewayB, LIVE_FAILED) >= liveFailed + 2
                     && gauge(gatewayA, STORE_FAILED) + gauge(gatewayB, STORE_FAILED) >= storeFailed + 2);
+            Await.until("the live fan-out is behind by the replies it could not store", WAIT, () -> gauge(gatewayB, LIVE_LAG) == 3);
         } finally {
             cluster.schema.run("ALTER TABLE session_events_away RENAME TO session_events");
         }
@@ -391,6 +393,7 @@ class SessionStreamsTest {
             live.add(sse.next().id());
         }
         assertEquals(replies, live, "the stream gets the outage's replies once the database answers, in order");
+        assertEquals(0, gauge(gatewayB, LIVE_LAG), "caught up");
         assertEquals(replies, historyIds(session).subList(1, 4), "each stored once");
     }
 

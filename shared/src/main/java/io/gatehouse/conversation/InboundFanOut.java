@@ -9,6 +9,7 @@ import io.micronaut.core.util.StringUtils;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -44,22 +45,26 @@ final class InboundFanOut extends FanOutConsumer {
     private final ConversationStore store;
     private final SessionHub hub;
     private final ConversationTracing tracing;
+    private final ConsumerLag lag;
 
     InboundFanOut(ConversationStore store, SessionHub hub, ConversationTracing tracing, MeterRegistry registry) {
         super(registry, "inbound");
         this.store = store;
         this.hub = hub;
         this.tracing = tracing;
+        this.lag = new ConsumerLag(registry, "inbound_fan_out");
     }
 
     /**
      * One record of the inbound topic, as the relay published it: key the session, header
      * {@code event_id} the event.
      *
-     * @param record the record
+     * @param record   the record
+     * @param consumer this listener's consumer, whose lag is read
      */
     @Topic("${gateway.conversations.inbound-topic:conversation.inbound}")
-    void receive(ConsumerRecord<String, String> record) {
+    void receive(ConsumerRecord<String, String> record, Consumer<?, ?> consumer) {
+        lag.measure(consumer);
         String sessionId = record.key();
         if (sessionId == null || !hub.hasSubscribers(sessionId)) {
             return;

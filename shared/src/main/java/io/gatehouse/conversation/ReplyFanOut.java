@@ -48,6 +48,7 @@ final class ReplyFanOut extends FanOutConsumer {
     private final ConversationTracing tracing;
     private final SessionHub hub;
     private final ReplyRecords.Outcomes outcomes;
+    private final ConsumerLag lag;
     private final ReplyRecords.Retry retry = new ReplyRecords.Retry(200, 1_000);
 
     ReplyFanOut(ReplyRecords records, SessionHub hub, ConversationTracing tracing, MeterRegistry registry) {
@@ -56,6 +57,7 @@ final class ReplyFanOut extends FanOutConsumer {
         this.tracing = tracing;
         this.hub = hub;
         this.outcomes = new ReplyRecords.Outcomes(registry, "gatehouse_stream_replies", "Records consumed from the outbound topic, by outcome");
+        this.lag = new ConsumerLag(registry, "reply_fan_out");
     }
 
     /**
@@ -74,9 +76,11 @@ final class ReplyFanOut extends FanOutConsumer {
         } catch (RuntimeException e) {
             ConversationTracing.end(spans, e);
             retry.failed(consumer, batch, e);
+            lag.measure(consumer);
             return;
         }
         retry.stored();
+        lag.measure(consumer);
         try {
             for (ReplyRecords.Stored stored : handled) {
                 if (stored.outcome() == ReplyRecords.Outcome.STORED) {

@@ -45,6 +45,7 @@ final class ReplyStore {
     private final ConversationTracing tracing;
     private final String group;
     private final ReplyRecords.Outcomes outcomes;
+    private final ConsumerLag lag;
     /** A second between attempts: the store group has no client waiting on it. */
     private final ReplyRecords.Retry retry = new ReplyRecords.Retry(1_000, 1_000);
 
@@ -54,6 +55,7 @@ final class ReplyStore {
         this.group = configuration.getStoreGroup();
         this.outcomes = new ReplyRecords.Outcomes(registry, "gatehouse_reply_store",
             "Replies of the outbound topic stored for the history, by outcome");
+        this.lag = new ConsumerLag(registry, "reply_store");
     }
 
     /**
@@ -77,6 +79,7 @@ final class ReplyStore {
             ConversationTracing.end(spans, e);
             retry.failed(consumer, batch, e);
         }
+        lag.measure(consumer);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.gatehouse.policy.size;
 
 import io.gatehouse.config.ConfigNode;
+import io.gatehouse.route.CompiledRoute;
 import io.gatehouse.route.RouteDefinition;
 import io.micronaut.core.annotation.Nullable;
 
@@ -12,11 +13,20 @@ import java.util.Map;
  * <pre>
  * request-limits:
  *   max-body: 1MiB     # bytes, or with KiB, MiB, GiB (KB, MB, GB read the same); 0 allows no body
+ *   max-in-flight: 200 # requests of this route an instance serves at once; one more is a 503
  * </pre>
+ * At least one of the two.
  *
- * @param maxBody the largest request body in bytes
+ * @param maxBody     the largest request body in bytes, or {@link #UNSET}
+ * @param maxInFlight the most requests of the route in flight on one instance, or {@link #UNSET}
  */
-record RequestLimits(long maxBody) {
+record RequestLimits(long maxBody, int maxInFlight) {
+
+    /** A limit the route does not set. */
+    static final int UNSET = -1;
+
+    /** The largest {@code max-in-flight} accepted. */
+    static final int MAX_IN_FLIGHT_LIMIT = 1_000_000;
 
     /** The route key. */
     static final String KEY = "request-limits";
@@ -25,10 +35,15 @@ record RequestLimits(long maxBody) {
     static final long MAX_BODY_LIMIT = 1L << 40;
 
     /**
-     * @param route a route's definition (validated when it loaded)
+     * @param compiled a route of a table coming into force (validated when it loaded), or {@code null}
+     *                 for the gateway's own endpoints
      * @return its limits, or {@code null} when it has no {@code request-limits} key
      */
-    static @Nullable RequestLimits of(RouteDefinition route) {
+    static @Nullable RequestLimits of(@Nullable CompiledRoute compiled) {
+        if (compiled == null) {
+            return null;
+        }
+        RouteDefinition route = compiled.definition();
         Object raw = route.policies().get(KEY);
         if (raw == null) {
             return null;
@@ -48,16 +63,19 @@ record RequestLimits(long maxBody) {
             return null;
         }
         if (!(node.raw() instanceof Map<?, ?>)) {
-            node.problem("must be a map such as { max-body: 1MiB }");
+            node.problem("must be a map such as { max-body: 1MiB, max-in-flight: 200 }");
             return null;
         }
-        node.allowOnly("max-body");
+        node.allowOnly("max-body", "max-in-flight");
         ConfigNode maxBody = node.get("max-body");
-        if (maxBody.isMissing()) {
-            maxBody.problem("is required: the largest request body, such as 1MiB");
+        ConfigNode maxInFlight = node.get("max-in-flight");
+        if (maxBody.isMissing() && maxInFlight.isMissing()) {
+            node.problem("sets no limit: give max-body (the largest request body, such as 1MiB), max-in-flight (the most requests "
+                + "served at once, such as 200) or both");
             return null;
         }
-        long bytes = maxBody.bytes(-1, 0, MAX_BODY_LIMIT);
-        return bytes < 0 ? null : new RequestLimits(bytes);
+        long bytes = maxBody.isMissing() ? UNSET : maxBody.bytes(-2, 0, MAX_BODY_LIMIT);
+        int inFlight = maxInFlight.isMissing() ? UNSET : maxInFlight.integer(-2, 1, MAX_IN_FLIGHT_LIMIT);
+        return bytes == -2 || inFlight == -2 ? null : new RequestLimits(bytes, inFlight);
     }
 }

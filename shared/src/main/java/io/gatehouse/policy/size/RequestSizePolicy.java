@@ -39,8 +39,8 @@ final class RequestSizePolicy implements Policy {
 
     @Override
     public @Nullable PolicyStep compile(@Nullable CompiledRoute route) {
-        RequestLimits limits = route == null ? null : RequestLimits.of(route.definition());
-        return limits == null ? null : new Step(limits.maxBody());
+        RequestLimits limits = RequestLimits.of(route);
+        return limits == null || limits.maxBody() == RequestLimits.UNSET ? null : new Step(limits.maxBody());
     }
 
     private record Step(long maxBody) implements PolicyStep {

@@ -44,8 +44,12 @@ class RequestLimitsTest {
         "{ max-body: 2TiB }         | routes[0].request-limits.max-body: must be a size",
         "{ max-body: 2048GiB }      | routes[0].request-limits.max-body: must be between 0 and 1099511627776 bytes",
         "{ max-bodies: 1MiB }       | routes[0].request-limits.max-bodies: unknown field",
-        "{ }                        | routes[0].request-limits.max-body: is required",
-        "1MiB                       | routes[0].request-limits: must be a map such as { max-body: 1MiB }"})
+        "{ }                        | routes[0].request-limits: sets no limit: give max-body",
+        "{ max-in-flight: 0 }       | routes[0].request-limits.max-in-flight: must be between 1 and 1000000, not 0",
+        "{ max-in-flight: many }    | routes[0].request-limits.max-in-flight: must be a whole number, not 'many'",
+        "{ max-in-flight: 2000000 } | routes[0].request-limits.max-in-flight: must be between 1 and 1000000",
+        "{ max-inflight: 10 }       | routes[0].request-limits.max-inflight: unknown field",
+        "1MiB                       | routes[0].request-limits: must be a map such as { max-body: 1MiB, max-in-flight: 200 }"})
     void invalidLimits_thenTheRouteIsRefusedNamingTheField(String limits, String expected) {
         RouteDefinitions.assertRefused("request-limits: " + limits, expected);
     }
@@ -53,5 +57,16 @@ class RequestLimitsTest {
     @Test
     void validLimits_thenTheRouteLoads() {
         assertEquals(1, RouteDefinitions.load("request-limits: { max-body: 256KiB }").routes().size());
+        assertEquals(1, RouteDefinitions.load("request-limits: { max-in-flight: 200 }").routes().size());
+        assertEquals(1, RouteDefinitions.load("request-limits: { max-body: 1MiB, max-in-flight: 1 }").routes().size());
+    }
+
+    @Test
+    void maxInFlight_thenReadAlone_bodyUnset() {
+        List<DefinitionProblem> problems = new ArrayList<>();
+        RequestLimits limits = RequestLimits.parse(ConfigNode.root("test", Map.of("max-in-flight", 64), problems));
+        assertEquals(List.of(), problems);
+        assertEquals(64, limits.maxInFlight());
+        assertEquals(RequestLimits.UNSET, limits.maxBody());
     }
 }
