@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one OTLP/HTTP receiver on loopback: the message is posted to gateway A with the caller's
  * {@code traceparent}; the outbox relay publishes it to {@code conversation.inbound} inside a
  * producer span; gateway B, whose stream of the session is open, consumes the record inside a
- * consumer span and reads the event back from PostgreSQL inside JDBC client spans. Real Kafka,
- * PostgreSQL and Redis.
+ * consumer span and reads the event back from PostgreSQL inside JDBC client spans. A history read
+ * on A then records its JDBC calls as children of its server span. Real Kafka, PostgreSQL and
+ * Redis.
  */
 class SessionTracingTest {
 
@@ -59,9 +60,13 @@ class SessionTracingTest {
                 .body("application/json", "{\"session_id\":\"" + session + "\",\"message\":\"traced\"}"));
             assertEquals(202, accepted.status(), accepted.text());
 
-            Await.until("B's consumer span and its JDBC span", Duration.ofSeconds(20), () -> receiver.trace(traceId).stream()
-                .anyMatch(s -> s.service().equals("gatehouse-b") && s.kind() == OtlpReceiver.CONSUMER)
-                && receiver.trace(traceId).stream().anyMatch(s -> s.service().equals("gatehouse-b") && s.kind() == OtlpReceiver.CLIENT));
+            Await.until("A's server span, the producer span, B's consumer span and its JDBC span", Duration.ofSeconds(20), () -> {
+                List<OtlpReceiver.Span> sofar = receiver.trace(traceId);
+                return sofar.stream().anyMatch(s -> s.service().equals("gatehouse-a") && s.kind() == OtlpReceiver.SERVER)
+                    && sofar.stream().anyMatch(s -> s.kind() == OtlpReceiver.PRODUCER)
+                    && sofar.stream().anyMatch(s -> s.service().equals("gatehouse-b") && s.kind() == OtlpReceiver.CONSUMER)
+                    && sofar.stream().anyMatch(s -> s.service().equals("gatehouse-b") && s.kind() == OtlpReceiver.CLIENT);
+            });
             List<OtlpReceiver.Span> spans = receiver.trace(traceId);
             OtlpReceiver.Span server = one(spans, "gatehouse-a", OtlpReceiver.SERVER);
             assertEquals("00f067aa0ba902b7", server.parentSpanId(), "the caller's trace goes on");
@@ -78,11 +83,26 @@ class SessionTracingTest {
             assertEquals("gatehouse-inbound-fan-out", consumer.attributes().get("messaging.consumer.group.name"));
             assertFalse(spans.stream().anyMatch(s -> s.service().equals("gatehouse-a") && s.kind() == OtlpReceiver.CONSUMER),
                 "A has no stream of the session: its consumer acts on nothing");
-            OtlpReceiver.Span read = one(spans, "gatehouse-b", OtlpReceiver.CLIENT);
-            assertEquals(consumer.spanId(), read.parentSpanId(), "the read of the event is the delivery's child");
-            String statement = read.attributes().getOrDefault("db.query.text", read.attributes().get("db.statement"));
+            OtlpReceiver.Span lookup = one(spans, "gatehouse-b", OtlpReceiver.CLIENT);
+            assertEquals(consumer.spanId(), lookup.parentSpanId(), "the read of the event is the delivery's child");
+            String statement = lookup.attributes().getOrDefault("db.query.text", lookup.attributes().get("db.statement"));
             assertTrue(statement != null && statement.contains("session_events") && !statement.contains(session),
-                "a sanitised statement, without the session's id: " + read.attributes());
+                "a sanitised statement, without the session's id: " + lookup.attributes());
+
+            // A gateway endpoint's own JDBC calls are children of its request's span.
+            String historyTrace = "5bf92f3577b34da6a3ce929d0e0e4737";
+            ContractResponse history = cluster.gatewayA.send(ContractRequest.get("/v1/session/" + session + "/events")
+                .header("Authorization", "Bearer " + ALICE).header("traceparent", "00-" + historyTrace + "-00f067aa0ba902b8-01"));
+            assertEquals(200, history.status(), history.text());
+            Await.until("the history read's server span and a JDBC span", Duration.ofSeconds(20),
+                () -> receiver.trace(historyTrace).stream().anyMatch(s -> s.kind() == OtlpReceiver.SERVER)
+                    && receiver.trace(historyTrace).stream().anyMatch(s -> s.kind() == OtlpReceiver.CLIENT));
+            List<OtlpReceiver.Span> read = receiver.trace(historyTrace);
+            OtlpReceiver.Span historyServer = one(read, "gatehouse-a", OtlpReceiver.SERVER);
+            List<OtlpReceiver.Span> queries = read.stream().filter(s -> s.kind() == OtlpReceiver.CLIENT).toList();
+            assertFalse(queries.isEmpty(), read.toString());
+            assertTrue(queries.stream().allMatch(q -> q.parentSpanId().equals(historyServer.spanId())
+                && "postgresql".equals(q.attributes().get("db.system"))), read.toString());
             stream.cancel(true);
         }
     }

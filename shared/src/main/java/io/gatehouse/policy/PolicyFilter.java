@@ -6,6 +6,7 @@ import io.gatehouse.error.ErrorCode;
 import io.gatehouse.error.ErrorResponses;
 import io.gatehouse.error.GatewayException;
 import io.gatehouse.observability.RequestIds;
+import io.gatehouse.observability.tracing.ServerSpans;
 import io.gatehouse.proxy.ClientConnection;
 import io.gatehouse.proxy.ProxyConfiguration;
 import io.gatehouse.proxy.BufferedBodies;
@@ -17,6 +18,7 @@ import io.gatehouse.security.RouteAccessFilterConfiguration;
 import io.gatehouse.security.UpstreamIdentity;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.util.StringUtils;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -184,7 +186,11 @@ final class PolicyFilter implements Ordered {
             identity.remove().forEach(headers::remove);
             identity.set().forEach(headers::set);
         }
-        return Flux.from(continuation.proceed())
+        Publisher<MutableHttpResponse<?>> proceeded;
+        try (PropagatedContext.Scope ignored = ServerSpans.current(exchange)) {
+            proceeded = continuation.proceed();
+        }
+        return Flux.from(proceeded)
             .<MutableHttpResponse<?>>map(response -> finish(request, chain, exchange, response))
             .doOnError(e -> completed(request, chain, exchange, -1, true))
             .doOnCancel(() -> completed(request, chain, exchange, -1, true));
