@@ -4,7 +4,9 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
@@ -46,10 +48,11 @@ public final class ContainerStack extends Stack {
      * @param id       the stack's name
      * @param props    the stack's environment and description
      * @param settings what to deploy
+     * @param stores   the stores the tasks reach, and the network to run in
      */
-    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings) {
+    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings, Stores stores) {
         super(scope, id, props);
-        Vpc vpc = Vpc.Builder.create(this, "Vpc").maxAzs(2).natGateways(1).build();
+        IVpc vpc = stores.vpc() != null ? stores.vpc() : Network.vpc(this);
         Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).containerInsights(true).build();
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
@@ -58,26 +61,13 @@ public final class ContainerStack extends Stack {
             .build();
         task.addVolume(Volume.builder().name("tmp").build());
 
-        Map<String, String> environment = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(stores.environment());
         environment.put("GATEWAY_SHUTDOWN_GRACE_PERIOD", settings.gracePeriodSeconds() + "s");
-        if (settings.databaseUrl() != null) {
-            environment.put("DATASOURCES_DEFAULT_URL", settings.databaseUrl());
-        }
-        if (settings.redisUri() != null) {
-            environment.put("REDIS_URI", settings.redisUri());
-        }
-        if (settings.kafkaBootstrap() != null) {
-            environment.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
-        }
+        ISecret gatewaySecret = settings.secretName() == null ? null
+            : software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "Secrets", settings.secretName());
         Map<String, Secret> secrets = new HashMap<>();
-        if (settings.secretName() != null) {
-            ISecret secret = software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "Secrets",
-                settings.secretName());
-            secrets.put("GATEWAY_ADMIN_TOKEN", Secret.fromSecretsManager(secret, "admin-token"));
-            secrets.put("GATEWAY_JWT_SECRET", Secret.fromSecretsManager(secret, "jwt-secret"));
-            secrets.put("GATEWAY_SESSION_SECRET", Secret.fromSecretsManager(secret, "session-secret"));
-            secrets.put("DATASOURCES_DEFAULT_PASSWORD", Secret.fromSecretsManager(secret, "database-password"));
-        }
+        stores.secretsWith(gatewaySecret).forEach((variable, field) ->
+            secrets.put(variable, Secret.fromSecretsManager(field.secret(), field.field())));
         ContainerImage image = settings.image() != null
             ? ContainerImage.fromRegistry(settings.image())
             : ContainerImage.fromTarball(settings.imageTar());
@@ -96,7 +86,7 @@ public final class ContainerStack extends Stack {
             .build());
         container.addMountPoints(MountPoint.builder().containerPath("/tmp").sourceVolume("tmp").readOnly(false).build());
 
-        service = ApplicationLoadBalancedFargateService.Builder.create(this, "Service")
+        ApplicationLoadBalancedFargateService.Builder builder = ApplicationLoadBalancedFargateService.Builder.create(this, "Service")
             .cluster(cluster)
             .taskDefinition(task)
             .desiredCount(settings.desiredCount())
@@ -104,8 +94,15 @@ public final class ContainerStack extends Stack {
             .idleTimeout(Duration.seconds(settings.idleTimeoutSeconds()))
             .minHealthyPercent(100)
             .maxHealthyPercent(200)
-            .circuitBreaker(software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker.builder().rollback(true).build())
-            .build();
+            .circuitBreaker(software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker.builder().rollback(true).build());
+        if (stores.securityGroup() != null) {
+            // Imported here, so that the load balancer's rule into the group is this stack's resource: in the data
+            // stack it would make that stack depend on this one, and this one depends on it.
+            builder.securityGroups(List.of(SecurityGroup.fromSecurityGroupId(this, "GatewaySecurityGroup",
+                stores.securityGroup().getSecurityGroupId(),
+                SecurityGroupImportOptions.builder().mutable(true).allowAllOutbound(true).build())));
+        }
+        service = builder.build();
         service.getTargetGroup().configureHealthCheck(HealthCheck.builder()
             .path("/v1/health/ready")
             .healthyHttpCodes("200")

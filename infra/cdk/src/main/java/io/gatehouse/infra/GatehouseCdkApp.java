@@ -4,12 +4,17 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 
+import java.util.Set;
+
 /**
  * The CDK app: {@value #LAMBDA} and {@value #CONTAINER}, deployable apart ({@code cdk deploy
  * GatehouseLambda}) or together ({@code cdk deploy --all}), configured by context flags
  * ({@link Flags}). A stack is only built when it is to be synthesized: {@code -c
  * gatehouse:stacks=lambda} or {@code =container} leaves the other out (so that, say, the Lambda
  * stack needs no image tarball).
+ *
+ * <p>With {@code gatehouse:createData}, {@value #DATA} creates the stores the flag names and the
+ * network the other stacks then run in.
  */
 public final class GatehouseCdkApp {
 
@@ -18,6 +23,9 @@ public final class GatehouseCdkApp {
 
     /** The container stack's name. */
     public static final String CONTAINER = "GatehouseContainer";
+
+    /** The data stack's name. */
+    public static final String DATA = "GatehouseData";
 
     private GatehouseCdkApp() {
     }
@@ -38,19 +46,31 @@ public final class GatehouseCdkApp {
      */
     static void build(App app) {
         Flags flags = new Flags(app.getNode());
-        Object chosen = app.getNode().tryGetContext("gatehouse:stacks");
-        String stacks = chosen == null ? "lambda,container" : chosen.toString();
-        StackProps props = StackProps.builder()
-            .env(Environment.builder()
-                .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
-                .region(System.getenv("CDK_DEFAULT_REGION"))
-                .build())
-            .build();
+        Set<String> stacks = flags.stacks();
+        StoreSettings storeSettings = flags.stores();
+        StackProps props = props(System.getenv("CDK_DEFAULT_REGION"));
+        Stores stores = stores(app, DATA, props, storeSettings);
         if (stacks.contains("lambda")) {
-            new LambdaStack(app, LAMBDA, props, flags.lambda());
+            new LambdaStack(app, LAMBDA, props, flags.lambda(), stores);
         }
         if (stacks.contains("container")) {
-            new ContainerStack(app, CONTAINER, props, flags.container());
+            new ContainerStack(app, CONTAINER, props, flags.container(), stores);
         }
+    }
+
+    private static StackProps props(String region) {
+        return StackProps.builder()
+            .env(Environment.builder()
+                .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
+                .region(region)
+                .build())
+            .build();
+    }
+
+    /** The stores a data stack creates, or those the flags reference when none is to be created. */
+    private static Stores stores(App app, String id, StackProps props, StoreSettings settings) {
+        return settings.create().isEmpty()
+            ? Stores.referenced(settings)
+            : new DataStack(app, id, props, settings).stores();
     }
 }
