@@ -4,6 +4,9 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
@@ -21,8 +24,13 @@ import software.amazon.awscdk.services.ecs.ScalableTaskCount;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.ecs.patterns.ApplicationLoadBalancedFargateService;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.route53.HostedZone;
+import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
@@ -38,6 +46,10 @@ import java.util.Map;
  * stop timeout). Tasks run as the image's user with a read-only root and {@code /tmp} writable;
  * secrets are injected by ECS from Secrets Manager (the template names the secret, never a value).
  * Autoscaling on CPU and on requests per target.
+ *
+ * <p>As a region of a deployment beyond one region ({@link GlobalSettings}), the load balancer
+ * listens on HTTPS only, with a certificate for the origin, public and regional names, and the
+ * region joins the latency records ({@link RegionalOrigin}).
  */
 public final class ContainerStack extends Stack {
 
@@ -49,8 +61,10 @@ public final class ContainerStack extends Stack {
      * @param props    the stack's environment and description
      * @param settings what to deploy
      * @param stores   the stores the tasks reach, and the network to run in
+     * @param global   the deployment beyond one region this stack is a region of, or {@code null} for one region
      */
-    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings, Stores stores) {
+    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings, Stores stores,
+                          GlobalSettings global) {
         super(scope, id, props);
         IVpc vpc = stores.vpc() != null ? stores.vpc() : Network.vpc(this);
         Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).containerInsights(true).build();
@@ -102,6 +116,26 @@ public final class ContainerStack extends Stack {
                 stores.securityGroup().getSecurityGroupId(),
                 SecurityGroupImportOptions.builder().mutable(true).allowAllOutbound(true).build())));
         }
+        IHostedZone zone = null;
+        if (global != null) {
+            if (Token.isUnresolved(getRegion())) {
+                throw new IllegalArgumentException(id + ": a regional stack needs its region");
+            }
+            zone = HostedZone.fromHostedZoneAttributes(this, "Zone", HostedZoneAttributes.builder()
+                .hostedZoneId(global.hostedZoneId())
+                .zoneName(global.hostedZoneName())
+                .build());
+            // CloudFront forwards the client's Host: the certificate names the public name too.
+            Certificate certificate = Certificate.Builder.create(this, "Certificate")
+                .domainName(global.originDomain())
+                .subjectAlternativeNames(List.of(global.domainName(), global.regionalDomain(getRegion())))
+                .validation(CertificateValidation.fromDns(zone))
+                .build();
+            builder.protocol(ApplicationProtocol.HTTPS)
+                .certificate(certificate)
+                .sslPolicy(SslPolicy.RECOMMENDED_TLS)
+                .redirectHttp(false);
+        }
         service = builder.build();
         service.getTargetGroup().configureHealthCheck(HealthCheck.builder()
             .path("/v1/health/ready")
@@ -131,6 +165,9 @@ public final class ContainerStack extends Stack {
             .scaleInCooldown(Duration.seconds(300))
             .build());
         CfnOutput.Builder.create(this, "LoadBalancer").value(service.getLoadBalancer().getLoadBalancerDnsName()).build();
+        if (global != null) {
+            new RegionalOrigin(this, "Origin", zone, service.getLoadBalancer(), global, getRegion());
+        }
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * The context flags of the CDK app ({@code cdk deploy -c gatehouse:memory=2048 ...}, or
- * {@code cdk.json}), read into {@link LambdaSettings}, {@link ContainerSettings} and
- * {@link StoreSettings}. The list, with defaults, is in
+ * {@code cdk.json}), read into {@link LambdaSettings}, {@link ContainerSettings},
+ * {@link StoreSettings} and {@link GlobalSettings}. The list, with defaults, is in
  * docs/deployment.md#aws-cdk. Every flag is checked by name: a {@code gatehouse:} flag the app does
  * not read, a value of the wrong shape, or a flag whose feature is off is refused with its name,
  * never ignored.
@@ -31,6 +31,8 @@ final class Flags {
         "gatehouse:stacks", "gatehouse:secretName",
         "gatehouse:databaseUrl", "gatehouse:redisUri", "gatehouse:kafkaBootstrap",
         "gatehouse:createData", "gatehouse:databaseMaxCapacity", "gatehouse:redisNodeType", "gatehouse:kafkaInstanceType",
+        "gatehouse:regions", "gatehouse:hostedZoneId", "gatehouse:hostedZoneName", "gatehouse:globalDomain",
+        "gatehouse:cacheablePaths", "gatehouse:cacheKeyHeaders", "gatehouse:apiKeyHeader",
         "gatehouse:lambdaJar", "gatehouse:architecture", "gatehouse:memory", "gatehouse:snapStart",
         "gatehouse:reservedConcurrency", "gatehouse:provisionedConcurrency", "gatehouse:restApi", "gatehouse:domainName",
         "gatehouse:certificateArn", "gatehouse:basePath", "gatehouse:logRetentionDays", "gatehouse:routeFile",
@@ -40,6 +42,9 @@ final class Flags {
 
     /** The stacks {@code gatehouse:stacks} may name. */
     static final Set<String> STACKS = Set.of("lambda", "container");
+
+    private static final List<String> GLOBAL_FLAGS = List.of("gatehouse:hostedZoneId", "gatehouse:hostedZoneName",
+        "gatehouse:globalDomain", "gatehouse:cacheablePaths", "gatehouse:cacheKeyHeaders", "gatehouse:apiKeyHeader");
 
     private final Node node;
 
@@ -62,10 +67,16 @@ final class Flags {
     }
 
     /**
-     * @return the stacks to build
+     * @return the stacks to build: {@code lambda} and {@code container} in one region, {@code container} beyond one
      */
     Set<String> stacks() {
-        return choice("gatehouse:stacks", STACKS, List.of("lambda", "container"));
+        boolean global = present("gatehouse:regions");
+        Set<String> stacks = choice("gatehouse:stacks", STACKS, global ? List.of("container") : List.of("lambda", "container"));
+        if (global && stacks.contains("lambda")) {
+            throw new IllegalArgumentException("gatehouse:stacks: lambda is one region's; with gatehouse:regions only "
+                + "container is deployed per region: use gatehouse:stacks=container");
+        }
+        return stacks;
     }
 
     LambdaSettings lambda() {
@@ -113,6 +124,13 @@ final class Flags {
         requires("gatehouse:databaseMaxCapacity", create.contains(Store.POSTGRES), "add postgres to gatehouse:createData");
         requires("gatehouse:redisNodeType", create.contains(Store.REDIS), "add redis to gatehouse:createData");
         requires("gatehouse:kafkaInstanceType", create.contains(Store.KAFKA), "add kafka to gatehouse:createData");
+        if (create.contains(Store.KAFKA) && present("gatehouse:regions")) {
+            // KafkaCheck (shared, io.gatehouse.observability.health) builds its admin client from the bootstrap servers
+            // alone, so it cannot reach MSK's TLS listener: /v1/health would answer 503 in every region.
+            throw new IllegalArgumentException("gatehouse:createData: kafka cannot go with gatehouse:regions yet: the gateway's "
+                + "/v1/health checks Kafka without TLS, so every region's Route 53 health check would fail (and Route 53 would "
+                + "then route as if all were healthy: no failover); reference a Kafka with gatehouse:kafkaBootstrap instead");
+        }
         return new StoreSettings(
             text("gatehouse:databaseUrl", null),
             text("gatehouse:redisUri", null),
@@ -121,6 +139,26 @@ final class Flags {
             number("gatehouse:databaseMaxCapacity", StoreSettings.DEFAULT_DATABASE_MAX_CAPACITY),
             text("gatehouse:redisNodeType", StoreSettings.DEFAULT_REDIS_NODE_TYPE),
             text("gatehouse:kafkaInstanceType", StoreSettings.DEFAULT_KAFKA_INSTANCE_TYPE));
+    }
+
+    /**
+     * @return the deployment beyond one region, or {@code null} without {@code gatehouse:regions}
+     */
+    GlobalSettings global() {
+        if (!present("gatehouse:regions")) {
+            for (String flag : GLOBAL_FLAGS) {
+                requires(flag, false, "set gatehouse:regions");
+            }
+            return null;
+        }
+        return new GlobalSettings(
+            list("gatehouse:regions", List.of()),
+            text("gatehouse:hostedZoneId", null),
+            text("gatehouse:hostedZoneName", null),
+            text("gatehouse:globalDomain", null),
+            list("gatehouse:cacheablePaths", List.of()),
+            list("gatehouse:cacheKeyHeaders", GlobalSettings.DEFAULT_CACHE_KEY_HEADERS),
+            text("gatehouse:apiKeyHeader", GlobalSettings.DEFAULT_API_KEY_HEADER));
     }
 
     private boolean present(String key) {

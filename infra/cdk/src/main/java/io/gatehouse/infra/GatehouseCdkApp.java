@@ -14,18 +14,23 @@ import java.util.Set;
  * stack needs no image tarball).
  *
  * <p>With {@code gatehouse:createData}, {@value #DATA} creates the stores the flag names and the
- * network the other stacks then run in.
+ * network the other stacks then run in. With {@code gatehouse:regions}, the container stack (and
+ * the data stack) is built once per region, {@code GatehouseContainer-eu-west-1} and so on, and
+ * {@value #EDGE} puts CloudFront in front of them all.
  */
 public final class GatehouseCdkApp {
 
     /** The Lambda stack's name. */
     public static final String LAMBDA = "GatehouseLambda";
 
-    /** The container stack's name. */
+    /** The container stack's name; beyond one region, followed by {@code -<region>}. */
     public static final String CONTAINER = "GatehouseContainer";
 
-    /** The data stack's name. */
+    /** The data stack's name; beyond one region, followed by {@code -<region>}. */
     public static final String DATA = "GatehouseData";
+
+    /** The CloudFront stack's name. */
+    public static final String EDGE = "GatehouseEdge";
 
     private GatehouseCdkApp() {
     }
@@ -47,15 +52,28 @@ public final class GatehouseCdkApp {
     static void build(App app) {
         Flags flags = new Flags(app.getNode());
         Set<String> stacks = flags.stacks();
+        // Every flag is read, and so checked, before anything is built, the flags of a stack left out included.
         StoreSettings storeSettings = flags.stores();
-        StackProps props = props(System.getenv("CDK_DEFAULT_REGION"));
-        Stores stores = stores(app, DATA, props, storeSettings);
-        if (stacks.contains("lambda")) {
-            new LambdaStack(app, LAMBDA, props, flags.lambda(), stores);
+        GlobalSettings global = flags.global();
+        LambdaSettings lambda = flags.lambda();
+        ContainerSettings container = flags.container();
+        if (global == null) {
+            StackProps props = props(System.getenv("CDK_DEFAULT_REGION"));
+            Stores stores = stores(app, DATA, props, storeSettings);
+            if (stacks.contains("lambda")) {
+                new LambdaStack(app, LAMBDA, props, lambda, stores);
+            }
+            if (stacks.contains("container")) {
+                new ContainerStack(app, CONTAINER, props, container, stores, null);
+            }
+            return;
         }
-        if (stacks.contains("container")) {
-            new ContainerStack(app, CONTAINER, props, flags.container(), stores);
+        for (String region : global.regions()) {
+            StackProps props = props(region);
+            Stores stores = stores(app, DATA + "-" + region, props, storeSettings);
+            new ContainerStack(app, CONTAINER + "-" + region, props, container, stores, global);
         }
+        new EdgeStack(app, EDGE, props(GlobalSettings.EDGE_REGION), global);
     }
 
     private static StackProps props(String region) {

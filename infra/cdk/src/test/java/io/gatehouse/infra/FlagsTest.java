@@ -23,6 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FlagsTest {
 
+    private static final Map<String, Object> GLOBAL = Map.of(
+        "gatehouse:regions", "eu-west-1,us-east-1",
+        "gatehouse:hostedZoneId", "Z0123456789ABCDEFGHIJ",
+        "gatehouse:hostedZoneName", "example.com",
+        "gatehouse:globalDomain", "api.example.com");
+
     static Stream<Arguments> refused() {
         return Stream.of(
             row("an unknown flag", Map.of("gatehouse:memorySize", "2048"), "unknown context flag gatehouse:memorySize"),
@@ -30,6 +36,8 @@ class FlagsTest {
             row("a stack that does not exist", Map.of("gatehouse:stacks", "lambda,contianer"), "gatehouse:stacks: 'contianer'"),
             row("a fraction where a whole number goes", Map.of("gatehouse:memory", "1.5"), "gatehouse:memory must be a whole number"),
             row("a word where a number goes", Map.of("gatehouse:desiredCount", "two"), "gatehouse:desiredCount must be a whole number"),
+            row("a malformed flag of a stack left out",
+                Map.of("gatehouse:stacks", "container", "gatehouse:memory", "lots"), "gatehouse:memory must be a whole number"),
             row("a boolean that is not one", Map.of("gatehouse:restApi", "yes"), "gatehouse:restApi must be true or false"),
             row("a list where one value goes", Map.of("gatehouse:image", List.of("a", "b")), "gatehouse:image takes one value"),
             row("an empty entry in a list", Map.of("gatehouse:stacks", "lambda,,container"), "gatehouse:stacks has an empty entry"),
@@ -44,7 +52,28 @@ class FlagsTest {
             row("a database capacity out of range",
                 Map.of("gatehouse:createData", "postgres", "gatehouse:databaseMaxCapacity", "0"), "gatehouse:databaseMaxCapacity"),
             row("Kafka on Lambda without a database",
-                Map.of("gatehouse:stacks", "lambda", "gatehouse:kafkaBootstrap", "b-1:9092"), "gatehouse:kafkaBootstrap"));
+                Map.of("gatehouse:stacks", "lambda", "gatehouse:kafkaBootstrap", "b-1:9092"), "gatehouse:kafkaBootstrap"),
+            row("one region", with(GLOBAL, Map.of("gatehouse:regions", "eu-west-1")), "gatehouse:regions must name at least two"),
+            row("a region that is not one", with(GLOBAL, Map.of("gatehouse:regions", "eu-west-1,europe")), "gatehouse:regions: 'europe'"),
+            row("a region twice", with(GLOBAL, Map.of("gatehouse:regions", "eu-west-1,eu-west-1")), "gatehouse:regions names 'eu-west-1' twice"),
+            row("the Lambda stack in several regions", with(GLOBAL, Map.of("gatehouse:stacks", "lambda,container")), "gatehouse:stacks"),
+            row("no hosted zone", with(GLOBAL, Map.of("gatehouse:hostedZoneId", "")), "gatehouse:hostedZoneId"),
+            row("a domain outside the zone", with(GLOBAL, Map.of("gatehouse:globalDomain", "api.example.org")), "gatehouse:globalDomain"),
+            row("a path that is not a pattern", with(GLOBAL, Map.of("gatehouse:cacheablePaths", "catalog/*")), "gatehouse:cacheablePaths"),
+            row("a path that caches everything", with(GLOBAL, Map.of("gatehouse:cacheablePaths", "/*")), "gatehouse:cacheablePaths: '/*'"),
+            row("a path over the gateway's own endpoints", with(GLOBAL, Map.of("gatehouse:cacheablePaths", "/catalog/*,/v1/public/*")),
+                "gatehouse:cacheablePaths: '/v1/public/*' reaches the gateway's own /v1/"),
+            row("Authorization in the cache key", with(GLOBAL, Map.of("gatehouse:cacheKeyHeaders", "Origin,authorization")),
+                "gatehouse:cacheKeyHeaders: 'authorization' carries credentials"),
+            row("the default API key header in the cache key", with(GLOBAL, Map.of("gatehouse:cacheKeyHeaders", "X-API-Key")),
+                "gatehouse:cacheKeyHeaders: 'X-API-Key' carries credentials"),
+            row("a configured API key header in the cache key",
+                with(GLOBAL, Map.of("gatehouse:apiKeyHeader", "X-Partner-Key", "gatehouse:cacheKeyHeaders", "x-partner-key")),
+                "gatehouse:cacheKeyHeaders: 'x-partner-key' carries credentials"),
+            row("a created MSK beyond one region", with(GLOBAL, Map.of("gatehouse:createData", "postgres,kafka")),
+                "gatehouse:createData: kafka cannot go with gatehouse:regions"),
+            row("Host named again", with(GLOBAL, Map.of("gatehouse:cacheKeyHeaders", "Host")), "gatehouse:cacheKeyHeaders: 'Host' is named twice"),
+            row("cacheable paths without regions", Map.of("gatehouse:cacheablePaths", "/catalog/*"), "gatehouse:cacheablePaths has no effect"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,15 +86,15 @@ class FlagsTest {
 
     @Test
     void valuesAsCdkJsonTypesThem_areAccepted() throws Exception {
-        Map<String, Object> flags = new HashMap<>();
-        flags.put("gatehouse:stacks", List.of("container"));
-        flags.put("gatehouse:createData", List.of("postgres", "redis"));
+        Map<String, Object> flags = new HashMap<>(GLOBAL);
+        flags.put("gatehouse:regions", List.of("eu-west-1", "ap-southeast-2"));
+        flags.put("gatehouse:cacheablePaths", List.of("/catalog/*"));
         flags.put("gatehouse:desiredCount", 3.0);
         flags.put("gatehouse:maxCount", 12);
         App app = app(flags);
         GatehouseCdkApp.build(app);
-        assertNotNull(app.getNode().tryFindChild(GatehouseCdkApp.CONTAINER));
-        assertNotNull(app.getNode().tryFindChild(GatehouseCdkApp.DATA));
+        assertNotNull(app.getNode().tryFindChild(GatehouseCdkApp.CONTAINER + "-ap-southeast-2"));
+        assertNotNull(app.getNode().tryFindChild(GatehouseCdkApp.EDGE));
     }
 
     private static App app(Map<String, Object> flags) throws Exception {
@@ -77,5 +106,11 @@ class FlagsTest {
 
     private static Arguments row(String description, Map<String, Object> flags, String message) {
         return Arguments.of(description, flags, message);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, Map<String, Object> changes) {
+        Map<String, Object> merged = new HashMap<>(base);
+        merged.putAll(changes);
+        return merged;
     }
 }
