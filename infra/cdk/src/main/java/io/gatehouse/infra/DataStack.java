@@ -16,8 +16,6 @@ import software.amazon.awscdk.customresources.SdkCallsPolicyOptions;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
-import software.amazon.awscdk.services.ec2.SubnetSelection;
-import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.elasticache.CfnReplicationGroup;
 import software.amazon.awscdk.services.elasticache.CfnSubnetGroup;
@@ -63,8 +61,6 @@ public final class DataStack extends Stack {
 
     /** MSK's Kafka version. */
     public static final String KAFKA_VERSION = "3.9.x";
-
-    private static final SubnetSelection PRIVATE = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
 
     private final Vpc vpc;
     private final SecurityGroup gateway;
@@ -128,7 +124,7 @@ public final class DataStack extends Stack {
             .credentials(Credentials.fromGeneratedSecret(DATABASE))
             .defaultDatabaseName(DATABASE)
             .vpc(vpc)
-            .vpcSubnets(PRIVATE)
+            .vpcSubnets(Network.PRIVATE)
             .securityGroups(List.of(storeGroup("Postgres", POSTGRES_PORT)))
             .writer(ClusterInstance.serverlessV2("Writer"))
             .readers(List.of(ClusterInstance.serverlessV2("Reader",

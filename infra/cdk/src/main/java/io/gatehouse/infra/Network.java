@@ -1,5 +1,7 @@
 package io.gatehouse.infra;
 
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.constructs.Construct;
 
@@ -8,6 +10,9 @@ import software.constructs.Construct;
  * private ones (one NAT gateway) for the tasks, the functions and the stores.
  */
 final class Network {
+
+    /** The private subnets, whose way out is the NAT gateway: the functions' and the stores'. */
+    static final SubnetSelection PRIVATE = SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build();
 
     private Network() {
     }
