@@ -17,13 +17,9 @@ import java.util.Objects;
  * @param idleTimeoutSeconds the ALB's idle timeout: long enough for WebSockets and event streams
  * @param requestsPerTarget  the requests a minute per task the autoscaling aims at
  * @param secretName      the Secrets Manager secret with the gateway's secrets, or {@code null}
- * @param databaseUrl     PostgreSQL's JDBC URL, or {@code null} for the embedded default
- * @param redisUri        Redis, or {@code null}
- * @param kafkaBootstrap  Kafka's bootstrap servers, or {@code null}
  */
 public record ContainerSettings(String image, String imageTar, int cpu, int memoryMiB, int desiredCount, int maxCount,
-                                int gracePeriodSeconds, int idleTimeoutSeconds, int requestsPerTarget, String secretName,
-                                String databaseUrl, String redisUri, String kafkaBootstrap) {
+                                int gracePeriodSeconds, int idleTimeoutSeconds, int requestsPerTarget, String secretName) {
 
     /** The port the image listens on. */
     public static final int PORT = 8080;

@@ -4,7 +4,12 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.certificatemanager.CertificateValidation;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SecurityGroupImportOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
@@ -19,8 +24,13 @@ import software.amazon.awscdk.services.ecs.ScalableTaskCount;
 import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.ecs.patterns.ApplicationLoadBalancedFargateService;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.route53.HostedZone;
+import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import software.amazon.awscdk.services.route53.IHostedZone;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
@@ -36,6 +46,10 @@ import java.util.Map;
  * stop timeout). Tasks run as the image's user with a read-only root and {@code /tmp} writable;
  * secrets are injected by ECS from Secrets Manager (the template names the secret, never a value).
  * Autoscaling on CPU and on requests per target.
+ *
+ * <p>As a region of a deployment beyond one region ({@link GlobalSettings}), the load balancer
+ * listens on HTTPS only, with a certificate for the origin, public and regional names, and the
+ * region joins the latency records ({@link RegionalOrigin}).
  */
 public final class ContainerStack extends Stack {
 
@@ -46,10 +60,13 @@ public final class ContainerStack extends Stack {
      * @param id       the stack's name
      * @param props    the stack's environment and description
      * @param settings what to deploy
+     * @param stores   the stores the tasks reach, and the network to run in
+     * @param global   the deployment beyond one region this stack is a region of, or {@code null} for one region
      */
-    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings) {
+    public ContainerStack(Construct scope, String id, StackProps props, ContainerSettings settings, Stores stores,
+                          GlobalSettings global) {
         super(scope, id, props);
-        Vpc vpc = Vpc.Builder.create(this, "Vpc").maxAzs(2).natGateways(1).build();
+        IVpc vpc = stores.vpc() != null ? stores.vpc() : Network.vpc(this);
         Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).containerInsights(true).build();
 
         FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
@@ -58,26 +75,13 @@ public final class ContainerStack extends Stack {
             .build();
         task.addVolume(Volume.builder().name("tmp").build());
 
-        Map<String, String> environment = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(stores.environment());
         environment.put("GATEWAY_SHUTDOWN_GRACE_PERIOD", settings.gracePeriodSeconds() + "s");
-        if (settings.databaseUrl() != null) {
-            environment.put("DATASOURCES_DEFAULT_URL", settings.databaseUrl());
-        }
-        if (settings.redisUri() != null) {
-            environment.put("REDIS_URI", settings.redisUri());
-        }
-        if (settings.kafkaBootstrap() != null) {
-            environment.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
-        }
+        ISecret gatewaySecret = settings.secretName() == null ? null
+            : software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "Secrets", settings.secretName());
         Map<String, Secret> secrets = new HashMap<>();
-        if (settings.secretName() != null) {
-            ISecret secret = software.amazon.awscdk.services.secretsmanager.Secret.fromSecretNameV2(this, "Secrets",
-                settings.secretName());
-            secrets.put("GATEWAY_ADMIN_TOKEN", Secret.fromSecretsManager(secret, "admin-token"));
-            secrets.put("GATEWAY_JWT_SECRET", Secret.fromSecretsManager(secret, "jwt-secret"));
-            secrets.put("GATEWAY_SESSION_SECRET", Secret.fromSecretsManager(secret, "session-secret"));
-            secrets.put("DATASOURCES_DEFAULT_PASSWORD", Secret.fromSecretsManager(secret, "database-password"));
-        }
+        stores.secretsWith(gatewaySecret).forEach((variable, field) ->
+            secrets.put(variable, Secret.fromSecretsManager(field.secret(), field.field())));
         ContainerImage image = settings.image() != null
             ? ContainerImage.fromRegistry(settings.image())
             : ContainerImage.fromTarball(settings.imageTar());
@@ -96,7 +100,7 @@ public final class ContainerStack extends Stack {
             .build());
         container.addMountPoints(MountPoint.builder().containerPath("/tmp").sourceVolume("tmp").readOnly(false).build());
 
-        service = ApplicationLoadBalancedFargateService.Builder.create(this, "Service")
+        ApplicationLoadBalancedFargateService.Builder builder = ApplicationLoadBalancedFargateService.Builder.create(this, "Service")
             .cluster(cluster)
             .taskDefinition(task)
             .desiredCount(settings.desiredCount())
@@ -104,8 +108,35 @@ public final class ContainerStack extends Stack {
             .idleTimeout(Duration.seconds(settings.idleTimeoutSeconds()))
             .minHealthyPercent(100)
             .maxHealthyPercent(200)
-            .circuitBreaker(software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker.builder().rollback(true).build())
-            .build();
+            .circuitBreaker(software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker.builder().rollback(true).build());
+        if (stores.securityGroup() != null) {
+            // Imported here, so that the load balancer's rule into the group is this stack's resource: in the data
+            // stack it would make that stack depend on this one, and this one depends on it.
+            builder.securityGroups(List.of(SecurityGroup.fromSecurityGroupId(this, "GatewaySecurityGroup",
+                stores.securityGroup().getSecurityGroupId(),
+                SecurityGroupImportOptions.builder().mutable(true).allowAllOutbound(true).build())));
+        }
+        IHostedZone zone = null;
+        if (global != null) {
+            if (Token.isUnresolved(getRegion())) {
+                throw new IllegalArgumentException(id + ": a regional stack needs its region");
+            }
+            zone = HostedZone.fromHostedZoneAttributes(this, "Zone", HostedZoneAttributes.builder()
+                .hostedZoneId(global.hostedZoneId())
+                .zoneName(global.hostedZoneName())
+                .build());
+            // CloudFront forwards the client's Host: the certificate names the public name too.
+            Certificate certificate = Certificate.Builder.create(this, "Certificate")
+                .domainName(global.originDomain())
+                .subjectAlternativeNames(List.of(global.domainName(), global.regionalDomain(getRegion())))
+                .validation(CertificateValidation.fromDns(zone))
+                .build();
+            builder.protocol(ApplicationProtocol.HTTPS)
+                .certificate(certificate)
+                .sslPolicy(SslPolicy.RECOMMENDED_TLS)
+                .redirectHttp(false);
+        }
+        service = builder.build();
         service.getTargetGroup().configureHealthCheck(HealthCheck.builder()
             .path("/v1/health/ready")
             .healthyHttpCodes("200")
@@ -134,6 +165,9 @@ public final class ContainerStack extends Stack {
             .scaleInCooldown(Duration.seconds(300))
             .build());
         CfnOutput.Builder.create(this, "LoadBalancer").value(service.getLoadBalancer().getLoadBalancerDnsName()).build();
+        if (global != null) {
+            new RegionalOrigin(this, "Origin", zone, service.getLoadBalancer(), global, getRegion());
+        }
     }
 
     /**

@@ -19,17 +19,14 @@ import java.util.Objects;
  * @param routeFile              a route file to ship in a layer at {@code /opt/gatehouse.yml}, or {@code null}
  * @param secretName             the Secrets Manager secret holding {@code admin-token}, {@code jwt-secret},
  *                               {@code session-secret} and {@code database-password}, or {@code null}
- * @param databaseUrl            PostgreSQL's JDBC URL, or {@code null} for the embedded default
- * @param redisUri               Redis, or {@code null}
- * @param kafkaBootstrap         Kafka's bootstrap servers, or {@code null}: with them (and a database), the
- *                               functions publish accepted session messages to Kafka and a scheduled relay
- *                               function ({@code OutboxRelayHandler}) publishes what they could not
- * @param relayMinutes           how often the relay function runs, in minutes
+ * @param relayMinutes           how often the relay function runs, in minutes: with Kafka (and a database,
+ *                               {@link Stores}), the functions publish accepted session messages to Kafka and a
+ *                               scheduled relay function ({@code OutboxRelayHandler}) publishes what they could not
  */
 public record LambdaSettings(String codePath, boolean arm64, int memoryMb, boolean snapStart, Integer reservedConcurrency,
                              Integer provisionedConcurrency, boolean restApi, String domainName, String certificateArn,
                              String basePath, int logRetentionDays, String routeFile, String secretName,
-                             String databaseUrl, String redisUri, String kafkaBootstrap, int relayMinutes) {
+                             int relayMinutes) {
 
     /** The handler of the HTTP API (payload format 2.0). */
     public static final String HTTP_API_HANDLER = "io.gatehouse.lambda.HttpApiHandler::handleRequest";
@@ -51,9 +48,6 @@ public record LambdaSettings(String codePath, boolean arm64, int memoryMb, boole
         }
         if (relayMinutes < 1 || relayMinutes > 60) {
             throw new IllegalArgumentException("gatehouse:relayMinutes must be 1 to 60, not " + relayMinutes);
-        }
-        if (kafkaBootstrap != null && databaseUrl == null) {
-            throw new IllegalArgumentException("gatehouse:kafkaBootstrap on Lambda needs gatehouse:databaseUrl: the outbox is in the database");
         }
         if (domainName != null && !restApi) {
             throw new IllegalArgumentException("gatehouse:domainName is the REST API's: set gatehouse:restApi true");

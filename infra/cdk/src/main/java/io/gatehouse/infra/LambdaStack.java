@@ -44,7 +44,8 @@ import java.util.Map;
  * optional custom domain and base path; with Kafka, the session outbox relay ({@code OutboxRelayHandler})
  * on an EventBridge schedule. Each function is called through its {@code live} alias,
  * on which SnapStart and provisioned concurrency apply. Secrets come from Secrets Manager as
- * dynamic references, resolved by CloudFormation at deploy time: the template holds none.
+ * dynamic references, resolved by CloudFormation at deploy time: the template holds none. With
+ * stores created by {@link DataStack}, the functions run in its VPC, in the gateway's security group.
  */
 public final class LambdaStack extends Stack {
 
@@ -55,9 +56,15 @@ public final class LambdaStack extends Stack {
      * @param id       the stack's name
      * @param props    the stack's environment and description
      * @param settings what to deploy
+     * @param stores   the stores the functions reach, and the network to run in
      */
-    public LambdaStack(Construct scope, String id, StackProps props, LambdaSettings settings) {
+    public LambdaStack(Construct scope, String id, StackProps props, LambdaSettings settings, Stores stores) {
         super(scope, id, props);
+        boolean kafka = stores.environment().containsKey(Stores.KAFKA_BOOTSTRAP);
+        if (kafka && !stores.environment().containsKey(Stores.DATABASE_URL)) {
+            throw new IllegalArgumentException("Kafka on Lambda (gatehouse:kafkaBootstrap, or kafka in gatehouse:createData) needs "
+                + "PostgreSQL (gatehouse:databaseUrl, or postgres in gatehouse:createData): the outbox is in the database");
+        }
         ISecret secret = settings.secretName() == null ? null
             : Secret.fromSecretNameV2(this, "Secrets", settings.secretName());
         LayerVersion routes = null;
@@ -73,7 +80,7 @@ public final class LambdaStack extends Stack {
                         .exclude(List.of("*", "!" + file.getFileName())).build()))
                 .build();
         }
-        httpFunction = function("Http", LambdaSettings.HTTP_API_HANDLER, settings, secret, routes, null);
+        httpFunction = function("Http", LambdaSettings.HTTP_API_HANDLER, settings, stores, secret, routes, null);
         Alias httpAlias = alias("Http", httpFunction, settings);
         HttpApi http = HttpApi.Builder.create(this, "HttpApi")
             .description("Gatehouse (payload format 2.0)")
@@ -83,9 +90,9 @@ public final class LambdaStack extends Stack {
             .build();
         CfnOutput.Builder.create(this, "HttpApiUrl").value(http.getApiEndpoint()).build();
 
-        if (settings.kafkaBootstrap() != null) {
+        if (kafka) {
             // The outbox relay: what a function committed but could not publish right after the commit.
-            Function relay = function("Relay", LambdaSettings.RELAY_HANDLER, settings, secret, routes, null);
+            Function relay = function("Relay", LambdaSettings.RELAY_HANDLER, settings, stores, secret, routes, null);
             Rule.Builder.create(this, "RelaySchedule")
                 .description("Gatehouse: publish the session outbox to Kafka")
                 .schedule(Schedule.rate(Duration.minutes(settings.relayMinutes())))
@@ -94,7 +101,8 @@ public final class LambdaStack extends Stack {
         }
 
         if (settings.restApi()) {
-            Function restFunction = function("Rest", LambdaSettings.REST_API_HANDLER, settings, secret, routes, settings.basePath());
+            Function restFunction = function("Rest", LambdaSettings.REST_API_HANDLER, settings, stores, secret, routes,
+                settings.basePath());
             Alias restAlias = alias("Rest", restFunction, settings);
             LambdaRestApi rest = LambdaRestApi.Builder.create(this, "RestApi")
                 .description("Gatehouse (payload format 1.0)")
@@ -129,30 +137,16 @@ public final class LambdaStack extends Stack {
         return httpFunction;
     }
 
-    private Function function(String name, String handler, LambdaSettings settings, ISecret secret, LayerVersion routes,
-                              String basePath) {
-        Map<String, String> environment = new HashMap<>();
+    private Function function(String name, String handler, LambdaSettings settings, Stores stores, ISecret secret,
+                              LayerVersion routes, String basePath) {
+        Map<String, String> environment = new HashMap<>(stores.environment());
         if (routes != null) {
             environment.put("GATEHOUSE_CONFIG", "/opt/" + Path.of(settings.routeFile()).getFileName());
         }
         if (basePath != null) {
             environment.put("GATEWAY_LAMBDA_BASE_PATHS", "/" + basePath);
         }
-        if (settings.databaseUrl() != null) {
-            environment.put("DATASOURCES_DEFAULT_URL", settings.databaseUrl());
-        }
-        if (settings.redisUri() != null) {
-            environment.put("REDIS_URI", settings.redisUri());
-        }
-        if (settings.kafkaBootstrap() != null) {
-            environment.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
-        }
-        if (secret != null) {
-            environment.put("GATEWAY_ADMIN_TOKEN", reference(secret, "admin-token"));
-            environment.put("GATEWAY_JWT_SECRET", reference(secret, "jwt-secret"));
-            environment.put("GATEWAY_SESSION_SECRET", reference(secret, "session-secret"));
-            environment.put("DATASOURCES_DEFAULT_PASSWORD", reference(secret, "database-password"));
-        }
+        stores.secretsWith(secret).forEach((variable, field) -> environment.put(variable, reference(field)));
         LogGroup logs = LogGroup.Builder.create(this, name + "Logs")
             .retention(retention(settings.logRetentionDays()))
             .build();
@@ -168,6 +162,11 @@ public final class LambdaStack extends Stack {
             .logGroup(logs);
         if (settings.snapStart()) {
             builder.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
+        }
+        if (stores.vpc() != null) {
+            builder.vpc(stores.vpc())
+                .vpcSubnets(Network.PRIVATE)
+                .securityGroups(List.of(stores.securityGroup()));
         }
         Function function;
         if (settings.reservedConcurrency() != null) {
@@ -194,10 +193,10 @@ public final class LambdaStack extends Stack {
         return alias.build();
     }
 
-    /** A dynamic reference to one key of the secret: {@code {{resolve:secretsmanager:...}}}, never the value. */
-    private static String reference(ISecret secret, String key) {
-        return SecretValue.secretsManager(secret.getSecretArn(),
-            software.amazon.awscdk.SecretsManagerSecretOptions.builder().jsonField(key).build()).unsafeUnwrap();
+    /** A dynamic reference to one key of a secret: {@code {{resolve:secretsmanager:...}}}, never the value. */
+    private static String reference(Stores.SecretField field) {
+        return SecretValue.secretsManager(field.secret().getSecretArn(),
+            software.amazon.awscdk.SecretsManagerSecretOptions.builder().jsonField(field.field()).build()).unsafeUnwrap();
     }
 
     private static RetentionDays retention(int days) {

@@ -4,14 +4,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StacksTest {
 
-    private static final String SECRET_NAME = "gatehouse/test-secrets";
-    private static final String PLAINTEXT_CANARY = "do-not-ship-this-value";
-
     private Template lambda;
     private Template container;
     private String lambdaJson;
@@ -42,10 +34,7 @@ class StacksTest {
 
     @BeforeAll
     void synthesize() throws Exception {
-        Path jar = Files.createTempFile("gatehouse-lambda", ".jar");
-        Files.write(jar, new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        Map<String, Object> context = new HashMap<>();
-        context.put("gatehouse:lambdaJar", jar.toString());
+        Map<String, Object> context = Synth.context();
         context.put("gatehouse:memory", "2048");
         context.put("gatehouse:restApi", "true");
         context.put("gatehouse:domainName", "api.example.com");
@@ -53,14 +42,11 @@ class StacksTest {
         context.put("gatehouse:basePath", "gw");
         context.put("gatehouse:provisionedConcurrency", "2");
         context.put("gatehouse:reservedConcurrency", "50");
-        context.put("gatehouse:secretName", SECRET_NAME);
-        context.put("gatehouse:image", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/gatehouse:0.1.0");
         context.put("gatehouse:databaseUrl", "jdbc:postgresql://db.internal:5432/gatehouse");
         context.put("gatehouse:kafkaBootstrap", "b-1.msk.internal:9092,b-2.msk.internal:9092");
-        App app = new App(AppProps.builder().context(context).build());
-        GatehouseCdkApp.build(app);
-        lambda = Template.fromStack((Stack) app.getNode().findChild(GatehouseCdkApp.LAMBDA));
-        container = Template.fromStack((Stack) app.getNode().findChild(GatehouseCdkApp.CONTAINER));
+        App app = Synth.app(context);
+        lambda = Synth.template(app, GatehouseCdkApp.LAMBDA);
+        container = Synth.template(app, GatehouseCdkApp.CONTAINER);
         lambdaJson = lambda.toJSON().toString();
         containerJson = container.toJSON().toString();
     }
@@ -122,7 +108,7 @@ class StacksTest {
     @Test
     void lambda_secretsByReferenceAndLeastPrivilege() {
         assertTrue(lambdaJson.contains("{{resolve:secretsmanager:"), "dynamic references for the secrets");
-        assertFalse(lambdaJson.contains(PLAINTEXT_CANARY));
+        PlaintextSecrets.assertNone(lambda);
         lambda.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment", Map.of("Variables",
             Match.objectLike(Map.of("GATEWAY_JWT_SECRET", Match.objectLike(Map.of("Fn::Join", Match.anyValue())))))));
         // The functions' roles carry AWS's basic execution policy and nothing else: no statement with a wildcard action.
@@ -179,7 +165,7 @@ class StacksTest {
         container.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
             "ContainerDefinitions", List.of(Match.objectLike(Map.of(
                 "Secrets", Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "GATEWAY_ADMIN_TOKEN")))))))));
-        assertFalse(containerJson.contains(PLAINTEXT_CANARY));
+        PlaintextSecrets.assertNone(container);
         assertFalse(containerJson.contains("{{resolve:"), "ECS injects the secrets: no value is resolved into the template");
         // Only the task's execution role may read the secret, and only that secret, with read actions.
         Map<String, Map<String, Object>> policies = container.findResources("AWS::IAM::Policy", Map.of("Properties",
@@ -188,7 +174,7 @@ class StacksTest {
         assertEquals(1, policies.size(), policies.keySet().toString());
         String policy = policies.values().iterator().next().toString();
         assertTrue(policy.contains("TaskExecutionRole"), policy);
-        assertTrue(policy.contains("secret:" + SECRET_NAME + "-??????"), "scoped to the one secret: " + policy);
+        assertTrue(policy.contains("secret:" + Synth.SECRET_NAME + "-??????"), "scoped to the one secret: " + policy);
         assertNotNull(container.findOutputs("LoadBalancer"));
     }
 }
