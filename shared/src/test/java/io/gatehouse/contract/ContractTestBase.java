@@ -31,6 +31,15 @@ public abstract class ContractTestBase {
     /** The {@code spec.name} under which the contract fixtures (echo endpoints) are active. */
     public static final String SPEC = "contract";
 
+    /**
+     * A session id shaped as the gateway's that no session has: what a refusal about another
+     * tenant's session is compared with ({@link #assertRefusedAsForNone}).
+     */
+    public static final String NO_SESSION = "s_01JF3Z8W5M3B7C9D1E2F4G6H8J";
+
+    /** An event id shaped as the gateway's that no event has, for the same comparisons. */
+    public static final String NO_EVENT = "e_01JF3Z8W6Q2V7R9K4M5N8P0T1A";
+
     /** The gateway under test. */
     protected GatewayTransport gateway;
 

@@ -82,9 +82,6 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
     private static final String MALLORY = jwt("mallory", "globex", "support");
     /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
     private static final String ALICE_OF_GLOBEX = jwt("alice", "globex");
-    /** Ids shaped as the gateway's that nothing has: what a refusal about another tenant's must be told apart from. */
-    private static final String NO_SESSION = "s_01JF3Z8W5M3B7C9D1E2F4G6H8J";
-    private static final String NO_EVENT = "e_01JF3Z8W6Q2V7R9K4M5N8P0T1A";
 
     /** Tenant acme's session that the tenant-boundary cases aim at: ALICE's, with a message and an action. */
     private Victim victim;
@@ -275,6 +272,22 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
         assertEquals(acme.events(), events, "acme's session is as it was");
     }
 
+    @Test
+    void anotherTenantsSessionAsEventStream_thenAsForNone_404WhereItStreams_406WhereNot() {
+        Victim acme = victim();
+        for (String stranger : List.of(MALLORY, ALICE_OF_GLOBEX)) {
+            ContractResponse refused = send(ContractRequest.get("/v1/session/" + acme.session() + "/events")
+                .header("Accept", "text/event-stream").header("Last-Event-ID", acme.events().getFirst())
+                .header("Authorization", "Bearer " + stranger));
+            ContractResponse none = send(ContractRequest.get("/v1/session/" + NO_SESSION + "/events")
+                .header("Accept", "text/event-stream").header("Last-Event-ID", NO_EVENT).header("Authorization", "Bearer " + stranger));
+            // Where streams run (the container) the stream's admission refuses it; elsewhere no stream is served to anyone.
+            assertRefusedAsForNone(refused, none, streams() ? 404 : 406, streams() ? "not_found" : "not_acceptable",
+                Map.of(acme.session(), NO_SESSION, acme.events().getFirst(), NO_EVENT));
+            assertTellsNothingOf(refused.text(), acme.secrets().subList(1, acme.secrets().size()));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/v1/session/", "/session/"})
     void ownSessionAfterAnotherTenantsEvent_then400AsForNoEvent_noneOfItsEvents(String prefix) {
@@ -301,7 +314,7 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
 
     /** Asserts a retry answered with the first use's ids. */
     private void replayed(ContractResponse response, JsonNode first) {
-        assertEquals(first, accepted(response));
+        assertEquals(first, accepted(response), response.text());
         assertEquals("true", response.header("Idempotent-Replayed").orElse(null));
     }
 

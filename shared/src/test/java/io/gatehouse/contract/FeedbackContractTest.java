@@ -75,9 +75,6 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
     /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
     private static final String ALICE_OF_GLOBEX = jwt("alice", "globex");
     private static final String ACME_ADMIN = jwt("ada", "acme", "gateway-admin");
-    /** Ids shaped as the gateway's that nothing has. */
-    private static final String NO_SESSION = "s_01JF3Z8W5M3B7C9D1E2F4G6H8J";
-    private static final String NO_EVENT = "e_01JF3Z8W6Q2V7R9K4M5N8P0T1A";
 
     private static String feedback(String... extra) {
         StringBuilder json = new StringBuilder("{\"user_id\":\"u-1842\",\"category\":\"bug\",\"rating\":4,\"title\":\"Export hangs\","
@@ -227,7 +224,7 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
                 ContractResponse counted = get(outsider, path + "?session_id=" + session);
                 ContractResponse none = get(outsider, path + "?session_id=" + NO_SESSION);
                 assertEquals(200, counted.status(), counted.text());
-                assertEquals(none.json(), counted.json());
+                assertEquals(none.text(), counted.text());
                 assertEquals(0, counted.json().get("total_feedback").getLongValue(), counted.text());
             }
         }
