@@ -1,6 +1,7 @@
 package io.gatehouse.container;
 
 import io.gatehouse.contract.ContractResponse;
+import io.gatehouse.contract.ContractTestBase;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.testing.Await;
 import io.micronaut.json.JsonMapper;
@@ -38,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Redis: a reply produced to the outbound topic (a topic of this run's own) reaches a stream on
  * either instance, stored once; {@code Last-Event-ID} replays exactly what was missed, in order,
  * then live events follow without repeats; a stranger's stream is the 404 envelope before any byte
- * of a stream; a caller's own message appears on its stream on the instance that took it, and on
+ * of a stream, and another tenant's session, or its event as {@code Last-Event-ID}, is answered as
+ * one that does not exist; a caller's own message appears on its stream on the instance that took it, and on
  * the other instance's through the inbound topic, once each; a record
  * that cannot be read is counted and skipped. {@code Accept} on the one route is the conversation
  * contract's ({@link NettyConversationContractTest}).
@@ -48,6 +50,8 @@ class SessionStreamsTest {
 
     private static final String ALICE = SessionCluster.jwt("alice", "acme");
     private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
+    /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
+    private static final String ALICE_OF_GLOBEX = SessionCluster.jwt("alice", "globex");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String STORE_UNREADABLE = "gatehouse_reply_store_total{outcome=\"unreadable\"";
     private static final String STORE_FAILED = "gatehouse_reply_store_total{outcome=\"failed\"";
@@ -113,7 +117,11 @@ class SessionStreamsTest {
     }
 
     private Sse stream(NettyRuntime runtime, String token, String session, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events"))
+        return stream(runtime, token, session, "", headers);
+    }
+
+    private Sse stream(NettyRuntime runtime, String token, String session, String query, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.uri() + "/v1/session/" + session + "/events" + query))
             .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token);
         headers.forEach(request::header);
         Sse sse = new Sse(http.send(request.build(), HttpResponse.BodyHandlers.ofLines()));
@@ -239,6 +247,59 @@ class SessionStreamsTest {
         Sse wrong = stream(runtimeB, ALICE, session, Map.of("Last-Event-ID", foreign));
         JsonNode invalid = wrong.envelope(400, "validation_failed");
         assertEquals("Last-Event-ID", invalid.get("details").get("violations").get(0).get("field").getStringValue());
+    }
+
+    /**
+     * @param from {@code Last-Event-ID} or {@code after}: how the stream names where it resumes
+     * @return the stream resumed after {@code eventId}
+     */
+    private Sse resumed(NettyRuntime runtime, String token, String session, String from, String eventId) throws Exception {
+        return from.equals("after") ? stream(runtime, token, session, "?after=" + eventId, Map.of())
+            : stream(runtime, token, session, Map.of(from, eventId));
+    }
+
+    @Test
+    void anotherTenantsSession_thenNoStreamOrResumeOfIt_asForNone_andOwnStreamsCarryNothingOfIt() throws Exception {
+        String acmes = openSession();
+        String secret = "for acme only " + UUID.randomUUID();
+        String acmeReply = "e_acme_" + UUID.randomUUID().toString().replace("-", "");
+        reply(acmes, acmeReply, secret);
+        Await.until("acme's reply is stored", WAIT, () -> historyIds(acmes).contains(acmeReply));
+        String acmeEvent = historyIds(acmes).getFirst();
+        for (String stranger : List.of(MALLORY, ALICE_OF_GLOBEX)) {
+            // Its stream, live or resumed after one of its events: the 404 for a session that does not exist.
+            JsonNode refused = stream(runtimeB, stranger, acmes, Map.of()).envelope(404, "not_found");
+            ContractTestBase.assertSameError(refused, stream(runtimeB, stranger, ContractTestBase.NO_SESSION, Map.of())
+                .envelope(404, "not_found"), Map.of(acmes, ContractTestBase.NO_SESSION));
+            for (String from : List.of("Last-Event-ID", "after")) {
+                ContractTestBase.assertSameError(resumed(runtimeB, stranger, acmes, from, acmeEvent).envelope(404, "not_found"),
+                    resumed(runtimeB, stranger, ContractTestBase.NO_SESSION, from, ContractTestBase.NO_EVENT).envelope(404, "not_found"),
+                    Map.of(acmes, ContractTestBase.NO_SESSION));
+                // Its event to resume one's own stream from: the 400 for an event that does not exist, nothing replayed.
+                String own = cluster.openSession(stranger);
+                JsonNode invalid = ContractTestBase.assertSameError(
+                    resumed(runtimeA, stranger, own, from, acmeEvent).envelope(400, "validation_failed"),
+                    resumed(runtimeA, stranger, own, from, ContractTestBase.NO_EVENT).envelope(400, "validation_failed"),
+                    Map.of(acmeEvent, ContractTestBase.NO_EVENT));
+                assertEquals(from, invalid.get("details").get("violations").get(0).get("field").getStringValue());
+            }
+        }
+
+        // Live, on the instance that did not take them: acme's reply and message reach acme's stream, not globex's.
+        String own = cluster.openSession(ALICE_OF_GLOBEX);
+        Sse strangers = stream(runtimeB, ALICE_OF_GLOBEX, own, Map.of());
+        Sse owners = stream(runtimeB, ALICE, acmes, Map.of());
+        String liveReply = "e_acme_" + UUID.randomUUID().toString().replace("-", "");
+        reply(acmes, liveReply, secret);
+        String liveMessage = accepted(post(gatewayA, ALICE, "{\"session_id\":\"" + acmes + "\",\"message\":\"" + secret + "\"}"))
+            .get("event_id").getStringValue();
+        assertEquals(java.util.Set.of(liveReply, liveMessage), java.util.Set.of(owners.next().id(), owners.next().id()));
+        String mine = accepted(post(gatewayA, ALICE_OF_GLOBEX, "{\"session_id\":\"" + own + "\",\"message\":\"mine\"}"))
+            .get("event_id").getStringValue();
+        Sse.Event event = strangers.next();
+        assertEquals(mine, event.id());
+        ContractTestBase.assertTellsNothingOf(event.data(), List.of(acmes, secret));
+        assertNull(strangers.poll(Duration.ofMillis(1000)), "nothing of acme's on globex's stream");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gatehouse.container;
 
 import io.gatehouse.contract.ContractRequest;
 import io.gatehouse.contract.ContractResponse;
+import io.gatehouse.contract.ContractTestBase;
 import io.gatehouse.contract.GatewayTransport;
 import io.gatehouse.contract.SessionContractTest;
 import io.gatehouse.testing.Await;
@@ -39,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * produced to the outbound topic reaches a socket on the other instance; a message sent as a frame
  * is acknowledged with its event id and is in the history; a second session is followed with
  * {@code subscribe}; {@code after} replays exactly what was missed; a stranger gets the error frame
- * and 1008, a foreign {@code subscribe} an error frame; an unknown field or type is named in an
+ * and 1008, a foreign {@code subscribe} an error frame, each as for a session that does not exist,
+ * and a key another tenant used is never answered with its ack; an unknown field or type is named in an
  * error frame; a client that stops reading is closed with 1013 while other sockets go on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +49,15 @@ class SessionWebSocketTest {
 
     private static final String ALICE = SessionCluster.jwt("alice", "acme");
     private static final String MALLORY = SessionCluster.jwt("mallory", "globex");
+    /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
+    private static final String ALICE_OF_GLOBEX = SessionCluster.jwt("alice", "globex");
+    /** Frames naming a session ({S}) and one of its events ({E}), each with the ref {@code r}. */
+    private static final List<String> FRAMES_NAMING_A_SESSION = List.of(
+        "{\"type\":\"subscribe\",\"ref\":\"r\",\"session_id\":\"{S}\"}",
+        "{\"type\":\"subscribe\",\"ref\":\"r\",\"session_id\":\"{S}\",\"after\":\"{E}\"}",
+        "{\"type\":\"message\",\"ref\":\"r\",\"session_id\":\"{S}\",\"message\":\"intrude\"}",
+        "{\"type\":\"message\",\"ref\":\"r\",\"session_id\":\"{S}\",\"message\":\"intrude\",\"idempotency_key\":\"k-{E}\"}",
+        "{\"type\":\"action\",\"ref\":\"r\",\"session_id\":\"{S}\",\"action\":\"summarize\"}");
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int MAX_PENDING = 32;
     private static final String SLOW_READERS = "gatehouse_session_socket_disconnects_total{reason=\"slow_reader\"";
@@ -266,6 +277,90 @@ class SessionWebSocketTest {
         socket.send("{\"type\":\"message\",\"message\":\"mine\"}");
         socket.next("event");
         socket.next("ack");
+    }
+
+    /** Asserts that the upgrades of two paths are refused alike (an error frame, then 1008) but for the ids. */
+    private JsonNode refusedAlike(String token, String path, String reference, Map<String, String> ids) throws Exception {
+        Socket refused = connect(runtimeB, token, path);
+        Socket none = connect(runtimeB, token, reference);
+        JsonNode error = ContractTestBase.assertSameError(refused.next("error").get("error"), none.next("error").get("error"), ids);
+        assertEquals(1008, refused.closeCode());
+        assertEquals(1008, none.closeCode());
+        return error;
+    }
+
+    /** Asserts that a frame about acme's session and the same frame about none are answered with the same error frame. */
+    private JsonNode frameRefusedAlike(Socket socket, String frame, Map<String, String> ids) throws Exception {
+        String reference = frame;
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            reference = reference.replace(id.getKey(), id.getValue());
+        }
+        socket.send(frame);
+        JsonNode refused = socket.next("error");
+        socket.send(reference);
+        JsonNode none = socket.next("error");
+        assertEquals("r", refused.get("ref").getStringValue(), refused.toString());
+        return ContractTestBase.assertSameError(refused.get("error"), none.get("error"), ids);
+    }
+
+    @Test
+    void anotherTenantsSession_thenEveryUpgradeAndFrameRefusedAsForNone_andOwnSocketsCarryNothingOfIt() throws Exception {
+        String acmes = openSession(ALICE);
+        String acmeEvent = historyIds(acmes).getFirst();
+        Map<String, String> ids = Map.of(acmes, ContractTestBase.NO_SESSION, acmeEvent, ContractTestBase.NO_EVENT);
+        String stream = "/v1/session/%s/stream";
+        Socket strangers = null;
+        for (String stranger : List.of(MALLORY, ALICE_OF_GLOBEX)) {
+            // The upgrade to its session, live or after one of its events: the error frame for no session, then 1008.
+            assertEquals("not_found", refusedAlike(stranger, stream.formatted(acmes), stream.formatted(ContractTestBase.NO_SESSION), ids)
+                .get("code").getStringValue());
+            refusedAlike(stranger, stream.formatted(acmes) + "?after=" + acmeEvent,
+                stream.formatted(ContractTestBase.NO_SESSION) + "?after=" + ContractTestBase.NO_EVENT, ids);
+            // Its event to resume one's own session from: the error for an event that does not exist.
+            String own = openSession(stranger);
+            JsonNode invalid = refusedAlike(stranger, stream.formatted(own) + "?after=" + acmeEvent,
+                stream.formatted(own) + "?after=" + ContractTestBase.NO_EVENT, ids);
+            assertEquals("validation_failed", invalid.get("code").getStringValue());
+
+            // On a socket of its own: each frame naming acme's session (and event) is refused as for none; the socket goes on.
+            strangers = connect(runtimeB, stranger, stream.formatted(own));
+            strangers.next("subscribed");
+            for (String frame : FRAMES_NAMING_A_SESSION) {
+                JsonNode error = frameRefusedAlike(strangers, frame.replace("{S}", acmes).replace("{E}", acmeEvent), ids);
+                assertEquals("not_found", error.get("code").getStringValue(), frame);
+            }
+            String second = openSession(stranger);
+            JsonNode after = frameRefusedAlike(strangers, "{\"type\":\"subscribe\",\"ref\":\"r\",\"session_id\":\"" + second
+                + "\",\"after\":\"" + acmeEvent + "\"}", ids);
+            assertEquals("after", after.get("details").get("violations").get(0).get("field").getStringValue());
+        }
+
+        // acme's frame with a key, sent word for word by jwt:alice of globex: not_found, never acme's ack;
+        // the key on a message of globex's own session is globex's first use of it.
+        Socket owners = follow(runtimeB, acmes);
+        String keyed = "{\"type\":\"message\",\"session_id\":\"" + acmes + "\",\"message\":\"keyed\",\"idempotency_key\":\"ws-"
+            + UUID.randomUUID() + "\"}";
+        owners.send(keyed);
+        String acmesKeyed = owners.next("event").get("event").get("event_id").getStringValue();
+        assertEquals(acmesKeyed, owners.next("ack").get("event_id").getStringValue());
+        strangers.send(keyed);
+        JsonNode intrusion = strangers.next("error");
+        assertEquals("not_found", intrusion.get("error").get("code").getStringValue());
+        ContractTestBase.assertTellsNothingOf(intrusion.toString(), List.of(acmesKeyed));
+        strangers.send(keyed.replace("\"session_id\":\"" + acmes + "\",", ""));
+        String mine = strangers.next("event").get("event").get("event_id").getStringValue();
+        JsonNode ack = strangers.next("ack");
+        assertEquals(mine, ack.get("event_id").getStringValue());
+        assertNull(ack.get("replayed"), ack.toString());
+
+        // acme's reply and message reach acme's socket on the same instance, and nothing of them globex's.
+        String reply = newEventId("acme");
+        reply(acmes, reply, "for acme only");
+        String message = SessionCluster.accepted(SessionCluster.post(gatewayA, ALICE, "{\"session_id\":\"" + acmes
+            + "\",\"message\":\"acme again\"}")).get("event_id").getStringValue();
+        assertEquals(java.util.Set.of(reply, message), java.util.Set.of(owners.next("event").get("event").get("event_id").getStringValue(),
+            owners.next("event").get("event").get("event_id").getStringValue()));
+        assertNull(strangers.poll(Duration.ofMillis(1000)), "nothing of acme's on globex's socket");
     }
 
     @Test

@@ -318,7 +318,7 @@ public class ConversationStore {
                  + "persona_id = COALESCE(?, persona_id) WHERE id = ?");
              PreparedStatement event = connection.prepareStatement("INSERT INTO session_events (event_id, session_id, tenant, "
                  + "direction, kind, role, persona_id, message, action, body, principal, request_id, idempotency_key, request_hash, "
-                 + "created_at) VALUES (?, ?, ?, 'inbound', ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 + "created_at, idempotency_tenant) VALUES (?, ?, ?, 'inbound', ?, 'user', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement outbox = connection.prepareStatement("INSERT INTO session_outbox (event_id, session_id, topic, "
                  + "payload, headers, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             boolean opened = false;
@@ -353,6 +353,7 @@ public class ConversationStore {
                 event.setString(11, intake.idempotencyKey());
                 event.setString(12, intake.requestHash());
                 event.setLong(13, intake.now());
+                event.setString(14, idempotencyTenant(intake));
                 event.addBatch();
                 outbox.setString(1, intake.eventId());
                 outbox.setString(2, intake.sessionId());
@@ -377,11 +378,17 @@ public class ConversationStore {
         return results;
     }
 
+    /**
+     * The event an earlier intake stored under this intake's {@code Idempotency-Key}. A key is its
+     * caller's within the caller's tenant: the owner alone ({@code method:subject}) is the same for
+     * {@code jwt:alice} of two tenants, and one must never be answered with the other's event.
+     */
     private static @Nullable Outcome previous(Connection connection, Intake intake) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT session_id, event_id, request_hash FROM session_events "
-            + "WHERE principal = ? AND idempotency_key = ?")) {
-            select.setString(1, intake.owner());
-            select.setString(2, intake.idempotencyKey());
+            + "WHERE idempotency_tenant = ? AND principal = ? AND idempotency_key = ?")) {
+            select.setString(1, idempotencyTenant(intake));
+            select.setString(2, intake.owner());
+            select.setString(3, intake.idempotencyKey());
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -394,6 +401,14 @@ public class ConversationStore {
                 return new Outcome(rs.getString(1), rs.getString(2), true);
             }
         }
+    }
+
+    /**
+     * @return the intake's tenant as the {@code Idempotency-Key}'s constraint holds it: {@code ''}
+     *         for none, as a unique constraint never finds two {@code NULL}s equal (a tenant is never blank)
+     */
+    private static String idempotencyTenant(Intake intake) {
+        return intake.tenant() == null ? "" : intake.tenant();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.contract;
 
+import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ContractTestBase {
 
+    private static final JsonMapper JSON = JsonMapper.createDefault();
+
     /** The {@code spec.name} under which the contract fixtures (echo endpoints) are active. */
     public static final String SPEC = "contract";
+
+    /**
+     * A session id shaped as the gateway's that no session has: what a refusal about another
+     * tenant's session is compared with ({@link #assertRefusedAsForNone}).
+     */
+    public static final String NO_SESSION = "s_01JF3Z8W5M3B7C9D1E2F4G6H8J";
+
+    /** An event id shaped as the gateway's that no event has, for the same comparisons. */
+    public static final String NO_EVENT = "e_01JF3Z8W6Q2V7R9K4M5N8P0T1A";
 
     /** The gateway under test. */
     protected GatewayTransport gateway;
@@ -88,6 +100,63 @@ public abstract class ContractTestBase {
         assertEquals(response.header("X-Request-ID").orElseThrow(), error.get("request_id").getStringValue());
         assertNotNull(Instant.parse(error.get("timestamp").getStringValue()));
         return error;
+    }
+
+    /**
+     * Asserts that two refusals are the same refusal: the same status, and envelopes alike but for
+     * their request ids and timestamps. {@code ids} maps each id the first request named to the id
+     * in its place in the second, so that, asked about a session of another tenant and about one
+     * that does not exist, a caller is told nothing that tells the two apart.
+     *
+     * @param refused   the answer about what the caller may not see
+     * @param reference the answer about what does not exist
+     * @param status    the status both have
+     * @param code      the error code both have
+     * @param ids       each id of the first request, and the id that stands in its place in the second
+     * @return the first refusal's {@code error} object
+     */
+    protected static JsonNode assertRefusedAsForNone(ContractResponse refused, ContractResponse reference, int status, String code,
+                                                     Map<String, String> ids) {
+        return assertSameError(assertEnvelope(refused, status, code), assertEnvelope(reference, status, code), ids);
+    }
+
+    /**
+     * Asserts that two error objects ({@code {"code","message","details",...}}, as in the error
+     * envelope and a WebSocket's error frame) have the same code, message and details once
+     * {@code ids} are swapped: {@link #assertRefusedAsForNone} for answers that are not HTTP responses.
+     *
+     * @param refused   the error about what the caller may not see
+     * @param reference the error about what does not exist
+     * @param ids       each id of the first request, and the id that stands in its place in the second
+     * @return {@code refused}
+     */
+    public static JsonNode assertSameError(JsonNode refused, JsonNode reference, Map<String, String> ids) {
+        String text = comparable(refused);
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            text = text.replace(id.getKey(), id.getValue());
+        }
+        assertEquals(comparable(reference), text, "nothing but the ids tells the two answers apart");
+        return refused;
+    }
+
+    /** An error's code, message and details as JSON: what a caller reads of it, but for its request id and time. */
+    private static String comparable(JsonNode error) {
+        try {
+            return JSON.writeValueAsString(JsonNode.createObjectNode(new java.util.TreeMap<>(Map.of("code", error.get("code"), "message", error.get("message"),
+                "details", error.get("details")))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param answer  what a caller was answered (a body, frames, a stream)
+     * @param secrets what it must not contain: another tenant's session and event ids, its messages
+     */
+    public static void assertTellsNothingOf(String answer, Iterable<String> secrets) {
+        for (String secret : secrets) {
+            assertFalse(answer.contains(secret), "'" + secret + "' appears in " + answer);
+        }
     }
 
     /**

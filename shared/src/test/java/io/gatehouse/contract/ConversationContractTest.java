@@ -7,6 +7,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +20,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,7 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The session API on every engine: intake of messages and actions (stored with their outbox row,
  * published by the relay, the Redis state updated), history pages, field-named refusals, the
- * Idempotency-Key, tenant and owner boundaries (404, never the data), and the decision service
+ * Idempotency-Key, tenant and owner boundaries (404, never the data: every HTTP path to another tenant's
+ * session answers as for a session that does not exist, and a key is never answered with another
+ * tenant's event; docs/reliability.md, "Sessions across tenants"), and the decision service
  * deciding on these endpoints with the session id and action in its input. Real PostgreSQL (a schema
  * of the suite's own) and Redis; no Kafka here (the in-process bus): the Kafka relay, its outage and
  * a crash between commit and publish are proved by the container's {@code SessionRelayTest}.
@@ -72,6 +80,19 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
     private static final String BOB = jwt("bob", "acme");
     private static final String SUPPORT = jwt("sam", "acme", "support");
     private static final String MALLORY = jwt("mallory", "globex", "support");
+    /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
+    private static final String ALICE_OF_GLOBEX = jwt("alice", "globex");
+
+    /** Tenant acme's session that the tenant-boundary cases aim at: ALICE's, with a message and an action. */
+    private Victim victim;
+
+    /**
+     * @param session its id
+     * @param events  its event ids, oldest first
+     * @param secrets what of it must never reach another tenant: its ids and its message
+     */
+    private record Victim(String session, List<String> events, List<String> secrets) {
+    }
 
     private ContractResponse post(String token, String path, String json) {
         return send(ContractRequest.of("POST", path).header("Authorization", "Bearer " + token).body("application/json", json));
@@ -186,6 +207,156 @@ public abstract class ConversationContractTest extends IdentityContractSupport {
         ContractResponse support = get(SUPPORT, "/v1/session/" + session + "/events");
         assertEquals(200, support.status(), support.text());
         assertEquals(1, support.json().get("events").size());
+    }
+
+    private synchronized Victim victim() {
+        if (victim == null) {
+            String message = "acme's secret " + System.nanoTime();
+            JsonNode opened = accepted(post(ALICE, "/v1/session/message", "{\"message\":\"" + message + "\"}"));
+            String session = opened.get("session_id").getStringValue();
+            String action = accepted(post(ALICE, "/v1/session/action", "{\"session_id\":\"" + session + "\",\"action\":\"summarize\"}"))
+                .get("event_id").getStringValue();
+            List<String> events = List.of(opened.get("event_id").getStringValue(), action);
+            victim = new Victim(session, events, List.of(session, events.get(0), events.get(1), message));
+        }
+        return victim;
+    }
+
+    /**
+     * Every HTTP path to a session, each as a request of a caller about a session and one of its
+     * events; the cases run it about tenant acme's session and about one that does not exist.
+     */
+    Stream<Arguments> sessionPaths() {
+        Map<String, BiFunction<String, String, ContractRequest>> paths = new java.util.LinkedHashMap<>();
+        paths.put("POST /v1/session/message naming it", (session, event) -> json("/v1/session/message",
+            "{\"session_id\":\"" + session + "\",\"message\":\"intrude\"}"));
+        paths.put("POST /v1/session/action naming it", (session, event) -> json("/v1/session/action",
+            "{\"session_id\":\"" + session + "\",\"action\":\"summarize\"}"));
+        paths.put("POST /v1/session/message naming it, with an Idempotency-Key", (session, event) -> json("/v1/session/message",
+            "{\"session_id\":\"" + session + "\",\"message\":\"intrude\"}").header("Idempotency-Key", "intrude-" + System.nanoTime()));
+        paths.put("GET /v1/session/{id}/events", (session, event) -> ContractRequest.get("/v1/session/" + session + "/events"));
+        paths.put("GET /v1/session/{id}/events?after=its event", (session, event) ->
+            ContractRequest.get("/v1/session/" + session + "/events?limit=1&after=" + event));
+        paths.put("POST /session/message naming it", (session, event) -> json("/session/message",
+            "{\"session_id\":\"" + session + "\",\"message\":\"intrude\"}"));
+        paths.put("POST /session/action naming it", (session, event) -> json("/session/action",
+            "{\"session_id\":\"" + session + "\",\"action\":\"next_steps\"}"));
+        paths.put("GET /session/{id}/events?after=its event", (session, event) ->
+            ContractRequest.get("/session/" + session + "/events?after=" + event));
+        return paths.entrySet().stream().flatMap(path -> Stream.of(
+            Arguments.of(path.getKey(), "mallory of globex, support", MALLORY, path.getValue()),
+            Arguments.of(path.getKey(), "alice of globex", ALICE_OF_GLOBEX, path.getValue())));
+    }
+
+    private static ContractRequest json(String path, String body) {
+        return ContractRequest.of("POST", path).body("application/json", body);
+    }
+
+    @ParameterizedTest(name = "{0}, by {1}")
+    @MethodSource("sessionPaths")
+    void anotherTenantsSession_then404AsForNone_nothingOfItAnswered_nothingWritten(String path, String who, String stranger,
+                                                                                  BiFunction<String, String, ContractRequest> request) {
+        Victim acme = victim();
+        long before = count("session_events");
+        ContractResponse refused = send(request.apply(acme.session(), acme.events().getFirst()).header("Authorization", "Bearer " + stranger));
+        ContractResponse none = send(request.apply(NO_SESSION, NO_EVENT).header("Authorization", "Bearer " + stranger));
+        JsonNode error = assertRefusedAsForNone(refused, none, 404, "not_found",
+            Map.of(acme.session(), NO_SESSION, acme.events().getFirst(), NO_EVENT));
+        assertEquals(acme.session(), error.get("details").get("session_id").getStringValue());
+        assertTellsNothingOf(refused.text(), acme.secrets().subList(1, acme.secrets().size()));
+        assertEquals(null, refused.header("Idempotent-Replayed").orElse(null));
+        assertEquals(before, count("session_events"), "nothing written by a refused request");
+        List<String> events = new ArrayList<>();
+        get(ALICE, "/v1/session/" + acme.session() + "/events").json().get("events").values()
+            .forEach(e -> events.add(e.get("event_id").getStringValue()));
+        assertEquals(acme.events(), events, "acme's session is as it was");
+    }
+
+    @Test
+    void anotherTenantsSessionAsEventStream_thenAsForNone_404WhereItStreams_406WhereNot() {
+        Victim acme = victim();
+        for (String stranger : List.of(MALLORY, ALICE_OF_GLOBEX)) {
+            ContractResponse refused = send(ContractRequest.get("/v1/session/" + acme.session() + "/events")
+                .header("Accept", "text/event-stream").header("Last-Event-ID", acme.events().getFirst())
+                .header("Authorization", "Bearer " + stranger));
+            ContractResponse none = send(ContractRequest.get("/v1/session/" + NO_SESSION + "/events")
+                .header("Accept", "text/event-stream").header("Last-Event-ID", NO_EVENT).header("Authorization", "Bearer " + stranger));
+            // Where streams run (the container) the stream's admission refuses it; elsewhere no stream is served to anyone.
+            assertRefusedAsForNone(refused, none, streams() ? 404 : 406, streams() ? "not_found" : "not_acceptable",
+                Map.of(acme.session(), NO_SESSION, acme.events().getFirst(), NO_EVENT));
+            assertTellsNothingOf(refused.text(), acme.secrets().subList(1, acme.secrets().size()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v1/session/", "/session/"})
+    void ownSessionAfterAnotherTenantsEvent_then400AsForNoEvent_noneOfItsEvents(String prefix) {
+        Victim acme = victim();
+        String own = openSession(ALICE_OF_GLOBEX);
+        ContractResponse refused = get(ALICE_OF_GLOBEX, prefix + own + "/events?after=" + acme.events().getFirst());
+        ContractResponse none = get(ALICE_OF_GLOBEX, prefix + own + "/events?after=" + NO_EVENT);
+        JsonNode error = assertRefusedAsForNone(refused, none, 400, "validation_failed", Map.of(acme.events().getFirst(), NO_EVENT));
+        assertEquals("after", error.get("details").get("violations").get(0).get("field").getStringValue());
+        assertTellsNothingOf(refused.text(), acme.secrets());
+    }
+
+    private ContractResponse keyed(String token, String path, String body, String key) {
+        return send(json(path, body).header("Authorization", "Bearer " + token).header("Idempotency-Key", key));
+    }
+
+    /** Asserts a 202 for a first use of a key, nothing of {@code others} in it; answers its ids. */
+    private JsonNode firstUse(ContractResponse response, List<String> others) {
+        JsonNode ids = accepted(response);
+        assertEquals(null, response.header("Idempotent-Replayed").orElse(null), response.text());
+        assertTellsNothingOf(response.text(), others);
+        return ids;
+    }
+
+    /** Asserts a retry answered with the first use's ids. */
+    private void replayed(ContractResponse response, JsonNode first) {
+        assertEquals(first, accepted(response), response.text());
+        assertEquals("true", response.header("Idempotent-Replayed").orElse(null));
+    }
+
+    private static List<String> ids(JsonNode accepted) {
+        return List.of(accepted.get("session_id").getStringValue(), accepted.get("event_id").getStringValue());
+    }
+
+    @Test
+    void idempotencyKeyOfAnotherTenant_thenItsOwnIntake_neverTheOthersAnswer() {
+        String key = "cross-tenant-" + System.nanoTime();
+        String body = "{\"message\":\"pay invoice 42\"}";
+        String path = "/v1/session/message";
+        JsonNode acmes = firstUse(keyed(ALICE, path, body, key), List.of());
+        // The same key and body from jwt:alice of globex: a session of globex's own, not acme's answer replayed.
+        JsonNode globexs = firstUse(keyed(ALICE_OF_GLOBEX, path, body, key), ids(acmes));
+        assertEquals(1, get(ALICE_OF_GLOBEX, "/v1/session/" + globexs.get("session_id").getStringValue() + "/events")
+            .json().get("events").size());
+        // jwt:alice without a tenant is a third caller.
+        String tenantless = jwt("alice", null);
+        List<String> both = new ArrayList<>(ids(acmes));
+        both.addAll(ids(globexs));
+        JsonNode nones = firstUse(keyed(tenantless, path, body, key), both);
+        // Each one's retry is answered with its own first event.
+        replayed(keyed(ALICE, path, body, key), acmes);
+        replayed(keyed(ALICE_OF_GLOBEX, path, body, key), globexs);
+        replayed(keyed(tenantless, path, body, key), nones);
+
+        // Another body under a key acme used is globex's first use of it, not a 422 that says acme used it.
+        String second = key + "-2";
+        JsonNode acmesSecond = firstUse(keyed(ALICE, path, body, second), List.of());
+        firstUse(keyed(ALICE_OF_GLOBEX, "/v1/session/action", "{\"session_id\":\"" + globexs.get("session_id").getStringValue()
+            + "\",\"action\":\"summarize\"}", second), ids(acmesSecond));
+
+        // acme's own request into its session, sent word for word by globex: the intake's 404, not acme's event.
+        String session = openSession(ALICE);
+        String into = "{\"session_id\":\"" + session + "\",\"message\":\"into acme\"}";
+        String event = firstUse(keyed(ALICE, path, into, key + "-3"), List.of()).get("event_id").getStringValue();
+        long before = count("session_events");
+        ContractResponse intrusion = keyed(ALICE_OF_GLOBEX, path, into, key + "-3");
+        assertEnvelope(intrusion, 404, "not_found");
+        assertTellsNothingOf(intrusion.text(), List.of(event));
+        assertEquals(before, count("session_events"));
     }
 
     @Test

@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The feedback API on every engine: {@code POST /v1/feedback} stores a row in the suite's own
  * PostgreSQL schema and answers 201 in the SSO gateway's shape; each invalid field is named; a
  * session may be named only by a caller who may read it (another tenant's is 404, nothing stored)
- * and an event only of that session; the decision service decides on it as on the session API.
+ * and an event only of that session (another tenant's session and its events are answered as
+ * ones that do not exist; docs/reliability.md, "Sessions across tenants"); the decision service
+ * decides on it as on the session API.
  * {@code GET /v1/feedback/stats} counts every matching row (150 inserted with JDBC, so more than any
  * first page), filtered by time, category and session, for administrators and holders of
  * {@code gateway.feedback.stats-roles}, within their tenant. The SSO gateway's {@code /feedback}
@@ -70,6 +72,9 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
     private static final String OUTSIDE_ANALYST = jwt("oscar", "globex", "analyst");
     private static final String TENANT_ADMIN = jwt("uma", STATS_TENANT, "gateway-admin");
     private static final String OUTSIDE_ADMIN = jwt("gus", "globex", "gateway-admin");
+    /** Another tenant's caller with ALICE's method and subject: {@code jwt:alice} of globex. */
+    private static final String ALICE_OF_GLOBEX = jwt("alice", "globex");
+    private static final String ACME_ADMIN = jwt("ada", "acme", "gateway-admin");
 
     private static String feedback(String... extra) {
         StringBuilder json = new StringBuilder("{\"user_id\":\"u-1842\",\"category\":\"bug\",\"rating\":4,\"title\":\"Export hangs\","
@@ -180,6 +185,49 @@ public abstract class FeedbackContractTest extends IdentityContractSupport {
                 feedback("\"session_id\":\"" + session + "\"", "\"event_id\":\"" + foreign + "\""))));
         }
         assertEquals(before, count(), "nothing stored for a refused tie-in");
+    }
+
+    /** Feedback tied to a session, and to one of its events when {@code eventId} is not {@code null}. */
+    private static String tiedTo(String sessionId, String eventId) {
+        return eventId == null ? feedback("\"session_id\":\"" + sessionId + "\"")
+            : feedback("\"session_id\":\"" + sessionId + "\"", "\"event_id\":\"" + eventId + "\"");
+    }
+
+    @Test
+    void anotherTenantsSession_thenFeedback404AsForNone_itsEvent400AsForNone_itsStatsAsForNone() {
+        String session = openSession(ALICE);
+        String event = firstEvent(ALICE, session);
+        stored(post(ALICE, "/v1/feedback", tiedTo(session, event)));
+        long before = count();
+        for (String path : List.of("/v1/feedback", "/feedback")) {
+            for (String stranger : List.of(MALLORY, ALICE_OF_GLOBEX)) {
+                for (String eventId : java.util.Arrays.asList(null, event)) {
+                    ContractResponse refused = post(stranger, path, tiedTo(session, eventId));
+                    ContractResponse none = post(stranger, path, tiedTo(NO_SESSION, eventId == null ? null : NO_EVENT));
+                    assertRefusedAsForNone(refused, none, 404, "not_found", Map.of(session, NO_SESSION, event, NO_EVENT));
+                    assertTellsNothingOf(refused.text(), List.of(event));
+                }
+                // Its event on a session of one's own: the 400 for an event that does not exist.
+                String own = openSession(stranger);
+                JsonNode error = assertRefusedAsForNone(post(stranger, path, tiedTo(own, event)), post(stranger, path, tiedTo(own, NO_EVENT)),
+                    400, "validation_failed", Map.of(event, NO_EVENT));
+                assertEquals("event_id", error.get("details").get("violations").get(0).get("field").getStringValue());
+            }
+        }
+        assertEquals(before, count(), "nothing stored for a refused tie-in");
+
+        for (String path : List.of("/v1/feedback/stats", "/feedback/stats")) {
+            ContractResponse owners = get(ACME_ADMIN, path + "?session_id=" + session);
+            assertEquals(1, owners.json().get("total_feedback").getLongValue(), owners.text());
+            // Another tenant's administrator, or holder of stats-roles, counts none of it: the answer for no session.
+            for (String outsider : List.of(OUTSIDE_ADMIN, OUTSIDE_ANALYST)) {
+                ContractResponse counted = get(outsider, path + "?session_id=" + session);
+                ContractResponse none = get(outsider, path + "?session_id=" + NO_SESSION);
+                assertEquals(200, counted.status(), counted.text());
+                assertEquals(none.text(), counted.text());
+                assertEquals(0, counted.json().get("total_feedback").getLongValue(), counted.text());
+            }
+        }
     }
 
     @Test

@@ -62,10 +62,10 @@ class IdentityDatabaseTest {
                 while (rows.next()) {
                     versions.add(rows.getString(1));
                 }
-                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15", "16", "17", "18", "30", "31"), versions,
+                assertEquals(List.of("1", "10", "11", "12", "13", "14", "15", "16", "17", "18", "30", "31", "32"), versions,
                     "the admin store's V1, the identity migrations (SSO's V13 among them), the audit log's V14, tenancy's V15, "
-                        + "the token migration's V16, SSO provisioning's V17, the plans' V18, the conversations' V30 and "
-                        + "feedback's V31 share one history");
+                        + "the token migration's V16, SSO provisioning's V17, the plans' V18, the conversations' V30, "
+                        + "feedback's V31 and the sessions' per-tenant Idempotency-Key, V32, share one history");
             }
             // V13 and V17: SSO providers load with their provisioning columns, and a user is unique per provider and subject,
             // on both databases.
