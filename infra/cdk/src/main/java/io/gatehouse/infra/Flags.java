@@ -124,13 +124,6 @@ final class Flags {
         requires("gatehouse:databaseMaxCapacity", create.contains(Store.POSTGRES), "add postgres to gatehouse:createData");
         requires("gatehouse:redisNodeType", create.contains(Store.REDIS), "add redis to gatehouse:createData");
         requires("gatehouse:kafkaInstanceType", create.contains(Store.KAFKA), "add kafka to gatehouse:createData");
-        if (create.contains(Store.KAFKA) && present("gatehouse:regions")) {
-            // KafkaCheck (shared, io.gatehouse.observability.health) builds its admin client from the bootstrap servers
-            // alone, so it cannot reach MSK's TLS listener: /v1/health would answer 503 in every region.
-            throw new IllegalArgumentException("gatehouse:createData: kafka cannot go with gatehouse:regions yet: the gateway's "
-                + "/v1/health checks Kafka without TLS, so every region's Route 53 health check would fail (and Route 53 would "
-                + "then route as if all were healthy: no failover); reference a Kafka with gatehouse:kafkaBootstrap instead");
-        }
         return new StoreSettings(
             text("gatehouse:databaseUrl", null),
             text("gatehouse:redisUri", null),

@@ -70,8 +70,6 @@ class FlagsTest {
             row("a configured API key header in the cache key",
                 with(GLOBAL, Map.of("gatehouse:apiKeyHeader", "X-Partner-Key", "gatehouse:cacheKeyHeaders", "x-partner-key")),
                 "gatehouse:cacheKeyHeaders: 'x-partner-key' carries credentials"),
-            row("a created MSK beyond one region", with(GLOBAL, Map.of("gatehouse:createData", "postgres,kafka")),
-                "gatehouse:createData: kafka cannot go with gatehouse:regions"),
             row("Host named again", with(GLOBAL, Map.of("gatehouse:cacheKeyHeaders", "Host")), "gatehouse:cacheKeyHeaders: 'Host' is named twice"),
             row("cacheable paths without regions", Map.of("gatehouse:cacheablePaths", "/catalog/*"), "gatehouse:cacheablePaths has no effect"));
     }

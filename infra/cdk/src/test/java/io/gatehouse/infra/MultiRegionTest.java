@@ -44,7 +44,7 @@ class MultiRegionTest {
         context.put("gatehouse:globalDomain", "api.example.com");
         context.put("gatehouse:cacheablePaths", "/catalog/*,/static/*");
         context.put("gatehouse:cacheKeyHeaders", "Origin,Accept-Language");
-        context.put("gatehouse:createData", "postgres");
+        context.put("gatehouse:createData", "postgres,kafka");
         app = Synth.app(context);
         edge = Synth.template(app, GatehouseCdkApp.EDGE);
     }
@@ -58,7 +58,9 @@ class MultiRegionTest {
         for (String region : REGIONS) {
             assertEquals(region, ((Stack) app.getNode().findChild(GatehouseCdkApp.CONTAINER + "-" + region)).getRegion());
             assertEquals(region, ((Stack) app.getNode().findChild(GatehouseCdkApp.DATA + "-" + region)).getRegion());
-            Synth.template(app, GatehouseCdkApp.DATA + "-" + region).resourceCountIs("AWS::RDS::DBCluster", 1);
+            Template data = Synth.template(app, GatehouseCdkApp.DATA + "-" + region);
+            data.resourceCountIs("AWS::RDS::DBCluster", 1);
+            data.resourceCountIs("AWS::MSK::Cluster", 1);
         }
         assertEquals(GlobalSettings.EDGE_REGION, ((Stack) app.getNode().findChild(GatehouseCdkApp.EDGE)).getRegion());
         assertNull(app.getNode().tryFindChild(GatehouseCdkApp.LAMBDA));
