@@ -19,12 +19,13 @@ import java.util.regex.Pattern;
  * runtime interface client on the function ({@link LambdaFunctionProcess}) and hands it the same
  * API Gateway event {@code 1 + warm} times, one after another:
  * <ul>
- *   <li>init: the process start to the runtime's first {@code /next} poll (Lambda's Init phase);</li>
+ *   <li>init: the process start to the runtime's first {@code /next} poll (Lambda's Init phase), and
+ *       the CPU time the runtime used until then;</li>
  *   <li>first: the first event handed out to its response posted (Lambda's "Duration");</li>
  *   <li>warm: the median and p90 of the same over the further invokes;</li>
  *   <li>rss, cpu: the runtime's resident set (MiB) and CPU time (ms) after the last invoke.</li>
  * </ul>
- * It prints one tab-separated line, {@code init_ms first_ms warm_median_ms warm_p90_ms rss_mib cpu_ms status},
+ * It prints one tab-separated line, {@code init_ms init_cpu_ms first_ms warm_median_ms warm_p90_ms rss_mib cpu_ms status},
  * where status is the response's {@code statusCode}; every invoke must answer the same.
  *
  * <pre>
@@ -60,6 +61,8 @@ final class LambdaStartupBench {
              LambdaFunctionProcess function = LambdaFunctionProcess.start(List.of(), Path.of(options.get("--task-root")),
                  Path.of(options.get("--log")), options.get("--handler"), runtimeApi, jvmOptions)) {
             Duration init = function.awaitInitialised(runtimeApi, INIT_TIMEOUT);
+            long pid = function.process().pid();
+            long initCpu = cpuMillis(pid);
             LambdaRuntimeApiServer.Result first = invoke(runtimeApi, event);
             String status = status(first);
             double[] warmMs = new double[warm];
@@ -71,8 +74,7 @@ final class LambdaStartupBench {
                 warmMs[i] = millis(result.duration());
             }
             Arrays.sort(warmMs);
-            long pid = function.process().pid();
-            System.out.printf("%d\t%.1f\t%.2f\t%.2f\t%d\t%d\t%s%n", init.toMillis(), millis(first.duration()),
+            System.out.printf("%d\t%d\t%.1f\t%.2f\t%.2f\t%d\t%d\t%s%n", init.toMillis(), initCpu, millis(first.duration()),
                 percentile(warmMs, 50), percentile(warmMs, 90), rssMib(pid), cpuMillis(pid), status);
         }
     }
