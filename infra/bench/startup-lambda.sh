@@ -77,7 +77,9 @@ RIC_CP="$(tr ':' '\n' <"$WORK/test.classpath" \
 [[ -f app-lambda/target/test-classes/io/gatehouse/lambda/LambdaStartupBench.class ]] \
   || gh_die "app-lambda/target/test-classes has no LambdaStartupBench: build with -DskipTests, not -Dmaven.test.skip"
 
-# Lambda unpacks a .jar deployment into the task root (/var/task).
+# Lambda unpacks a .jar deployment into the task root (/var/task). It is a copy of the jar (about
+# 150 MB unpacked): removed at exit; the logs, figures and AOT cache stay.
+trap 'rm -rf "$TASK"' EXIT
 mkdir -p "$TASK"
 (cd "$TASK" && unzip -q -o "$GH_ROOT/$JAR")
 
