@@ -184,6 +184,10 @@ gh_hs256_jwt() {
 }
 gh_b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 
+# gh_median, gh_range: the median ("-" for none) and the "lowest–highest" of numbers on stdin, one a line.
+gh_median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
+gh_range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }'; }
+
 # gh_elapsed START_EPOCH_NS: prints seconds since START with one decimal.
 gh_now_ns() { date +%s%N; }
 gh_elapsed() {

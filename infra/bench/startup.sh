@@ -2,7 +2,11 @@
 # The start-up benchmark: how long the container gateway takes, in fresh JVMs, from the `java`
 # command to its first 200 on /v1/health, with and without the JDK AOT cache.
 #
-#   bin/gatehouse bench startup [--runs N] [--aot-only | --no-aot-only] [--java-opts "..."]
+#   bin/gatehouse bench startup [--container | --lambda] [--runs N] [--warm N] [--aot-only | --no-aot-only] [--java-opts "..."]
+#
+# Without --container or --lambda it measures both: the container part below, then the Lambda part
+# (infra/bench/startup-lambda.sh: the HTTP API handler under AWS's runtime interface client, init,
+# first and warm invoke). --container or --lambda measures one; --warm N is the Lambda part's.
 #
 # Each run starts the packaged jar (app-container/target/gatehouse-container.jar, built when stale)
 # the way `bin/gatehouse run` does, in the embedded default with the shipped route file, on a free
@@ -29,15 +33,24 @@ cd "$GH_ROOT"
 RUNS=5
 MODES="plain aot"
 JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-}"
+TARGETS="container lambda"
+# What the Lambda part gets: every option but the target.
+LAMBDA_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --runs) RUNS="$2"; shift 2 ;;
-    --aot-only) MODES="aot"; shift ;;
-    --no-aot-only) MODES="plain"; shift ;;
-    --java-opts) JAVA_OPTS="$2"; shift 2 ;;
+    --container) TARGETS="container"; shift ;;
+    --lambda) TARGETS="lambda"; shift ;;
+    --runs) RUNS="$2"; LAMBDA_ARGS+=("$1" "$2"); shift 2 ;;
+    --warm) LAMBDA_ARGS+=("$1" "$2"); shift 2 ;;
+    --aot-only) MODES="aot"; LAMBDA_ARGS+=("$1"); shift ;;
+    --no-aot-only) MODES="plain"; LAMBDA_ARGS+=("$1"); shift ;;
+    --java-opts) JAVA_OPTS="$2"; LAMBDA_ARGS+=("$1" "$2"); shift 2 ;;
     *) gh_die "unknown option '$1' (see the top of infra/bench/startup.sh)" ;;
   esac
 done
+if [[ "$TARGETS" == lambda ]]; then
+  exec infra/bench/startup-lambda.sh "${LAMBDA_ARGS[@]}"
+fi
 
 gh_find_java
 JAVA="$JAVA_HOME/bin/java"
@@ -107,8 +120,6 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
-range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "–" hi }'; }
 col() { awk -F'\t' -v m="$1" -v c="$2" 'NR > 1 && $1 == m { print $c }' "$RAW"; }
 
 {
@@ -118,8 +129,12 @@ col() { awk -F'\t' -v m="$1" -v c="$2" 'NR > 1 && $1 == m { print $c }' "$RAW"; 
   printf '| mode | ready ms (median, range) | RSS MiB | CPU ms | "Startup completed in" ms |\n|---|---|---|---|---|\n'
   for mode in $MODES; do
     printf '| %s | %s (%s) | %s | %s | %s |\n' "$([[ $mode == aot ]] && echo 'AOT cache' || echo 'no cache')" \
-      "$(col "$mode" 3 | median)" "$(col "$mode" 3 | range)" "$(col "$mode" 4 | median)" \
-      "$(col "$mode" 5 | median)" "$(col "$mode" 6 | median)"
+      "$(col "$mode" 3 | gh_median)" "$(col "$mode" 3 | gh_range)" "$(col "$mode" 4 | gh_median)" \
+      "$(col "$mode" 5 | gh_median)" "$(col "$mode" 6 | gh_median)"
   done
 } | tee "$WORK/results.md"
 printf '\nbench: raw figures and logs in %s\n' "$WORK"
+if [[ " $TARGETS " == *" lambda "* ]]; then
+  printf '\n'
+  infra/bench/startup-lambda.sh "${LAMBDA_ARGS[@]}"
+fi

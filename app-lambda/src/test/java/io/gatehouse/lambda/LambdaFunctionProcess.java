@@ -55,18 +55,37 @@ final class LambdaFunctionProcess implements AutoCloseable {
         if (!Files.isRegularFile(functionJar)) {
             throw new IllegalStateException(functionJar + " is missing: run `./mvnw verify` so that `package` builds it first");
         }
-        Path taskRoot = Files.createDirectories(workDir.resolve("task"));
-        Path log = workDir.resolve("runtime.log");
-        List<String> classpath = new ArrayList<>();
-        classpath.add(functionJar.toString());
-        runtimeClientClasspath().forEach(p -> classpath.add(p.toString()));
-
-        List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> jvmOptions = new ArrayList<>(List.of(
             "-Xmx" + (MEMORY_MB * 85 / 100) + "m",
             "-XX:+UseSerialGC",
             "-Xshare:auto"));
-        properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        properties.forEach((name, value) -> jvmOptions.add("-D" + name + "=" + value));
+        return start(List.of(functionJar), Files.createDirectories(workDir.resolve("task")), workDir.resolve("runtime.log"),
+            handler, runtimeApi, jvmOptions);
+    }
+
+    /**
+     * Starts the runtime with the function's classes where the caller puts them: on the JVM's class
+     * path ({@code functionClasspath}, as a container image does), or unpacked in {@code taskRoot}
+     * with an empty {@code functionClasspath}, where the runtime client's own class loader reads
+     * them, as Lambda's managed runtime does with a {@code .jar} or {@code .zip} deployment.
+     *
+     * @param functionClasspath jars put before the runtime client's on the class path
+     * @param taskRoot          the working directory, {@code LAMBDA_TASK_ROOT}
+     * @param log               where the runtime's output goes
+     * @param handler           the Lambda {@code Handler} setting
+     * @param runtimeApi        the Runtime API it polls
+     * @param jvmOptions        options before {@code -cp}
+     */
+    static LambdaFunctionProcess start(List<Path> functionClasspath, Path taskRoot, Path log, String handler,
+                                       LambdaRuntimeApiServer runtimeApi, List<String> jvmOptions) throws IOException {
+        List<String> classpath = new ArrayList<>();
+        functionClasspath.forEach(p -> classpath.add(p.toString()));
+        runtimeClientClasspath().forEach(p -> classpath.add(p.toString()));
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), AWSLambda.class.getName(), handler));
         ProcessBuilder builder = new ProcessBuilder(command)
             .directory(taskRoot.toFile())
@@ -134,6 +153,11 @@ final class LambdaFunctionProcess implements AutoCloseable {
         }
     }
 
+    /** @return the runtime's process */
+    ProcessHandle process() {
+        return process.toHandle();
+    }
+
     /** @return the last lines of the runtime's output, for failure messages */
     String logTail() {
         try {
@@ -148,7 +172,8 @@ final class LambdaFunctionProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        // Long enough for a JVM that writes an AOT cache as it exits (-XX:AOTCacheOutput).
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }

@@ -43,6 +43,7 @@ final class LambdaRuntimeApiServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Result>> results = new ConcurrentHashMap<>();
+    private final Map<String, Long> handedAt = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
     private final List<Result> initErrors = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -59,11 +60,18 @@ final class LambdaRuntimeApiServer implements AutoCloseable {
     /**
      * What the runtime posted back for an invocation, or for its initialisation.
      *
-     * @param error     {@code true} when posted to an {@code .../error} path
-     * @param errorType the {@code Lambda-Runtime-Function-Error-Type} header, or {@code null}
-     * @param body      the posted body, UTF-8 text
+     * @param error       {@code true} when posted to an {@code .../error} path
+     * @param errorType   the {@code Lambda-Runtime-Function-Error-Type} header, or {@code null}
+     * @param body        the posted body, UTF-8 text
+     * @param handedNanos {@link System#nanoTime()} when the event was handed to the runtime (0 for an init error)
+     * @param postedNanos {@link System#nanoTime()} when the runtime's post arrived
      */
-    record Result(boolean error, String errorType, String body) {
+    record Result(boolean error, String errorType, String body, long handedNanos, long postedNanos) {
+
+        /** @return the invocation as Lambda bills it: event handed out to result posted */
+        Duration duration() {
+            return Duration.ofNanos(postedNanos - handedNanos);
+        }
     }
 
     LambdaRuntimeApiServer() throws IOException {
@@ -119,18 +127,20 @@ final class LambdaRuntimeApiServer implements AutoCloseable {
             }
             Matcher result = INVOCATION_RESULT.matcher(path);
             if ("POST".equals(method) && result.matches()) {
+                long postedAt = System.nanoTime();
                 String body = body(exchange);
                 CompletableFuture<Result> pending = results.get(result.group(1));
                 if (pending == null) {
                     send(exchange, 400, "{\"errorMessage\":\"unknown request id\",\"errorType\":\"InvalidRequestID\"}");
                     return;
                 }
-                pending.complete(new Result("error".equals(result.group(2)), errorType(exchange), body));
+                pending.complete(new Result("error".equals(result.group(2)), errorType(exchange), body,
+                    handedAt.getOrDefault(result.group(1), postedAt), postedAt));
                 send(exchange, 202, "{\"status\":\"OK\"}");
                 return;
             }
             if ("POST".equals(method) && path.equals(PREFIX + "/init/error")) {
-                Result error = new Result(true, errorType(exchange), body(exchange));
+                Result error = new Result(true, errorType(exchange), body(exchange), 0, System.nanoTime());
                 initErrors.add(error);
                 firstPoll.completeExceptionally(new IllegalStateException("init error posted: " + error));
                 send(exchange, 202, "{\"status\":\"OK\"}");
@@ -164,6 +174,7 @@ final class LambdaRuntimeApiServer implements AutoCloseable {
         headers.set("Lambda-Runtime-Trace-Id",
             "Root=1-" + Long.toHexString(deadline / 1000) + "-" + event.requestId().replace("-", "").substring(0, 24)
                 + ";Parent=9a9197af755a6419;Sampled=0");
+        handedAt.put(event.requestId(), System.nanoTime());
         send(exchange, 200, event.payload());
     }
 
