@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A soak: mixed traffic on one container for a long time, and whether anything grows.
 #
-#   bin/gatehouse bench soak [--duration 10m] [--sample 30s] [--warm-up 2m]
+#   bin/gatehouse bench soak [--duration 10m] [--sample 30s] [--warm-up 3m]
 #
 # A container on PostgreSQL (a schema of its own) takes, for the whole duration, the traffic of
 # infra/bench/SoakLoad.java: proxied requests on a JWT route with the token rotated every 10 s,
@@ -36,7 +36,7 @@ seconds() {
 
 DURATION=600
 SAMPLE=30
-WARM_UP=120
+WARM_UP=180
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$(seconds "$2")"; shift 2 ;;
