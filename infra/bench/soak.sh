@@ -9,7 +9,7 @@
 # and the definition reloaded. Every --sample the gateway's live heap after a full collection
 # (jcmd GC.class_histogram's total), RSS, threads and open descriptors are read. After --warm-up,
 # the mean of the first three samples is compared with the mean of the last three: the target is
-# no growth beyond 5% (issue #19). It exits 1 when a figure grew beyond 5% or a request got an
+# no growth beyond 5%. It exits 1 when a figure grew beyond 5% or a request got an
 # answer other than the expected one. The gateway's heap is fixed and touched at start
 # (-Xms = -Xmx, AlwaysPreTouch; GATEHOUSE_BENCH_JAVA_OPTS replaces them), so that RSS grows only
 # with what the process allocates beyond it, not with G1 touching the heap's pages for the first
