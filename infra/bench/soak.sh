@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A soak: mixed traffic on one container for a long time, and whether anything grows.
 #
-#   bin/gatehouse bench soak [--duration 10m] [--sample 30s] [--warm-up 3m]
+#   bin/gatehouse bench soak [--duration 10m] [--sample 30s] [--warm-up 3m] [--check heap,rss,threads,descriptors]
 #
 # A container on PostgreSQL (a schema of its own) takes, for the whole duration, the traffic of
 # infra/bench/SoakLoad.java: proxied requests on a JWT route with the token rotated every 10 s,
@@ -10,7 +10,9 @@
 # (jcmd GC.class_histogram's total), RSS, threads and open descriptors are read. After --warm-up,
 # the mean of the first three samples is compared with the mean of the last three: the target is
 # no growth beyond 5%. It exits 1 when a figure grew beyond 5% or a request got an
-# answer other than the expected one. The gateway's heap is fixed and touched at start
+# answer other than the expected one; --check names the figures held to the 5% (all by default; the
+# suite's two-minute run leaves RSS out, whose one step in the first minutes a short run cannot
+# separate from a trend). The gateway's heap is fixed and touched at start
 # (-Xms = -Xmx, AlwaysPreTouch; GATEHOUSE_BENCH_JAVA_OPTS replaces them), so that RSS grows only
 # with what the process allocates beyond it, not with G1 touching the heap's pages for the first
 # time.
@@ -37,15 +39,23 @@ seconds() {
 DURATION=600
 SAMPLE=30
 WARM_UP=180
+CHECK=heap,rss,threads,descriptors
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --check) CHECK="$2"; shift 2 ;;
     --duration) DURATION="$(seconds "$2")"; shift 2 ;;
     --sample) SAMPLE="$(seconds "$2")"; shift 2 ;;
     --warm-up) WARM_UP="$(seconds "$2")"; shift 2 ;;
-    *) gh_die "unknown option '$1' (known: --duration, --sample, --warm-up)" ;;
+    *) gh_die "unknown option '$1' (known: --duration, --sample, --warm-up, --check)" ;;
   esac
 done
 ((DURATION > WARM_UP + 6 * SAMPLE)) || gh_die "--duration must leave at least six samples after --warm-up"
+for name in ${CHECK//,/ }; do
+  case "$name" in
+    heap | rss | threads | descriptors) ;;
+    *) gh_die "--check: '$name' is not a figure (known: heap, rss, threads, descriptors)" ;;
+  esac
+done
 
 PORT=19030
 UPSTREAM_PORT=19031
@@ -108,12 +118,17 @@ report="$WORK/results.md"
     "$DURATION" "$SAMPLE" "$WARM_UP" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf '| | after warm-up | at the end | growth (mean of the last 3 samples against the first 3) |\n|---|---|---|---|\n'
 } >"$report"
-for col in 2:heap_after_GC_KiB 3:RSS_KiB 4:threads 5:descriptors; do
-  g="$(growth "${col%%:*}")"
-  printf '| %s | %s | %s | %s %% |\n' "${col#*:}" "$(first "${col%%:*}")" "$(last "${col%%:*}")" "$g" >>"$report"
-  if awk -v g="$g" 'BEGIN { exit !(g == "n/a" || g > 5) }'; then
-    failed=1
+for col in 2:heap:heap_after_GC_KiB 3:rss:RSS_KiB 4:threads:threads 5:descriptors:descriptors; do
+  IFS=: read -r n name label <<<"$col"
+  g="$(growth "$n")"
+  checked=" (not checked)"
+  if [[ ",$CHECK," == *",$name,"* ]]; then
+    checked=""
+    if awk -v g="$g" 'BEGIN { exit !(g == "n/a" || g > 5) }'; then
+      failed=1
+    fi
   fi
+  printf '| %s | %s | %s | %s %%%s |\n' "$label" "$(first "$n")" "$(last "$n")" "$g" "$checked" >>"$report"
 done
 printf '\nrequests by outcome: %s\n' "$outcomes" >>"$report"
 cat "$report"
