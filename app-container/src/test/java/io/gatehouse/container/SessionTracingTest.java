@@ -33,12 +33,6 @@ class SessionTracingTest {
 
     private static final String ALICE = SessionCluster.jwt("alice", "acme");
 
-    private static OtlpReceiver.Span one(List<OtlpReceiver.Span> spans, String service, int kind) {
-        List<OtlpReceiver.Span> found = spans.stream().filter(s -> s.service().equals(service) && s.kind() == kind).toList();
-        assertEquals(1, found.size(), spans.toString());
-        return found.getFirst();
-    }
-
     @Test
     void messagePostedToA_thenOneTraceThroughItsPublishToItsDeliveryOnB() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start();
@@ -68,14 +62,14 @@ class SessionTracingTest {
                     && sofar.stream().anyMatch(s -> s.service().equals("gatehouse-b") && s.kind() == OtlpReceiver.CLIENT);
             });
             List<OtlpReceiver.Span> spans = receiver.trace(traceId);
-            OtlpReceiver.Span server = one(spans, "gatehouse-a", OtlpReceiver.SERVER);
+            OtlpReceiver.Span server = OtlpReceiver.only(spans, "gatehouse-a", OtlpReceiver.SERVER);
             assertEquals("00f067aa0ba902b7", server.parentSpanId(), "the caller's trace goes on");
             List<OtlpReceiver.Span> producers = spans.stream().filter(s -> s.kind() == OtlpReceiver.PRODUCER).toList();
             assertEquals(1, producers.size(), spans.toString());
             OtlpReceiver.Span producer = producers.getFirst();
             assertEquals(cluster.inbound + " publish", producer.name());
             assertEquals(server.spanId(), producer.parentSpanId(), "the publish, on whichever instance's relay, is the request's child");
-            OtlpReceiver.Span consumer = one(spans, "gatehouse-b", OtlpReceiver.CONSUMER);
+            OtlpReceiver.Span consumer = OtlpReceiver.only(spans, "gatehouse-b", OtlpReceiver.CONSUMER);
             assertEquals(cluster.inbound + " deliver", consumer.name());
             assertEquals(producer.spanId(), consumer.parentSpanId(), "B's delivery continues the record's trace");
             assertEquals("kafka", consumer.attributes().get("messaging.system"));
@@ -83,7 +77,7 @@ class SessionTracingTest {
             assertEquals("gatehouse-inbound-fan-out", consumer.attributes().get("messaging.consumer.group.name"));
             assertFalse(spans.stream().anyMatch(s -> s.service().equals("gatehouse-a") && s.kind() == OtlpReceiver.CONSUMER),
                 "A has no stream of the session: its consumer acts on nothing");
-            OtlpReceiver.Span lookup = one(spans, "gatehouse-b", OtlpReceiver.CLIENT);
+            OtlpReceiver.Span lookup = OtlpReceiver.only(spans, "gatehouse-b", OtlpReceiver.CLIENT);
             assertEquals(consumer.spanId(), lookup.parentSpanId(), "the read of the event is the delivery's child");
             String statement = lookup.attributes().getOrDefault("db.query.text", lookup.attributes().get("db.statement"));
             assertTrue(statement != null && statement.contains("session_events") && !statement.contains(session),
@@ -98,7 +92,7 @@ class SessionTracingTest {
                 () -> receiver.trace(historyTrace).stream().anyMatch(s -> s.kind() == OtlpReceiver.SERVER)
                     && receiver.trace(historyTrace).stream().anyMatch(s -> s.kind() == OtlpReceiver.CLIENT));
             List<OtlpReceiver.Span> read = receiver.trace(historyTrace);
-            OtlpReceiver.Span historyServer = one(read, "gatehouse-a", OtlpReceiver.SERVER);
+            OtlpReceiver.Span historyServer = OtlpReceiver.only(read, "gatehouse-a", OtlpReceiver.SERVER);
             List<OtlpReceiver.Span> queries = read.stream().filter(s -> s.kind() == OtlpReceiver.CLIENT).toList();
             assertFalse(queries.isEmpty(), read.toString());
             assertTrue(queries.stream().allMatch(q -> q.parentSpanId().equals(historyServer.spanId())

@@ -70,17 +70,18 @@ final class ReplyFanOut extends FanOutConsumer {
     @Topic("${gateway.conversations.outbound-topic:conversation.outbound}")
     void receive(List<ConsumerRecord<String, String>> batch, Consumer<?, ?> consumer) {
         List<Span> spans = tracing.consume(batch, "deliver", GROUP);
-        List<ReplyRecords.Stored> handled;
+        List<ReplyRecords.Stored> handled = null;
         try {
             handled = records.handle(batch, false, outcomes);
+            retry.stored();
         } catch (RuntimeException e) {
             ConversationTracing.end(spans, e);
             retry.failed(consumer, batch, e);
-            lag.measure(consumer);
+        }
+        lag.measure(consumer);
+        if (handled == null) {
             return;
         }
-        retry.stored();
-        lag.measure(consumer);
         try {
             for (ReplyRecords.Stored stored : handled) {
                 if (stored.outcome() == ReplyRecords.Outcome.STORED) {

@@ -132,17 +132,13 @@ final class ReplyRecords {
         Map<String, ConversationStore.StoredReply> stored;
         Set<String> refused = Set.of();
         try {
-            stored = store.storeReplies(replies);
+            stored = store(replies, outcomes);
         } catch (ConversationStore.ReplyWriteFailed e) {
             if (!e.refusedData()) {
-                outcomes.failed.increment();
                 throw e;
             }
             refused = new HashSet<>();
             stored = oneByOne(replies, report, outcomes, refused);
-        } catch (RuntimeException e) {
-            outcomes.failed.increment();
-            throw e;
         }
         List<Stored> results = new ArrayList<>(replies.size());
         for (Reply reply : replies) {
@@ -183,10 +179,9 @@ final class ReplyRecords {
         Map<String, ConversationStore.StoredReply> stored = new HashMap<>();
         for (Reply reply : replies) {
             try {
-                stored.putAll(store.storeReplies(List.of(reply)));
+                stored.putAll(store(List.of(reply), outcomes));
             } catch (ConversationStore.ReplyWriteFailed e) {
                 if (!e.refusedData()) {
-                    outcomes.failed.increment();
                     throw e;
                 }
                 refused.add(reply.eventId());
@@ -194,12 +189,24 @@ final class ReplyRecords {
                     LOG.warn("Reply {} of session {} is refused by the database ({}); skipped", reply.eventId(), reply.sessionId(),
                         e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                outcomes.failed.increment();
-                throw e;
             }
         }
         return stored;
+    }
+
+    /**
+     * Stores replies, counting a database that did not answer as {@code failed}; data the database
+     * refuses is thrown uncounted, for the caller to store around it.
+     */
+    private Map<String, ConversationStore.StoredReply> store(List<Reply> replies, Outcomes outcomes) {
+        try {
+            return store.storeReplies(replies);
+        } catch (RuntimeException e) {
+            if (!(e instanceof ConversationStore.ReplyWriteFailed failed && failed.refusedData())) {
+                outcomes.failed.increment();
+            }
+            throw e;
+        }
     }
 
     /**

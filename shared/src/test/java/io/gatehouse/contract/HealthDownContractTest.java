@@ -3,6 +3,7 @@ package io.gatehouse.contract;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import io.gatehouse.testing.EchoUpstream;
+import io.gatehouse.testing.TestRoutes;
 import io.gatehouse.testing.TestUpstream;
 import io.gatehouse.testing.TestTokens;
 import io.micronaut.json.tree.JsonNode;
@@ -37,10 +38,7 @@ public abstract class HealthDownContractTest extends ContractTestBase {
         properties.put("gateway.health.timeout", "1500ms");
         properties.put("gateway.jwt.secret", SECRET);
         properties.put("gateway.upstreams.orders.targets", List.of(upstream.url()));
-        properties.put("gateway.routes[0].id", "orders");
-        properties.put("gateway.routes[0].match.path", "/orders/**");
-        properties.put("gateway.routes[0].upstream", "orders");
-        properties.put("gateway.routes[0].auth", "jwt");
+        TestRoutes.put(properties, 0, "orders", "/orders/**", "orders", Map.of("auth", "jwt"));
         return properties;
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.contract;
 
 import io.gatehouse.testing.EchoUpstream;
+import io.gatehouse.testing.TestRoutes;
 import io.micronaut.json.tree.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,8 @@ public abstract class LegacyAliasesContractTest extends IdentityContractSupport 
         Map<String, Object> properties = super.properties();
         properties.put("gateway.legacy-aliases.health", false);
         properties.put("gateway.upstreams.backend.targets", List.of(backend.url()));
-        properties.put("gateway.routes[0].id", "backend-health");
-        properties.put("gateway.routes[0].match.path", "/health");
-        properties.put("gateway.routes[0].upstream", "backend");
-        properties.put("gateway.routes[1].id", "backend-openapi");
-        properties.put("gateway.routes[1].match.path", "/openapi.json");
-        properties.put("gateway.routes[1].upstream", "backend");
+        TestRoutes.put(properties, 0, "backend-health", "/health", "backend", Map.of());
+        TestRoutes.put(properties, 1, "backend-openapi", "/openapi.json", "backend", Map.of());
         return properties;
     }
 

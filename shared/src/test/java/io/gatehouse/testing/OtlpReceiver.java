@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * An OTLP/HTTP trace receiver on loopback, as a collector's: {@code POST /v1/traces} with an
  * {@code ExportTraceServiceRequest} in protobuf, read field by field with the wire format (no
@@ -99,6 +101,18 @@ public final class OtlpReceiver implements AutoCloseable {
      */
     public List<Span> trace(String traceId) {
         return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    /**
+     * @param spans   spans, such as a trace's
+     * @param service the service that made it
+     * @param kind    its kind
+     * @return the one span of that service and kind; fails when there is none or more than one
+     */
+    public static Span only(List<Span> spans, String service, int kind) {
+        List<Span> found = spans.stream().filter(s -> s.service().equals(service) && s.kind() == kind).toList();
+        assertEquals(1, found.size(), spans.toString());
+        return found.getFirst();
     }
 
     @Override
